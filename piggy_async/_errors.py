@@ -1,0 +1,176 @@
+"""The exceptions the SDK raises.
+
+    PiggyError
+    ├── APIError                  the API answered with an error (status >= 400)
+    │   ├── BadRequestError       400: the API's usual error status (invalid input, not found, ...)
+    │   ├── AuthenticationError   401
+    │   ├── PermissionDeniedError 403
+    │   ├── NotFoundError         404
+    │   ├── UnprocessableEntityError 422
+    │   ├── RateLimitError        429 (`retry_after`, when the API says)
+    │   └── ServerError           5xx
+    │       └── MaintenanceError  503: the platform is in maintenance mode
+    ├── MalformedResponseError    a success response the SDK cannot read
+    └── APIConnectionError        no response at all
+        └── APITimeoutError       the request took longer than its timeout
+
+The API reports most errors with status 400 and tells them apart by `code`: compare
+`APIError.code` with `ErrorCode` members.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from . import _defaults
+
+
+class PiggyError(Exception):
+    """Base of every exception the SDK raises."""
+
+
+class APIError(PiggyError):
+    """The API answered with an error status.
+
+    Attributes:
+        status: The HTTP status.
+        code: The API's error code (compare with `ErrorCode`), or None if the body had none.
+        message: The API's message, or a description of the unreadable body.
+        errors: Per-field validation messages (`{"email": ["The email is invalid."]}`).
+        body: The decoded JSON body, or None if it was not JSON.
+        headers: The response headers.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: int | None = None,
+        errors: Mapping[str, Any] | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors: dict[str, Any] = dict(errors or {})
+        self.body = body
+        self.headers: Mapping[str, str] = headers or {}
+
+    def __str__(self) -> str:
+        code = f" (code {self.code})" if self.code is not None else ""
+        fields = f" {self.errors}" if self.errors else ""
+        return f"HTTP {self.status}{code}: {self.message}{fields}"
+
+
+class BadRequestError(APIError):
+    """HTTP 400: the API's status for most errors (`code` says which)."""
+
+
+class AuthenticationError(APIError):
+    """HTTP 401: the API key or access token is missing, wrong or expired."""
+
+
+class PermissionDeniedError(APIError):
+    """HTTP 403: the credentials may not do this."""
+
+
+class NotFoundError(APIError):
+    """HTTP 404: no such endpoint or object."""
+
+
+class UnprocessableEntityError(APIError):
+    """HTTP 422: the input failed validation (`errors` says where)."""
+
+
+class RateLimitError(APIError):
+    """HTTP 429: the key's request budget is spent.
+
+    Attributes:
+        retry_after: Seconds the API asked to wait (`Retry-After`), or None.
+    """
+
+    @property
+    def retry_after(self) -> float | None:
+        value = self.headers.get("Retry-After")
+        try:
+            return max(0.0, float(value)) if value is not None else None
+        except ValueError:
+            return None
+
+
+class ServerError(APIError):
+    """HTTP 5xx: the API failed."""
+
+
+class MaintenanceError(ServerError):
+    """HTTP 503: the Piggy platform is in maintenance mode."""
+
+
+class MalformedResponseError(PiggyError):
+    """A success response whose body the SDK cannot read: not JSON, no `data`, or `data` not
+    shaped like the documented model.
+
+    Attributes:
+        status: The HTTP status.
+        excerpt: The start of the body.
+    """
+
+    def __init__(self, reason: str, *, status: int, body: bytes) -> None:
+        self.status = status
+        self.excerpt = _excerpt(body)
+        super().__init__(f"HTTP {status}: {reason}; body starts {self.excerpt!r}")
+
+
+class APIConnectionError(PiggyError):
+    """The request got no response: the connection failed or broke off."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request took longer than its timeout."""
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    503: MaintenanceError,
+}
+
+
+def _excerpt(body: bytes) -> str:
+    return body[: _defaults.ERROR_BODY_EXCERPT].decode("utf-8", errors="replace")
+
+
+def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
+    """The exception for an error response, from the API's error body when it has one."""
+    cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else APIError)
+    try:
+        decoded = json.loads(body) if body else None
+    except ValueError:
+        decoded = None
+    if isinstance(decoded, dict) and isinstance(decoded.get("message"), str):
+        code = decoded.get("code")
+        errors = decoded.get("errors")
+        return cls(
+            decoded["message"],
+            status=status,
+            code=code if isinstance(code, int) else None,
+            errors=errors if isinstance(errors, dict) else None,
+            body=decoded,
+            headers=headers,
+        )
+    if status == 503:
+        message = "the Piggy platform is in maintenance mode"
+    elif decoded is None and body:
+        message = f"non-JSON error body: {_excerpt(body)!r}"
+    else:
+        message = f"error body without a message: {_excerpt(body)!r}"
+    return cls(message, status=status, body=decoded, headers=headers)

@@ -1,0 +1,69 @@
+"""`Operation`: the description of one endpoint on one API, as generated from the spec.
+
+The client sends requests from it, the fake server routes and validates from it, and
+`piggy_async.operations()` lists them all.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+import attrs
+
+T = TypeVar("T")
+
+Api = Literal["oauth", "register"]
+Location = Literal["path", "query", "body"]
+MetaStyle = Literal["viewing", "short", "laravel", "minimal"]
+
+
+@attrs.frozen
+class Param:
+    """One input of an operation."""
+
+    name: str
+    """The name on the wire: the query key, JSON body key or `{path}` placeholder."""
+    location: Location
+    type: str
+    """The spec type, e.g. `str`, `datetime`, `list[object]` (see spec/README.md)."""
+    required: bool = False
+    py_name: str = attrs.field(default=attrs.Factory(lambda self: self.name, takes_self=True))
+    """The keyword the Python method takes it as (`created_at[gte]` → `created_at_gte`)."""
+    enum: tuple[Any, ...] | None = None
+    """The allowed values, when the API documents a fixed set."""
+
+
+@attrs.frozen
+class Pagination:
+    """How a list operation pages: the `meta` shape it answers with and its page-size key."""
+
+    meta: MetaStyle
+    size: str
+
+
+@attrs.frozen
+class Operation(Generic[T]):
+    """One endpoint on one API; `T` is what its response's `data` becomes."""
+
+    api: Api
+    resource: str
+    name: str
+    method: Literal["GET", "POST", "PUT", "DELETE"]
+    path: str
+    """Relative to the API base, with `{param}` placeholders; '' is the base itself."""
+    summary: str
+    data_type: Any
+    """The Python type `data` is structured into: `Contact`, `list[Reward]`, `NoneType`, ..."""
+    data_spec: str
+    """The same type in spec notation, e.g. `list[Reward]`."""
+    params: tuple[Param, ...] = ()
+    pagination: Pagination | None = None
+    errors: tuple[int, ...] = ()
+    """The documented error codes (see `ErrorCode`)."""
+    status: int = 200
+    """The HTTP status of a success."""
+
+    def __repr__(self) -> str:
+        return (
+            f"<Operation {self.api} {self.resource}.{self.name}: {self.method} {self.path or '/'}>"
+        )

@@ -1,0 +1,19 @@
+"""`RequestOptions`: the per-call escape hatch every generated method accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypedDict
+
+
+class RequestOptions(TypedDict, total=False):
+    """Keyword arguments every API method takes besides its own parameters."""
+
+    extra_headers: Mapping[str, str]
+    """Headers to add to (or override on) this request."""
+    extra_query: Mapping[str, Any]
+    """Query parameters to add, e.g. one the spec does not know yet."""
+    extra_body: Mapping[str, Any]
+    """Top-level JSON body keys to add: custom attributes go here."""
+    timeout: float
+    """Seconds this request may take in all, instead of the client's timeout."""
