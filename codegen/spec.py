@@ -628,11 +628,16 @@ def _check_references(spec: Spec) -> None:
                         f"models.{model.name}.union.variants.{tag}",
                         f"{variant!r} is not a model with fields",
                     )
+            if len(set(model.union.variants.values())) < 2:
+                raise SpecError(
+                    file, f"models.{model.name}.union.variants", "a union needs two models"
+                )
             if model.union.default not in model.union.variants.values():
                 raise SpecError(
                     file, f"models.{model.name}.union.default", "must be one of the variants"
                 )
     resource_names: set[str] = set()
+    endpoints: dict[tuple[str, str, str], str] = {}
     for resource in spec.resources:
         file = f"spec/{resource.name}.yaml"
         if resource.name in resource_names:
@@ -640,6 +645,13 @@ def _check_references(spec: Spec) -> None:
         resource_names.add(resource.name)
         for op in resource.operations:
             key = f"operations.{op.name}"
+            for api in op.apis:
+                route = (api, op.method, PATH_PARAM.sub("{}", op.path))
+                if route in endpoints:
+                    raise SpecError(
+                        file, key, f"{api} {op.method} {op.path} is also {endpoints[route]}"
+                    )
+                endpoints[route] = f"{resource.name}.{op.name}"
             check(file, f"{key}.response", op.response)
             for param in op.params:
                 check(file, f"{key}.params.{param.name}.type", param.type)

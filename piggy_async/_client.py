@@ -180,25 +180,18 @@ class BaseClient:
             headers["Content-Type"] = "application/json"
         timeout = options.get("timeout")
         client_timeout = aiohttp.ClientTimeout(total=timeout) if timeout is not None else None
-        authorization = await self._auth.authorization(self._post_json)
-        response = await self._send(
-            operation.method,
-            url,
-            params,
-            payload,
-            {"Authorization": authorization, **headers},
-            client_timeout,
-        )
-        if response[0] == 401 and await self._auth.renew(self._post_json, authorization):
+
+        async def send() -> tuple[str, _Response]:
             authorization = await self._auth.authorization(self._post_json)
+            headers["Authorization"] = authorization
             response = await self._send(
-                operation.method,
-                url,
-                params,
-                payload,
-                {"Authorization": authorization, **headers},
-                client_timeout,
+                operation.method, url, params, payload, headers, client_timeout
             )
+            return authorization, response
+
+        authorization, response = await send()
+        if response[0] == 401 and await self._auth.renew(self._post_json, authorization):
+            _, response = await send()
         if response[0] >= 400:
             raise error_from_response(*response)
         return response

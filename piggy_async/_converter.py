@@ -3,8 +3,10 @@
 - Models (`Model` subclasses) map JSON keys to fields through the field's `key` metadata,
   keep unknown keys in `extra`, skip absent keys (the field stays `UNSET`) and never emit
   `UNSET` fields, so `unstructure(structure(data, T)) == data` for what the API sends.
-- Scalars pass through untouched: the SDK never coerces what the API sent.
+- Scalars pass through untouched: the SDK never coerces what the API sent. Lists are built
+  from JSON arrays only and objects from JSON objects only (a string is not a list).
 - `datetime` fields parse ISO 8601 and are written back with `isoformat()`.
+- Unions (`Tier | None`, `int | str`) pick their member by the kind of JSON value.
 - Discriminated unions (a loyalty transaction is a credit or a reward reception) are
   registered by the generated models with `register_tagged_union`.
 """
@@ -17,21 +19,17 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar, Union
+from types import NoneType
+from typing import Any, Union
 
 import attrs
 import cattrs
-from cattrs.strategies import configure_union_passthrough
 
 from ._model import Model
 from ._unset import Unset
 
-T = TypeVar("T")
-
-converter = cattrs.Converter()
+converter = cattrs.Converter(detailed_validation=False)
 """Structures API JSON into models and unstructures models into JSON-ready data."""
-
-configure_union_passthrough(str | int | float | bool | None, converter)
 
 
 def _passthrough(value: Any, _: Any) -> Any:
@@ -40,6 +38,9 @@ def _passthrough(value: Any, _: Any) -> Any:
 
 for _scalar in (str, int, float, bool):
     converter.register_structure_hook(_scalar, _passthrough)
+
+# An operation whose `data` is documented as always null returns None, whatever it carries.
+converter.register_structure_hook(NoneType, lambda _value, _type: None)
 
 
 def _structure_datetime(value: Any, _: Any) -> datetime:
@@ -126,10 +127,97 @@ def _unstructure_model_factory(cls: type[Model]) -> Callable[[Model], dict[str, 
     return unstructure_model
 
 
+def _json_kinds(member: Any) -> tuple[str, ...]:
+    """The JSON value kinds a union member accepts."""
+    if member is NoneType:
+        return ("null",)
+    if member is bool:
+        return ("bool",)
+    if member is int:
+        return ("int",)
+    if member is float:
+        return ("int", "float")
+    if member in (str, datetime):
+        return ("str",)
+    origin = typing.get_origin(member) or member
+    if origin is list:
+        return ("array",)
+    if origin is dict or _is_model(origin):
+        return ("object",)
+    return ("null", "bool", "int", "float", "str", "array", "object")  # Any
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _structure_list_factory(annotation: Any) -> Callable[[Any, Any], list[Any]]:
+    """Lists only from JSON arrays: a string or an object is an error, not an iterable."""
+    (inner,) = typing.get_args(annotation) or (Any,)
+    hook = converter.get_structure_hook(inner)
+
+    def structure(value: Any, _: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+        return [hook(item, inner) for item in value]
+
+    return structure
+
+
+def _structure_object(value: Any, _: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _is_union(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (Union, types.UnionType)
+
+
+def _structure_union_factory(union: Any) -> Callable[[Any, Any], Any]:
+    """Pick the union member by the kind of JSON value: `Tier | None`, `str | int`,
+    `list[Product] | dict[str, Any]`. The first member that accepts a kind wins."""
+    by_kind: dict[str, tuple[Any, Callable[[Any, Any], Any]]] = {}
+    for member in typing.get_args(union):
+        for kind in _json_kinds(member):
+            if kind not in by_kind:
+                by_kind[kind] = (member, converter.get_structure_hook(member))
+
+    def structure(value: Any, _: Any) -> Any:
+        entry = by_kind.get(_json_kind(value))
+        if entry is None:
+            raise TypeError(f"expected {union}, got {type(value).__name__}")
+        member, hook = entry
+        return hook(value, member)
+
+    return structure
+
+
 def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, Model)
 
 
+converter.register_structure_hook_func(
+    lambda annotation: annotation == dict[str, Any], _structure_object
+)
+
+
+def _is_list(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is list
+
+
+converter.register_structure_hook_factory(_is_list, _structure_list_factory)
+converter.register_structure_hook_factory(_is_union, _structure_union_factory)
 converter.register_structure_hook_factory(_is_model, _structure_model_factory)
 converter.register_unstructure_hook_factory(_is_model, _unstructure_model_factory)
 

@@ -90,7 +90,10 @@ def test_generated_files_carry_the_do_not_edit_header() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("fields:\n      uuid:", "feelds:\n      uuid:"), "spec/widgets.yaml: models.Widget.feelds"),
+        (
+            ("fields:\n      uuid:", "feelds:\n      uuid:"),
+            "spec/widgets.yaml: models.Widget.feelds",
+        ),
         (("{type: int | null,", "{type: integr | null,"), "models.Widget.fields.from.type"),
         (("/widgets/{widget_uuid}\n", "/widgets/{id}\n"), "operations.get.params"),
         (("errors: [1003]", "errors: [99]"), "code 99 is not in spec/errors.yaml"),
@@ -110,9 +113,28 @@ def test_a_malformed_spec_names_file_and_key(
 
 
 def test_a_get_with_a_body_parameter_is_rejected(tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, WIDGETS.replace("{in: query, type: int}", "{in: body, type: int}", 1))
+    spec = write_spec(
+        tmp_path, WIDGETS.replace("{in: query, type: int}", "{in: body, type: int}", 1)
+    )
     with pytest.raises(SpecError, match="GET has no body"):
         load_spec(spec)
+
+
+def test_two_operations_on_one_endpoint_are_rejected(tmp_path: Path) -> None:
+    twin = """
+  fetch:
+    summary: Fetch Widget
+    apis: [register]
+    method: GET
+    path: /widgets/{uuid}
+    params:
+      uuid: {in: path, type: str}
+    response: Widget
+"""
+    with pytest.raises(
+        SpecError, match=r"operations.fetch: register GET /widgets/\{uuid\} is also"
+    ):
+        load_spec(write_spec(tmp_path, WIDGETS + twin))
 
 
 @pytest.fixture
@@ -147,14 +169,20 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
     ]
     assert issubclass(models.Widget, Model)
 
-    class WidgetClient(clients.OAuthResources):  # type: ignore[misc,name-defined]
+    class WidgetClient(clients.OAuthResources):
         api = "oauth"
 
         def __init__(self) -> None:
             super().__init__(auth=ApiKeyAuth("k"), base_url="https://widgets.test")
 
     base = "https://widgets.test/api/v3/oauth/clients/widgets"
-    body = {"uuid": "w1", "from": None, "made_at": "2024-01-02T03:04:05+00:00", "parts": [{"name": "cog"}], "x": 1}
+    body = {
+        "uuid": "w1",
+        "from": None,
+        "made_at": "2024-01-02T03:04:05+00:00",
+        "parts": [{"name": "cog"}],
+        "x": 1,
+    }
     with aioresponses() as mock:
         mock.put(f"{base}/w%2F1/paint", payload={"data": body, "meta": []})
         async with WidgetClient() as client:
