@@ -178,6 +178,8 @@ class BaseClient:
         if operation.method in ("POST", "PUT"):
             payload = _encode_body({**(body or {}), **options.get("extra_body", {})})
             headers["Content-Type"] = "application/json"
+        elif "extra_body" in options:
+            raise TypeError(f"{operation.method} requests have no body: use extra_query")
         timeout = options.get("timeout")
         client_timeout = aiohttp.ClientTimeout(total=timeout) if timeout is not None else None
 
@@ -243,27 +245,35 @@ class BaseClient:
 def _fill_path(template: str, values: Mapping[str, Any]) -> str:
     """The operation path with each `{name}` replaced by its percent-encoded value.
 
-    Everything but unreserved characters is encoded, `/` included, so a value can never
-    leave its path segment (`"../x"` becomes `..%2Fx`).
+    Everything but unreserved characters is encoded, `/` included, and a value of only dots
+    is refused, so a value can never leave its path segment (`"../x"` becomes `..%2Fx`).
     """
     encoded: dict[str, str] = {}
     for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise TypeError(f"{name} must be a string, got {type(value).__name__}")
         text = str(value)
-        if not text.strip():
-            raise ValueError(f"{name} must not be empty")
+        if not text.strip() or text.strip(".") == "":
+            raise ValueError(f"{name} must not be empty, '.' or '..', got {text!r}")
         encoded[name] = quote(text, safe="")
     return template.format_map(encoded)
+
+
+def _utc_iso(value: datetime) -> str:
+    """ISO 8601 in UTC with a `Z` (no `+`, which a query string would turn into a space)."""
+    if value.tzinfo is None:
+        raise ValueError(f"pass a timezone-aware datetime (e.g. datetime.now(UTC)), got {value!r}")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _query_value(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"{name}: pass a timezone-aware datetime (e.g. datetime.now(UTC))")
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        try:
+            return _utc_iso(value)
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from None
     if isinstance(value, str | int | float):
         return str(value)
     raise TypeError(f"{name}: cannot send a {type(value).__name__} as a query parameter")
@@ -286,7 +296,7 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Model):
         return value.to_dict()
     if isinstance(value, datetime):
-        return value.isoformat()
+        return _utc_iso(value)
     if isinstance(value, Mapping):
         return dict(value)
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):

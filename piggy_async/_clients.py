@@ -17,8 +17,8 @@ def _base_url(base_url: str | None) -> str:
 
 
 def _api_key(api_key: str | None, client: str) -> str:
-    key = api_key or os.environ.get(_defaults.API_KEY_ENV)
-    if not key:
+    key = api_key if api_key is not None else os.environ.get(_defaults.API_KEY_ENV)
+    if key is None:
         raise ValueError(
             f"{client} needs credentials: pass api_key=... or set {_defaults.API_KEY_ENV}"
         )

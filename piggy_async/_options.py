@@ -10,10 +10,10 @@ class RequestOptions(TypedDict, total=False):
     """Keyword arguments every API method takes besides its own parameters."""
 
     extra_headers: Mapping[str, str]
-    """Headers to add to (or override on) this request."""
+    """Headers to add to this request (`Authorization` and `Content-Type` stay the SDK's)."""
     extra_query: Mapping[str, Any]
     """Query parameters to add, e.g. one the spec does not know yet."""
     extra_body: Mapping[str, Any]
-    """Top-level JSON body keys to add: custom attributes go here."""
+    """Top-level JSON body keys to add: custom attributes go here (POST and PUT only)."""
     timeout: float
     """Seconds this request may take in all, instead of the client's timeout."""

@@ -32,11 +32,12 @@ class Page(Generic[T]):
         meta: The response's `meta`, as sent.
     """
 
-    __slots__ = ("items", "last_page", "meta", "page", "per_page", "total")
+    __slots__ = ("_requested", "items", "last_page", "meta", "page", "per_page", "total")
 
     def __init__(self, items: list[T], meta: Any, *, requested_page: int) -> None:
         self.items = items
         self.meta: Mapping[str, Any] = meta if isinstance(meta, Mapping) else {}
+        self._requested = requested_page
         self.page = _number(self.meta, "page", "current_page") or requested_page
         self.last_page = _number(self.meta, "last_page")
         self.total = _number(self.meta, "total")
@@ -44,11 +45,15 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        """Whether a later page may hold more items."""
+        """Whether a later page may hold more items.
+
+        Judged from the page that was asked for, not the one `meta` names, so a server that
+        keeps answering `page: 1` cannot keep a loop going forever.
+        """
         if not self.items:
             return False
         if self.last_page is not None:
-            return self.page < self.last_page
+            return self._requested < self.last_page
         return self.per_page is None or len(self.items) >= self.per_page
 
     def __iter__(self) -> Any:
@@ -96,7 +101,7 @@ class AsyncPaginator(Generic[T]):
             yield page
             if not page.has_next:
                 return
-            number = page.page + 1
+            number += 1
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
