@@ -1,0 +1,43 @@
+"""Shared fixtures: an aioresponses mock, one client per API and the seed examples."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import pytest
+from aioresponses import aioresponses
+from helpers import API_KEY, HOST, load_seed
+
+from piggy_async import OAuthClient, RegisterClient
+
+
+@pytest.fixture(autouse=True)
+def _no_piggy_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own PIGGY_* variables must not leak into the tests."""
+    monkeypatch.delenv("PIGGY_API_KEY", raising=False)
+    monkeypatch.delenv("PIGGY_BASE_URL", raising=False)
+
+
+@pytest.fixture
+def mock() -> Iterator[aioresponses]:
+    with aioresponses() as m:
+        yield m
+
+
+@pytest.fixture
+async def piggy(mock: aioresponses) -> AsyncIterator[OAuthClient]:
+    async with OAuthClient(api_key=API_KEY, base_url=HOST) as client:
+        yield client
+
+
+@pytest.fixture
+async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
+    async with RegisterClient(api_key=API_KEY, base_url=HOST) as client:
+        yield client
+
+
+@pytest.fixture
+def seed() -> Callable[[str], Any]:
+    """`seed("contacts.get")`: the documented response body of that seed endpoint."""
+    return load_seed

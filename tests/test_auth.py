@@ -1,0 +1,349 @@
+"""Credentials: API keys (argument or PIGGY_API_KEY) and OAuth2 client credentials, with a
+token fetched lazily, shared by concurrent requests and renewed once on a 401."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import pytest
+from aioresponses import CallbackResult, aioresponses
+from helpers import HOST, OAUTH, REGISTER, TOKEN_URL, endpoint, sent
+from yarl import URL
+
+from piggy_async import (
+    ApiKeyAuth,
+    AuthenticationError,
+    ClientCredentialsAuth,
+    MalformedResponseError,
+    OAuthClient,
+    RegisterClient,
+)
+
+BALANCE = endpoint(OAUTH, "/contacts/123/credit-balance")
+BALANCE_BODY = {"data": {"balance": 49}, "meta": []}
+SECRET = "s3cr3t-client-secret"
+
+
+def token(access_token: str, expires_in: int = 3600) -> dict[str, Any]:
+    return {"token_type": "Bearer", "expires_in": expires_in, "access_token": access_token}
+
+
+def token_requests(mock: aioresponses) -> list[Any]:
+    return mock.requests.get(("POST", URL(TOKEN_URL)), [])
+
+
+def api_authorizations(mock: aioresponses) -> list[str]:
+    """The Authorization header of every API request (not the token requests), in order."""
+    return [
+        request.headers.get("Authorization")
+        for request in sent(mock)
+        if request.url.path.startswith("/api/")
+    ]
+
+
+@pytest.fixture
+async def oauth(mock: aioresponses) -> AsyncIterator[OAuthClient]:
+    async with OAuthClient(client_id="cid", client_secret=SECRET, base_url=HOST) as client:
+        yield client
+
+
+# -- client credentials -------------------------------------------------------------------
+
+
+async def test_token_is_fetched_lazily_once_and_used_as_bearer(
+    oauth: OAuthClient, mock: aioresponses
+) -> None:
+    mock.post(TOKEN_URL, payload=token("tok-1"))
+    mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
+    assert sent(mock) == [], "nothing is sent before the first call"
+
+    first = await oauth.contacts.get_credit_balance("123")
+    second = await oauth.contacts.get_credit_balance("123")
+
+    assert first.balance == second.balance == 49
+    (token_request,) = token_requests(mock)
+    assert token_request.kwargs["headers"]["Content-Type"] == "application/json"
+    assert "Authorization" not in token_request.kwargs["headers"]
+    assert json.loads(token_request.kwargs["data"]) == {
+        "grant_type": "client_credentials",
+        "client_id": "cid",
+        "client_secret": SECRET,
+    }
+    assert api_authorizations(mock) == ["Bearer tok-1", "Bearer tok-1"]
+
+
+async def test_concurrent_requests_share_one_token_fetch(
+    oauth: OAuthClient, mock: aioresponses
+) -> None:
+    fetching = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_token(url: URL, **kwargs: Any) -> CallbackResult:
+        fetching.set()
+        await release.wait()
+        return CallbackResult(payload=token("tok-1"))
+
+    mock.post(TOKEN_URL, callback=slow_token, repeat=True)
+    mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
+
+    tasks = [asyncio.create_task(oauth.contacts.get_credit_balance("123")) for _ in range(10)]
+    await fetching.wait()
+    for _ in range(10):  # let every task run up to the token (event-loop turns, no waiting)
+        await asyncio.sleep(0)
+    release.set()
+    results = await asyncio.gather(*tasks)
+
+    assert [result.balance for result in results] == [49] * 10
+    assert len(token_requests(mock)) == 1, "concurrent requests must share one token fetch"
+    assert api_authorizations(mock) == ["Bearer tok-1"] * 10
+
+
+def auth_checking_api(valid: set[str]) -> Any:
+    """A callback answering 200 for a valid bearer token and a 401 `invalid_token` otherwise."""
+
+    def answer(url: URL, *, headers: Mapping[str, str], **kwargs: Any) -> CallbackResult:
+        if headers.get("Authorization") in valid:
+            return CallbackResult(payload=BALANCE_BODY)
+        return CallbackResult(
+            status=401, payload={"error": "invalid_token", "message": "Unauthenticated."}
+        )
+
+    return answer
+
+
+def numbered_tokens() -> Any:
+    numbers = itertools.count(1)
+
+    def answer(url: URL, **kwargs: Any) -> CallbackResult:
+        return CallbackResult(payload=token(f"tok-{next(numbers)}"))
+
+    return answer
+
+
+async def test_a_401_renews_the_token_once_and_retries(
+    oauth: OAuthClient, mock: aioresponses
+) -> None:
+    mock.post(TOKEN_URL, callback=numbered_tokens(), repeat=True)
+    mock.get(BALANCE, callback=auth_checking_api({"Bearer tok-2"}), repeat=True)
+
+    result = await oauth.contacts.get_credit_balance("123")
+
+    assert result.balance == 49
+    assert len(token_requests(mock)) == 2
+    assert api_authorizations(mock) == ["Bearer tok-1", "Bearer tok-2"]
+
+
+async def test_a_second_401_surfaces_as_authentication_error(
+    oauth: OAuthClient, mock: aioresponses
+) -> None:
+    mock.post(TOKEN_URL, callback=numbered_tokens(), repeat=True)
+    mock.get(BALANCE, callback=auth_checking_api(set()), repeat=True)
+
+    with pytest.raises(AuthenticationError) as caught:
+        await oauth.contacts.get_credit_balance("123")
+
+    assert caught.value.status == 401
+    assert caught.value.message == "Unauthenticated."
+    assert len(token_requests(mock)) == 2, "exactly one renewal"
+    assert api_authorizations(mock) == ["Bearer tok-1", "Bearer tok-2"], "exactly one retry"
+
+
+async def test_concurrent_401s_renew_the_token_once(oauth: OAuthClient, mock: aioresponses) -> None:
+    rejected = 0
+    all_rejected = asyncio.Event()
+
+    async def api(url: URL, *, headers: Mapping[str, str], **kwargs: Any) -> CallbackResult:
+        # Hold every request made with the first token until all five have been made.
+        nonlocal rejected
+        if headers["Authorization"] == "Bearer tok-1":
+            rejected += 1
+            if rejected == 5:
+                all_rejected.set()
+            await all_rejected.wait()
+        return auth_checking_api({"Bearer tok-2"})(url, headers=headers)
+
+    mock.post(TOKEN_URL, callback=numbered_tokens(), repeat=True)
+    mock.get(BALANCE, callback=api, repeat=True)
+
+    results = await asyncio.gather(*(oauth.contacts.get_credit_balance("123") for _ in range(5)))
+
+    assert [result.balance for result in results] == [49] * 5
+    assert rejected == 5
+    assert len(token_requests(mock)) == 2, "one initial fetch and one renewal for all five"
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (401, {"error": "invalid_client", "message": "Client authentication failed"}),
+        (400, {"error": "unsupported_grant_type", "message": "The grant type is unsupported."}),
+        (500, None),
+    ],
+)
+async def test_a_failed_token_request_is_an_authentication_error(
+    status: int, body: Any, oauth: OAuthClient, mock: aioresponses
+) -> None:
+    if body is None:
+        mock.post(TOKEN_URL, status=status, body="<html>oops</html>", content_type="text/html")
+    else:
+        mock.post(TOKEN_URL, status=status, payload=body)
+    mock.get(BALANCE, payload=BALANCE_BODY)
+
+    with pytest.raises(AuthenticationError) as caught:
+        await oauth.contacts.get_credit_balance("123")
+
+    assert caught.value.status == status
+    assert "token request failed" in str(caught.value)
+    assert SECRET not in str(caught.value)
+    assert api_authorizations(mock) == [], "no API request without a token"
+
+
+@pytest.mark.parametrize("body", ['{"token_type": "Bearer"}', "not json", '{"access_token": ""}'])
+async def test_a_token_response_without_a_token_is_malformed(
+    body: str, oauth: OAuthClient, mock: aioresponses
+) -> None:
+    mock.post(TOKEN_URL, body=body)
+    with pytest.raises(MalformedResponseError, match="access_token"):
+        await oauth.contacts.get_credit_balance("123")
+    assert api_authorizations(mock) == []
+
+
+class FakeTokenEndpoint:
+    """A `post` for `ClientCredentialsAuth` that counts calls and hands out new tokens."""
+
+    def __init__(self, expires_in: int = 3600) -> None:
+        self.calls: list[tuple[str, Mapping[str, str]]] = []
+        self.expires_in = expires_in
+
+    async def __call__(self, path: str, body: Mapping[str, str]) -> Any:
+        self.calls.append((path, body))
+        payload = token(f"tok-{len(self.calls)}", self.expires_in)
+        return 200, json.dumps(payload).encode(), {}
+
+
+async def test_the_token_is_renewed_shortly_before_it_expires() -> None:
+    now = [1000.0]
+    auth = ClientCredentialsAuth("cid", SECRET, clock=lambda: now[0])
+    post = FakeTokenEndpoint(expires_in=3600)
+
+    assert await auth.authorization(post) == "Bearer tok-1"
+    now[0] += 3000
+    assert await auth.authorization(post) == "Bearer tok-1"
+    now[0] += 600  # within the expiry margin
+    assert await auth.authorization(post) == "Bearer tok-2"
+    assert [path for path, _ in post.calls] == ["/oauth/token", "/oauth/token"]
+
+
+async def test_renew_skips_the_fetch_when_someone_else_renewed() -> None:
+    auth = ClientCredentialsAuth("cid", SECRET)
+    post = FakeTokenEndpoint()
+    rejected = await auth.authorization(post)
+
+    assert await auth.renew(post, rejected) is True
+    assert await auth.renew(post, rejected) is True
+    assert await auth.authorization(post) == "Bearer tok-2"
+    assert len(post.calls) == 2
+
+
+async def test_an_api_key_cannot_be_renewed() -> None:
+    auth = ApiKeyAuth("  test-key  ")
+    post = FakeTokenEndpoint()
+    assert await auth.authorization(post) == "Bearer test-key"
+    assert await auth.renew(post, "Bearer test-key") is False
+    assert post.calls == []
+
+
+# -- configuration ------------------------------------------------------------------------
+
+
+async def test_api_key_and_base_url_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, mock: aioresponses
+) -> None:
+    monkeypatch.setenv("PIGGY_API_KEY", "env-key")
+    monkeypatch.setenv("PIGGY_BASE_URL", "https://env.test")
+    mock.get(
+        endpoint("https://env.test/api/v3/oauth/clients", "/contacts/123/credit-balance"),
+        payload=BALANCE_BODY,
+    )
+    mock.get(
+        endpoint("https://env.test/api/v3/register", "/contacts/123/credit-balance"),
+        payload=BALANCE_BODY,
+    )
+
+    async with OAuthClient() as piggy:
+        assert piggy.base_url == "https://env.test/api/v3/oauth/clients"
+        await piggy.contacts.get_credit_balance("123")
+    async with RegisterClient() as pos:
+        assert pos.base_url == "https://env.test/api/v3/register"
+        await pos.contacts.get_credit_balance("123")
+
+    assert api_authorizations(mock) == ["Bearer env-key", "Bearer env-key"]
+
+
+async def test_arguments_beat_the_environment(
+    monkeypatch: pytest.MonkeyPatch, mock: aioresponses
+) -> None:
+    monkeypatch.setenv("PIGGY_API_KEY", "env-key")
+    monkeypatch.setenv("PIGGY_BASE_URL", "https://env.test")
+    mock.get(BALANCE, payload=BALANCE_BODY)
+    async with OAuthClient(api_key="arg-key", base_url=HOST) as piggy:
+        await piggy.contacts.get_credit_balance("123")
+    assert api_authorizations(mock) == ["Bearer arg-key"]
+
+
+def test_default_base_url() -> None:
+    assert OAuthClient(api_key="k").base_url == "https://api.piggy.eu/api/v3/oauth/clients"
+    assert RegisterClient(api_key="k").base_url == "https://api.piggy.eu/api/v3/register"
+    assert OAuthClient(api_key="k", base_url=f"{HOST}/").base_url == OAUTH
+    assert RegisterClient(api_key="k", base_url=HOST).base_url == REGISTER
+
+
+@pytest.mark.parametrize("cls", [OAuthClient, RegisterClient])
+def test_missing_credentials_are_a_value_error(cls: type[Any]) -> None:
+    with pytest.raises(ValueError, match="PIGGY_API_KEY"):
+        cls()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"api_key": "   "},
+        {"client_id": "cid"},
+        {"client_secret": SECRET},
+        {"client_id": "cid", "client_secret": ""},
+        {"api_key": "k", "client_id": "cid", "client_secret": SECRET},
+    ],
+)
+def test_incomplete_or_conflicting_credentials_are_a_value_error(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        OAuthClient(**kwargs)
+
+
+@pytest.mark.parametrize("base_url", ["api.test", "ftp://api.test", "/api"])
+def test_a_base_url_that_is_not_absolute_http_is_a_value_error(base_url: str) -> None:
+    with pytest.raises(ValueError, match="base_url"):
+        OAuthClient(api_key="k", base_url=base_url)
+
+
+async def test_repr_never_shows_a_key_secret_or_token(mock: aioresponses) -> None:
+    key = "sk-live-very-secret"
+    mock.post(TOKEN_URL, payload=token("tok-very-secret"))
+    mock.get(BALANCE, payload=BALANCE_BODY)
+    async with (
+        OAuthClient(api_key=key, base_url=HOST) as piggy,
+        RegisterClient(api_key=key, base_url=HOST) as pos,
+        OAuthClient(client_id="cid", client_secret=SECRET, base_url=HOST) as oauth,
+    ):
+        await oauth.contacts.get_credit_balance("123")
+        texts = [repr(piggy), repr(pos), repr(oauth), repr(ApiKeyAuth(key))]
+        texts += [repr(ClientCredentialsAuth("cid", SECRET)), str(piggy), str(oauth)]
+        texts.append(repr(piggy.contacts))
+    for text in texts:
+        assert key not in text
+        assert SECRET not in text
+        assert "tok-very-secret" not in text
+    assert "redacted" in repr(ApiKeyAuth(key))

@@ -1,0 +1,292 @@
+"""Error responses become typed exceptions; unreadable bodies and dead connections too."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import aiohttp
+import pytest
+from aioresponses import aioresponses
+from helpers import OAUTH, endpoint, sent
+
+from piggy_async import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ErrorCode,
+    MaintenanceError,
+    MalformedResponseError,
+    NotFoundError,
+    OAuthClient,
+    PermissionDeniedError,
+    PiggyError,
+    RateLimitError,
+    ServerError,
+    UnprocessableEntityError,
+)
+
+GET_CONTACT = endpoint(OAUTH, "/contacts/123")
+
+
+def error_body(status: int, code: int = 55031, message: str = "Contact not found.") -> Any:
+    return {
+        "status_code": status,
+        "code": code,
+        "message": message,
+        "errors": {"contact_uuid": ["The contact does not exist."]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (422, UnprocessableEntityError),
+        (429, RateLimitError),
+        (500, ServerError),
+        (502, ServerError),
+        (503, MaintenanceError),
+        (504, ServerError),
+    ],
+)
+async def test_error_status_maps_to_its_exception(
+    status: int, cls: type[APIError], piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, status=status, payload=error_body(status))
+    with pytest.raises(cls) as caught:
+        await piggy.contacts.get("123")
+    error = caught.value
+    assert type(error) is cls
+    assert isinstance(error, APIError)
+    assert isinstance(error, PiggyError)
+    assert error.status == status
+    assert error.code == 55031
+    assert error.message == "Contact not found."
+    assert error.errors == {"contact_uuid": ["The contact does not exist."]}
+    assert error.body == error_body(status)
+    assert str(error).startswith(f"HTTP {status} (code 55031): Contact not found.")
+
+
+async def test_error_code_compares_with_the_enum(piggy: OAuthClient, mock: aioresponses) -> None:
+    mock.get(GET_CONTACT, status=400, payload=error_body(400))
+    try:
+        await piggy.contacts.get("123")
+    except APIError as error:
+        assert error.code == ErrorCode.CONTACT_NOT_FOUND
+        assert error.code != ErrorCode.INVALID_INPUT
+    else:
+        pytest.fail("no APIError raised")
+
+
+def test_error_codes_are_an_int_enum() -> None:
+    assert ErrorCode.CONTACT_NOT_FOUND == 55031
+    assert ErrorCode(55031) is ErrorCode.CONTACT_NOT_FOUND
+    assert isinstance(ErrorCode.REWARD_NOT_FOUND, int)
+    assert ErrorCode.REWARD_NOT_FOUND == 6003
+
+
+async def test_validation_errors_are_exposed(piggy: OAuthClient, mock: aioresponses) -> None:
+    body = {
+        "status_code": 422,
+        "code": 1003,
+        "message": "Invalid input.",
+        "errors": {"email": ["The email must be a valid email address."]},
+    }
+    mock.post(endpoint(OAUTH, "/contacts"), status=422, payload=body)
+    with pytest.raises(UnprocessableEntityError) as caught:
+        await piggy.contacts.create(email="not-an-email")
+    assert caught.value.code == ErrorCode.INVALID_INPUT
+    assert caught.value.errors == {"email": ["The email must be a valid email address."]}
+    assert "The email must be a valid email address." in str(caught.value)
+
+
+async def test_a_401_with_an_api_key_is_not_retried(piggy: OAuthClient, mock: aioresponses) -> None:
+    mock.get(GET_CONTACT, status=401, payload={"message": "Unauthenticated."}, repeat=True)
+    with pytest.raises(AuthenticationError, match="Unauthenticated"):
+        await piggy.contacts.get("123")
+    assert len(sent(mock)) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("30", 30.0), ("0.5", 0.5), (None, None), ("Wed, 21 Oct 2015 07:28:00 GMT", None)],
+)
+async def test_rate_limit_retry_after(
+    header: str | None, expected: float | None, piggy: OAuthClient, mock: aioresponses
+) -> None:
+    headers = {"Retry-After": header} if header is not None else None
+    mock.get(
+        GET_CONTACT,
+        status=429,
+        payload={"status_code": 429, "message": "Too Many Attempts."},
+        headers=headers,
+    )
+    with pytest.raises(RateLimitError) as caught:
+        await piggy.contacts.get("123")
+    assert caught.value.retry_after == expected
+    assert caught.value.message == "Too Many Attempts."
+    assert caught.value.code is None
+
+
+@pytest.mark.parametrize("body", ["", "<html><body>Be right back.</body></html>"])
+async def test_maintenance_without_a_json_body(
+    body: str, piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, status=503, body=body, content_type="text/html")
+    with pytest.raises(MaintenanceError) as caught:
+        await piggy.contacts.get("123")
+    assert caught.value.status == 503
+    assert "maintenance" in caught.value.message
+    assert caught.value.code is None
+    assert isinstance(caught.value, ServerError)
+
+
+async def test_a_non_json_error_body_gives_status_and_excerpt(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    html = "<html><head><title>502 Bad Gateway</title></head>" + "x" * 1000 + "</html>"
+    mock.get(GET_CONTACT, status=502, body=html, content_type="text/html")
+    with pytest.raises(ServerError) as caught:
+        await piggy.contacts.get("123")
+    error = caught.value
+    assert not isinstance(error, json.JSONDecodeError)
+    assert error.status == 502
+    assert error.code is None
+    assert error.body is None
+    assert "502 Bad Gateway" in error.message
+    assert "HTTP 502" in str(error)
+    assert len(error.message) < 400, "the excerpt must be short, not the whole body"
+
+
+async def test_a_json_error_body_without_a_message(piggy: OAuthClient, mock: aioresponses) -> None:
+    mock.get(GET_CONTACT, status=400, payload={"unexpected": True})
+    with pytest.raises(BadRequestError) as caught:
+        await piggy.contacts.get("123")
+    assert caught.value.status == 400
+    assert "unexpected" in caught.value.message
+    assert caught.value.body == {"unexpected": True}
+
+
+async def test_an_unmapped_4xx_is_a_plain_api_error(piggy: OAuthClient, mock: aioresponses) -> None:
+    mock.get(GET_CONTACT, status=409, payload={"message": "Conflict."})
+    with pytest.raises(APIError) as caught:
+        await piggy.contacts.get("123")
+    assert type(caught.value) is APIError
+    assert caught.value.status == 409
+
+
+# -- success responses the SDK cannot read --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("<html>hello</html>", "not JSON"),
+        ("", "not JSON"),
+        ('{"uuid": "123"}', "no `data`"),
+        ('[{"uuid": "123"}]', "no `data`"),
+        ("null", "no `data`"),
+        ('{"data": [], "meta": []}', "does not match Contact"),
+        ('{"data": "123", "meta": []}', "does not match Contact"),
+        ('{"data": null, "meta": []}', "does not match Contact"),
+        ('{"data": {"email": "a@b.c"}, "meta": []}', "does not match Contact"),
+        ('{"data": {"uuid": "1", "tier": "Gold"}, "meta": []}', "does not match Contact"),
+        ('{"data": {"uuid": "1", "subscriptions": 3}, "meta": []}', "does not match Contact"),
+    ],
+)
+async def test_an_unreadable_success_is_a_malformed_response(
+    body: str, reason: str, piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, status=200, body=body)
+    with pytest.raises(MalformedResponseError) as caught:
+        await piggy.contacts.get("123")
+    error = caught.value
+    assert not isinstance(error, json.JSONDecodeError)
+    assert error.status == 200
+    assert error.excerpt == body
+    assert reason in str(error)
+    assert "HTTP 200" in str(error)
+
+
+async def test_a_list_that_is_not_a_list_is_malformed(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(endpoint(OAUTH, "/contacts/123/contact-identifiers"), payload={"data": {"a": 1}})
+    with pytest.raises(MalformedResponseError, match=r"list\[ContactIdentifier\]"):
+        await piggy.contacts.list_contact_identifiers("123")
+
+
+async def test_a_bad_datetime_is_malformed(piggy: OAuthClient, mock: aioresponses) -> None:
+    page = {"data": [{"uuid": "t", "created_at": "yesterday"}], "meta": []}
+    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=page)
+    with pytest.raises(MalformedResponseError):
+        await piggy.loyalty_transactions.list()
+
+
+async def test_an_empty_success_body_is_fine_when_data_is_always_null(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.post(endpoint(OAUTH, "/contacts/123/delete"), status=204, body="")
+    assert await piggy.contacts.delete("123", type="DEFAULT") is None
+
+
+# -- no response at all ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "exception",
+    [
+        aiohttp.ClientConnectionError("Connection refused"),
+        aiohttp.ServerDisconnectedError(),
+        aiohttp.ClientPayloadError("truncated"),
+    ],
+)
+async def test_a_connection_error_is_an_api_connection_error(
+    exception: Exception, piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, exception=exception)
+    with pytest.raises(APIConnectionError) as caught:
+        await piggy.contacts.get("123")
+    assert type(caught.value) is APIConnectionError
+    assert "/contacts/123" in str(caught.value)
+    assert caught.value.__cause__ is exception
+
+
+async def test_an_unreachable_url_is_an_api_connection_error(piggy: OAuthClient) -> None:
+    # Nothing is registered on the mock: aioresponses refuses the connection.
+    with pytest.raises(APIConnectionError):
+        await piggy.contacts.get("123")
+
+
+@pytest.mark.parametrize(
+    "exception", [TimeoutError(), aiohttp.ServerTimeoutError("read timed out")]
+)
+async def test_a_timeout_is_an_api_timeout_error(
+    exception: Exception, piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, exception=exception)
+    with pytest.raises(APITimeoutError) as caught:
+        await piggy.contacts.get("123")
+    assert isinstance(caught.value, APIConnectionError)
+    assert "60" in str(caught.value), "the message names the timeout that was exceeded"
+
+
+async def test_a_per_call_timeout_is_named_in_the_error(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, exception=TimeoutError())
+    with pytest.raises(APITimeoutError, match=r"2\.5 s"):
+        await piggy.contacts.get("123", timeout=2.5)
+
+
+async def test_a_cancelled_request_stays_cancelled(piggy: OAuthClient, mock: aioresponses) -> None:
+    mock.get(GET_CONTACT, exception=asyncio.CancelledError())
+    with pytest.raises(asyncio.CancelledError):
+        await piggy.contacts.get("123")

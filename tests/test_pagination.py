@@ -1,0 +1,285 @@
+"""Paginated list operations: awaitable for one page, async-iterable over every item with
+pages fetched lazily, whatever `meta` shape the API answers with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aioresponses import aioresponses
+from helpers import OAUTH, REGISTER, endpoint, sent
+
+from piggy_async import (
+    AsyncPaginator,
+    OAuthClient,
+    Page,
+    RegisterClient,
+    ServerError,
+)
+from piggy_async.models import Contact, CreditReception, RewardReception
+
+CONTACTS = f"{OAUTH}/contacts"
+
+
+def viewing(page: int, limit: int = 2, last_page: int = 3, total: int = 6) -> dict[str, Any]:
+    return {
+        "page": page,
+        "limit": limit,
+        "viewing_from": (page - 1) * limit + 1,
+        "viewing_to": page * limit,
+        "last_page": last_page,
+        "total": total,
+    }
+
+
+def short(page: int) -> dict[str, Any]:
+    return {"page": page, "per_page": 2, "last_page": 3, "total": 6}
+
+
+def laravel(page: int) -> dict[str, Any]:
+    return {
+        "current_page": page,
+        "from": (page - 1) * 2 + 1,
+        "last_page": 3,
+        "links": [{"url": None, "label": "&laquo; Previous", "active": False}],
+        "path": CONTACTS,
+        "per_page": 2,
+        "to": page * 2,
+        "total": 6,
+    }
+
+
+def minimal(page: int) -> dict[str, Any]:
+    return {"current_page": page, "last_page": 3, "per_page": 2, "total": 6}
+
+
+def strings(page: int) -> dict[str, Any]:
+    return {"page": str(page), "limit": "2", "last_page": "3", "total": "6"}
+
+
+def contacts(page: int, count: int = 2) -> list[dict[str, Any]]:
+    return [{"uuid": f"p{page}-{n}", "email": f"c{page}{n}@bikinibottom.sea"} for n in range(count)]
+
+
+ALL_UUIDS = ["p1-0", "p1-1", "p2-0", "p2-1", "p3-0", "p3-1"]
+
+
+def serve_three_pages(mock: aioresponses, meta: Any = viewing, **extra: Any) -> None:
+    """Pages 1-3 of 2 contacts each, each matched only by its own `page` query value."""
+    for number in (1, 2, 3):
+        body: dict[str, Any] = {"data": contacts(number), "meta": meta(number), **extra}
+        mock.get(f"{CONTACTS}?page={number}&limit=2", payload=body, repeat=True)
+
+
+def pages_requested(mock: aioresponses) -> list[str]:
+    return [request.url.query["page"] for request in sent(mock)]
+
+
+async def test_awaiting_gives_the_first_page_only(piggy: OAuthClient, mock: aioresponses) -> None:
+    serve_three_pages(mock)
+    page = await piggy.contacts.list(limit=2)
+    assert isinstance(page, Page)
+    assert [type(item) for item in page.items] == [Contact, Contact]
+    assert [contact.uuid for contact in page] == ["p1-0", "p1-1"]
+    assert len(page) == 2
+    assert (page.page, page.last_page, page.total, page.per_page) == (1, 3, 6, 2)
+    assert page.has_next
+    assert page.meta == viewing(1)
+    assert pages_requested(mock) == ["1"]
+
+
+async def test_nothing_is_sent_until_awaited_or_iterated(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    serve_three_pages(mock)
+    paginator = piggy.contacts.list(limit=2)
+    assert isinstance(paginator, AsyncPaginator)
+    assert sent(mock) == []
+
+
+async def test_async_for_yields_every_item_across_three_requests(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    serve_three_pages(mock)
+    uuids = [contact.uuid async for contact in piggy.contacts.list(limit=2)]
+    assert uuids == ALL_UUIDS
+    assert pages_requested(mock) == ["1", "2", "3"]
+
+
+async def test_pages_are_fetched_lazily(piggy: OAuthClient, mock: aioresponses) -> None:
+    serve_three_pages(mock)
+    items = aiter(piggy.contacts.list(limit=2))
+    try:
+        assert (await anext(items)).uuid == "p1-0"
+        assert len(sent(mock)) == 1
+        assert (await anext(items)).uuid == "p1-1"
+        assert len(sent(mock)) == 1, "page 2 must not be fetched before it is needed"
+        assert (await anext(items)).uuid == "p2-0"
+        assert len(sent(mock)) == 2
+    finally:
+        await items.aclose()  # type: ignore[attr-defined]
+    assert pages_requested(mock) == ["1", "2"]
+
+
+async def test_pages(piggy: OAuthClient, mock: aioresponses) -> None:
+    serve_three_pages(mock)
+    pages = [page async for page in piggy.contacts.list(limit=2).pages()]
+    assert [page.page for page in pages] == [1, 2, 3]
+    assert [[c.uuid for c in page] for page in pages] == [
+        ALL_UUIDS[:2],
+        ALL_UUIDS[2:4],
+        ALL_UUIDS[4:],
+    ]
+    assert [page.has_next for page in pages] == [True, True, False]
+
+
+async def test_starting_page(piggy: OAuthClient, mock: aioresponses) -> None:
+    serve_three_pages(mock)
+    second = await piggy.contacts.list(limit=2, page=2)
+    assert second.page == 2
+    assert [c.uuid for c in second] == ["p2-0", "p2-1"]
+    rest = [contact.uuid async for contact in piggy.contacts.list(limit=2, page=2)]
+    assert rest == ALL_UUIDS[2:]
+    assert sorted(pages_requested(mock)) == ["2", "2", "3"], "page 1 is never asked for"
+
+
+@pytest.mark.parametrize("page", [0, -1, "2", True, 1.0])
+def test_an_invalid_starting_page_is_a_value_error(page: Any, piggy: OAuthClient) -> None:
+    with pytest.raises(ValueError, match="page"):
+        piggy.contacts.list(page=page)
+
+
+async def test_filters_are_sent_with_every_page(piggy: OAuthClient, mock: aioresponses) -> None:
+    for number in (1, 2, 3):
+        mock.get(
+            f"{CONTACTS}?page={number}&limit=2&sort=-created_at",
+            payload={"data": contacts(number), "meta": viewing(number)},
+        )
+    uuids = [c.uuid async for c in piggy.contacts.list(limit=2, sort="-created_at")]
+    assert uuids == ALL_UUIDS
+    assert [request.query for request in sent(mock)] == [
+        [("page", str(n)), ("limit", "2"), ("sort", "-created_at")] for n in (1, 2, 3)
+    ]
+
+
+@pytest.mark.parametrize("meta", [viewing, short, laravel, minimal, strings])
+async def test_every_meta_shape_is_normalised(
+    meta: Any, piggy: OAuthClient, mock: aioresponses
+) -> None:
+    extra = {"links": {"first": f"{CONTACTS}?page=1"}} if meta is laravel else {}
+    serve_three_pages(mock, meta, **extra)
+    pages = [page async for page in piggy.contacts.list(limit=2).pages()]
+    assert [(p.page, p.last_page, p.total, p.per_page) for p in pages] == [
+        (1, 3, 6, 2),
+        (2, 3, 6, 2),
+        (3, 3, 6, 2),
+    ]
+    assert [c.uuid for p in pages for c in p] == ALL_UUIDS
+
+
+async def test_the_documented_contacts_meta_with_a_string_limit(
+    piggy: OAuthClient, mock: aioresponses, seed: Any
+) -> None:
+    mock.get(endpoint(OAUTH, "/contacts"), payload=seed("contacts.list"))
+    page = await piggy.contacts.list(limit=2)
+    assert page.per_page == 2  # sent as "2"
+    assert (page.page, page.last_page, page.total) == (1, 31, 62)
+
+
+async def test_empty_meta_is_read_as_unknown_and_iteration_stops_on_an_empty_page(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": []})
+    mock.get(f"{CONTACTS}?page=2&limit=2", payload={"data": contacts(2), "meta": {}})
+    mock.get(f"{CONTACTS}?page=3&limit=2", payload={"data": [], "meta": []})
+    pages = [page async for page in piggy.contacts.list(limit=2).pages()]
+    assert [(p.page, p.last_page, p.total, p.per_page) for p in pages] == [
+        (1, None, None, None),
+        (2, None, None, None),
+        (3, None, None, None),
+    ]
+    assert [c.uuid for p in pages for c in p] == ALL_UUIDS[:4]
+    assert pages_requested(mock) == ["1", "2", "3"]
+
+
+async def test_an_empty_page_stops_even_if_meta_promises_more(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(
+        f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": viewing(1, last_page=5)}
+    )
+    mock.get(f"{CONTACTS}?page=2&limit=2", payload={"data": [], "meta": viewing(2, last_page=5)})
+    uuids = [c.uuid async for c in piggy.contacts.list(limit=2)]
+    assert uuids == ALL_UUIDS[:2]
+    assert pages_requested(mock) == ["1", "2"]
+
+
+async def test_a_short_page_without_last_page_is_the_last(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": {"per_page": 2}})
+    mock.get(
+        f"{CONTACTS}?page=2&limit=2", payload={"data": contacts(2, 1), "meta": {"per_page": 2}}
+    )
+    uuids = [c.uuid async for c in piggy.contacts.list(limit=2)]
+    assert uuids == ["p1-0", "p1-1", "p2-0"]
+    assert pages_requested(mock) == ["1", "2"]
+
+
+async def test_pages_advance_even_if_meta_repeats_a_page_number(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    """A server that ignores `page` (or echoes a stale number) must not make the paginator
+    request the same page forever."""
+    stuck = {"data": contacts(1), "meta": {"page": 1, "limit": 2, "last_page": 3, "total": 6}}
+    mock.get(endpoint(OAUTH, "/contacts"), payload=stuck, repeat=True)
+    seen = 0
+    async for _ in piggy.contacts.list(limit=2):
+        seen += 1
+        if seen > 20:
+            break
+    assert pages_requested(mock) == ["1", "2", "3"], f"{seen} items before giving up"
+
+
+async def test_an_error_on_a_later_page_surfaces_during_iteration(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": viewing(1)})
+    mock.get(f"{CONTACTS}?page=2&limit=2", status=500, payload={"message": "Server Error"})
+    seen: list[str] = []
+    with pytest.raises(ServerError):
+        async for contact in piggy.contacts.list(limit=2):
+            seen.append(contact.uuid)
+    assert seen == ALL_UUIDS[:2]
+
+
+async def test_the_documented_loyalty_transactions_page(
+    piggy: OAuthClient, mock: aioresponses, seed: Any
+) -> None:
+    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=seed("loyalty_transactions.list"))
+    page = await piggy.loyalty_transactions.list()
+    assert (page.page, page.last_page, page.total, page.per_page) == (1, 6, 57, 10)
+    assert len(page) == 10
+    assert page.has_next
+
+
+async def test_register_contact_transactions_paginate_with_a_path_parameter(
+    pos: RegisterClient, mock: aioresponses
+) -> None:
+    url = f"{REGISTER}/contacts/c%201/loyalty-transactions"
+    credit = {"uuid": "t1", "type": "credit_reception", "credits": 5}
+    reward = {"uuid": "t2", "type": "reward_reception", "credits": -5}
+    mock.get(f"{url}?page=1&limit=1", payload={"data": [credit], "meta": viewing(1, 1, 2, 2)})
+    mock.get(f"{url}?page=2&limit=1", payload={"data": [reward], "meta": viewing(2, 1, 2, 2)})
+    items = [item async for item in pos.contacts.list_loyalty_transactions("c 1", limit=1)]
+    assert [type(item) for item in items] == [CreditReception, RewardReception]
+    assert [request.path for request in sent(mock)] == [
+        "/api/v3/register/contacts/c%201/loyalty-transactions"
+    ] * 2
+
+
+def test_page_repr() -> None:
+    page: Page[int] = Page([1, 2], {"page": 2, "last_page": 3, "total": 6}, requested_page=2)
+    assert repr(page) == "<Page 2/3: 2 items, total=6>"
+    unknown: Page[int] = Page([], [], requested_page=4)
+    assert (unknown.page, unknown.last_page, unknown.has_next) == (4, None, False)

@@ -1,0 +1,131 @@
+"""The client owns exactly one aiohttp session, closed on exit; a leaked one is reported."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import warnings
+from typing import Any
+
+import aiohttp
+import pytest
+from aioresponses import aioresponses
+from helpers import HOST, OAUTH, endpoint
+
+from piggy_async import OAuthClient, RegisterClient
+
+BALANCE = endpoint(OAUTH, "/contacts/123/credit-balance")
+BALANCE_BODY = {"data": {"balance": 49}, "meta": []}
+
+
+@pytest.fixture
+def sessions(monkeypatch: pytest.MonkeyPatch) -> list[aiohttp.ClientSession]:
+    """Every aiohttp session the SDK creates during the test."""
+    created: list[aiohttp.ClientSession] = []
+    real = aiohttp.ClientSession
+
+    def tracking(*args: Any, **kwargs: Any) -> aiohttp.ClientSession:
+        session = real(*args, **kwargs)
+        created.append(session)
+        return session
+
+    monkeypatch.setattr(aiohttp, "ClientSession", tracking)
+    return created
+
+
+async def test_one_session_for_every_request_closed_on_exit(
+    sessions: list[aiohttp.ClientSession], mock: aioresponses
+) -> None:
+    mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
+    async with OAuthClient(api_key="k", base_url=HOST) as piggy:
+        await piggy.contacts.get_credit_balance("123")
+        await asyncio.gather(*(piggy.contacts.get_credit_balance("123") for _ in range(5)))
+        assert len(sessions) == 1
+        assert not sessions[0].closed
+    assert len(sessions) == 1
+    assert sessions[0].closed
+
+
+async def test_the_session_is_closed_when_the_block_raises(
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    with pytest.raises(KeyError):
+        async with RegisterClient(api_key="k", base_url=HOST):
+            raise KeyError("boom")
+    (session,) = sessions
+    assert session.closed
+
+
+async def test_without_async_with_the_session_opens_on_first_use(
+    sessions: list[aiohttp.ClientSession], mock: aioresponses
+) -> None:
+    mock.get(BALANCE, payload=BALANCE_BODY)
+    piggy = OAuthClient(api_key="k", base_url=HOST)
+    assert sessions == [], "constructing a client opens nothing"
+    await piggy.contacts.get_credit_balance("123")
+    (session,) = sessions
+    await piggy.close()
+    assert session.closed
+
+
+async def test_closing_an_unused_client_creates_nothing(
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    piggy = OAuthClient(api_key="k", base_url=HOST)
+    await piggy.close()
+    await piggy.close()  # idempotent
+    assert sessions == []
+
+
+async def test_using_a_closed_client_raises(mock: aioresponses) -> None:
+    mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
+    async with OAuthClient(api_key="k", base_url=HOST) as piggy:
+        await piggy.contacts.get_credit_balance("123")
+    with pytest.raises(RuntimeError, match="closed"):
+        await piggy.contacts.get_credit_balance("123")
+    with pytest.raises(RuntimeError, match="closed"):
+        async with piggy:
+            pass
+    assert len(mock.requests[next(iter(mock.requests))]) == 1, "nothing sent after close"
+
+
+async def test_repr_shows_the_lifecycle() -> None:
+    piggy = OAuthClient(api_key="k", base_url=HOST)
+    assert "not connected" in repr(piggy)
+    async with piggy:
+        assert "open" in repr(piggy)
+    assert "closed" in repr(piggy)
+
+
+async def test_async_with_leaves_nothing_to_warn_about() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with aioresponses() as mock:
+            mock.get(BALANCE, payload=BALANCE_BODY)
+            async with OAuthClient(api_key="k", base_url=HOST) as piggy:
+                await piggy.contacts.get_credit_balance("123")
+        del mock, piggy
+        gc.collect()
+    assert [str(w.message) for w in caught] == []
+
+
+async def test_a_leaked_client_warns() -> None:
+    """Tests run with warnings as errors, so this warning fails the run of any test that
+    forgets to close a client."""
+    piggy = OAuthClient(api_key="k", base_url=HOST)
+    # A local mock: while one is active, its call history keeps the session alive.
+    with aioresponses() as mock:
+        mock.get(BALANCE, payload=BALANCE_BODY)
+        await piggy.contacts.get_credit_balance("123")
+    del mock
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    try:
+        with pytest.warns(ResourceWarning, match="Unclosed client session"):
+            del piggy
+            gc.collect()
+    finally:
+        loop.set_exception_handler(previous)
+    assert [context["message"] for context in reported] == ["Unclosed client session"]
