@@ -72,23 +72,24 @@ class MissingKeyError(KeyError):
 
 def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     hints = typing.get_type_hints(cls)
-    table: dict[str, tuple[str, Callable[[Any, Any], Any], Any]] = {}
+    table: dict[str, tuple[str, Callable[[Any, Any], Any] | None, Any]] = {}
     required: list[str] = []
     for field in attrs.fields(cls):
         if field.name == "extra":
             continue
         key = field.metadata.get("key", field.name)
         annotation = _strip_unset(hints[field.name])
+        hook = converter.get_structure_hook(annotation)
         table[key] = (
             field.alias or field.name,
-            converter.get_structure_hook(annotation),
+            None if hook is _passthrough else hook,  # scalars: no call at all
             annotation,
         )
         if field.default is attrs.NOTHING:
             required.append(key)
 
     def structure(data: Any, _: Any) -> Model:
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict):
             raise TypeError(f"{cls.__name__}: expected a JSON object, got {type(data).__name__}")
         kwargs: dict[str, Any] = {}
         extra: dict[str, Any] = {}
@@ -98,7 +99,7 @@ def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
                 extra[key] = value
             else:
                 name, hook, annotation = entry
-                kwargs[name] = hook(value, annotation)
+                kwargs[name] = value if hook is None else hook(value, annotation)
         for key in required:
             if key not in data:
                 raise MissingKeyError(cls, key)
@@ -184,11 +185,17 @@ def _is_union(annotation: Any) -> bool:
     return typing.get_origin(annotation) in (Union, types.UnionType)
 
 
+_SCALARS = frozenset({str, int, float, bool, NoneType, Any})
+
+
 def _structure_union_factory(union: Any) -> Callable[[Any, Any], Any]:
     """Pick the union member by the kind of JSON value: `Tier | None`, `str | int`,
     `list[Product] | dict[str, Any]`. The first member that accepts a kind wins."""
+    members = typing.get_args(union)
+    if all(member in _SCALARS for member in members):
+        return _passthrough  # `str | None`, `int | str`: nothing to build, nothing to coerce
     by_kind: dict[str, tuple[Any, Callable[[Any, Any], Any]]] = {}
-    for member in typing.get_args(union):
+    for member in members:
         for kind in _json_kinds(member):
             if kind not in by_kind:
                 by_kind[kind] = (member, converter.get_structure_hook(member))
