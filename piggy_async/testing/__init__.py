@@ -1,0 +1,51 @@
+"""`piggy_async.testing`: a local, stateful fake of the Piggy API for tests, demos and
+benchmarks, over real HTTP on loopback.
+
+The fixture pattern for your own tests (pytest-asyncio):
+
+    import pytest
+    from piggy_async import OAuthClient
+    from piggy_async.testing import FakePiggy
+
+    @pytest.fixture
+    async def piggy_server():
+        async with FakePiggy() as server:
+            yield server
+
+    @pytest.fixture
+    async def piggy(piggy_server):
+        async with OAuthClient(api_key=piggy_server.oauth_key, base_url=piggy_server.url) as client:
+            yield client
+
+    async def test_signup_gives_welcome_credits(piggy, piggy_server):
+        await my_app.sign_up(piggy, "sandy@bikinibottom.sea")
+        contact = await piggy.contacts.find_one_by(email="sandy@bikinibottom.sea")
+        assert piggy_server.state.contacts[contact.uuid].credits == 50
+
+Standalone: `python -m piggy_async.testing serve --port 8080` prints the URL and keys.
+"""
+
+from __future__ import annotations
+
+from ._clock import Clock, ManualClock
+from ._faults import Faults
+from ._rate_limit import RateLimit
+from ._seed import SeedData, SeedReward, SeedTier
+from ._server import FakePiggy
+from ._state import ContactRecord, IdentifierRecord, RequestRecord, State, TransactionRecord
+
+__all__ = [
+    "Clock",
+    "ContactRecord",
+    "FakePiggy",
+    "Faults",
+    "IdentifierRecord",
+    "ManualClock",
+    "RateLimit",
+    "RequestRecord",
+    "SeedData",
+    "SeedReward",
+    "SeedTier",
+    "State",
+    "TransactionRecord",
+]

@@ -1,0 +1,53 @@
+"""What several handlers need: the acting shop, the contact a call names, its channel."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from piggy_async import ErrorCode
+
+from .._call import Call
+from .._replies import Failure, invalid_input
+from .._state import ContactRecord, State
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def shop_of(state: State, call: Call) -> dict[str, Any]:
+    """The call's `shop_uuid`; on the Register API, the register key's shop."""
+    if call.on_register:
+        return state.shops[state.default_shop_uuid]
+    return state.shop(call.args["shop_uuid"])
+
+
+def contact_of(state: State, call: Call) -> ContactRecord:
+    """The contact the call names by `contact_uuid` or else by `contact_identifier_value`."""
+    if "contact_uuid" in call.args:
+        return state.contact(call.args["contact_uuid"])
+    if "contact_identifier_value" not in call.args:
+        raise invalid_input(
+            {
+                "contact_uuid": [
+                    "The contact uuid field is required when contact identifier value is not"
+                    " present."
+                ]
+            }
+        )
+    identifier = state.identifier(call.args["contact_identifier_value"])
+    if identifier.contact_uuid is None:
+        raise Failure(ErrorCode.CONTACT_IDENTIFIER_NOT_LINKED)
+    return state.contact(identifier.contact_uuid)
+
+
+def channel_of(call: Call) -> str:
+    """The `channel` a contact created by this call gets."""
+    return "REGISTER_API" if call.on_register else "OAUTH_API"
+
+
+def email_of(call: Call) -> str:
+    """The call's `email`, if it is an email address (Laravel's `email` rule, loosely)."""
+    email: str = call.args["email"]
+    if not _EMAIL.fullmatch(email):
+        raise invalid_input({"email": ["The email field must be a valid email address."]})
+    return email

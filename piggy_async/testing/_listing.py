@@ -1,0 +1,174 @@
+"""Listing: the `created_at[...]` filters, `sort`, and pages in the documented `meta` shapes.
+
+The API pages in four `meta` styles (spec/README.md, "Pagination"); `paginate` slices any
+sequence and answers in the style its operation documents, so stateful lists and
+synthesized ones page the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+import attrs
+
+from piggy_async import Pagination
+
+from ._call import Call
+from ._replies import Reply, invalid_input
+
+MAX_PAGE_SIZE = 100
+"""The largest page the API serves on most lists; larger `limit`s are cut to it."""
+
+_BOUNDS: dict[str, Callable[[datetime, datetime], bool]] = {
+    "created_at[gt]": operator.gt,
+    "created_at[gte]": operator.ge,
+    "created_at[lt]": operator.lt,
+    "created_at[lte]": operator.le,
+}
+
+
+class Dated(Protocol):
+    created_at: datetime
+
+
+D = TypeVar("D", bound=Dated)
+T = TypeVar("T")
+
+
+def created_within(items: Iterable[D], args: Mapping[str, Any]) -> list[D]:
+    """The items inside every `created_at[gt|gte|lt|lte]` bound the call gave."""
+    bounds = [(compare, args[key]) for key, compare in _BOUNDS.items() if key in args]
+    return [
+        item for item in items if all(compare(item.created_at, bound) for compare, bound in bounds)
+    ]
+
+
+def by_creation(items: list[D], sort: str) -> list[D]:
+    """`created_at`: oldest first; `-created_at`: newest first (the exact mirror)."""
+    ordered = sorted(items, key=operator.attrgetter("created_at"))
+    return ordered[::-1] if sort == "-created_at" else ordered
+
+
+def paginate(
+    call: Call, items: Sequence[T], render: Callable[[T], Any], *, default_size: int
+) -> Reply:
+    """The page of `items` the call asked for, rendered, with its operation's `meta`."""
+    pagination = call.operation.pagination
+    if pagination is None:
+        raise TypeError(f"{call.operation!r} is not paginated")
+    page: int = call.args.get("page", 1)
+    size: int = min(call.args.get(pagination.size, default_size), MAX_PAGE_SIZE)
+    _check_bounds(pagination, page, size)
+    start = (page - 1) * size
+    chunk = [render(item) for item in items[start : start + size]]
+    window = _Window(page=page, size=size, total=len(items), count=len(chunk))
+    meta, links = _STYLES[pagination.meta](window, str(call.url.with_query(None)))
+    return Reply(chunk, meta, links)
+
+
+def _check_bounds(pagination: Pagination, page: int, size: int) -> None:
+    errors = {
+        name: [f"The {name} field must be at least 1."]
+        for name, value in (("page", page), (pagination.size, size))
+        if value < 1
+    }
+    if errors:
+        raise invalid_input(errors)
+
+
+@attrs.frozen
+class _Window:
+    """Where a page sits in the whole list."""
+
+    page: int
+    size: int
+    total: int
+    count: int
+
+    @property
+    def first(self) -> int | None:
+        return (self.page - 1) * self.size + 1 if self.count else None
+
+    @property
+    def last(self) -> int | None:
+        return (self.page - 1) * self.size + self.count if self.count else None
+
+    @property
+    def last_page(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+
+_Meta = tuple[dict[str, Any], dict[str, Any] | None]
+
+
+def _viewing(window: _Window, url: str) -> _Meta:
+    return {
+        "page": window.page,
+        "limit": window.size,
+        "viewing_from": window.first,
+        "viewing_to": window.last,
+        "last_page": window.last_page,
+        "total": window.total,
+    }, None
+
+
+def _short(window: _Window, url: str) -> _Meta:
+    return {
+        "page": window.page,
+        "per_page": window.size,
+        "last_page": window.last_page,
+        "total": window.total,
+    }, None
+
+
+def _minimal(window: _Window, url: str) -> _Meta:
+    return {
+        "current_page": window.page,
+        "last_page": window.last_page,
+        "per_page": window.size,
+        "total": window.total,
+    }, None
+
+
+def _laravel(window: _Window, url: str) -> _Meta:
+    """Laravel's paginator: page links in `meta`, first/last/prev/next at the top level,
+    `per_page` as a string (as the docs show it)."""
+
+    def link(number: int) -> str | None:
+        return f"{url}?page={number}" if 1 <= number <= window.last_page else None
+
+    numbered = [
+        {"url": link(number), "label": str(number), "active": number == window.page}
+        for number in range(1, window.last_page + 1)
+    ]
+    return {
+        "current_page": window.page,
+        "from": window.first,
+        "last_page": window.last_page,
+        "links": [
+            {"url": link(window.page - 1), "label": "&laquo; Previous", "active": False},
+            *numbered,
+            {"url": link(window.page + 1), "label": "Next &raquo;", "active": False},
+        ],
+        "path": url,
+        "per_page": str(window.size),
+        "to": window.last,
+        "total": window.total,
+    }, {
+        "first": link(1),
+        "last": link(window.last_page),
+        "prev": link(window.page - 1),
+        "next": link(window.page + 1),
+    }
+
+
+_STYLES: dict[str, Callable[[_Window, str], _Meta]] = {
+    "viewing": _viewing,
+    "short": _short,
+    "minimal": _minimal,
+    "laravel": _laravel,
+}

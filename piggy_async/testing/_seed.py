@@ -1,0 +1,110 @@
+"""`SeedData`: what a fresh FakePiggy holds before its first request.
+
+A real account comes with shops, a default unit, rewards and tiers set up in the dashboard;
+the API cannot create them, so the fake starts with them. The defaults follow the docs'
+Bikini Bottom examples.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+
+@attrs.frozen
+class SeedReward:
+    """A reward contacts can redeem for `required_credits`."""
+
+    title: str
+    required_credits: int
+    description: str | None = None
+    type: Literal["PHYSICAL", "DIGITAL"] = "PHYSICAL"
+
+    def to_json(self, id: int, uuid: str) -> dict[str, Any]:
+        """The reward as the API sends it, twin keys (`is_active`/`active`, `type`/
+        `reward_type`) included."""
+        return {
+            "id": id,
+            "uuid": uuid,
+            "title": self.title,
+            "description": self.description,
+            "type": self.type,
+            "reward_type": self.type,
+            "is_active": True,
+            "active": True,
+            "required_credits": self.required_credits,
+            "media": None,
+            "cost_price": None,
+            "stock": None,
+            "pre_redeemable": False,
+            "expiration_duration": None,
+        }
+
+
+@attrs.frozen
+class SeedTier:
+    """A loyalty tier, reached by contacts who received `min_credits` credits in all."""
+
+    name: str
+    min_credits: int
+    description: str | None = None
+
+    def to_json(self, uuid: str, position: int) -> dict[str, Any]:
+        return {
+            "uuid": uuid,
+            "name": self.name,
+            "description": self.description,
+            "position": position,
+            "media": None,
+        }
+
+
+@attrs.frozen
+class SeedData:
+    """The account's configuration. The first shop is the register key's shop, the one
+    Register API calls act on."""
+
+    shops: tuple[str, ...] = attrs.field(
+        default=("Krusty Krab", "Chum Bucket"), validator=attrs.validators.min_len(1)
+    )
+    unit_name: str = "purchase_amount"
+    unit_label: str = "Purchase Amount"
+    credits_per_unit: float = 1.0
+    """Credits a unit value earns per unit: `unit_value=10.4` earns 10 credits at 1.0."""
+    rewards: tuple[SeedReward, ...] = (
+        SeedReward("Krabby Patty", 10),
+        SeedReward("Kelp Shake", 25),
+        SeedReward("Krusty Krab Hat", 150, "Size: Small Fry/Regular/Krabby/Super-Sized"),
+    )
+    tiers: tuple[SeedTier, ...] = (
+        SeedTier("Krusty Krew", 100, "Krusty Krew Members only"),
+        SeedTier("Gold", 1000),
+    )
+    subscription_types: tuple[str, ...] = ("Marketing",)
+
+
+def shop_json(id: int, uuid: str, name: str) -> dict[str, Any]:
+    return {
+        "id": id,
+        "uuid": uuid,
+        "name": name,
+        "type": "physical",
+        "reference": None,
+        "address": None,
+    }
+
+
+def unit_json(id: int, name: str, label: str) -> dict[str, Any]:
+    return {"id": id, "name": name, "label": label, "prefix": "€", "is_default": True}
+
+
+def subscription_type_json(id: int, name: str) -> dict[str, Any]:
+    return {
+        "id": id,
+        "uuid": None,
+        "name": name,
+        "description": None,
+        "active": True,
+        "strategy": "OPT_IN",
+    }

@@ -1,0 +1,554 @@
+"""FakePiggy at the HTTP level: routing from the operation table, validation, auth, rate
+limiting, fault injection, the token endpoint, the request log and the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import aiohttp
+import pytest
+
+import piggy_async
+from piggy_async import Operation, Param, converter
+from piggy_async._defaults import API_PREFIXES
+from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit, _routes
+from piggy_async.testing._bodies import parse_form
+from piggy_async.testing._handlers import HANDLERS
+
+SAMPLES: dict[str, Any] = {
+    "str": "x",
+    "int": 1,
+    "float": 1.5,
+    "bool": True,
+    "datetime": "2024-01-01T00:00:00Z",
+    "object": {"firstname": "Sandy"},
+    "list[object]": [{"name": "x"}],
+    "list[str]": ["x"],
+    "str | int": "x",
+    "object | list[object]": {"name": "x"},
+}
+"""A valid value per spec type (every type the operation table uses)."""
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakePiggy]:
+    async with FakePiggy() as server:
+        yield server
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def _sample(param: Param) -> Any:
+    return param.enum[0] if param.enum else SAMPLES[param.type]
+
+
+def _query_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+async def _send(
+    session: aiohttp.ClientSession,
+    server: FakePiggy,
+    operation: Operation[Any],
+    values: Mapping[str, Any],
+    key: str | None = None,
+) -> tuple[int, Any]:
+    """Send `operation` with `values` placed where its params say; status and JSON body."""
+    located = {p.name: p.location for p in operation.params}
+    path = operation.path.format_map(
+        {name: value for name, value in values.items() if located.get(name) == "path"}
+    )
+    query = {n: _query_text(v) for n, v in values.items() if located.get(n) == "query"}
+    body = {name: value for name, value in values.items() if located.get(name) == "body"}
+    default_key = server.oauth_key if operation.api == "oauth" else server.register_key
+    async with session.request(
+        operation.method,
+        server.url + API_PREFIXES[operation.api] + path,
+        params=query,
+        json=body if operation.method in ("POST", "PUT") else None,
+        headers={"Authorization": f"Bearer {key or default_key}"},
+    ) as response:
+        return response.status, await response.json()
+
+
+def _operation(api: str, resource: str, name: str) -> Operation[Any]:
+    return next(
+        op
+        for op in piggy_async.operations()
+        if (op.api, op.resource, op.name) == (api, resource, name)
+    )
+
+
+# -- routing ------------------------------------------------------------------------------
+
+
+async def test_every_operation_is_routed(server: FakePiggy, session: aiohttp.ClientSession) -> None:
+    for operation in piggy_async.operations():
+        required = {p.name: _sample(p) for p in operation.params if p.required}
+        status, body = await _send(session, server, operation, required)
+        assert status not in (404, 405), operation
+        assert "data" in body or "code" in body, operation
+
+
+async def test_synthesized_answers_decode_into_their_documented_types(
+    server: FakePiggy, session: aiohttp.ClientSession
+) -> None:
+    synthesized = [op for op in piggy_async.operations() if (op.resource, op.name) not in HANDLERS]
+    for operation in synthesized:
+        required = {p.name: _sample(p) for p in operation.params if p.required}
+        status, body = await _send(session, server, operation, required)
+        assert status == operation.status, operation
+        converter.structure(body["data"], operation.data_type)
+
+
+@pytest.mark.parametrize(
+    ("resource", "keys"),
+    [
+        ("contacts", {"page", "limit", "viewing_from", "viewing_to", "last_page", "total"}),
+        ("giftcards", {"page", "per_page", "last_page", "total"}),
+        ("visits", {"current_page", "last_page", "per_page", "total"}),
+        (
+            "vouchers",
+            {"current_page", "from", "last_page", "links", "path", "per_page", "to", "total"},
+        ),
+    ],
+)
+async def test_pages_answer_in_their_documented_meta_style(
+    server: FakePiggy, session: aiohttp.ClientSession, resource: str, keys: set[str]
+) -> None:
+    status, body = await _send(session, server, _operation("oauth", resource, "list"), {})
+    assert status == 200
+    assert set(body["meta"]) == keys
+
+
+async def test_laravel_pages_link_their_neighbours(
+    server: FakePiggy, session: aiohttp.ClientSession
+) -> None:
+    _, body = await _send(session, server, _operation("oauth", "vouchers", "list"), {})
+    base = f"{server.url}/api/v3/oauth/clients/vouchers"
+    assert body["meta"]["per_page"] == "30"
+    assert body["links"] == {
+        "first": f"{base}?page=1",
+        "last": f"{base}?page=1",
+        "prev": None,
+        "next": None,
+    }
+
+
+async def test_a_handler_without_an_operation_stops_the_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_routes, "HANDLERS", {**HANDLERS, ("contacts", "teleport"): None})
+    with pytest.raises(RuntimeError, match="teleport"):
+        FakePiggy()
+
+
+# -- validation ---------------------------------------------------------------------------
+
+
+async def test_invalid_input_names_every_bad_field(
+    server: FakePiggy, session: aiohttp.ClientSession
+) -> None:
+    operation = _operation("oauth", "loyalty_transactions", "list")
+    values = {"page": "two", "sort": "credits", "created_at[gte]": "yesterday"}
+    status, body = await _send(session, server, operation, values)
+    assert (status, body["code"], body["message"]) == (400, 1003, "Invalid input.")
+    assert body["errors"] == {
+        "page": ["The page field must be an integer."],
+        "sort": ["The selected sort is invalid."],
+        "created_at[gte]": ["The created at[gte] field must be a valid date."],
+    }
+
+
+async def test_required_fields_must_be_present_and_not_empty(
+    server: FakePiggy, session: aiohttp.ClientSession
+) -> None:
+    operation = _operation("oauth", "credit_receptions", "create")
+    status, body = await _send(session, server, operation, {"shop_uuid": ""})
+    assert status == 400
+    assert body["errors"] == {
+        "shop_uuid": ["The shop uuid field is required."],
+        "contact_uuid": ["The contact uuid field is required."],
+    }
+
+
+async def test_body_types_are_checked(server: FakePiggy, session: aiohttp.ClientSession) -> None:
+    operation = _operation("oauth", "contacts", "update")
+    status, body = await _send(
+        session, server, operation, {"contact_uuid": "x", "attributes": ["not", "an object"]}
+    )
+    assert status == 400
+    assert body["errors"] == {"attributes": ["The attributes field must be an object."]}
+
+
+async def test_unknown_query_keys_are_ignored(
+    server: FakePiggy, session: aiohttp.ClientSession
+) -> None:
+    operation = _operation("oauth", "contacts", "list")
+    status, _ = await _send(session, server, operation, {})
+    async with session.get(
+        f"{server.url}/api/v3/oauth/clients/contacts",
+        params={"utm_source": "newsletter"},
+        headers={"Authorization": f"Bearer {server.oauth_key}"},
+    ) as response:
+        assert response.status == status == 200
+
+
+async def test_a_body_that_is_not_json_is_invalid_input(
+    server: FakePiggy, session: aiohttp.ClientSession
+) -> None:
+    async with session.post(
+        f"{server.url}/api/v3/oauth/clients/contacts",
+        data=b"{not json",
+        headers={"Authorization": f"Bearer {server.oauth_key}", "Content-Type": "text/plain"},
+    ) as response:
+        body = await response.json()
+    assert (response.status, body["code"]) == (400, 1003)
+    assert body["errors"] == {"body": ["The body must be valid JSON."]}
+
+
+async def test_form_bodies_are_read_like_the_php_sdk_sends_them(
+    server: FakePiggy, session: aiohttp.ClientSession
+) -> None:
+    contact = server.state.add_contact("sandy@bikinibottom.sea", channel="OAUTH_API")
+    async with session.put(
+        f"{server.url}/api/v3/oauth/clients/contacts/{contact.uuid}",
+        data={"attributes[firstname]": "Sandy", "attributes[housenumber]": "12"},
+        headers={"Authorization": f"Bearer {server.oauth_key}"},
+    ) as response:
+        body = await response.json()
+    assert response.status == 200
+    assert body["data"]["current_values"]["firstname"] == "Sandy"
+    assert contact.attributes == {"firstname": "Sandy", "housenumber": "12"}
+
+
+def test_form_keys_nest_like_php() -> None:
+    pairs = [
+        ("email", "sandy@bikinibottom.sea"),
+        ("attributes[firstname]", "Sandy"),
+        ("tags[]", "a"),
+        ("tags[]", "b"),
+        ("lines[0][sku]", "KP-1"),
+        ("lines[1][sku]", "KS-2"),
+        ("odd[", "kept literally"),
+    ]
+    assert parse_form(pairs) == {
+        "email": "sandy@bikinibottom.sea",
+        "attributes": {"firstname": "Sandy"},
+        "tags": ["a", "b"],
+        "lines": [{"sku": "KP-1"}, {"sku": "KS-2"}],
+        "odd[": "kept literally",
+    }
+
+
+async def test_query_values_are_coerced_to_their_types(
+    server: FakePiggy, session: aiohttp.ClientSession
+) -> None:
+    operation = _operation("oauth", "contact_identifiers", "update")
+    server.state.add_identifier("CARD-1", name=None, contact=None)
+    status, body = await _send(
+        session,
+        server,
+        operation,
+        {"contact_identifier_value": "CARD-1", "contact_identifier_active": "no"},
+    )
+    assert status == 200
+    assert body["data"]["active"] is False
+
+
+# -- authentication -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("api", "header"),
+    [
+        ("oauth", None),
+        ("oauth", "Bearer wrong"),
+        ("oauth", "Basic fake-piggy-oauth-key"),
+        ("oauth", "Bearer fake-piggy-register-key"),
+        ("register", "Bearer fake-piggy-oauth-key"),
+    ],
+)
+async def test_requests_without_the_api_s_key_are_unauthenticated(
+    server: FakePiggy, session: aiohttp.ClientSession, api: str, header: str | None
+) -> None:
+    headers = {"Authorization": header} if header else {}
+    async with session.get(
+        f"{server.url}{API_PREFIXES[api]}/contacts", headers=headers
+    ) as response:
+        body = await response.json()
+    assert response.status == 401
+    assert body == {"status_code": 401, "message": "Unauthenticated."}
+    assert server.state.requests[-1].status == 401
+
+
+# -- rate limiting ------------------------------------------------------------------------
+
+
+async def test_rate_limit_headers_count_down_and_429_says_when_to_retry(
+    session: aiohttp.ClientSession,
+) -> None:
+    clock = ManualClock()
+    async with FakePiggy(clock=clock, rate_limit=RateLimit(limit=2, window=10)) as server:
+
+        async def ping() -> aiohttp.ClientResponse:
+            async with session.get(
+                f"{server.url}/api/v3/oauth/clients",
+                headers={"Authorization": f"Bearer {server.oauth_key}"},
+            ) as response:
+                await response.read()
+                return response
+
+        remaining = [(await ping()).headers["X-RateLimit-Remaining"] for _ in range(2)]
+        clock.advance(4)
+        refused = await ping()
+        clock.advance(6)
+        renewed = await ping()
+
+    assert remaining == ["1", "0"]
+    assert refused.status == 429
+    assert refused.headers["Retry-After"] == "6"
+    assert refused.headers["X-RateLimit-Limit"] == "2"
+    assert renewed.status == 200
+    assert renewed.headers["X-RateLimit-Remaining"] == "1"
+
+
+async def test_each_key_has_its_own_budget(session: aiohttp.ClientSession) -> None:
+    async with FakePiggy(rate_limit=RateLimit(limit=1)) as server:
+        statuses = []
+        for api, key in [
+            ("oauth", server.oauth_key),
+            ("register", server.register_key),
+            ("oauth", server.oauth_key),
+        ]:
+            async with session.get(
+                f"{server.url}{API_PREFIXES[api]}/contacts",
+                headers={"Authorization": f"Bearer {key}"},
+            ) as response:
+                statuses.append(response.status)
+    assert statuses == [200, 200, 429]
+
+
+# -- faults -------------------------------------------------------------------------------
+
+
+async def _statuses(session: aiohttp.ClientSession, faults: Faults, seed: int) -> list[int]:
+    async with FakePiggy(faults=faults, seed=seed) as server:
+        statuses = []
+        for _ in range(40):
+            async with session.get(
+                f"{server.url}/api/v3/oauth/clients/rewards",
+                headers={"Authorization": f"Bearer {server.oauth_key}"},
+            ) as response:
+                statuses.append(response.status)
+        return statuses
+
+
+async def test_status_faults_are_reproducible_under_a_seed(
+    session: aiohttp.ClientSession,
+) -> None:
+    faults = Faults(error_500=0.2, error_502=0.2, error_503=0.2)
+    first = await _statuses(session, faults, seed=7)
+    assert first == await _statuses(session, faults, seed=7)
+    assert first != await _statuses(session, faults, seed=8)
+    assert set(first) == {200, 500, 502, 503}
+
+
+async def test_a_maintenance_fault_answers_in_the_error_envelope(
+    session: aiohttp.ClientSession,
+) -> None:
+    async with (
+        FakePiggy(faults=Faults(error_503=1.0)) as server,
+        session.get(
+            f"{server.url}/api/v3/oauth/clients/rewards",
+            headers={"Authorization": f"Bearer {server.oauth_key}"},
+        ) as response,
+    ):
+        body = await response.json()
+    assert response.status == 503
+    assert body == {"status_code": 503, "message": "Piggy system is in maintenance mode."}
+    assert response.headers["X-RateLimit-Remaining"] == "4999"
+
+
+async def test_a_malformed_answer_comes_after_the_work_is_done(
+    session: aiohttp.ClientSession,
+) -> None:
+    async with FakePiggy(faults=Faults(malformed=1.0)) as server:
+        async with session.post(
+            f"{server.url}/api/v3/oauth/clients/contacts",
+            json={"email": "sandy@bikinibottom.sea"},
+            headers={"Authorization": f"Bearer {server.oauth_key}"},
+        ) as response:
+            raw = await response.read()
+        assert response.status == 200
+        with pytest.raises(ValueError):
+            json.loads(raw)
+        assert server.state.contact_by_email("sandy@bikinibottom.sea") is not None
+
+
+async def test_a_reset_breaks_the_response_off_mid_body(session: aiohttp.ClientSession) -> None:
+    async with FakePiggy(faults=Faults(reset=1.0)) as server:
+        with pytest.raises(aiohttp.ClientPayloadError):
+            async with session.get(
+                f"{server.url}/api/v3/oauth/clients/rewards",
+                headers={"Authorization": f"Bearer {server.oauth_key}"},
+            ) as response:
+                await response.read()
+        assert server.state.calls["rewards", "list"] == 1
+
+
+async def test_latency_delays_the_answer(session: aiohttp.ClientSession) -> None:
+    loop = asyncio.get_running_loop()
+    async with FakePiggy(faults=Faults(latency=0.05)) as server:
+        started = loop.time()
+        async with session.get(
+            f"{server.url}/api/v3/oauth/clients/rewards",
+            headers={"Authorization": f"Bearer {server.oauth_key}"},
+        ) as response:
+            assert response.status == 200
+    assert loop.time() - started >= 0.05
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"error_500": 1.5}, {"reset": -0.1}, {"error_503": 0.6, "malformed": 0.6}, {"latency": -1}],
+)
+def test_impossible_fault_settings_are_refused(settings: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        Faults(**settings)
+
+
+# -- the token endpoint -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["json", "data"])
+async def test_client_credentials_get_a_token_for_the_oauth_api(
+    server: FakePiggy, session: aiohttp.ClientSession, encoding: str
+) -> None:
+    fields = {
+        "grant_type": "client_credentials",
+        "client_id": server.client_id,
+        "client_secret": server.client_secret,
+    }
+    async with session.post(f"{server.url}/oauth/token", **{encoding: fields}) as response:
+        token = await response.json()
+    assert response.status == 200
+    assert (token["token_type"], token["expires_in"]) == ("Bearer", 3600)
+    statuses = []
+    for api in ("oauth", "register"):
+        async with session.get(
+            f"{server.url}{API_PREFIXES[api]}/contacts",
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+        ) as response:
+            statuses.append(response.status)
+    assert statuses == [200, 401]
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "error"),
+    [
+        ({"client_secret": "wrong"}, 401, "invalid_client"),
+        ({"grant_type": "password"}, 400, "unsupported_grant_type"),
+    ],
+)
+async def test_bad_token_requests_get_passport_errors(
+    server: FakePiggy,
+    session: aiohttp.ClientSession,
+    fields: dict[str, str],
+    status: int,
+    error: str,
+) -> None:
+    request = {
+        "grant_type": "client_credentials",
+        "client_id": server.client_id,
+        "client_secret": server.client_secret,
+        **fields,
+    }
+    async with session.post(f"{server.url}/oauth/token", json=request) as response:
+        body = await response.json()
+    assert response.status == status
+    assert body["error"] == error
+
+
+async def test_issued_tokens_expire(session: aiohttp.ClientSession) -> None:
+    clock = ManualClock()
+    async with FakePiggy(clock=clock, token_lifetime=60) as server:
+        async with session.post(
+            f"{server.url}/oauth/token",
+            json={
+                "grant_type": "client_credentials",
+                "client_id": server.client_id,
+                "client_secret": server.client_secret,
+            },
+        ) as response:
+            token = (await response.json())["access_token"]
+        clock.advance(60)
+        async with session.get(
+            f"{server.url}/api/v3/oauth/clients/contacts",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as response:
+            assert response.status == 401
+
+
+# -- the request log, lifecycle and the command line --------------------------------------
+
+
+async def test_the_request_log_is_bounded_and_calls_are_counted(
+    session: aiohttp.ClientSession,
+) -> None:
+    async with FakePiggy(log_size=3) as server:
+        for _ in range(5):
+            async with session.get(
+                f"{server.url}/api/v3/oauth/clients/rewards",
+                headers={"Authorization": f"Bearer {server.oauth_key}"},
+            ):
+                pass
+        assert len(server.state.requests) == 3
+        assert server.state.requests[-1].path == "/api/v3/oauth/clients/rewards"
+        assert server.state.calls["rewards", "list"] == 5
+
+
+async def test_the_url_exists_only_while_running() -> None:
+    server = FakePiggy()
+    with pytest.raises(RuntimeError, match="not running"):
+        server.url  # noqa: B018
+    async with server:
+        assert server.url.startswith("http://127.0.0.1:")
+        with pytest.raises(RuntimeError, match="already running"):
+            await server.start()
+    assert repr(server) == "<FakePiggy not running>"
+
+
+async def test_serve_prints_where_it_listens_and_stops_on_ctrl_c(
+    session: aiohttp.ClientSession,
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "piggy_async.testing",
+        "serve",
+        "--port",
+        "0",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    banner = (await process.stdout.readline()).decode()
+    url = banner.split()[-1]
+    output = (await process.stdout.readuntil(b"Ctrl-C to stop.\n")).decode()
+    async with session.get(
+        f"{url}/api/v3/oauth/clients",
+        headers={"Authorization": "Bearer fake-piggy-oauth-key"},
+    ) as response:
+        assert response.status == 200
+    process.send_signal(signal.SIGINT)
+    assert await process.wait() == 0
+    assert "fake-piggy-register-key" in output

@@ -1,0 +1,553 @@
+"""The SDK against FakePiggy over real sockets: the loyalty journey on both clients, paging,
+filters, the documented errors, client credentials and injected faults."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from piggy_async import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ErrorCode,
+    MaintenanceError,
+    MalformedResponseError,
+    OAuthClient,
+    PiggyError,
+    RateLimitError,
+    RegisterClient,
+    ServerError,
+)
+from piggy_async.models import CreditReception, RewardReception
+from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit
+
+SANDY = "sandy@bikinibottom.sea"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def server(clock: ManualClock) -> AsyncIterator[FakePiggy]:
+    async with FakePiggy(clock=clock) as server:
+        yield server
+
+
+@pytest.fixture
+async def oauth(server: FakePiggy) -> AsyncIterator[OAuthClient]:
+    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as client:
+        yield client
+
+
+@pytest.fixture
+async def register(server: FakePiggy) -> AsyncIterator[RegisterClient]:
+    async with RegisterClient(api_key=server.register_key, base_url=server.url) as client:
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def _own_server(**settings: Any) -> AsyncIterator[OAuthClient]:
+    """An OAuth client on a server of its own, for tests that configure the server."""
+    async with (
+        FakePiggy(**settings) as server,
+        OAuthClient(api_key=server.oauth_key, base_url=server.url) as client,
+    ):
+        yield client
+
+
+def _reward(server: FakePiggy, title: str) -> str:
+    return next(uuid for uuid, reward in server.state.rewards.items() if reward["title"] == title)
+
+
+async def _error(call: Awaitable[Any], cls: type[APIError] = BadRequestError) -> APIError:
+    with pytest.raises(cls) as caught:
+        await call
+    return caught.value
+
+
+# -- the journey --------------------------------------------------------------------------
+
+
+async def test_the_oauth_journey(server: FakePiggy, oauth: OAuthClient, clock: ManualClock) -> None:
+    shop = server.state.default_shop_uuid
+    created = await oauth.contacts.create(email=SANDY)
+    found = await oauth.contacts.find_one_by(email=SANDY)
+    clock.advance(1)
+    credit = await oauth.credit_receptions.create(
+        shop_uuid=shop, contact_uuid=found.uuid, unit_value=42.5
+    )
+    balance = await oauth.contacts.get_credit_balance(found.uuid)
+    clock.advance(1)
+    reception = await oauth.reward_receptions.create(
+        contact_uuid=found.uuid, reward_uuid=_reward(server, "Kelp Shake"), shop_uuid=shop
+    )
+    contact = await oauth.contacts.get(found.uuid)
+    transactions = [t async for t in oauth.loyalty_transactions.list(contact_uuid=found.uuid)]
+
+    assert found.uuid == created.uuid
+    assert (credit.credits, credit.unit_value, balance.balance) == (42, 42.5, 42)
+    assert (reception.credits, reception.title) == (-25, "Kelp Shake")
+    assert contact.credit_balance.balance == server.state.contacts[found.uuid].credits == 17
+    assert [(type(t), t.uuid) for t in transactions] == [
+        (RewardReception, reception.uuid),
+        (CreditReception, credit.uuid),
+    ]
+
+
+async def test_the_register_journey(
+    server: FakePiggy, register: RegisterClient, clock: ManualClock
+) -> None:
+    created = await register.contacts.create(email=SANDY)
+    found = await register.contacts.find_one_by(email=SANDY)
+    clock.advance(1)
+    credit = await register.credit_receptions.create(contact_uuid=found.uuid, credits=30)
+    balance = await register.contacts.get_credit_balance(found.uuid)
+    clock.advance(1)
+    reception = await register.reward_receptions.create(
+        contact_uuid=found.uuid, reward_uuid=_reward(server, "Krabby Patty")
+    )
+    transactions = [t async for t in register.contacts.list_loyalty_transactions(found.uuid)]
+
+    assert found.uuid == created.uuid
+    assert found.current_values["channel"] == "REGISTER_API"
+    assert balance.balance == 30
+    assert reception.shop.uuid == credit.shop.uuid == server.state.default_shop_uuid
+    assert reception.contact.credit_balance.balance == 20
+    assert [t.uuid for t in transactions] == [reception.uuid, credit.uuid]
+
+
+async def test_contacts_have_the_documented_shape(oauth: OAuthClient) -> None:
+    contact = await oauth.contacts.find_or_create(email=SANDY)
+    assert set(contact.to_dict()) == {
+        "id",
+        "uuid",
+        "email",
+        "tier",
+        "subscriptions",
+        "credit_balance",
+        "prepaid_balance",
+        "current_values",
+        "current_display_values",
+    }
+    assert contact.credit_balance.to_dict() == {"balance": 0, "id": contact.credit_balance.id}
+    assert contact.current_values["is_anonymous"] is False
+    assert contact.current_display_values["is_anonymous"] == "False"
+    assert contact.extra == {}
+
+
+# -- listing ------------------------------------------------------------------------------
+
+
+async def test_loyalty_transactions_page_across_pages(
+    server: FakePiggy, oauth: OAuthClient, clock: ManualClock
+) -> None:
+    contact = await oauth.contacts.create(email=SANDY)
+    for credits in range(1, 24):
+        clock.advance(1)
+        await oauth.credit_receptions.create(
+            shop_uuid=server.state.default_shop_uuid, contact_uuid=contact.uuid, credits=credits
+        )
+    listing = oauth.loyalty_transactions.list(limit=10, sort="created_at")
+    first = await listing
+    sizes = [len(page) async for page in listing.pages()]
+    credits_in_order = [t.credits async for t in listing]
+
+    assert (first.page, first.last_page, first.total, first.per_page) == (1, 3, 23, 10)
+    assert first.meta["viewing_from"] == 1 and first.meta["viewing_to"] == 10
+    assert sizes == [10, 10, 3]
+    assert credits_in_order == list(range(1, 24))
+
+
+async def test_register_transactions_page_across_pages(
+    register: RegisterClient, clock: ManualClock
+) -> None:
+    contact = await register.contacts.create(email=SANDY)
+    for _ in range(7):
+        clock.advance(1)
+        await register.credit_receptions.create(contact_uuid=contact.uuid, credits=1)
+    listing = register.contacts.list_loyalty_transactions(contact.uuid, limit=3)
+    assert [len(page) async for page in listing.pages()] == [3, 3, 1]
+
+
+async def test_loyalty_transactions_filter_by_type_shop_and_creation_time(
+    server: FakePiggy, oauth: OAuthClient, clock: ManualClock
+) -> None:
+    home, other = list(server.state.shops)
+    contact = (await oauth.contacts.create(email=SANDY)).uuid
+    clock.advance(10)
+    early = await oauth.credit_receptions.create(shop_uuid=home, contact_uuid=contact, credits=10)
+    clock.advance(10)
+    middle = await oauth.credit_receptions.create(shop_uuid=other, contact_uuid=contact, credits=5)
+    clock.advance(10)
+    late = await oauth.reward_receptions.create(
+        contact_uuid=contact, reward_uuid=_reward(server, "Krabby Patty"), shop_uuid=home
+    )
+
+    async def listed(**filters: Any) -> list[str]:
+        return [t.uuid async for t in oauth.loyalty_transactions.list(**filters)]
+
+    moment = middle.created_at
+    assert await listed() == [late.uuid, middle.uuid, early.uuid]
+    assert await listed(type="credit_receptions") == [middle.uuid, early.uuid]
+    assert await listed(type="reward_receptions") == [late.uuid]
+    assert await listed(shop_uuid=other) == [middle.uuid]
+    assert await listed(created_at_gte=moment) == [late.uuid, middle.uuid]
+    assert await listed(created_at_gt=moment) == [late.uuid]
+    assert await listed(created_at_lt=moment, sort="created_at") == [early.uuid]
+    assert await listed(created_at_lte=moment, sort="created_at") == [early.uuid, middle.uuid]
+
+
+async def test_contacts_list_filters_and_sorts_by_creation(
+    oauth: OAuthClient, clock: ManualClock
+) -> None:
+    for name in ("patrick", "squidward", "gary"):
+        clock.advance(60)
+        await oauth.contacts.create(email=f"{name}@bikinibottom.sea")
+    since = datetime.fromtimestamp(clock() - 60, UTC)
+
+    newest_first = [c.email async for c in oauth.contacts.list(sort="-created_at")]
+    recent = [c.email async for c in oauth.contacts.list(created_at_gte=since)]
+
+    assert newest_first == [f"{n}@bikinibottom.sea" for n in ("gary", "squidward", "patrick")]
+    assert recent == ["squidward@bikinibottom.sea", "gary@bikinibottom.sea"]
+
+
+# -- contacts and identifiers -------------------------------------------------------------
+
+
+async def test_update_sets_attributes_but_not_system_values(oauth: OAuthClient) -> None:
+    contact = await oauth.contacts.create(email=SANDY)
+    updated = await oauth.contacts.update(
+        contact.uuid,
+        attributes={"firstname": "Sandy", "favourite_food": "acorns", "loyalty_balance": 999},
+    )
+    assert updated.current_values["firstname"] == "Sandy"
+    assert updated.current_values["favourite_food"] == "acorns"
+    assert updated.current_values["loyalty_balance"] == 0
+    assert updated.current_display_values["firstname"] == "Sandy"
+
+
+async def test_find_or_create_finds_what_it_created(register: RegisterClient) -> None:
+    created = await register.contacts.find_or_create_async(email=SANDY)
+    found = await register.contacts.find_or_create(email=SANDY)
+    again = await register.contacts.create_async(email="gary@bikinibottom.sea")
+    assert found.uuid == created.uuid
+    assert (await register.contacts.get(again.uuid)).email == "gary@bikinibottom.sea"
+
+
+async def test_anonymous_contacts_are_claimed_once(oauth: OAuthClient) -> None:
+    anonymous = await oauth.contacts.create_anonymous(contact_identifier_value="CARD-1")
+    card = await oauth.contact_identifiers.find(contact_identifier_value="CARD-1")
+    claimed = await oauth.contacts.claim(anonymous.uuid, email=SANDY)
+    error = await _error(oauth.contacts.claim(anonymous.uuid, email=SANDY))
+
+    assert card.contact.uuid == anonymous.uuid and card.default is True
+    assert (claimed.uuid, claimed.email) == (anonymous.uuid, SANDY)
+    assert claimed.current_values["is_anonymous"] is False
+    assert error.code == ErrorCode.CONTACT_NOT_ANONYMOUS
+
+
+async def test_claiming_a_taken_address_merges_into_its_contact(
+    server: FakePiggy, oauth: OAuthClient
+) -> None:
+    known = await oauth.contacts.create(email=SANDY)
+    anonymous = await oauth.contacts.create_anonymous()
+    await oauth.credit_receptions.create(
+        shop_uuid=server.state.default_shop_uuid, contact_uuid=anonymous.uuid, credits=12
+    )
+    claimed = await oauth.contacts.claim(anonymous.uuid, email=SANDY)
+
+    assert claimed.uuid == known.uuid
+    assert claimed.credit_balance.balance == 12
+    assert anonymous.uuid not in server.state.contacts
+
+
+async def test_merge_moves_balance_transactions_and_identifiers(
+    server: FakePiggy, oauth: OAuthClient
+) -> None:
+    source = (await oauth.contacts.create(email="plankton@bikinibottom.sea")).uuid
+    destination = (await oauth.contacts.create(email=SANDY)).uuid
+    await oauth.contact_identifiers.create(contact_identifier_value="CARD-1", contact_uuid=source)
+    await oauth.credit_receptions.create(
+        shop_uuid=server.state.default_shop_uuid, contact_uuid=source, credits=8
+    )
+    await oauth.contacts.merge(source_contact_uuid=source, destination_contact_uuid=destination)
+
+    identifiers = await oauth.contacts.list_contact_identifiers(destination)
+    transactions = [t async for t in oauth.loyalty_transactions.list(contact_uuid=destination)]
+    gone = await _error(oauth.contacts.get(source))
+
+    assert (await oauth.contacts.get_credit_balance(destination)).balance == 8
+    assert [identifier.value for identifier in identifiers] == ["CARD-1"]
+    assert [t.contact.uuid for t in transactions] == [destination]
+    assert gone.code == ErrorCode.CONTACT_NOT_FOUND
+
+
+async def test_deleted_contacts_are_gone_but_their_transactions_stay(
+    server: FakePiggy, oauth: OAuthClient
+) -> None:
+    contact = (await oauth.contacts.create(email=SANDY)).uuid
+    await oauth.credit_receptions.create(
+        shop_uuid=server.state.default_shop_uuid, contact_uuid=contact, credits=3
+    )
+    assert await oauth.contacts.delete(contact, type="GDPR") is None
+    error = await _error(oauth.contacts.find_one_by(email=SANDY))
+    transactions = [t async for t in oauth.loyalty_transactions.list()]
+    assert error.code == ErrorCode.CONTACT_NOT_FOUND
+    assert [(t.credits, t.contact) for t in transactions] == [(3, None)]
+
+
+async def test_identifiers_find_and_credit_their_contact(
+    server: FakePiggy, register: RegisterClient
+) -> None:
+    contact = (await register.contacts.create(email=SANDY)).uuid
+    await register.contact_identifiers.create(
+        contact_identifier_value="CARD-1", contact_uuid=contact, contact_identifier_name="Card"
+    )
+    credit = await register.credit_receptions.create(contact_identifier_value="CARD-1", credits=4)
+    unlinked = await register.contact_identifiers.unlink(contact_identifier_value="CARD-1")
+    not_linked = await _error(
+        register.credit_receptions.create(contact_identifier_value="CARD-1", credits=4)
+    )
+    relinked = await register.contact_identifiers.link(
+        contact_identifier_value="CARD-1", contact_uuid=contact
+    )
+    await register.contact_identifiers.delete(contact_identifier_value="CARD-1")
+    deleted = await _error(register.contact_identifiers.find(contact_identifier_value="CARD-1"))
+
+    assert (credit.contact.uuid, credit.contact_identifier.value) == (contact, "CARD-1")
+    assert unlinked.contact is None
+    assert not_linked.code == ErrorCode.CONTACT_IDENTIFIER_NOT_LINKED
+    assert (relinked.name, relinked.contact.uuid) == ("Card", contact)
+    assert deleted.code == ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND
+    assert server.state.contacts[contact].credits == 4
+
+
+async def test_inactive_and_linked_identifiers_are_refused(oauth: OAuthClient) -> None:
+    sandy = (await oauth.contacts.create(email=SANDY)).uuid
+    gary = (await oauth.contacts.create(email="gary@bikinibottom.sea")).uuid
+    await oauth.contact_identifiers.create(contact_identifier_value="CARD-1", contact_uuid=sandy)
+    linked = await _error(
+        oauth.contact_identifiers.link(contact_identifier_value="CARD-1", contact_uuid=gary)
+    )
+    await oauth.contact_identifiers.update(
+        contact_identifier_value="CARD-1", contact_identifier_active=False
+    )
+    inactive = await _error(oauth.contact_identifiers.find(contact_identifier_value="CARD-1"))
+    duplicate = await _error(oauth.contact_identifiers.create(contact_identifier_value="CARD-1"))
+    assert linked.code == ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED
+    assert inactive.code == ErrorCode.CONTACT_IDENTIFIER_INACTIVE
+    assert duplicate.code == ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS
+
+
+# -- balances, tiers, rewards -------------------------------------------------------------
+
+
+async def test_reversing_a_credit_reception_takes_the_credits_back(
+    server: FakePiggy, oauth: OAuthClient
+) -> None:
+    contact = (await oauth.contacts.create(email=SANDY)).uuid
+    credit = await oauth.credit_receptions.create(
+        shop_uuid=server.state.default_shop_uuid,
+        contact_uuid=contact,
+        credits=9,
+        extra_body={"receipt_number": "A-123"},
+    )
+    mirror = await oauth.credit_receptions.reverse(credit.uuid)
+    assert credit.extra == {"receipt_number": "A-123"}
+    assert (mirror.credits, mirror.uuid != credit.uuid) == (-9, True)
+    assert (await oauth.contacts.get_credit_balance(contact)).balance == 0
+
+
+async def test_credits_earned_raise_the_tier(server: FakePiggy, oauth: OAuthClient) -> None:
+    contact = (await oauth.contacts.create(email=SANDY)).uuid
+    before = await oauth.contacts.get_tier(contact)
+    await oauth.credit_receptions.create(
+        shop_uuid=server.state.default_shop_uuid, contact_uuid=contact, credits=100
+    )
+    after = await oauth.contacts.get_tier(contact)
+    assert before is None
+    assert (after.name, after.position) == ("Krusty Krew", 1)
+
+
+async def test_prepaid_balance_and_credit_calculation(
+    server: FakePiggy, register: RegisterClient
+) -> None:
+    contact = (await register.contacts.create(email=SANDY)).uuid
+    prepaid = await register.contacts.get_prepaid_balance(contact)
+    calculation = await register.credit_receptions.calculate(unit_value=19.99)
+    assert (prepaid.balance_in_cents, prepaid.balance) == (0, "€0.00")
+    assert calculation.credits == 19
+
+
+async def test_rewards_are_listed_read_and_updated(oauth: OAuthClient) -> None:
+    rewards = await oauth.rewards.list()
+    hat = next(reward for reward in rewards if reward.title == "Krusty Krab Hat")
+    updated = await oauth.rewards.update(
+        hat.uuid, required_credits=200, extra_body={"custom_attribute_one": "JKL"}
+    )
+    assert [reward.required_credits for reward in rewards] == [10, 25, 150]
+    assert (await oauth.rewards.get(hat.uuid)).required_credits == 200
+    assert updated.extra == {"custom_attribute_one": "JKL"}
+
+
+# -- errors -------------------------------------------------------------------------------
+
+
+async def test_an_unknown_contact_is_55031(oauth: OAuthClient) -> None:
+    error = await _error(oauth.contacts.get("no-such-contact"))
+    assert (error.status, error.code, error.message) == (400, 55031, "Contact not found.")
+    assert error.code == ErrorCode.CONTACT_NOT_FOUND
+
+
+async def test_a_taken_email_is_60005(register: RegisterClient) -> None:
+    await register.contacts.create(email=SANDY)
+    error = await _error(register.contacts.create(email=SANDY.upper()))
+    assert error.code == ErrorCode.CONTACT_ALREADY_EXISTS
+
+
+async def test_an_unknown_reward_is_6003(oauth: OAuthClient, register: RegisterClient) -> None:
+    contact = (await register.contacts.create(email=SANDY)).uuid
+    unknown_get = await _error(oauth.rewards.get("no-such-reward"))
+    unknown_redeem = await _error(
+        register.reward_receptions.create(contact_uuid=contact, reward_uuid="no-such-reward")
+    )
+    assert unknown_get.code == unknown_redeem.code == ErrorCode.REWARD_NOT_FOUND
+
+
+async def test_insufficient_credits_are_1017(server: FakePiggy, oauth: OAuthClient) -> None:
+    contact = (await oauth.contacts.create(email=SANDY)).uuid
+    error = await _error(
+        oauth.reward_receptions.create(
+            contact_uuid=contact,
+            reward_uuid=_reward(server, "Krusty Krab Hat"),
+            shop_uuid=server.state.default_shop_uuid,
+        )
+    )
+    assert error.code == ErrorCode.INSUFFICIENT_CREDITS
+    assert server.state.transactions == {}
+
+
+async def test_an_unknown_shop_is_1008(oauth: OAuthClient) -> None:
+    contact = (await oauth.contacts.create(email=SANDY)).uuid
+    error = await _error(
+        oauth.credit_receptions.create(shop_uuid="no-such-shop", contact_uuid=contact, credits=1)
+    )
+    assert error.code == ErrorCode.SHOP_NOT_FOUND
+
+
+async def test_invalid_input_is_1003_with_the_fields(server: FakePiggy, oauth: OAuthClient) -> None:
+    bad_email = await _error(oauth.contacts.create(email="plankton"))
+    contact = (await oauth.contacts.create(email=SANDY)).uuid
+    no_credits = await _error(
+        oauth.credit_receptions.create(
+            shop_uuid=server.state.default_shop_uuid, contact_uuid=contact
+        )
+    )
+    assert bad_email.code == no_credits.code == ErrorCode.INVALID_INPUT
+    assert bad_email.errors == {"email": ["The email field must be a valid email address."]}
+    assert no_credits.errors == {
+        "credits": ["The credits field is required when unit value is not present."]
+    }
+
+
+async def test_a_wrong_key_is_an_authentication_error(server: FakePiggy) -> None:
+    async with OAuthClient(api_key="wrong", base_url=server.url) as piggy:
+        error = await _error(piggy.contacts.list(), AuthenticationError)
+    assert (error.status, error.message) == (401, "Unauthenticated.")
+
+
+async def test_an_exhausted_budget_is_a_rate_limit_error() -> None:
+    async with _own_server(rate_limit=RateLimit(limit=1, window=30)) as piggy:
+        await piggy.rewards.list()
+        error = await _error(piggy.rewards.list(), RateLimitError)
+    assert isinstance(error, RateLimitError)
+    assert error.retry_after == 30.0
+    assert error.headers["X-RateLimit-Remaining"] == "0"
+
+
+# -- client credentials -------------------------------------------------------------------
+
+
+async def test_client_credentials_fetch_a_token_and_renew_it_when_refused(
+    server: FakePiggy, clock: ManualClock
+) -> None:
+    async with OAuthClient(
+        client_id=server.client_id, client_secret=server.client_secret, base_url=server.url
+    ) as piggy:
+        await piggy.rewards.list()
+        await piggy.rewards.list()
+        clock.advance(3600)  # the server's clock: the client still believes in its token
+        await piggy.rewards.list()
+    requests = [(r.operation, r.status) for r in server.state.requests]
+    token, rewards = None, ("rewards", "list")
+    assert requests == [
+        (token, 200),
+        (rewards, 200),
+        (rewards, 200),
+        (rewards, 401),
+        (token, 200),
+        (rewards, 200),
+    ]
+
+
+async def test_wrong_client_credentials_are_an_authentication_error(server: FakePiggy) -> None:
+    async with OAuthClient(
+        client_id=server.client_id, client_secret="wrong", base_url=server.url
+    ) as piggy:
+        error = await _error(piggy.rewards.list(), AuthenticationError)
+    assert error.message == "token request failed: Client authentication failed"
+
+
+# -- faults -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("faults", "expected"),
+    [
+        (Faults(error_503=1.0), MaintenanceError),
+        (Faults(error_500=1.0), ServerError),
+        (Faults(error_502=1.0), ServerError),
+        (Faults(malformed=1.0), MalformedResponseError),
+        (Faults(reset=1.0), APIConnectionError),
+    ],
+)
+async def test_faults_surface_as_the_sdk_s_exceptions(
+    faults: Faults, expected: type[PiggyError]
+) -> None:
+    async with _own_server(faults=faults) as piggy:
+        with pytest.raises(PiggyError) as caught:
+            await piggy.rewards.list()
+    assert type(caught.value) is expected
+
+
+async def _outcomes(seed: int) -> list[str]:
+    faults = Faults(error_503=0.2, malformed=0.2, reset=0.2)
+    outcomes = []
+    async with _own_server(faults=faults, seed=seed) as piggy:
+        for _ in range(30):
+            try:
+                await piggy.rewards.list()
+                outcomes.append("ok")
+            except PiggyError as error:
+                outcomes.append(type(error).__name__)
+    return outcomes
+
+
+async def test_faults_are_reproducible_under_a_seed() -> None:
+    first = await _outcomes(seed=3)
+    assert first == await _outcomes(seed=3)
+    assert set(first) == {
+        "ok",
+        "MaintenanceError",
+        "MalformedResponseError",
+        "APIConnectionError",
+    }
