@@ -1,0 +1,1 @@
+"""Benchmarks, run by `make bench`: each reports ratios measured side by side in one run."""
