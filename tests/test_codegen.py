@@ -8,13 +8,15 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aioresponses import aioresponses
 
+import piggy_async
 from codegen import SpecError, check, load_spec
 from codegen.render import render
-from piggy_async import ApiKeyAuth, BaseClient, Model
+from piggy_async import ApiKeyAuth, BaseClient, Model, converter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -197,3 +199,25 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
     assert widget.to_dict() == body
     (request,) = mock.requests[("PUT", next(iter(mock.requests))[1])]
     assert request.kwargs["data"] == b'{"color":"red"}'
+
+
+def _documented_examples() -> list[tuple[str, str, Any]]:
+    spec = load_spec(ROOT / "spec")
+    return [
+        (resource.name, op.name, op.example)
+        for resource in spec.resources
+        for op in resource.operations
+        if op.example is not None
+    ]
+
+
+@pytest.mark.parametrize(("resource", "name", "example"), _documented_examples())
+def test_spec_examples_decode_into_their_operation_type(
+    resource: str, name: str, example: Any
+) -> None:
+    """The response examples recorded in the spec are facts the models must accept."""
+    (operation, *_) = [
+        op for op in piggy_async.operations() if (op.resource, op.name) == (resource, name)
+    ]
+    data = converter.structure(example["data"], operation.data_type)
+    assert converter.unstructure(data) == example["data"]
