@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Unpack
 
@@ -253,6 +253,18 @@ OAUTH_GET_TIER: Operation[Tier | None] = Operation(
     errors=(1003, 55031),
 )
 
+OAUTH_CREATE_BATCH: Operation[Any] = Operation(
+    api="oauth",
+    resource="contacts",
+    name="create_batch",
+    method="POST",
+    path="/contacts/batch",
+    summary="Create Contacts in Batch",
+    data_type=Any,
+    data_spec="any",
+    params=(Param("contacts", "body", "list[object]", required=True),),
+)
+
 REGISTER_LIST: Operation[list[Contact]] = Operation(
     api="register",
     resource="contacts",
@@ -446,6 +458,18 @@ REGISTER_GET_PREPAID_BALANCE: Operation[PrepaidBalance] = Operation(
     errors=(1003, 55031),
 )
 
+REGISTER_CREATE_BATCH: Operation[Any] = Operation(
+    api="register",
+    resource="contacts",
+    name="create_batch",
+    method="POST",
+    path="/contacts/batch",
+    summary="Create Contacts in Batch",
+    data_type=Any,
+    data_spec="any",
+    params=(Param("contacts", "body", "list[object]", required=True),),
+)
+
 REGISTER_LIST_LOYALTY_TRANSACTIONS: Operation[list[LoyaltyTransaction]] = Operation(
     api="register",
     resource="contacts",
@@ -483,6 +507,7 @@ OPERATIONS: tuple[Operation[Any], ...] = (
     OAUTH_GET_CREDIT_BALANCE,
     OAUTH_GET_PREPAID_BALANCE,
     OAUTH_GET_TIER,
+    OAUTH_CREATE_BATCH,
     REGISTER_LIST,
     REGISTER_CREATE,
     REGISTER_CREATE_ASYNC,
@@ -496,6 +521,7 @@ OPERATIONS: tuple[Operation[Any], ...] = (
     REGISTER_CLAIM,
     REGISTER_GET_CREDIT_BALANCE,
     REGISTER_GET_PREPAID_BALANCE,
+    REGISTER_CREATE_BATCH,
     REGISTER_LIST_LOYALTY_TRANSACTIONS,
 )
 """The Contacts operations, in spec order per API."""
@@ -903,6 +929,25 @@ class OAuthContacts(Resource):
             OAUTH_GET_TIER, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
+    async def create_batch(
+        self, *, contacts: Sequence[Mapping[str, Any]], **request_options: Unpack[RequestOptions]
+    ) -> Any:
+        """Create Contacts in Batch.
+
+        Import many contacts in one request, each with its custom attribute values and
+        subscription choices.
+
+        `POST /contacts/batch`
+
+        Args:
+            contacts: The contacts, each {"email": ..., "custom_attributes": [{"name":
+                ..., "value": ...}], "subscription_types": [{"uuid": ..., "enroll": true}]}.
+                Required.
+        """
+        return await self._client.request(
+            OAUTH_CREATE_BATCH, body={"contacts": contacts}, options=request_options
+        )
+
 
 class RegisterContacts(Resource):
     """Contacts are the end-users of a client: an email address, basic attributes and any
@@ -1237,6 +1282,25 @@ class RegisterContacts(Resource):
             REGISTER_GET_PREPAID_BALANCE,
             path={"contact_uuid": contact_uuid},
             options=request_options,
+        )
+
+    async def create_batch(
+        self, *, contacts: Sequence[Mapping[str, Any]], **request_options: Unpack[RequestOptions]
+    ) -> Any:
+        """Create Contacts in Batch.
+
+        Import many contacts in one request, each with its custom attribute values and
+        subscription choices.
+
+        `POST /contacts/batch`
+
+        Args:
+            contacts: The contacts, each {"email": ..., "custom_attributes": [{"name":
+                ..., "value": ...}], "subscription_types": [{"uuid": ..., "enroll": true}]}.
+                Required.
+        """
+        return await self._client.request(
+            REGISTER_CREATE_BATCH, body={"contacts": contacts}, options=request_options
         )
 
     def list_loyalty_transactions(
