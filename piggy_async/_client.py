@@ -10,9 +10,10 @@ and closed by `close()` / leaving the `async with` block.
 
 from __future__ import annotations
 
-import asyncio
 import json
+import logging
 import platform
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from types import NoneType, TracebackType
@@ -40,6 +41,9 @@ from ._unset import Unset
 from ._version import __version__
 
 T = TypeVar("T")
+
+logger = logging.getLogger("piggy_async")
+"""Logs each request at DEBUG: method, path, status and time. Never queries or headers."""
 
 USER_AGENT = (
     f"piggy_async/{__version__} (python {platform.python_version()}; aiohttp {aiohttp.__version__})"
@@ -220,6 +224,8 @@ class BaseClient:
     ) -> _Response:
         session = self._open()
         timeout = client_timeout or self._timeout
+        debug = logger.isEnabledFor(logging.DEBUG)
+        started = time.perf_counter() if debug else 0.0
         try:
             async with session.request(
                 method,
@@ -229,14 +235,16 @@ class BaseClient:
                 headers=headers,
                 timeout=timeout,
             ) as response:
-                return response.status, await response.read(), response.headers
+                result = response.status, await response.read(), response.headers
         except TimeoutError as error:
             seconds = timeout.total
             raise APITimeoutError(f"{method} {url.path}: no response within {seconds} s") from error
         except aiohttp.ClientError as error:
             raise APIConnectionError(f"{method} {url.path}: {error}") from error
-        except asyncio.CancelledError:
-            raise
+        if debug:  # the path only: query strings carry emails, headers carry credentials
+            elapsed = (time.perf_counter() - started) * 1000
+            logger.debug("%s %s -> %d in %.1f ms", method, url.raw_path, result[0], elapsed)
+        return result
 
 
 # -- encoding ---------------------------------------------------------------------------
