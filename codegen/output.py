@@ -25,7 +25,7 @@ def build(root: Path) -> dict[str, str]:
         config = ["--config", str(root / "pyproject.toml")]
         ruff = [sys.executable, "-m", "ruff"]
         subprocess.run(
-            [*ruff, "check", "--quiet", "--fix", "--select", "I,F401", *config, tmp], check=False
+            [*ruff, "check", "--quiet", "--fix", "--select", "I", *config, tmp], check=False
         )
         subprocess.run([*ruff, "format", "--quiet", *config, tmp], check=True)
         result = {name: (out / name).read_text(encoding="utf-8") for name in sorted(files)}

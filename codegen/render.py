@@ -217,6 +217,7 @@ def _render_model_module(spec: Spec, module: str) -> str:
         out.append("from piggy_async._converter import register_tagged_union\n")
     if has_fields:
         out.append("from piggy_async._model import Model\n")
+    if any(not f.required for m in models for f in m.fields):
         out.append("from piggy_async._unset import UNSET, Unset\n")
     out.extend(_model_imports(spec, referenced, module, "."))
     for model in models:
@@ -308,7 +309,8 @@ def _render_resource(spec: Spec, resource: Resource) -> str:
     paginated = any(op.pagination for op in resource.operations)
     out = [f'"""The {resource.title} resource: its operations and their methods per API."""\n\n']
     out.append("from __future__ import annotations\n\n")
-    if any(op.name == "list" for op in resource.operations):
+    classes = [_render_resource_class(resource, api) for api in apis]
+    if any("builtins." in text for text in classes):
         out.append("import builtins\n")
     collections = _collections_names(annotations)
     if collections:
@@ -317,7 +319,10 @@ def _render_resource(spec: Spec, resource: Resource) -> str:
         out.append("from datetime import datetime\n")
     typing_names = sorted({*_typing_names(annotations), "Any", "Unpack"})
     out.append(f"from typing import {', '.join(typing_names)}\n\n")
-    runtime = ["Operation", "Param"] + (["Pagination"] if paginated else [])
+    has_params = any(op.params for op in resource.operations)
+    runtime = (
+        ["Operation"] + (["Param"] if has_params else []) + (["Pagination"] if paginated else [])
+    )
     out.append(f"from piggy_async._operation import {', '.join(sorted(runtime))}\n")
     out.append("from piggy_async._options import RequestOptions\n")
     if paginated:
@@ -334,9 +339,9 @@ def _render_resource(spec: Spec, resource: Resource) -> str:
             consts.append(_op_const(api, op))
     out.append(f"\nOPERATIONS: tuple[Operation[Any], ...] = ({', '.join(consts)},)\n")
     out.append(f'"""The {resource.title} operations, in spec order per API."""\n')
-    for api in apis:
+    for text in classes:
         out.append("\n\n")
-        out.append(_render_resource_class(resource, api))
+        out.append(text)
     return _module("".join(out))
 
 
