@@ -11,8 +11,11 @@
     │   └── ServerError           5xx
     │       └── MaintenanceError  503: the platform is in maintenance mode
     ├── MalformedResponseError    a success response the SDK cannot read
-    └── APIConnectionError        no response at all
-        └── APITimeoutError       the request took longer than its timeout
+    └── APIConnectionError        no usable response (`may_have_been_processed` says if the
+        │                         server may still have acted on the request)
+        ├── APITimeoutError       the request took longer than its timeout
+        └── OutcomeUnknownError   a write that is not safe to repeat broke off after it was
+                                  sent: it may or may not have been processed
 
 The API reports most errors with status 400 and tells them apart by `code`: compare
 `APIError.code` with `ErrorCode` members.
@@ -127,11 +130,33 @@ class MalformedResponseError(PiggyError):
 
 
 class APIConnectionError(PiggyError):
-    """The request got no response: the connection failed or broke off."""
+    """The request got no usable response: the connection failed or broke off.
+
+    Attributes:
+        may_have_been_processed: False when the request provably never reached the server
+            (the connection was refused, DNS failed, the connect timed out), True when it was
+            sent and the server may have acted on it.
+    """
+
+    def __init__(self, message: str, *, may_have_been_processed: bool = False) -> None:
+        super().__init__(message)
+        self.may_have_been_processed = may_have_been_processed
 
 
 class APITimeoutError(APIConnectionError):
     """The request took longer than its timeout."""
+
+
+class OutcomeUnknownError(APIConnectionError):
+    """A write that is not safe to repeat was sent, but its answer was lost (read timeout,
+    connection reset, a cut-off body): the server may or may not have processed it.
+
+    The SDK does not retry it, since a retry could apply it twice. Look the result up (find
+    the contact, list the transactions) before sending it again.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, may_have_been_processed=True)
 
 
 _BY_STATUS: dict[int, type[APIError]] = {

@@ -1,0 +1,10 @@
+"""Rate limiters: how a client paces its requests within the API's budget.
+
+Pass one as `OAuthClient(..., limiter=...)`. Every limiter implements `Limiter`.
+"""
+
+from __future__ import annotations
+
+from ._base import Limiter, RateLimitState, WaitTooLong
+
+__all__ = ["Limiter", "RateLimitState", "WaitTooLong"]
