@@ -45,6 +45,9 @@ def render(spec: Spec) -> dict[str, str]:
         files[f"models/{module}.py"] = _render_model_module(spec, module)
     for resource in spec.resources:
         files[f"resources/{resource.name}.py"] = _render_resource(spec, resource)
+    from .codecs import render_codecs  # builds on this module's type names
+
+    files.update(render_codecs(spec))
     return files
 
 
@@ -214,7 +217,7 @@ def _render_model_module(spec: Spec, module: str) -> str:
     if has_fields:
         out.append("import attrs\n\n")
     if has_union:
-        out.append("from piggy_async._converter import register_tagged_union\n")
+        out.append("from piggy_async._codecs import register_tagged_union\n")
     if has_fields:
         out.append("from piggy_async._model import Model\n")
     if any(not f.required for m in models for f in m.fields):

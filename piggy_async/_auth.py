@@ -9,13 +9,13 @@ fetch a new token (the API has no refresh grant; an expired token is answered wi
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
 from . import _defaults
 from ._errors import AuthenticationError, MalformedResponseError, error_from_response
+from ._json import decode
 
 PostJson = Callable[[str, Mapping[str, str]], Awaitable[tuple[int, bytes, Mapping[str, str]]]]
 """Sends a JSON POST to a path on the host; returns status, body and headers."""
@@ -113,7 +113,7 @@ class ClientCredentialsAuth:
                 headers=headers,
             )
         try:
-            token = json.loads(body)
+            token = decode(body, status=status)
             access_token = token["access_token"]
             expires_in = float(token.get("expires_in") or 0)
         except (ValueError, TypeError, KeyError):

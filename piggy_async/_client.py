@@ -21,18 +21,18 @@ from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import quote
 
 import aiohttp
-import cattrs
 from yarl import URL
 
 from . import _defaults
 from ._auth import Auth
-from ._converter import MissingKeyError, converter
+from ._codecs import MissingKeyError, structurer
 from ._errors import (
     APIConnectionError,
     APITimeoutError,
     MalformedResponseError,
     error_from_response,
 )
+from ._json import decode
 from ._model import Model
 from ._operation import Api, Operation
 from ._options import RequestOptions
@@ -328,7 +328,7 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
     if not raw.strip() and operation.data_type in (NoneType, Any):
         return None, None
     try:
-        decoded = json.loads(raw)
+        decoded = decode(raw, status=status)
     except ValueError:
         raise MalformedResponseError("the response is not JSON", status=status, body=raw) from None
     if not isinstance(decoded, dict) or "data" not in decoded:
@@ -338,14 +338,8 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
 
 def _structure(operation: Operation[T], data: Any, status: int, raw: bytes) -> T:
     try:
-        result: T = converter.structure(data, operation.data_type)
-    except (
-        TypeError,
-        ValueError,
-        AttributeError,
-        MissingKeyError,
-        cattrs.BaseValidationError,
-    ) as error:
+        result: T = structurer(operation.data_type)(data)
+    except (TypeError, ValueError, AttributeError, MissingKeyError) as error:
         raise MalformedResponseError(
             f"`data` does not match {operation.data_spec} ({error})", status=status, body=raw
         ) from None

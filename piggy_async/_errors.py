@@ -23,11 +23,10 @@ The API reports most errors with status 400 and tells them apart by `code`: comp
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from . import _defaults
+from . import _defaults, _json
 
 
 class PiggyError(Exception):
@@ -178,7 +177,7 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
     """The exception for an error response, from the API's error body when it has one."""
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else APIError)
     try:
-        decoded = json.loads(body) if body else None
+        decoded = _json.decode(body, status=status) if body else None
     except ValueError:
         decoded = None
     if isinstance(decoded, dict) and isinstance(decoded.get("message"), str):
