@@ -81,10 +81,10 @@ async def _paging(url: str, pages: int) -> tuple[int, int]:
 
 def run(quick: bool) -> list[Result]:
     requests, pages = (1000, 100) if quick else (10_000, 1000)
+    with server("bench._paged_server", str(pages), "100", "0") as ready:  # first: RSS only grows
+        tenth, last = asyncio.run(_paging(ready["url"], pages))
     with server("bench._paged_server", "1", "1", str(HOLD)) as ready:
         raw, sdk = asyncio.run(_per_request(ready["url"], requests))
-    with server("bench._paged_server", str(pages), "100", "0") as ready:
-        tenth, last = asyncio.run(_paging(ready["url"], pages))
     return [
         Result(
             f"memory.{requests}_in_flight",
