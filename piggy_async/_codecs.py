@@ -185,7 +185,7 @@ def _build_list(annotation: Any) -> Structure:
     def structure_list(value: Any) -> list[Any]:
         if value.__class__ is not list:
             value = as_list(value, where)
-        return value if item is _identity else [item(element) for element in value]
+        return value if item is _identity else list(map(item, value))
 
     return structure_list
 
@@ -260,9 +260,10 @@ def _build_tagged(
     fallback = structurer(default)
 
     def structure_tagged(data: Any) -> Any:
-        tag = data.get(discriminator) if isinstance(data, dict) else None
-        if tag.__class__ is str:
-            return by_tag.get(tag, fallback)(data)
+        if data.__class__ is dict or isinstance(data, dict):
+            tag = data.get(discriminator)
+            if tag.__class__ is str:
+                return by_tag.get(tag, fallback)(data)
         return fallback(data)
 
     return structure_tagged
