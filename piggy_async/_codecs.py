@@ -288,10 +288,14 @@ def dump(value: Any) -> Any:
 
 
 def _dump_dict(value: Mapping[str, Any]) -> dict[str, Any]:
+    if _ATOMS.issuperset(map(type, value.values())):  # the usual case, tested and copied in C
+        return dict(value)
     return {k: v if v.__class__ in _ATOMS else dump(v) for k, v in value.items()}
 
 
 def _dump_list(value: Sequence[Any]) -> list[Any]:
+    if _ATOMS.issuperset(map(type, value)):
+        return list(value)
     return [v if v.__class__ in _ATOMS else dump(v) for v in value]
 
 
