@@ -136,29 +136,31 @@ class AsyncPaginator(Generic[T]):
 
     async def _prefetch(self, ahead: int) -> AsyncIterator[T]:
         first = await self._fetch(self._start)
-        for item in first.items:
-            yield item
-        if not first.has_next:
-            return
-        if first.last_page is None:
-            async for page in self._pages_from(self._start + 1):
-                for item in page.items:
-                    yield item
+        if not first.has_next or first.last_page is None:
+            for item in first.items:
+                yield item
+            if first.has_next:  # the end is unknown: one page after the other
+                async for page in self._pages_from(self._start + 1):
+                    for item in page.items:
+                        yield item
             return
         numbers = iter(range(self._start + 1, first.last_page + 1))
         queue: deque[asyncio.Task[Page[T]]] = deque()
-        try:
-            for number in numbers:
+
+        def top_up(pages: int) -> None:
+            while len(queue) < pages and (number := next(numbers, 0)):
                 queue.append(asyncio.ensure_future(self._fetch(number)))
-                if len(queue) == ahead:
-                    break
-            while queue:
-                page = await _first_in_order(queue)
+
+        try:
+            page = first
+            while True:
+                top_up(ahead - 1)  # the page being read is one of the `ahead`
                 for item in page.items:
                     yield item
-                number = next(numbers, 0)
-                if number:  # the consumed page's place goes to the next one
-                    queue.append(asyncio.ensure_future(self._fetch(number)))
+                top_up(ahead)
+                if not queue:
+                    return
+                page = await _first_in_order(queue)
         finally:
             for task in queue:
                 task.cancel()
