@@ -379,6 +379,8 @@ def _render_operation_const(op: Operation, api: str) -> str:
         lines.append(f"    errors={_tuple(str(c) for c in op.errors)},\n")
     if op.status != 200:
         lines.append(f"    status={op.status},\n")
+    if op.retry_safe != (op.method in ("GET", "PUT")):
+        lines.append(f"    retry_safe={op.retry_safe},\n")
     lines.append(")\n")
     return "".join(lines)
 

@@ -177,6 +177,7 @@ class Operation:
     status: int
     notes: tuple[str, ...]
     example: Any
+    retry_safe: bool
 
     def params_for(self, api: str) -> tuple[Param, ...]:
         return tuple(p for p in self.params if api in p.apis)
@@ -454,6 +455,7 @@ _OPERATION_KEYS = (
     "status",
     "notes",
     "example",
+    "retry_safe",
 )
 
 
@@ -517,6 +519,9 @@ def _load_operation(reader: _Reader, resource: str, name: Any, body: Any) -> Ope
     status = data.get("status", 200)
     if not isinstance(status, int) or not 200 <= status < 300:
         raise reader.error(f"{key}.status", "expected a 2xx status code")
+    retry_safe = data.get("retry_safe", method in ("GET", "PUT"))
+    if not isinstance(retry_safe, bool):
+        raise reader.error(f"{key}.retry_safe", "expected true or false")
     notes = data.get("notes", [])
     if not isinstance(notes, list):
         raise reader.error(f"{key}.notes", "expected a list of strings")
@@ -537,6 +542,7 @@ def _load_operation(reader: _Reader, resource: str, name: Any, body: Any) -> Ope
         status=status,
         notes=tuple(reader.text(n, f"{key}.notes") for n in notes),
         example=data.get("example"),
+        retry_safe=retry_safe,
     )
 
 

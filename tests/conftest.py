@@ -27,13 +27,13 @@ def mock() -> Iterator[aioresponses]:
 
 @pytest.fixture
 async def piggy(mock: aioresponses) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=API_KEY, base_url=HOST) as client:
+    async with OAuthClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
         yield client
 
 
 @pytest.fixture
 async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=API_KEY, base_url=HOST) as client:
+    async with RegisterClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
         yield client
 
 

@@ -81,9 +81,9 @@ async def test_using_a_closed_client_raises(mock: aioresponses) -> None:
     mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
     async with OAuthClient(api_key="k", base_url=HOST) as piggy:
         await piggy.contacts.get_credit_balance("123")
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientStateError, match="closed"):
         await piggy.contacts.get_credit_balance("123")
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientStateError, match="closed"):
         async with piggy:
             pass
     assert len(mock.requests[next(iter(mock.requests))]) == 1, "nothing sent after close"

@@ -181,6 +181,7 @@ OAUTH_SIMULATE: Operation[OrderResult] = Operation(
         Param("charges", "body", "list[object]"),
         Param("payments", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 REGISTER_LIST: Operation[list[Order]] = Operation(
@@ -349,6 +350,7 @@ REGISTER_SIMULATE: Operation[OrderResult] = Operation(
         Param("charges", "body", "list[object]"),
         Param("payments", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 OPERATIONS: tuple[Operation[Any], ...] = (

@@ -95,6 +95,7 @@ OAUTH_FIND_OR_CREATE: Operation[ProductCategory] = Operation(
         Param("external_identifier", "body", "str", required=True),
         Param("name", "body", "str"),
     ),
+    retry_safe=True,
 )
 
 OAUTH_UPDATE: Operation[ProductCategory] = Operation(
@@ -205,6 +206,7 @@ REGISTER_FIND_OR_CREATE: Operation[ProductCategory] = Operation(
         Param("external_identifier", "body", "str", required=True),
         Param("name", "body", "str"),
     ),
+    retry_safe=True,
 )
 
 REGISTER_UPDATE: Operation[ProductCategory] = Operation(
