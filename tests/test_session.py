@@ -12,7 +12,7 @@ import pytest
 from aioresponses import aioresponses
 from helpers import HOST, OAUTH, endpoint
 
-from piggy_async import OAuthClient, RegisterClient
+from piggy_async import ClientStateError, OAuthClient, RegisterClient
 
 BALANCE = endpoint(OAUTH, "/contacts/123/credit-balance")
 BALANCE_BODY = {"data": {"balance": 49}, "meta": []}

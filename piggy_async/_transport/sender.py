@@ -159,6 +159,7 @@ class Transport:
         label = f"{operation.resource}.{operation.name}"
         deadline = clock.now() + settings.timeout
         attempt = 0
+        failures = 0  # retried failures; 429s are waits the deadline bounds, not failures
         renewed = False
         while True:
             attempt += 1
@@ -189,9 +190,10 @@ class Transport:
                 )
             except _Failed as failed:
                 limiter.observe(key, 0, {})
-                delay = self._retry_delay_after_failure(operation, failed, attempt, settings)
+                delay = self._retry_delay_after_failure(operation, failed, failures, settings)
                 if delay is None or clock.now() + delay >= deadline:
                     raise failed.error from None
+                failures += 1
                 await self._wait_retry(label, attempt, delay, type(failed.error).__name__)
                 continue
             except BaseException:
@@ -209,43 +211,50 @@ class Transport:
                 if await self.auth.renew(self._token_sender(settings), authorization):
                     continue
             error = error_from_response(status, response[1], response_headers)
-            delay = self._retry_delay_after_status(operation, error, attempt, settings)
+            delay = self._retry_delay_after_status(operation, error, failures, settings)
             if delay is None or clock.now() + delay >= deadline:
                 raise error
+            failures += status != 429
             await self._wait_retry(label, attempt, delay, f"HTTP {status}")
 
     def _retry_delay_after_status(
-        self, operation: Operation[Any], error: APIError, attempt: int, settings: CallSettings
+        self, operation: Operation[Any], error: APIError, failures: int, settings: CallSettings
     ) -> float | None:
-        """The wait before retrying an error answer, or None to raise it now."""
+        """The wait before retrying an error answer, or None to raise it now.
+
+        A 429 is the API's "wait", not a failure: it counts against neither `max_retries`
+        nor the retry quota (the deadline and `max_wait` bound it), unless retrying is off.
+        """
         policy = settings.policy
         status = error.status
-        if attempt > policy.max_retries or not policy.retries_status(
+        if policy.max_retries == 0 or not policy.retries_status(
             status, retry_safe=operation.retry_safe
         ):
             return None
         asked = rate_headers.retry_after(error.headers)
         if status == 429:
-            self._emit("rate_limited", operation_label(operation), attempt, status, delay=asked)
-        elif not self.quota.spend(_defaults.RETRY_COST):
+            self._emit(
+                "rate_limited", operation_label(operation), failures + 1, status, delay=asked
+            )
+        elif failures >= policy.max_retries or not self.quota.spend(_defaults.RETRY_COST):
             return None
         if asked is None:
-            return policy.backoff(attempt - 1, self._random)
+            return policy.backoff(failures, self._random)
         if asked > policy.max_wait:
             return None  # surfaces at once, carrying `retry_after`
         return asked * (1 + _defaults.PAUSE_SPREAD * self._random())
 
     def _retry_delay_after_failure(
-        self, operation: Operation[Any], failed: _Failed, attempt: int, settings: CallSettings
+        self, operation: Operation[Any], failed: _Failed, failures: int, settings: CallSettings
     ) -> float | None:
         policy = settings.policy
-        if attempt > policy.max_retries or isinstance(failed.error, OutcomeUnknownError):
+        if failures >= policy.max_retries or isinstance(failed.error, OutcomeUnknownError):
             return None
         if failed.sent and not operation.retry_safe:
             return None
         if not self.quota.spend(_defaults.RETRY_COST_CONNECTION):
             return None
-        return policy.backoff(attempt - 1, self._random)
+        return policy.backoff(failures, self._random)
 
     async def _wait_retry(self, label: str, attempt: int, delay: float, reason: str) -> None:
         logger.info("%s: %s, retry %d in %.2f s", label, reason, attempt, delay)

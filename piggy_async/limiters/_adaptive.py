@@ -156,7 +156,8 @@ class AdaptiveLimiter:
             if wait is None or wait == float("inf"):
                 wait = _defaults.BACKOFF_BASE
             budget.pause.start(now, wait)
-            budget.remaining = None
+            budget.remaining = budget.limit  # the next window's budget, if known
+            budget.in_flight = 0  # what was in flight meets the same 429 or the new window
             if budget.window_start is not None:
                 budget.window = now + wait - budget.window_start
             budget.window_start = now + wait
