@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .render import render
+from .render_events import render_events
 from .spec import load_spec
 
 GENERATED = Path("piggy_async") / "_generated"
@@ -16,7 +17,8 @@ GENERATED = Path("piggy_async") / "_generated"
 
 def build(root: Path) -> dict[str, str]:
     """The formatted generated files, by path relative to `piggy_async/_generated/`."""
-    files = render(load_spec(root / "spec"))
+    spec = load_spec(root / "spec")
+    files = {**render(spec), **render_events(spec)}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for name, text in files.items():

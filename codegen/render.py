@@ -200,7 +200,7 @@ def _render_model_module(spec: Spec, module: str) -> str:
             referenced |= set(fld.type.models())
             annotations.append(py_type(fld.type))
         if model.union:
-            referenced |= set(model.union.variants.values())
+            referenced |= {*model.union.variants.values(), model.union.default}
     has_union = any(m.union for m in models)
     has_fields = any(m.fields for m in models)
     title = "shared by several resources" if module == "shared" else f"of the {module} resource"
@@ -248,7 +248,7 @@ def _render_model(model: Model) -> str:
 
 def _render_union(model: Model) -> str:
     assert model.union is not None
-    variants = list(dict.fromkeys(model.union.variants.values()))
+    variants = list(dict.fromkeys([*model.union.variants.values(), model.union.default]))
     out = [f"{model.name}: TypeAlias = {' | '.join(variants)}\n"]
     out.append(_docstring(model.description))
     mapping = ", ".join(f'"{tag}": {cls}' for tag, cls in model.union.variants.items())

@@ -27,6 +27,8 @@ RESERVED_PARAMS = frozenset(
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+WEBHOOKS = "webhooks"
+"""The spec file of webhook events: models and `events`, no operations."""
 
 
 class SpecError(Exception):
@@ -201,11 +203,22 @@ class ErrorCode:
     also: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Event:
+    """A webhook event type (`spec/webhooks.yaml`) and the model its payload becomes."""
+
+    type: str
+    model: str
+    description: str
+    data: TypeRef
+
+
 @dataclass
 class Spec:
     resources: list[Resource] = field(default_factory=list)
     models: dict[str, Model] = field(default_factory=dict)
     errors: list[ErrorCode] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
     def model_modules(self) -> list[str]:
         return sorted({m.module for m in self.models.values()})
@@ -304,6 +317,17 @@ def load_spec(spec_dir: Path) -> Spec:
             continue
         if path.stem == "shared":
             data = reader.mapping(document, "", allowed=("models",), required=("models",))
+        elif path.stem == WEBHOOKS:
+            from .events import load_events  # it builds on this module's reader
+
+            data = reader.mapping(
+                document,
+                "",
+                allowed=("description", "models", "events"),
+                required=("description", "events"),
+            )
+            spec.events, event_models = load_events(reader, data["events"], data.get("models"))
+            data["models"] = {**(data.get("models") or {}), **event_models}
         else:
             data = reader.mapping(
                 document,
@@ -319,7 +343,7 @@ def load_spec(spec_dir: Path) -> Spec:
                     f"models.{name}", f"already defined in spec/{spec.models[name].module}.yaml"
                 )
             spec.models[name] = model
-        if path.stem != "shared":
+        if path.stem not in ("shared", WEBHOOKS):
             spec.resources.append(_load_resource(reader, data))
     _check_references(spec)
     return spec
@@ -632,9 +656,10 @@ def _check_references(spec: Spec) -> None:
                 raise SpecError(
                     file, f"models.{model.name}.union.variants", "a union needs two models"
                 )
-            if model.union.default not in model.union.variants.values():
+            default = known.get(model.union.default)
+            if default is None or default.union:
                 raise SpecError(
-                    file, f"models.{model.name}.union.default", "must be one of the variants"
+                    file, f"models.{model.name}.union.default", "must be a model with fields"
                 )
     resource_names: set[str] = set()
     endpoints: dict[tuple[str, str, str], str] = {}
@@ -669,7 +694,7 @@ def _check_module_cycles(spec: Spec) -> None:
     for model in spec.models.values():
         refs = {n for f in model.fields for n in f.type.models()}
         if model.union:
-            refs |= set(model.union.variants.values())
+            refs |= {*model.union.variants.values(), model.union.default}
         graph[model.module] |= {spec.models[n].module for n in refs} - {model.module}
     state: dict[str, int] = {}
 
