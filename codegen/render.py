@@ -330,6 +330,8 @@ def _render_resource(spec: Spec, resource: Resource) -> str:
     out.append("from piggy_async._resource import Resource\n")
     if needs_unset:
         out.append("from piggy_async._unset import UNSET, Unset\n")
+    if any(p.spread for op in resource.operations for p in op.params):
+        out.append("from piggy_async._attributes import with_attributes\n")
     out.extend(_model_imports(spec, referenced, "", "..models."))
     consts: list[str] = []
     for api in apis:
@@ -357,7 +359,7 @@ def _render_operation_const(op: Operation, api: str) -> str:
         f"    data_type={_data_type_expr(op.response)},\n",
         f'    data_spec="{op.response}",\n',
     ]
-    params = op.params_for(api)
+    params = tuple(p for p in op.params_for(api) if not p.spread)  # no key of its own
     if params:
         lines.append("    params=(\n")
         for p in params:
@@ -417,10 +419,13 @@ def _render_method(op: Operation, api: str, shadows_list: bool) -> str:
     out = [head, _docstring(_method_doc(op, api, params), "        ")]
     call_args = [_op_const(api, op)]
     for location in ("path", "query", "body"):
-        members = [p for p in params if p.location == location]
-        if members:
-            items = ", ".join(f'"{p.name}": {p.py_name}' for p in members)
-            call_args.append(f"{location}={{{items}}}")
+        members = [p for p in params if p.location == location and not p.spread]
+        items = "{" + ", ".join(f'"{p.name}": {p.py_name}' for p in members) + "}"
+        spread = [p.py_name for p in params if p.location == location and p.spread]
+        if spread:
+            call_args.append(f"{location}=with_attributes({items}, {spread[0]})")
+        elif members:
+            call_args.append(f"{location}={items}")
     call_args.append("options=request_options")
     if op.pagination:
         out.append(f"        return self._client.paginate({', '.join(call_args)})\n")

@@ -81,14 +81,19 @@ def _operation(op: Operation, errors: dict[int, str]) -> str:
         out.append("| Parameter | In | Type | Required | Description |\n|---|---|---|---|---|\n")
         for param in params:
             out.append(
-                f"| `{param.py_name}` | {param.location} | `{_type(param)}` | "
+                f"| `{param.py_name}` | {_location(param)} | `{_type(param)}` | "
                 f"{_required(op, param)} | {_cell(_describe(op, param))} |\n"
             )
         out.append("\n")
     if op.pagination:
+        meta = (
+            "no `meta`"
+            if op.pagination.meta == "none"
+            else f"`meta` in the {op.pagination.meta} shape"
+        )
         out.append(
-            f"Paginated: `{op.pagination.size}` items a page, `meta` in the "
-            f"{op.pagination.meta} shape; `async for` walks every page.\n\n"
+            f"Paginated: `{op.pagination.size}` items a page, {meta}; "
+            "`async for` walks every page.\n\n"
         )
     if op.errors:
         codes = ", ".join(f"{code} `{errors[code]}`" for code in op.errors)
@@ -110,6 +115,11 @@ def _returns(op: Operation) -> str:
     if op.response.kind == "scalar" and op.response.name == "null":
         return "None"
     return py_type(op.response)
+
+
+def _location(param: Param) -> str:
+    """Where the value goes; a spread mapping's keys become top-level body keys."""
+    return "body keys" if param.spread else param.location
 
 
 def _type(param: Param) -> str:

@@ -19,7 +19,7 @@ import yaml
 APIS = ("oauth", "register")
 METHODS = ("GET", "POST", "PUT", "DELETE")
 LOCATIONS = ("path", "query", "body")
-META_STYLES = ("viewing", "short", "laravel", "minimal")
+META_STYLES = ("viewing", "short", "laravel", "minimal", "none")
 SCALARS = ("str", "int", "float", "bool", "datetime", "any", "object", "null")
 RESERVED_PARAMS = frozenset(
     {"self", "request_options", "extra_headers", "extra_query", "extra_body", "timeout"}
@@ -155,6 +155,8 @@ class Param:
     apis: frozenset[str]
     enum: tuple[Any, ...] | None
     description: str
+    spread: bool = False
+    """A mapping whose keys are sent as top-level body keys (custom attributes)."""
 
 
 @dataclass(frozen=True)
@@ -575,7 +577,17 @@ def _load_params(
         data = reader.mapping(
             body,
             pkey,
-            allowed=("in", "type", "required", "apis", "enum", "default", "py_name", "description"),
+            allowed=(
+                "in",
+                "type",
+                "required",
+                "apis",
+                "enum",
+                "default",
+                "py_name",
+                "description",
+                "spread",
+            ),
             required=("in", "type"),
         )
         location = data["in"]
@@ -609,6 +621,8 @@ def _load_params(
                 pkey, f"Python name {py_name!r} is reserved or used twice; set py_name"
             )
         py_names.add(py_name)
+        param_type = reader.type(data["type"], f"{pkey}.type")
+        spread = _spread(reader, pkey, data, param_type, [p for p in result if p.spread])
         enum = data.get("enum")
         if enum is not None and (not isinstance(enum, list) or not enum):
             raise reader.error(f"{pkey}.enum", "expected a non-empty list")
@@ -617,16 +631,35 @@ def _load_params(
                 name=str(name),
                 py_name=py_name,
                 location=location,
-                type=reader.type(data["type"], f"{pkey}.type"),
+                type=param_type,
                 required_on=required_on,
                 apis=frozenset(param_apis),
                 enum=tuple(enum) if enum else None,
                 description=reader.text(data["description"], f"{pkey}.description")
                 if "description" in data
                 else "",
+                spread=spread,
             )
         )
     return tuple(result)
+
+
+def _spread(
+    reader: _Reader, key: str, data: dict[str, Any], type_: TypeRef, others: list[Param]
+) -> bool:
+    """`spread: true`: an optional body mapping whose keys become top-level body keys."""
+    spread = data.get("spread", False)
+    if not isinstance(spread, bool):
+        raise reader.error(f"{key}.spread", "expected true or false")
+    if not spread:
+        return False
+    if data["in"] != "body" or data.get("required", False) is not False:
+        raise reader.error(f"{key}.spread", "only an optional body parameter can be spread")
+    if type_.kind != "map" and str(type_) != "object":
+        raise reader.error(f"{key}.spread", "a spread parameter is a map[T] or object")
+    if others:
+        raise reader.error(f"{key}.spread", f"{others[0].name!r} is already spread")
+    return True
 
 
 def _check_references(spec: Spec) -> None:
@@ -652,7 +685,7 @@ def _check_references(spec: Spec) -> None:
                         f"models.{model.name}.union.variants.{tag}",
                         f"{variant!r} is not a model with fields",
                     )
-            if len(set(model.union.variants.values())) < 2:
+            if len({*model.union.variants.values(), model.union.default}) < 2:
                 raise SpecError(
                     file, f"models.{model.name}.union.variants", "a union needs two models"
                 )
