@@ -56,3 +56,13 @@ def test_a_hand_edited_reference_is_reported_as_stale(tmp_path: Path) -> None:
     assert check(tmp_path) == []
     (tmp_path / DOCS).write_text(PAGE.replace("Redeem Voucher", "Redeem"), encoding="utf-8")
     assert check(tmp_path) == [DOCS]
+
+
+def test_the_readmes_state_the_operation_count() -> None:
+    operations = piggy_async.operations()
+    oauth = sum(op.api == "oauth" for op in operations)
+    resources = len({op.resource for op in operations})
+    counts = f"{len(operations)} operations over {resources} resources: {oauth} on the OAuth"
+    assert counts in " ".join((ROOT / "spec" / "README.md").read_text().split())
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert f"({len(operations)} over {resources} resources: {oauth} on OAuth" in readme
