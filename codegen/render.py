@@ -203,7 +203,9 @@ def _render_model_module(spec: Spec, module: str) -> str:
             referenced |= {*model.union.variants.values(), model.union.default}
     has_union = any(m.union for m in models)
     has_fields = any(m.fields for m in models)
-    title = "shared by several resources" if module == "shared" else f"of the {module} resource"
+    title = {"shared": "shared by several resources", "webhooks": "of the webhook events"}.get(
+        module, f"of the {module} resource"
+    )
     out = [f'"""Models {title}."""\n\n', "from __future__ import annotations\n\n"]
     if any("datetime" in a for a in annotations):
         out.append("from datetime import datetime\n")
