@@ -73,10 +73,10 @@ def verify_signature(raw_body: Body, signature_header: str | None, secret: str |
     takes the same time wherever the first difference is.
     """
     expected = sign(raw_body, secret)
+    if signature_header is not None and not isinstance(signature_header, str):
+        raise TypeError(f"signature_header must be a str, not {type(signature_header).__name__}")
     if signature_header is None or not signature_header.strip():
         raise WebhookSignatureError("the request carries no Signature header")
-    if not isinstance(signature_header, str):
-        raise TypeError(f"signature_header must be a str, not {type(signature_header).__name__}")
     given = signature_header.strip().lower()
     if not hmac.compare_digest(given.encode("ascii", "replace"), expected.encode("ascii")):
         raise WebhookSignatureError("the Signature header does not match the body and secret")

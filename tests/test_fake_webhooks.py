@@ -3,6 +3,8 @@ changes, retried at growing intervals on the fake's clock, never by sleeping."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from helpers import Receiver
 
@@ -178,3 +180,21 @@ async def test_a_contact_updated_subscription_needs_its_attributes(
     with pytest.raises(APIError) as caught:
         await fake_oauth.webhook_subscriptions.update(created.uuid, name="Renamed")
     assert caught.value.code == ErrorCode.INVALID_INPUT and "attributes" in caught.value.errors
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/hooks", "not a url", "http://"])
+async def test_a_subscription_needs_an_http_url(fake_oauth: OAuthClient, url: str) -> None:
+    with pytest.raises(APIError) as caught:
+        await _subscribe(fake_oauth, url, "contact_created")
+    assert caught.value.code == ErrorCode.INVALID_INPUT and "url" in caught.value.errors
+
+
+async def test_concurrent_delivery_runs_deliver_once(
+    fake_oauth: OAuthClient, fake_piggy: FakePiggy
+) -> None:
+    async with Receiver() as receiver:
+        await _subscribe(fake_oauth, receiver.url, "contact_created")
+        await fake_oauth.contacts.create(email="sandy@bikinibottom.sea")
+        runs = await asyncio.gather(*(fake_piggy.webhooks.deliver_due() for _ in range(3)))
+        assert sorted(len(run) for run in runs) == [0, 0, 1]
+        assert len(receiver.requests) == 1

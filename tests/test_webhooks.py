@@ -76,6 +76,11 @@ def test_a_missing_signature_is_rejected(header: str | None) -> None:
         verify_signature(BODY, header, SECRET)
 
 
+def test_a_header_value_that_is_not_text_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="signature_header"):
+        verify_signature(BODY, sign(BODY, SECRET).encode(), SECRET)  # type: ignore[arg-type]
+
+
 def test_the_body_must_be_the_raw_bytes_and_the_secret_not_empty() -> None:
     with pytest.raises(TypeError, match="raw request body"):
         verify_signature(json.loads(BODY), sign(BODY, SECRET), SECRET)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ is called and need no sleep:
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Collection
 from datetime import datetime
@@ -110,6 +111,8 @@ class Webhooks:
         self._retry_delays = retry_delays
         self._timeout = timeout
         self._outbox: list[_Delivery] = []
+        self._delivering = asyncio.Lock()
+        """One delivery run at a time, so no delivery is attempted twice at once."""
         self.subscriptions: dict[str, SubscriptionRecord] = {}
         """By uuid, in creation order."""
         self.attempts: list[DeliveryAttempt] = []
@@ -153,19 +156,20 @@ class Webhooks:
         """Make every delivery that is due, in the order the events happened; return the
         attempts. A failed one is due again after the next retry delay, or given up (kept
         in `abandoned`) after its last retry."""
-        now = self._clock()
-        due = [delivery for delivery in self._outbox if delivery.due <= now]
-        if not due:
-            return []
-        made: list[DeliveryAttempt] = []
-        timeout = aiohttp.ClientTimeout(total=self._timeout)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            for delivery in due:
-                attempt = await self._attempt(session, delivery)
-                made.append(attempt)
-                self._settle(delivery, attempt, now)
-        self.attempts.extend(made)
-        return made
+        async with self._delivering:
+            now = self._clock()
+            due = [delivery for delivery in self._outbox if delivery.due <= now]
+            if not due:
+                return []
+            made: list[DeliveryAttempt] = []
+            timeout = aiohttp.ClientTimeout(total=self._timeout)
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                for delivery in due:
+                    attempt = await self._attempt(session, delivery)
+                    made.append(attempt)
+                    self._settle(delivery, attempt, now)
+            self.attempts.extend(made)
+            return made
 
     async def _attempt(
         self, session: aiohttp.ClientSession, delivery: _Delivery

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from yarl import URL
+
 from piggy_async import ErrorCode
 
 from .._call import Call, Handler
@@ -20,7 +22,16 @@ def _subscription(state: State, call: Call) -> SubscriptionRecord:
         raise Failure(ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND) from None
 
 
+def _checked_url(call: Call) -> None:
+    """Deliveries go over HTTP(S) to a host: anything else is refused as the API does."""
+    if "url" in call.args:
+        url = URL(call.args["url"])
+        if url.scheme not in ("http", "https") or not url.host:
+            raise invalid_input({"url": ["The url field must be a valid URL."]})
+
+
 def create(state: State, call: Call) -> Reply:
+    _checked_url(call)
     subscription = SubscriptionRecord(
         uuid=state.new_uuid(),
         name=call.args["name"],
@@ -56,6 +67,7 @@ def get(state: State, call: Call) -> Reply:
 def update(state: State, call: Call) -> Reply:
     """Name, URL, status and attributes change; event type and secret cannot."""
     subscription = _subscription(state, call)
+    _checked_url(call)
     if subscription.event_type == "contact_updated" and "attributes" not in call.args:
         raise invalid_input(
             {"attributes": ["The attributes field is required when event type is contact_updated."]}
