@@ -14,6 +14,7 @@ from piggy_async.models import (
     ContactIdentifierCreatedEvent,
     ContactUpdatedEvent,
     CreditReceptionCreatedEvent,
+    RewardUpdatedEvent,
 )
 from piggy_async.testing import RETRY_DELAYS, FakePiggy, ManualClock, SeedData
 from piggy_async.webhooks import parse_event, signature_from, verify_signature
@@ -198,3 +199,17 @@ async def test_concurrent_delivery_runs_deliver_once(
         runs = await asyncio.gather(*(fake_piggy.webhooks.deliver_due() for _ in range(3)))
         assert sorted(len(run) for run in runs) == [0, 0, 1]
         assert len(receiver.requests) == 1
+
+
+async def test_a_reward_update_is_delivered_with_its_custom_attributes(
+    fake_oauth: OAuthClient, fake_piggy: FakePiggy
+) -> None:
+    reward_uuid = next(iter(fake_piggy.state.rewards))
+    async with Receiver() as receiver:
+        await _subscribe(fake_oauth, receiver.url, "reward_updated")
+        await fake_oauth.rewards.update(reward_uuid, title="Krabby Deluxe", attributes={"plu": "7"})
+        (attempt,) = await fake_piggy.webhooks.deliver_due()
+    event = parse_event(attempt.body)
+    assert isinstance(event, RewardUpdatedEvent)
+    reward = event.data.reward  # type: ignore[union-attr]
+    assert (reward.uuid, reward.title, reward.extra["plu"]) == (reward_uuid, "Krabby Deluxe", "7")
