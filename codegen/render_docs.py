@@ -151,6 +151,7 @@ def _cell(text: str) -> str:
 def _events(spec: Spec) -> str:
     out = [
         "## Webhook events\n\n",
+        f"{spec.events_description}\n\n",
         "`piggy_async.webhooks.parse_event(body)` returns the model of the delivery's `type`;\n",
         "any other type is an `UnknownWebhookEvent`.\n\n",
         "| Event type | Model | `data` | Description |\n|---|---|---|---|\n",

@@ -221,6 +221,8 @@ class Spec:
     models: dict[str, Model] = field(default_factory=dict)
     errors: list[ErrorCode] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    events_description: str = ""
+    """What a webhook delivery is (`spec/webhooks.yaml`'s `description`)."""
 
     def model_modules(self) -> list[str]:
         return sorted({m.module for m in self.models.values()})
@@ -329,6 +331,7 @@ def load_spec(spec_dir: Path) -> Spec:
                 required=("description", "events"),
             )
             spec.events, event_models = load_events(reader, data["events"], data.get("models"))
+            spec.events_description = reader.text(data["description"], "description")
             data["models"] = {**(data.get("models") or {}), **event_models}
         else:
             data = reader.mapping(
