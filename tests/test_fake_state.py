@@ -184,3 +184,21 @@ async def test_voucher_events_are_delivered(
         events = [parse_event(body) for _, body in receiver.requests]
     assert [type(event) for event in events] == [VoucherCreatedEvent, VoucherRedeemedEvent]
     assert events[1].data.voucher.status == "REDEEMED"  # type: ignore[union-attr]
+
+
+async def test_a_created_promotion_issues_vouchers_up_to_its_limit(
+    fake_oauth: OAuthClient,
+) -> None:
+    promotion = await fake_oauth.promotions.create(
+        name="Two only", description="Two vouchers at most", voucher_limit=2
+    )
+    assert (await fake_oauth.promotions.get(promotion.uuid)).voucher_limit == 2
+    assert promotion.uuid in [p.uuid for p in await fake_oauth.promotions.list()]
+    for _ in range(2):
+        await fake_oauth.vouchers.create(promotion_uuid=promotion.uuid)
+    with pytest.raises(APIError) as caught:
+        await fake_oauth.vouchers.create(promotion_uuid=promotion.uuid)
+    assert _code(caught) == ErrorCode.VOUCHER_LIMIT_REACHED
+    with pytest.raises(APIError) as caught:
+        await fake_oauth.promotions.get("no-such-promotion")
+    assert _code(caught) == ErrorCode.PROMOTION_NOT_FOUND
