@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 Api = Literal["oauth", "register"]
 Location = Literal["path", "query", "body"]
-MetaStyle = Literal["viewing", "short", "laravel", "minimal"]
+MetaStyle = Literal["viewing", "short", "laravel", "minimal", "none"]
 
 
 @attrs.frozen
