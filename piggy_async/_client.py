@@ -137,8 +137,10 @@ class BaseClient:
             connect_timeout=_positive("connect_timeout", connect_timeout),
             max_body=max_response_bytes,
         )
+        self._owner = type(self).__name__
         self._transport = Transport(
             auth=auth,
+            owner=self._owner,
             key=hashlib.sha256(auth.budget_key().encode()).hexdigest()[:32],
             token_url=URL(self._host + _defaults.TOKEN_PATH, encoded=True),
             limiter=limiter if limiter is not None else AdaptiveLimiter(clock=clock),
@@ -147,7 +149,6 @@ class BaseClient:
             connection_limit=connection_limit,
             on_event=on_event,
         )
-        self._owner = type(self).__name__
 
     @property
     def base_url(self) -> str:

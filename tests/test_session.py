@@ -123,9 +123,11 @@ async def test_a_leaked_client_warns() -> None:
     previous = loop.get_exception_handler()
     loop.set_exception_handler(lambda _, context: reported.append(context))
     try:
-        with pytest.warns(ResourceWarning, match="Unclosed client session"):
+        with pytest.warns(ResourceWarning) as warned:
             del piggy
             gc.collect()
     finally:
         loop.set_exception_handler(previous)
+    messages = [str(warning.message) for warning in warned]
+    assert any(m.startswith("OAuthClient was never closed: use `async with") for m in messages)
     assert [context["message"] for context in reported] == ["Unclosed client session"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -86,6 +87,7 @@ class Transport:
         self,
         *,
         auth: Any,
+        owner: str,
         key: str,
         token_url: URL,
         limiter: Limiter,
@@ -96,6 +98,8 @@ class Transport:
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.auth = auth
+        self.owner = owner
+        """The client's class name, for messages."""
         self.key = key
         """The fingerprint of the credentials that names this client's budget."""
         self.token_url = token_url
@@ -139,6 +143,16 @@ class Transport:
     @property
     def is_open(self) -> bool:
         return self._session is not None
+
+    def __del__(self) -> None:
+        if self._session is not None and not self.closed:
+            warnings.warn(
+                f"{self.owner} was never closed: use `async with {self.owner}(...)` or "
+                "`await client.close()`, or its connections stay open",
+                ResourceWarning,
+                source=self,
+                stacklevel=1,
+            )
 
     # -- one call ---------------------------------------------------------------------------
 
