@@ -70,13 +70,6 @@ PAUSE_SPREAD: Final = 0.2
 
 PAUSE_SPREAD_MIN: Final = 0.25
 
-PACING_THRESHOLD: Final = 0.1
-"""When the remaining budget falls below this share of the limit, the adaptive limiter
-spreads what is left over the rest of the window instead of sending at once."""
-
-RATE_LIMIT_WINDOW: Final = 60.0
-"""Seconds: the window the adaptive limiter assumes until the API shows it another one
-(Laravel's default, as the API's `X-RateLimit-*` headers suggest)."""
 
 MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
 """Bytes: the largest response body a client reads; past it, `ResponseTooLargeError`."""

@@ -305,3 +305,24 @@ def test_a_client_used_from_another_event_loop_says_so() -> None:
         asyncio.run(elsewhere())
         first.run_until_complete(piggy.close())
     first.close()
+
+
+# -- proxies -------------------------------------------------------------------------------
+
+
+async def test_https_proxy_and_no_proxy_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def answer(_: web.Request) -> web.StreamResponse:
+        return _json(CONTACT)
+
+    async with ScriptedServer(answer) as proxy, ScriptedServer(answer) as direct:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with OAuthClient(api_key="k", base_url="http://api.piggy.test") as piggy:
+            await piggy.contacts.get("123")
+        assert proxy.requests[0][2]["Host"] == "api.piggy.test", "sent through the proxy"
+
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with OAuthClient(api_key="k", base_url=direct.url) as piggy:
+            await piggy.contacts.get("123")
+        assert len(proxy.requests) == 1 and len(direct.requests) == 1

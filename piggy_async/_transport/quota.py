@@ -1,7 +1,8 @@
 """`RetryQuota`: a client-wide budget for retries.
 
-Each retry of a server error or a broken connection spends from the quota, each success
-puts a little back. While the API is failing for everyone, the quota runs dry and further
+Each retry of a server error or a broken connection spends from the quota; a call that
+succeeds gives back what it spent, or a little when it spent nothing. While the API is
+failing for everyone, the quota runs dry and further
 failures surface at once instead of multiplying the load with retries. Rate-limit answers
 (429) do not spend it: they are the API's controlled "wait", handled by the limiter.
 """

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import urllib.request
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -111,6 +112,7 @@ class Transport:
         self._on_event = on_event
         self._random = rng
         self._session: aiohttp.ClientSession | None = None
+        self._proxy: str | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
 
@@ -125,8 +127,9 @@ class Transport:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connection_limit),
                 headers=self._headers,
-                trust_env=True,  # HTTPS_PROXY, NO_PROXY and friends
             )
+            # Read once: aiohttp's trust_env would look the proxy up in a thread per request
+            self._proxy = env_proxy(self.token_url)
         elif loop is not self._loop:
             raise ClientStateError(
                 f"{owner} was opened on another event loop: create one client per event loop"
@@ -174,6 +177,7 @@ class Transport:
         deadline = clock.now() + settings.timeout
         attempt = 0
         failures = 0  # retried failures; 429s are waits the deadline bounds, not failures
+        spent = 0  # retry quota this call took, given back when it succeeds
         renewed = False
         while True:
             attempt += 1
@@ -208,6 +212,7 @@ class Transport:
                 if delay is None or clock.now() + delay >= deadline:
                     raise failed.error from None
                 failures += 1
+                spent += _defaults.RETRY_COST_CONNECTION
                 await self._wait_retry(label, attempt, delay, type(failed.error).__name__)
                 continue
             except BaseException:
@@ -216,8 +221,7 @@ class Transport:
             status, _, response_headers = response
             limiter.observe(key, status, response_headers)
             if 200 <= status < 300:
-                if attempt > 1:
-                    self.quota.refund()
+                self.quota.refund(spent or _defaults.RETRY_QUOTA_REFUND)
                 record(operation, response)
                 return response
             if status == 401 and authenticate and not renewed:
@@ -228,7 +232,9 @@ class Transport:
             delay = self._retry_delay_after_status(operation, error, failures, settings)
             if delay is None or clock.now() + delay >= deadline:
                 raise error
-            failures += status != 429
+            if status != 429:
+                failures += 1
+                spent += _defaults.RETRY_COST
             await self._wait_retry(label, attempt, delay, f"HTTP {status}")
 
     def _retry_delay_after_status(
@@ -322,6 +328,7 @@ class Transport:
                 headers=headers,
                 timeout=timeout,
                 allow_redirects=False,
+                proxy=self._proxy,
             ) as response:
                 body = await _read_capped(response, settings.max_body, label)
                 result = response.status, body, response.headers
@@ -394,6 +401,14 @@ class Transport:
     ) -> None:
         if self._on_event is not None:
             self._on_event(TransportEvent(kind, label, attempt, status, delay, elapsed, reason))
+
+
+def env_proxy(url: URL) -> str | None:
+    """The proxy `HTTPS_PROXY`/`HTTP_PROXY` name for `url`'s scheme, unless `NO_PROXY`
+    exempts its host."""
+    if url.host is None or urllib.request.proxy_bypass(url.host):
+        return None
+    return urllib.request.getproxies().get(url.scheme)
 
 
 def operation_label(operation: Operation[Any]) -> str:

@@ -5,11 +5,11 @@ and `-Remaining` tell it how much of the window's budget is left; requests it le
 whose answers are not back yet count as spent. Then:
 
 - While budget is left, requests go at once: a limiter must cost nothing when the budget is
-  ample (the common case).
-- When the window's end is known (a reset header, or learned from an earlier 429's
-  `Retry-After`) and the budget runs low, what is left is spread over the rest of the
-  window, and when it is gone, requests wait for the next window.
-- When it is gone and the window's end is unknown, one request goes as a probe while the
+  ample (the common case), and a job that fits in the budget should not be slowed.
+- When it is spent and the window's end is known (a reset header, or the length learned
+  from an earlier 429's `Retry-After`), requests wait for the next window, so none runs
+  into a 429.
+- When it is spent and the window's end is unknown, one request goes as a probe while the
   others wait for its answer: either a new window has begun, or a 429 names the wait.
 - A 429 pauses every request on the budget until its `Retry-After`; they wake spread out.
 """
@@ -17,6 +17,7 @@ whose answers are not back yet count as spent. Then:
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from collections.abc import Callable, Mapping
 
@@ -26,6 +27,9 @@ from .._transport.clock import SYSTEM_CLOCK, Clock
 from ._base import RateLimitState, WaitTooLong
 from ._pause import Pause
 
+_WINDOW_START_LAG = 0.1
+"""Seconds by which a window's first answer may trail the window's real start."""
+
 
 class _Budget:
     """What the limiter knows of one key's budget."""
@@ -33,7 +37,6 @@ class _Budget:
     __slots__ = (
         "answered",
         "in_flight",
-        "last_sent",
         "limit",
         "pause",
         "remaining",
@@ -49,7 +52,6 @@ class _Budget:
         self.window_start: float | None = None
         self.window: float | None = None
         self.reset_at: float | None = None
-        self.last_sent = 0.0
         self.pause = Pause(rng)
         self.answered = asyncio.Event()
 
@@ -97,40 +99,22 @@ class AdaptiveLimiter:
             paused = wait > 0
             if not paused:
                 left = budget.left()
-                if left is None or left > self._pacing_floor(budget, now):
+                if left is None or left > 0:
                     break  # the common case: budget to spare
-                paced = self._pacing_wait(budget, now, left)
-                if paced is None:  # nothing left and no known reset: wait for an answer
+                reset = budget.next_window(now)
+                if reset is None:  # spent, and when it renews is unknown:
                     if budget.in_flight == 0:
-                        break  # ... or, with none in flight, send one as the probe
-                    await self._await_answer(budget, max_wait)
+                        break  # with none in flight, this one goes as the probe
+                    await self._await_answer(budget, max_wait)  # else wait for news
                     continue
-                if paced <= 0:
-                    break
-                wait = paced
+                # spent until `reset`: wake then, each waiter at its own moment
+                wait = reset - now + _defaults.PAUSE_SPREAD_MIN * self._random()
             if max_wait is not None and wait > max_wait:
                 raise WaitTooLong(wait, rate_limited=paused)
             await self._clock.sleep(wait)
             if max_wait is not None:
                 max_wait -= wait
         budget.in_flight += 1
-        budget.last_sent = self._clock.now()
-
-    @staticmethod
-    def _pacing_floor(budget: _Budget, now: float) -> float:
-        if budget.limit is None or budget.next_window(now) is None:
-            return 0
-        return budget.limit * _defaults.PACING_THRESHOLD
-
-    def _pacing_wait(self, budget: _Budget, now: float, left: int) -> float | None:
-        """Seconds until the next request may go, when the budget runs low."""
-        reset = budget.next_window(now)
-        if reset is None:
-            return None if left <= 0 else 0.0
-        if left <= 0:  # spent: wait for the next window; past it, a probe finds out
-            return reset - now + _defaults.PAUSE_SPREAD_MIN * self._random()
-        interval = (reset - now) / left
-        return budget.last_sent + interval - now
 
     @staticmethod
     async def _await_answer(budget: _Budget, max_wait: float | None) -> None:
@@ -148,25 +132,42 @@ class AdaptiveLimiter:
         seen = rate_headers.budget(headers)
         if seen is not None:
             limit, remaining = seen
-            if budget.remaining is None or remaining > budget.remaining:
-                budget.window_start = now  # a new window (or the first answer seen)
+            if (
+                budget.window_start is None
+                or budget.remaining is None
+                or remaining > budget.remaining
+            ):
+                budget.window_start = now  # a new window's first answer (or the first seen)
             budget.limit, budget.remaining = limit, remaining
         if status == 429:
             wait = rate_headers.retry_after(headers)
             if wait is None or wait == float("inf"):
                 wait = _defaults.BACKOFF_BASE
+            if budget.window_start is not None and budget.window_start <= now:
+                self._learn_window(budget, now + wait - budget.window_start, wait)
             budget.pause.start(now, wait)
             budget.remaining = budget.limit  # the next window's budget, if known
             budget.in_flight = 0  # what was in flight meets the same 429 or the new window
-            if budget.window_start is not None:
-                budget.window = now + wait - budget.window_start
-            budget.window_start = now + wait
+            budget.window_start = None  # the next window begins with its first request
         elif status < 400 and seen is not None and (reset := headers.get("X-RateLimit-Reset")):
             wait = rate_headers.retry_after({"X-RateLimit-Reset": reset})
             if wait is not None and wait != float("inf"):
                 budget.reset_at = now + wait
         budget.answered.set()
         budget.answered = asyncio.Event()
+
+    @staticmethod
+    def _learn_window(budget: _Budget, seen: float, wait: float) -> None:
+        """Learn the window's length from a 429 met `seen` seconds after it began.
+
+        `Retry-After` comes in whole seconds, rounded up, so `seen` overstates the window
+        by up to a second. Laravel windows last whole seconds: round down (allowing for the
+        window having begun a little before its first answer arrived), and keep the
+        shortest length seen, as every sighting is an upper bound.
+        """
+        if wait.is_integer():
+            seen = max(1.0, math.floor(seen + _WINDOW_START_LAG))
+        budget.window = seen if budget.window is None else min(budget.window, seen)
 
     def state(self, key: str) -> RateLimitState:
         budget = self._budgets.get(key)
