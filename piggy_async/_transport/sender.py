@@ -61,6 +61,10 @@ TOKEN_OPERATION: Operation[Any] = Operation(
 )
 
 
+_NOTICEABLE_WAIT = 0.001
+"""Seconds: a limiter that let a request through at once took less than this."""
+
+
 @attrs.frozen
 class CallSettings:
     """What one call may spend: its retry policy, its deadline and its timeouts."""
@@ -191,7 +195,7 @@ class Transport:
             except WaitTooLong as too_long:
                 raise self._wait_error(label, too_long, settings) from None
             waited = clock.now() - waited_from
-            if waited > 0:
+            if waited > _NOTICEABLE_WAIT:
                 self._emit("wait", label, attempt, delay=waited)
             try:
                 response = await self._attempt(
