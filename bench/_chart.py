@@ -26,6 +26,7 @@ def draw(results: list[Result], folder: Path) -> Path:
     for position, row in zip(positions, rows, strict=True):
         text = f" {row.ratio:.2f}x: {row.value:.3g} us vs {row.baseline_value:.3g} us"
         axes.text(row.ratio or 0.0, position - 0.2, text, va="center", fontsize=8)
+    axes.axvline(0.65, color="black", linestyle="--", linewidth=0.8, label="decode goal (0.65x)")
     axes.set_yticks(list(positions), labels, fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 1.6)

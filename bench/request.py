@@ -92,7 +92,7 @@ def _decode_cost(body: bytes, rounds: int) -> float:
 def run(quick: bool) -> list[Result]:
     rounds, requests = (2, 300) if quick else (7, 3000)
     results: list[Result] = []
-    for name, module in (("static", "bench._static_server"), ("fake", "bench._fake_server")):
+    for name, module in (("static", "bench._static_server"), ("fake", "bench._server")):
         with server(module) as ready:
             measured = asyncio.run(_measure(ready, rounds, requests))
         ratios = [s / r for s, r in zip(measured["sdk"], measured["raw"], strict=True)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._auth import ApiKeyAuth, ClientCredentialsAuth
-from ._client import BaseClient
+from ._client import BaseClient, ClientOptions
 from ._clients import OAuthClient, RegisterClient
 from ._errors import (
     APIConnectionError,
@@ -23,6 +23,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientStateError,
     MaintenanceError,
     MalformedResponseError,
     NotFoundError,
@@ -30,6 +31,8 @@ from ._errors import (
     PermissionDeniedError,
     PiggyError,
     RateLimitError,
+    RedirectError,
+    ResponseTooLargeError,
     ServerError,
     UnprocessableEntityError,
 )
@@ -38,6 +41,10 @@ from ._model import Model
 from ._operation import Operation, Pagination, Param
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
+from ._transport.capture import RawResponse, capture_responses
+from ._transport.clock import Clock, SystemClock, VirtualClock
+from ._transport.events import TransportEvent
+from ._transport.policy import RetryPolicy
 from ._unset import UNSET, Unset
 from ._version import __version__
 
@@ -72,6 +79,9 @@ __all__ = [
     "BadRequestError",
     "BaseClient",
     "ClientCredentialsAuth",
+    "ClientOptions",
+    "ClientStateError",
+    "Clock",
     "ERROR_MESSAGES",
     "ErrorCode",
     "MaintenanceError",
@@ -79,21 +89,29 @@ __all__ = [
     "Model",
     "NotFoundError",
     "OAuthClient",
-    "OutcomeUnknownError",
     "Operation",
+    "OutcomeUnknownError",
     "Page",
     "Pagination",
     "Param",
     "PermissionDeniedError",
     "PiggyError",
     "RateLimitError",
+    "RawResponse",
+    "RedirectError",
     "RegisterClient",
     "RequestOptions",
+    "ResponseTooLargeError",
+    "RetryPolicy",
     "ServerError",
+    "SystemClock",
+    "TransportEvent",
     "UNSET",
     "UnprocessableEntityError",
     "Unset",
-    "__version__",
+    "VirtualClock",
+    "capture_responses",
     "converter",
     "operations",
+    "__version__",
 ]

@@ -38,7 +38,7 @@ async def test_deep_nesting_in_an_error_body_is_malformed(
 async def test_deep_nesting_in_the_token_body_is_malformed(mock: aioresponses) -> None:
     mock.post(TOKEN_URL, body=b'{"access_token": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
     async with OAuthClient(client_id="cid", client_secret="s3cret", base_url=HOST) as oauth:
-        with pytest.raises(MalformedResponseError, match="nested too deeply"):
+        with pytest.raises(MalformedResponseError, match="access_token"):
             await oauth.contacts.get("123")
 
 
