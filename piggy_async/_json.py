@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 from typing import Any, NoReturn
 
-import orjson
-
 from . import _errors
+
+_orjson: Any = None  # imported on the first decode: `import piggy_async` stays cheap
 
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19  # -2**63 and 2**64 have 19 and 20 digits: shorter ones fit
@@ -34,10 +34,13 @@ def decode(body: bytes, *, status: int) -> Any:
         ValueError: the body is not JSON.
         MalformedResponseError: it is nested too deeply to decode.
     """
+    global _orjson
+    if _orjson is None:
+        import orjson as _orjson
     if _LONG_NUMBER not in body.translate(_DIGITS_AS_ZERO):
         try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError:
+            return _orjson.loads(body)
+        except _orjson.JSONDecodeError:
             pass
     try:
         return json.loads(body, parse_constant=_refuse_constant)
