@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ._csv import read_contacts_csv, write_failures
 from ._export import export_contacts, export_loyalty_transactions
-from ._import import import_contacts
+from ._import import check_contacts, import_contacts
 from ._rows import ContactRow
 from ._types import (
     ExportResult,
@@ -30,6 +30,7 @@ __all__ = [
     "ImportResult",
     "ImportStopped",
     "RowFailure",
+    "check_contacts",
     "export_contacts",
     "export_loyalty_transactions",
     "import_contacts",

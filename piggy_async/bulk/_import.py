@@ -44,7 +44,6 @@ async def import_contacts(
     checkpoint: str | os.PathLike[str] | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: Callable[[ImportProgress], None] | None = None,
-    dry_run: bool = False,
 ) -> ImportResult:
     """Import contacts: one per unique e-mail address, with the rows' attributes.
 
@@ -59,8 +58,8 @@ async def import_contacts(
     attributes differ.
 
     With `checkpoint`, the run is recorded in that SQLite file and running again with the
-    same file and the same rows resumes; the result then covers every run. `dry_run`
-    validates and merges the rows without sending anything.
+    same file and the same rows resumes; the result then covers every run.
+    `check_contacts` does the validation and merging alone, sending nothing.
 
     Raises:
         ImportStopped: An error stopped the run (credentials, network, rate limit,
@@ -69,14 +68,24 @@ async def import_contacts(
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
-    store = Checkpoint(None if dry_run else checkpoint)
+    store = Checkpoint(checkpoint)
     try:
         await _load(store, rows)
-        if not dry_run:
-            try:
-                await _Run(client, store, concurrency, on_progress).run()
-            except _Stopped as stopped:
-                raise ImportStopped(_result(store), stopped.error) from stopped.error
+        try:
+            await _Run(client, store, concurrency, on_progress).run()
+        except _Stopped as stopped:
+            raise ImportStopped(_result(store), stopped.error) from stopped.error
+        return _result(store)
+    finally:
+        store.close()
+
+
+async def check_contacts(rows: Rows) -> ImportResult:
+    """What `import_contacts` would start from, without sending anything: the invalid
+    rows as `failures`, the duplicates merged, every unique valid address `pending`."""
+    store = Checkpoint(None)
+    try:
+        await _load(store, rows)
         return _result(store)
     finally:
         store.close()

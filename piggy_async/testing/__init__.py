@@ -30,6 +30,7 @@ from __future__ import annotations
 from ._clock import Clock, ManualClock
 from ._faults import Faults
 from ._rate_limit import RateLimit
+from ._sample import Sample, write_sample_csv
 from ._seed import SeedData, SeedReward, SeedTier
 from ._server import FakePiggy
 from ._state import ContactRecord, IdentifierRecord, RequestRecord, State, TransactionRecord
@@ -43,9 +44,11 @@ __all__ = [
     "ManualClock",
     "RateLimit",
     "RequestRecord",
+    "Sample",
     "SeedData",
     "SeedReward",
     "SeedTier",
     "State",
     "TransactionRecord",
+    "write_sample_csv",
 ]
