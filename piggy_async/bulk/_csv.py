@@ -25,8 +25,8 @@ def read_contacts_csv(
 
     Each header names a contact attribute (`firstname`, `lastname`, a custom attribute);
     `columns` renames headers to attributes, and maps a header to None to leave that column
-    out. The e-mail column is found by `email_column`, ignoring case. Blank cells are left
-    out, so they never erase a value the contact has.
+    out. The e-mail column is the one named (or renamed to) `email_column`, ignoring case.
+    Blank cells are left out, so they never erase a value the contact has.
 
     Raises:
         ValueError: The file has no header line or no e-mail column.
@@ -38,14 +38,19 @@ def read_contacts_csv(
         if header is None:
             raise ValueError(f"{os.fspath(path)!r} is empty: expected a header line")
         names = [name.strip() for name in header]
+        targets = [renames.get(name, name) for name in names]
         email_at = next(
-            (i for i, name in enumerate(names) if name.lower() == email_column.lower()), None
+            (
+                i
+                for i, target in enumerate(targets)
+                if target is not None and target.lower() == email_column.lower()
+            ),
+            None,
         )
         if email_at is None:
             raise ValueError(
                 f"{os.fspath(path)!r} has no {email_column!r} column (columns: {names})"
             )
-        targets = [renames.get(name, name) for name in names]
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line is not a row

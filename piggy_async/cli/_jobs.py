@@ -83,10 +83,11 @@ def import_contacts(
         else:
             piggy = client(api)
             click.echo(f"checkpoint: {checkpoint}")
-            result = run(_import(piggy, rows, checkpoint, concurrency))
-    except bulk.ImportStopped as stopped:
-        _summary(stopped.result, errors)
-        fail(stopped.error)
+            outcome = run(_import(piggy, rows, checkpoint, concurrency))
+            if isinstance(outcome, bulk.ImportStopped):
+                _summary(outcome.result, errors)
+                fail(outcome.error)
+            result = outcome
     except (ValueError, OSError) as error:
         raise ConfigError(str(error)) from None
     _summary(result, errors)
@@ -94,15 +95,21 @@ def import_contacts(
         raise click.exceptions.Exit(ROWS_FAILED)
 
 
-async def _import(piggy: Any, rows: Any, checkpoint: Path, concurrency: int) -> ImportResult:
+async def _import(
+    piggy: Any, rows: Any, checkpoint: Path, concurrency: int
+) -> ImportResult | bulk.ImportStopped:
+    """The import's result, or what stopped it (with the counts so far)."""
     from ._progress import ProgressReport
 
     async with piggy:
         with ProgressReport() as report:
-            return await bulk.import_contacts(
+            try:
+                return await bulk.import_contacts(
                 piggy, rows, checkpoint=checkpoint, concurrency=concurrency,
                 on_progress=report.update,
-            )  # fmt: skip
+                )  # fmt: skip
+            except bulk.ImportStopped as stopped:
+                return stopped
 
 
 def _summary(result: ImportResult, errors: Path) -> None:
