@@ -4,7 +4,6 @@ at the one-second boundary, one request when nothing is new, and resumable after
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,34 +16,11 @@ from piggy_async.testing import FakePiggy, ManualClock
 LIST = ("loyalty_transactions", "list")
 
 
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-async def server(clock: ManualClock) -> AsyncIterator[FakePiggy]:
-    async with FakePiggy(clock=clock) as server:
-        yield server
-
-
-@pytest.fixture
-async def piggy(server: FakePiggy) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def pos(server: FakePiggy) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=server.register_key, base_url=server.url) as client:
-        yield client
-
-
-async def credit(pos: RegisterClient, count: int) -> list[str]:
+async def credit(register: RegisterClient, count: int) -> list[str]:
     """`count` credit receptions for one contact, all in the clock's current second."""
-    contact = await pos.contacts.find_or_create(email="sandy@bikinibottom.sea")
+    contact = await register.contacts.find_or_create(email="sandy@bikinibottom.sea")
     return [
-        (await pos.credit_receptions.create(contact_uuid=contact.uuid, unit_value=1.0)).uuid
+        (await register.credit_receptions.create(contact_uuid=contact.uuid, unit_value=1.0)).uuid
         for _ in range(count)
     ]
 
@@ -54,16 +30,20 @@ def uuids(path: Path) -> list[str]:
 
 
 async def test_a_second_run_writes_only_new_items_from_the_same_second(
-    piggy: OAuthClient, pos: RegisterClient, server: FakePiggy, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient,
+    register: RegisterClient,
+    server: FakePiggy,
+    clock: ManualClock,
+    tmp_path: Path,
 ) -> None:
     out, state = tmp_path / "tx.jsonl", tmp_path / "tx.state"
-    first = await credit(pos, 150)  # more than a page, all in one second
+    first = await credit(register, 150)  # more than a page, all in one second
 
-    result = await export_loyalty_transactions(piggy, out, state=state)
-    same_second = await credit(pos, 3)
+    result = await export_loyalty_transactions(oauth, out, state=state)
+    same_second = await credit(register, 3)
     clock.advance(1)
-    later = await credit(pos, 2)
-    again = await export_loyalty_transactions(piggy, out, state=state)
+    later = await credit(register, 2)
+    again = await export_loyalty_transactions(oauth, out, state=state)
 
     assert result.written == 150
     assert again.written == 5
@@ -72,16 +52,20 @@ async def test_a_second_run_writes_only_new_items_from_the_same_second(
 
 
 async def test_nothing_new_costs_one_request(
-    piggy: OAuthClient, pos: RegisterClient, server: FakePiggy, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient,
+    register: RegisterClient,
+    server: FakePiggy,
+    clock: ManualClock,
+    tmp_path: Path,
 ) -> None:
     out, state = tmp_path / "tx.jsonl", tmp_path / "tx.state"
-    await credit(pos, 5)
+    await credit(register, 5)
     clock.advance(1)
-    await credit(pos, 5)
-    await export_loyalty_transactions(piggy, out, state=state)
+    await credit(register, 5)
+    await export_loyalty_transactions(oauth, out, state=state)
     requests = server.state.calls[LIST]
 
-    result = await export_loyalty_transactions(piggy, out, state=state)
+    result = await export_loyalty_transactions(oauth, out, state=state)
 
     assert (result.written, result.requests) == (0, 1)
     assert server.state.calls[LIST] == requests + 1
@@ -89,12 +73,12 @@ async def test_nothing_new_costs_one_request(
 
 
 async def test_a_run_killed_mid_way_resumes_without_gaps_or_repeats(
-    piggy: OAuthClient, pos: RegisterClient, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient, register: RegisterClient, clock: ManualClock, tmp_path: Path
 ) -> None:
     out, state = tmp_path / "tx.jsonl", tmp_path / "tx.state"
     created = []
     for _ in range(5):
-        created += await credit(pos, 60)
+        created += await credit(register, 60)
         clock.advance(1)
 
     def die_after_two_pages(written: int) -> None:
@@ -104,45 +88,45 @@ async def test_a_run_killed_mid_way_resumes_without_gaps_or_repeats(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        await export_loyalty_transactions(piggy, out, state=state, on_progress=die_after_two_pages)
-    await export_loyalty_transactions(piggy, out, state=state)
+        await export_loyalty_transactions(oauth, out, state=state, on_progress=die_after_two_pages)
+    await export_loyalty_transactions(oauth, out, state=state)
 
     assert uuids(out) == created
 
 
 async def test_since_and_filters(
-    piggy: OAuthClient, pos: RegisterClient, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient, register: RegisterClient, clock: ManualClock, tmp_path: Path
 ) -> None:
-    await credit(pos, 2)
+    await credit(register, 2)
     clock.advance(10)
-    recent = await credit(pos, 2)
+    recent = await credit(register, 2)
     since = datetime.fromtimestamp(clock.now, UTC)
 
-    result = await export_loyalty_transactions(piggy, tmp_path / "tx.jsonl", since=since)
+    result = await export_loyalty_transactions(oauth, tmp_path / "tx.jsonl", since=since)
 
     assert result.written == 2
     assert uuids(tmp_path / "tx.jsonl") == recent
-    await export_loyalty_transactions(piggy, tmp_path / "a.jsonl", state=tmp_path / "s")
+    await export_loyalty_transactions(oauth, tmp_path / "a.jsonl", state=tmp_path / "s")
     with pytest.raises(ValueError, match="other filters"):
         await export_loyalty_transactions(
-            piggy, tmp_path / "a.jsonl", state=tmp_path / "s", type="reward_receptions"
+            oauth, tmp_path / "a.jsonl", state=tmp_path / "s", type="reward_receptions"
         )
     with pytest.raises(ValueError, match="not the state of a contacts export"):
-        await export_contacts(piggy, tmp_path / "c.jsonl", state=tmp_path / "s")
+        await export_contacts(oauth, tmp_path / "c.jsonl", state=tmp_path / "s")
     with pytest.raises(ValueError, match="timezone-aware"):
-        await export_contacts(piggy, tmp_path / "c.jsonl", since=datetime(2024, 1, 1))
+        await export_contacts(oauth, tmp_path / "c.jsonl", since=datetime(2024, 1, 1))
 
 
 async def test_contacts_export_the_models_to_dict(
-    piggy: OAuthClient, server: FakePiggy, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient, server: FakePiggy, clock: ManualClock, tmp_path: Path
 ) -> None:
-    sandy = await piggy.contacts.find_or_create(email="sandy@bikinibottom.sea")
+    sandy = await oauth.contacts.find_or_create(email="sandy@bikinibottom.sea")
     clock.advance(1)
-    bob = await piggy.contacts.find_or_create(email="bob@bikinibottom.sea")
+    bob = await oauth.contacts.find_or_create(email="bob@bikinibottom.sea")
     out, state = tmp_path / "contacts.jsonl", tmp_path / "contacts.state"
 
-    await export_contacts(piggy, out, state=state)
-    again = await export_contacts(piggy, out, state=state)
+    await export_contacts(oauth, out, state=state)
+    again = await export_contacts(oauth, out, state=state)
 
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert lines == [sandy.to_dict(), bob.to_dict()]

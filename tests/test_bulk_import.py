@@ -25,18 +25,6 @@ from piggy_async.testing import FakePiggy, Sample, write_sample_csv
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[FakePiggy]:
-    async with FakePiggy() as server:
-        yield server
-
-
-@pytest.fixture
-async def piggy(server: FakePiggy) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as client:
-        yield client
-
-
-@pytest.fixture
 def sample(tmp_path: Path) -> Sample:
     return write_sample_csv(tmp_path / "contacts.csv", rows=400, seed=3)
 
@@ -51,11 +39,11 @@ def assert_imported(server: FakePiggy, sample: Sample) -> None:
 
 
 async def test_imports_one_contact_per_unique_address(
-    piggy: OAuthClient, server: FakePiggy, sample: Sample, tmp_path: Path
+    oauth: OAuthClient, server: FakePiggy, sample: Sample, tmp_path: Path
 ) -> None:
     seen: list[ImportProgress] = []
     result = await import_contacts(
-        piggy,
+        oauth,
         read_contacts_csv(sample.path),
         checkpoint=tmp_path / "import.sqlite",
         on_progress=seen.append,
@@ -73,13 +61,13 @@ async def test_imports_one_contact_per_unique_address(
 
 
 async def test_a_rerun_with_the_checkpoint_sends_nothing_new(
-    piggy: OAuthClient, server: FakePiggy, sample: Sample, tmp_path: Path
+    oauth: OAuthClient, server: FakePiggy, sample: Sample, tmp_path: Path
 ) -> None:
     checkpoint = tmp_path / "import.sqlite"
-    first = await import_contacts(piggy, read_contacts_csv(sample.path), checkpoint=checkpoint)
+    first = await import_contacts(oauth, read_contacts_csv(sample.path), checkpoint=checkpoint)
     requests = server.state.calls.total()
 
-    again = await import_contacts(piggy, read_contacts_csv(sample.path), checkpoint=checkpoint)
+    again = await import_contacts(oauth, read_contacts_csv(sample.path), checkpoint=checkpoint)
 
     assert server.state.calls.total() == requests
     assert again == first
@@ -87,14 +75,14 @@ async def test_a_rerun_with_the_checkpoint_sends_nothing_new(
 
 
 async def test_the_checkpoint_records_what_each_row_became(
-    piggy: OAuthClient, server: FakePiggy, tmp_path: Path
+    oauth: OAuthClient, server: FakePiggy, tmp_path: Path
 ) -> None:
     rows = [
         {"email": "sandy@bikinibottom.sea", "firstname": "Sandy"},
         {"email": "not an address"},
         {"email": "SANDY@bikinibottom.sea", "lastname": "Cheeks"},
     ]
-    await import_contacts(piggy, rows, checkpoint=tmp_path / "import.sqlite")
+    await import_contacts(oauth, rows, checkpoint=tmp_path / "import.sqlite")
 
     with sqlite3.connect(tmp_path / "import.sqlite") as db:
         outcomes = db.execute("SELECT row, outcome, contact_uuid FROM row_outcomes").fetchall()
@@ -103,14 +91,14 @@ async def test_the_checkpoint_records_what_each_row_became(
 
 
 async def test_existing_contacts_are_updated_only_where_they_differ(
-    piggy: OAuthClient, server: FakePiggy
+    oauth: OAuthClient, server: FakePiggy
 ) -> None:
-    same = await piggy.contacts.find_or_create(email="sandy@bikinibottom.sea")
-    await piggy.contacts.update(same.uuid, attributes={"firstname": "Sandy"})
-    other = await piggy.contacts.find_or_create(email="bob@bikinibottom.sea")
+    same = await oauth.contacts.find_or_create(email="sandy@bikinibottom.sea")
+    await oauth.contacts.update(same.uuid, attributes={"firstname": "Sandy"})
+    other = await oauth.contacts.find_or_create(email="bob@bikinibottom.sea")
 
     result = await import_contacts(
-        piggy,
+        oauth,
         [
             {"email": "Sandy@BikiniBottom.sea", "firstname": "Sandy"},
             {"email": "bob@bikinibottom.sea", "firstname": "Bob", "city": ""},
@@ -122,12 +110,12 @@ async def test_existing_contacts_are_updated_only_where_they_differ(
     assert server.state.calls["contacts", "update"] == 2  # one by the test, one by the import
 
 
-async def test_a_checkpoint_refuses_other_rows(piggy: OAuthClient, tmp_path: Path) -> None:
+async def test_a_checkpoint_refuses_other_rows(oauth: OAuthClient, tmp_path: Path) -> None:
     checkpoint = tmp_path / "import.sqlite"
-    await import_contacts(piggy, [{"email": "sandy@bikinibottom.sea"}], checkpoint=checkpoint)
+    await import_contacts(oauth, [{"email": "sandy@bikinibottom.sea"}], checkpoint=checkpoint)
 
     with pytest.raises(ValueError, match="different input rows"):
-        await import_contacts(piggy, [{"email": "bob@bikinibottom.sea"}], checkpoint=checkpoint)
+        await import_contacts(oauth, [{"email": "bob@bikinibottom.sea"}], checkpoint=checkpoint)
 
 
 async def test_check_contacts_sends_nothing(sample: Sample) -> None:
@@ -138,12 +126,12 @@ async def test_check_contacts_sends_nothing(sample: Sample) -> None:
     assert result.created == 0
 
 
-async def test_async_rows_and_explicit_numbers(piggy: OAuthClient, server: FakePiggy) -> None:
+async def test_async_rows_and_explicit_numbers(oauth: OAuthClient, server: FakePiggy) -> None:
     async def rows() -> AsyncIterator[ContactRow]:
         yield ContactRow(10, "sandy@bikinibottom.sea", {"firstname": "Sandy"})
         yield ContactRow(20, "@bikinibottom.sea")
 
-    result = await import_contacts(piggy, rows())
+    result = await import_contacts(oauth, rows())
 
     assert [(failure.row, failure.email) for failure in result.failures] == [
         (20, "@bikinibottom.sea")
@@ -164,8 +152,8 @@ async def test_refused_credentials_stop_the_run_and_a_rerun_resumes(
     assert stopped.value.result.pending == len(sample.expected)
     assert not server.state.contacts
 
-    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as piggy:
-        result = await import_contacts(piggy, read_contacts_csv(sample.path), checkpoint=checkpoint)
+    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as oauth:
+        result = await import_contacts(oauth, read_contacts_csv(sample.path), checkpoint=checkpoint)
     assert result.created == len(sample.expected)
     assert_imported(server, sample)
 
@@ -174,7 +162,7 @@ CONTACT = {"uuid": "c-1", "email": "sandy@bikinibottom.sea", "current_values": {
 
 
 async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up() -> None:
-    async with OAuthClient(api_key="key", base_url="https://api.test") as piggy:
+    async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
             find = f"{OAUTH}/contacts/find-one-by?email=sandy%40bikinibottom.sea"
             mock.get(find, status=400, payload={"code": 55031, "message": "Contact not found."})
@@ -186,7 +174,7 @@ async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up() -> None:
             mock.put(f"{OAUTH}/contacts/c-1", payload={"data": CONTACT})
 
             result = await import_contacts(
-                piggy, [{"email": "sandy@bikinibottom.sea", "firstname": "Sandy"}]
+                oauth, [{"email": "sandy@bikinibottom.sea", "firstname": "Sandy"}]
             )
 
     assert result.created == 1  # found on the second look: created by the lost request
@@ -194,7 +182,7 @@ async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up() -> None:
 
 
 async def test_invalid_input_fails_the_row_not_the_run() -> None:
-    async with OAuthClient(api_key="key", base_url="https://api.test") as piggy:
+    async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
             mock.get(
                 f"{OAUTH}/contacts/find-one-by?email=sandy%40bikinibottom.sea",
@@ -211,7 +199,7 @@ async def test_invalid_input_fails_the_row_not_the_run() -> None:
             )
 
             result = await import_contacts(
-                piggy, [{"email": "sandy@bikinibottom.sea"}, {"email": "bob@bikinibottom.sea"}]
+                oauth, [{"email": "sandy@bikinibottom.sea"}, {"email": "bob@bikinibottom.sea"}]
             )
 
     assert result.unchanged == 1
@@ -222,6 +210,6 @@ async def test_invalid_input_fails_the_row_not_the_run() -> None:
     )
 
 
-async def test_concurrency_must_be_positive(piggy: OAuthClient) -> None:
+async def test_concurrency_must_be_positive(oauth: OAuthClient) -> None:
     with pytest.raises(ValueError, match="concurrency"):
-        await import_contacts(piggy, [], concurrency=0)
+        await import_contacts(oauth, [], concurrency=0)
