@@ -12,7 +12,7 @@ from .. import operations as all_operations
 from .._converter import converter
 from .._operation import Operation, Param
 from ._env import ENV_HELP, client
-from ._exit import HELP, run
+from ._exit import HELP, REFUSED, run
 from ._jobs import API, moment
 
 
@@ -138,7 +138,7 @@ def call(
             async for item in pages:
                 click.echo(json.dumps(converter.unstructure(item), ensure_ascii=False, default=str))
 
-    run(send())
+    run(send(), refusal=REFUSED)
 
 
 @click.command()
