@@ -33,15 +33,27 @@ from ._rate_limit import RateLimit
 from ._sample import Sample, write_sample_csv
 from ._seed import SeedData, SeedReward, SeedTier
 from ._server import FakePiggy
-from ._state import ContactRecord, IdentifierRecord, RequestRecord, State, TransactionRecord
+from ._state import (
+    ContactRecord,
+    IdentifierRecord,
+    PrepaidRecord,
+    RequestRecord,
+    State,
+    TransactionRecord,
+    VoucherRecord,
+)
+from ._webhooks import RETRY_DELAYS, DeliveryAttempt, SubscriptionRecord, Webhooks
 
 __all__ = [
+    "RETRY_DELAYS",
     "Clock",
     "ContactRecord",
+    "DeliveryAttempt",
     "FakePiggy",
     "Faults",
     "IdentifierRecord",
     "ManualClock",
+    "PrepaidRecord",
     "RateLimit",
     "RequestRecord",
     "Sample",
@@ -49,6 +61,9 @@ __all__ = [
     "SeedReward",
     "SeedTier",
     "State",
+    "SubscriptionRecord",
     "TransactionRecord",
+    "VoucherRecord",
+    "Webhooks",
     "write_sample_csv",
 ]
