@@ -213,3 +213,16 @@ async def test_invalid_input_fails_the_row_not_the_run() -> None:
 async def test_concurrency_must_be_positive(oauth: OAuthClient) -> None:
     with pytest.raises(ValueError, match="concurrency"):
         await import_contacts(oauth, [], concurrency=0)
+
+
+async def test_an_answer_cut_short_is_looked_up_again() -> None:
+    async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
+        with aioresponses() as mock:
+            find = f"{OAUTH}/contacts/find-one-by?email=sandy%40bikinibottom.sea"
+            mock.get(find, status=400, body='{"status_code":400,"code":550')
+            mock.get(find, status=200, body='{"data":{"uuid":"c-1","ema')
+            mock.get(find, payload={"data": CONTACT})
+
+            result = await import_contacts(oauth, [{"email": "sandy@bikinibottom.sea"}])
+
+    assert (result.unchanged, result.failed) == (1, 0)

@@ -24,7 +24,7 @@ PROGRESS = re.compile(rb"progress: (\d+)/(\d+) contacts")
 async def test_an_import_killed_mid_run_resumes_without_losing_or_duplicating(
     tmp_path: Path,
 ) -> None:
-    sample = write_sample_csv(tmp_path / "contacts.csv", rows=600, seed=11)
+    sample = write_sample_csv(tmp_path / "contacts.csv", rows=300, seed=11)
     arguments = (
         "import-contacts",
         sample.path,

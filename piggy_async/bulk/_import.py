@@ -18,7 +18,13 @@ from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import Any, Final
 
 from .._clients import OAuthClient, RegisterClient
-from .._errors import APIError, OutcomeUnknownError, PiggyError, UnprocessableEntityError
+from .._errors import (
+    APIError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+    PiggyError,
+    UnprocessableEntityError,
+)
 from .._generated.error_codes import ErrorCode
 from ._checkpoint import Checkpoint, Digest, PendingContact, Status
 from ._rows import ContactRow, row_from_mapping
@@ -29,7 +35,8 @@ Rows = Iterable[Row] | AsyncIterable[Row]
 
 DEFAULT_CONCURRENCY: Final = 8
 RECONCILE_ATTEMPTS: Final = 3
-"""How often a contact whose last write may or may not have landed is looked up again."""
+"""How often a contact is started over from the lookup after an answer was lost (a write
+that may or may not have landed, an error answer cut short)."""
 _BATCH: Final = 256
 
 ROW_ERRORS: Final = frozenset({ErrorCode.INVALID_INPUT, ErrorCode.CONTACT_NOT_FOUND})
@@ -214,9 +221,9 @@ class _Run:
         while True:
             try:
                 return await self._ensure(contact)
-            except OutcomeUnknownError:
+            except (OutcomeUnknownError, APIError, MalformedResponseError) as error:
                 attempts -= 1
-                if not attempts:
+                if not attempts or not _lost(error):
                     raise
 
     async def _ensure(self, contact: PendingContact) -> tuple[Status, str]:
@@ -238,6 +245,14 @@ class _Run:
     def _report(self) -> None:
         if self._on_progress is not None:
             self._on_progress(ImportProgress(self._total, self._done, self._failed))
+
+
+def _lost(error: PiggyError) -> bool:
+    """Whether the answer to a step was lost: the write may have landed (the transport does
+    not repeat those), or the answer, success or error, could not be read."""
+    if isinstance(error, OutcomeUnknownError | MalformedResponseError):
+        return True
+    return isinstance(error, APIError) and error.code is None and error.body is None
 
 
 def _is_row_error(error: PiggyError) -> bool:
