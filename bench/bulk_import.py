@@ -6,15 +6,17 @@ second. Every request the API accepts spends budget (a 429 does not), so the fig
 matters is accepted requests per second over R: 1.0 means the import kept the API as busy
 as the key allows. Printed per round and as the median.
 
-Memory: the same import of 10,000 and of 100,000 rows (addresses only), each in a process
-of its own against an unlimited fake, and the peak resident memory of each: flat means the
-importer streams (a bounded queue, the rows in the SQLite checkpoint), whatever the size.
+Memory: an import of 10,000 and of 100,000 rows (addresses only, of contacts the fake
+already holds, so each costs one request), each in a process of its own against an
+unlimited fake, and the peak resident memory of each: flat means the importer streams (a
+bounded queue, the rows in the SQLite checkpoint), whatever the size.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import json
 import resource
@@ -23,10 +25,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from piggy_async import OAuthClient, TransportEvent
 from piggy_async.bulk import import_contacts, read_contacts_csv
+from piggy_async.testing import FakePiggy, RateLimit
 
 from .rate_limit import fake_server
 
@@ -68,7 +72,7 @@ def _peak_memory(rows: int, concurrency: int) -> int:
 
 
 async def _memory_child(rows: int, concurrency: int) -> None:
-    with tempfile.TemporaryDirectory() as folder, fake_server() as server:
+    with tempfile.TemporaryDirectory() as folder, _populated_server(rows) as server:
         path = Path(folder) / "contacts.csv"
         _write_rows(path, rows, names=False)
         async with OAuthClient(api_key=server["key"], base_url=server["url"]) as piggy:
@@ -78,12 +82,38 @@ async def _memory_child(rows: int, concurrency: int) -> None:
                 checkpoint=Path(folder) / "import.sqlite",
                 concurrency=concurrency,
             )
-        assert result.created == rows, result
+        assert result.unchanged == rows, result
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peak_kib": peak}))
 
 
+@contextlib.contextmanager
+def _populated_server(contacts: int) -> Iterator[dict[str, str]]:
+    """An unlimited FakePiggy in its own process, holding the contacts `_write_rows` names."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.bulk_import", "--serve", str(contacts)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        yield json.loads(process.stdout.readline())
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def _serve(contacts: int) -> None:
+    async with FakePiggy(rate_limit=RateLimit(limit=10**9)) as server:
+        for number in range(contacts):  # in the fake's state: no requests spent
+            server.state.add_contact(f"contact.{number}@bikinibottom.sea", channel="OAUTH_API")
+        print(json.dumps({"url": server.url, "key": server.oauth_key}), flush=True)
+        await asyncio.Event().wait()
+
+
 async def main(args: argparse.Namespace) -> None:
+    if args.serve:
+        await _serve(args.serve)
+        return
     if args.memory_child:
         await _memory_child(args.memory_child, args.concurrency)
         return
@@ -112,9 +142,10 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.bulk_import")
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--rate", type=int, default=600, help="R: requests per second")
+    parser.add_argument("--rate", type=int, default=300, help="R: requests per second")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--no-memory", dest="memory", action="store_false")
     parser.add_argument("--memory-child", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     asyncio.run(main(parser.parse_args()))
