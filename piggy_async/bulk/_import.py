@@ -221,7 +221,7 @@ class _Run:
         while True:
             try:
                 return await self._ensure(contact)
-            except (OutcomeUnknownError, APIError, MalformedResponseError) as error:
+            except PiggyError as error:
                 attempts -= 1
                 if not attempts or not _lost(error):
                     raise
@@ -252,7 +252,12 @@ def _lost(error: PiggyError) -> bool:
     not repeat those), or the answer, success or error, could not be read."""
     if isinstance(error, OutcomeUnknownError | MalformedResponseError):
         return True
-    return isinstance(error, APIError) and error.code is None and error.body is None
+    return (
+        isinstance(error, APIError)
+        and error.status < 500
+        and error.code is None
+        and error.body is None
+    )
 
 
 def _is_row_error(error: PiggyError) -> bool:
