@@ -2,7 +2,7 @@
 
 A sample CSV of 2,000 contacts (some invalid, some duplicated) is made from a seed and
 imported while the fake fails 5% of requests and enforces a rate limit; then the loyalty
-transactions are exported twice, the second run writing only what is new.
+transactions are exported three times, each later run writing only what is new.
 
     make demo      (or: .venv/bin/python examples/bulk_demo.py)
 """
@@ -84,7 +84,8 @@ async def main() -> None:
             till(server, 500, rng)
             await piggy(server, *export)
             till(server, 25, rng)
-            await piggy(server, *export)
+            await piggy(server, *export)  # only the 25 new ones
+            await piggy(server, *export)  # nothing new: one request
             lines = (folder / "tx.jsonl").read_text().splitlines()
             print(f"\ntx.jsonl: {len(lines)} transactions, the first:\n{lines[0][:160]}...")
 

@@ -230,6 +230,7 @@ def _guarded(job: Callable[[], Any]) -> ExportResult:
 def _report(what: str, out: Path, result: ExportResult) -> None:
     cursor = "nothing yet" if result.cursor is None else result.cursor.isoformat()
     click.echo(
-        f"exported {result.written} {what} to {out} ({result.requests} requests;"
+        f"exported {result.written} {what} to {out} ({result.requests}"
+        f" request{'' if result.requests == 1 else 's'};"
         f" newest created at {cursor})"
     )
