@@ -150,6 +150,16 @@ def test_export_writes_only_what_is_new(server: FakePiggy, tmp_path: Path) -> No
     assert "exported 1 contacts" in second.stdout
 
 
+def test_export_with_an_unknown_shop_is_a_usage_error(server: FakePiggy, tmp_path: Path) -> None:
+    outcome = piggy(
+        environment(server), "export", "loyalty-transactions", "--shop", "no-such-shop",
+        "--out", str(tmp_path / "tx.jsonl"),
+    )  # fmt: skip
+
+    assert outcome.code == 2
+    assert "1008" in outcome.stderr
+
+
 def test_export_refuses_a_bad_date(server: FakePiggy, tmp_path: Path) -> None:
     outcome = piggy(
         environment(server), "export", "loyalty-transactions", "--since", "yesterday",

@@ -12,7 +12,7 @@ import click
 from .. import bulk
 from ..bulk import ExportResult, ImportResult
 from ._env import ENV_HELP, client, oauth_client
-from ._exit import HELP, ROWS_FAILED, ConfigError, fail, run
+from ._exit import HELP, ROWS_FAILED, USAGE, ConfigError, fail, run
 
 API = click.option(
     "--api",
@@ -221,7 +221,7 @@ def contacts(
 
 def _guarded(job: Callable[[], Any]) -> ExportResult:
     try:
-        result: ExportResult = run(job())
+        result: ExportResult = run(job(), refusal=USAGE)  # e.g. an unknown --shop
     except (ValueError, OSError) as error:
         raise ConfigError(str(error)) from None
     return result
