@@ -193,3 +193,15 @@ def test_operations_lists_both_apis() -> None:
     lines = outcome.stdout.splitlines()
     assert lines and all(line.startswith("register") for line in lines)
     assert any("contacts.find_or_create" in line for line in lines)
+
+
+def test_call_on_the_register_api_pages_with_all(server: FakePiggy) -> None:
+    env = environment(server, api_key=server.register_key)
+    for email in ("sandy@bikinibottom.sea", "bob@bikinibottom.sea", "pat@bikinibottom.sea"):
+        server.state.add_contact(email, channel="REGISTER_API")
+
+    outcome = piggy(env, "call", "contacts.list", "--api", "register", "--limit", "2", "--all")
+
+    assert outcome.code == 0, outcome.stderr
+    emails = [json.loads(line)["email"] for line in outcome.stdout.splitlines()]
+    assert emails == ["sandy@bikinibottom.sea", "bob@bikinibottom.sea", "pat@bikinibottom.sea"]
