@@ -32,7 +32,7 @@ from piggy_async import OAuthClient, TransportEvent
 from piggy_async.bulk import import_contacts, read_contacts_csv
 from piggy_async.testing import FakePiggy, RateLimit
 
-from .rate_limit import fake_server
+from ._process import server as fake_server
 
 
 def _write_rows(path: Path, rows: int, *, names: bool) -> None:
@@ -122,7 +122,7 @@ async def main(args: argparse.Namespace) -> None:
         rows = Path(folder) / "contacts.csv"
         _write_rows(rows, args.rows, names=True)
         for number in range(1, args.rounds + 1):
-            with fake_server("--limit", str(args.rate), "--window", "1") as server:
+            with fake_server("bench._server", "--limit", str(args.rate), "--window", "1") as server:
                 accepted, elapsed = await _throughput(server, rows, args.concurrency)
             ratios.append(accepted / elapsed / args.rate)
             print(

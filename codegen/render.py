@@ -45,6 +45,9 @@ def render(spec: Spec) -> dict[str, str]:
         files[f"models/{module}.py"] = _render_model_module(spec, module)
     for resource in spec.resources:
         files[f"resources/{resource.name}.py"] = _render_resource(spec, resource)
+    from .codecs import render_codecs  # builds on this module's type names
+
+    files.update(render_codecs(spec))
     return files
 
 
@@ -216,7 +219,7 @@ def _render_model_module(spec: Spec, module: str) -> str:
     if has_fields:
         out.append("import attrs\n\n")
     if has_union:
-        out.append("from piggy_async._converter import register_tagged_union\n")
+        out.append("from piggy_async._codecs import register_tagged_union\n")
     if has_fields:
         out.append("from piggy_async._model import Model\n")
     if any(not f.required for m in models for f in m.fields):
@@ -469,11 +472,15 @@ def _method_doc(op: Operation, api: str, params: tuple[Param, ...]) -> str:
 
 
 def _render_clients(spec: Spec) -> str:
+    """Each resource module (and its models) is imported on first use of its attribute, so
+    `import piggy_async` stays cheap; type checkers and IDEs see the imports."""
     out = [
         '"""The resource attributes of each client: `piggy.contacts`, `pos.rewards`, ..."""\n\n',
         "from __future__ import annotations\n\n",
-        "from functools import cached_property\n\n",
+        "from functools import cached_property\n",
+        "from typing import TYPE_CHECKING\n\n",
         "from piggy_async._client import BaseClient\n\n",
+        "if TYPE_CHECKING:\n",
     ]
     for resource in spec.resources:
         classes = [
@@ -481,7 +488,7 @@ def _render_clients(spec: Spec) -> str:
             for api in API_CLASS_PREFIX
             if resource.operations_for(api)
         ]
-        out.append(f"from .resources.{resource.name} import {', '.join(classes)}\n")
+        out.append(f"    from .resources.{resource.name} import {', '.join(classes)}\n")
     for api in API_CLASS_PREFIX:
         out.append(f"\n\nclass {API_CLASS_PREFIX[api]}Resources(BaseClient):\n")
         out.append(_docstring(f"The {API_TITLE[api]}'s resources, as attributes.", "    "))
@@ -491,6 +498,7 @@ def _render_clients(spec: Spec) -> str:
             cls = f"{API_CLASS_PREFIX[api]}{_class_name(resource.name)}"
             out.append(f"\n    @cached_property\n    def {resource.name}(self) -> {cls}:\n")
             out.append(_docstring(f"{resource.title}.", "        "))
+            out.append(f"        from .resources.{resource.name} import {cls}\n\n")
             out.append(f"        return {cls}(self)\n")
     return _module("".join(out))
 

@@ -12,12 +12,11 @@ Models live in `piggy_async.models`; the local fake server in `piggy_async.testi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._auth import ApiKeyAuth, ClientCredentialsAuth
 from ._client import BaseClient, ClientOptions
 from ._clients import OAuthClient, RegisterClient
-from ._converter import converter
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -38,7 +37,6 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._generated.error_codes import ERROR_MESSAGES, ErrorCode
-from ._generated.operations import OPERATIONS
 from ._model import Model
 from ._operation import Operation, Pagination, Param
 from ._options import RequestOptions
@@ -50,11 +48,25 @@ from ._transport.policy import RetryPolicy
 from ._unset import UNSET, Unset
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from ._converter import converter
+
 
 def operations() -> tuple[Operation[Any], ...]:
     """Every generated operation: one entry per API and endpoint, with `api`, `method`,
     `path` (relative to the API base), `resource`, `name`, `data_type` and its params."""
+    from ._generated.operations import OPERATIONS  # every resource and model: load on demand
+
     return OPERATIONS
+
+
+def __getattr__(name: str) -> Any:
+    """`piggy_async.converter` is imported on first use: it brings in cattrs."""
+    if name == "converter":
+        from ._converter import converter
+
+        return converter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

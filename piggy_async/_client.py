@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import math
 import platform
 from collections.abc import Mapping
@@ -21,14 +20,14 @@ from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
 import aiohttp
 import attrs
-import cattrs
 from yarl import URL
 
 from . import _defaults
 from ._auth import Auth
-from ._converter import MissingKeyError, converter
+from ._codecs import MissingKeyError, structurer
 from ._encoding import encode_body, encode_query, fill_path
 from ._errors import MalformedResponseError, OutcomeUnknownError
+from ._json import decode
 from ._operation import Api, Operation
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
@@ -299,7 +298,7 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
     if not raw.strip() and operation.data_type in (NoneType, Any):
         return None, None
     try:
-        decoded = json.loads(raw)
+        decoded = decode(raw, status=status)
     except ValueError:
         if not operation.retry_safe:
             raise OutcomeUnknownError(
@@ -314,14 +313,8 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
 
 def _structure(operation: Operation[T], data: Any, status: int, raw: bytes) -> T:
     try:
-        result: T = converter.structure(data, operation.data_type)
-    except (
-        TypeError,
-        ValueError,
-        AttributeError,
-        MissingKeyError,
-        cattrs.BaseValidationError,
-    ) as error:
+        result: T = structurer(operation.data_type)(data)
+    except (TypeError, ValueError, AttributeError, MissingKeyError) as error:
         raise MalformedResponseError(
             f"`data` does not match {operation.data_spec} ({error})", status=status, body=raw
         ) from None

@@ -26,11 +26,10 @@ The API reports most errors with status 400 and tells them apart by `code`: comp
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from . import _defaults
+from . import _defaults, _json
 from ._transport.headers import retry_after as _retry_after
 
 
@@ -203,7 +202,7 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
         where = _without_query(headers.get("Location")) or "nowhere (no Location header)"
         return cls(f"redirect to {where}, not followed", status=status, headers=headers)
     try:
-        decoded = json.loads(body) if body else None
+        decoded = _json.decode(body, status=status) if body else None
     except ValueError:
         decoded = None
     if isinstance(decoded, dict) and isinstance(decoded.get("message"), str):

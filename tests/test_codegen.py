@@ -7,6 +7,7 @@ import importlib
 import sys
 import textwrap
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,22 @@ models:
       from: {type: int | null, description: A keyword as a key.}
       made_at: {type: datetime}
       parts: {type: "list[Part]"}
+      by_name: {type: "map[Part]"}
+      tags: {type: "list[str | null]"}
+      stamps: {type: "list[datetime] | null"}
+      shape: {type: Part | str}
+      anything: {type: any}
+      thing: {type: Thing | null}
   Part:
     description: A part.
     fields:
       name: {type: str}
+  Thing:
+    description: A part or a widget, told apart by `kind`.
+    union:
+      discriminator: kind
+      variants: {part: Part, widget: Widget}
+      default: Part
 operations:
   list:
     summary: List Widgets
@@ -199,6 +212,38 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
     assert widget.to_dict() == body
     (request,) = mock.requests[("PUT", next(iter(mock.requests))[1])]
     assert request.kwargs["data"] == b'{"color":"red"}'
+
+
+def test_generated_codecs_check_and_convert_every_kind_of_field(generated: str) -> None:
+    models = importlib.import_module(f"{generated}.models")
+    body = {
+        "uuid": "w1",
+        "by_name": {"a": {"name": "cog", "x": 1}},
+        "tags": ["t", None],
+        "stamps": ["2024-01-02T03:04:05.000000Z", "2025-01-01"],
+        "shape": "round",
+        "anything": [{"deep": None}],
+        "thing": {"kind": "widget", "uuid": "w2", "shape": {"name": "gear"}},
+    }
+    widget = models.Widget.from_dict(body)
+    assert widget.by_name["a"].extra == {"x": 1}
+    assert widget.stamps[1] == datetime(2025, 1, 1)
+    assert widget.shape == "round"
+    assert type(widget.thing) is models.Widget
+    assert type(widget.thing.shape) is models.Part
+    assert widget.to_dict() == body
+    assert models.Widget.from_dict({"uuid": "w", "thing": {"kind": "new"}}).thing.extra == {
+        "kind": "new"
+    }
+    for field, value in [
+        ("by_name", [{"name": "cog"}]),
+        ("tags", ["t", 1]),
+        ("stamps", "2024-01-01"),
+        ("shape", 7),
+        ("thing", "part"),
+    ]:
+        with pytest.raises(TypeError):
+            models.Widget.from_dict({"uuid": "w", field: value})
 
 
 def _documented_examples() -> list[tuple[str, str, Any]]:
