@@ -199,7 +199,7 @@ class BaseClient:
         if response[0] == 401 and await self._auth.renew(self._post_json, authorization):
             _, response = await send()
         if response[0] >= 400:
-            raise error_from_response(*response)
+            raise error_from_response(*response, operation=f"{operation.resource}.{operation.name}")
         return response
 
     async def _post_json(self, path: str, body: Mapping[str, str]) -> _Response:

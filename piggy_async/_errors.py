@@ -3,31 +3,42 @@
     PiggyError
     ├── APIError                  the API answered with an error (status >= 400)
     │   ├── BadRequestError       400: the API's usual error status (invalid input, not found, ...)
-    │   ├── AuthenticationError   401
-    │   ├── PermissionDeniedError 403
-    │   ├── NotFoundError         404
-    │   ├── UnprocessableEntityError 422
+    │   ├── AuthenticationError   401, or a code of kind `authentication`
+    │   ├── PermissionDeniedError 403, or a code of kind `permission_denied`
+    │   ├── NotFoundError         404, or a code of kind `not_found`
+    │   ├── ConflictError         409, or a code of kind `conflict`
+    │   │   └── AlreadyExistsError    a code of kind `already_exists`
+    │   ├── InvalidInputError     a code of kind `invalid_input`
+    │   │   └── UnprocessableEntityError 422
+    │   ├── InsufficientBalanceError  a code of kind `insufficient_balance`
+    │   ├── LimitReachedError     a code of kind `limit_reached`
+    │   ├── UnavailableError      a code of kind `unavailable`
+    │   ├── MisconfiguredError    a code of kind `misconfigured`
     │   ├── RateLimitError        429 (`retry_after`, when the API says)
-    │   └── ServerError           5xx
+    │   └── ServerError           5xx, or a code of kind `internal`
     │       └── MaintenanceError  503: the platform is in maintenance mode
     ├── MalformedResponseError    a success response the SDK cannot read
+    ├── PaginationError           a list operation's pages cannot be followed to their end
     └── APIConnectionError        no usable response (`may_have_been_processed` says if the
         │                         server may still have acted on the request)
         ├── APITimeoutError       the request took longer than its timeout
         └── OutcomeUnknownError   a write that is not safe to repeat broke off after it was
                                   sent: it may or may not have been processed
 
-The API reports most errors with status 400 and tells them apart by `code`: compare
-`APIError.code` with `ErrorCode` members.
+The API reports most errors with status 400, so the class follows the error code's kind
+(`spec/errors.yaml`) as well as the status: 55031 "Contact not found" answered with 400
+raises an exception that is both a `NotFoundError` and a `BadRequestError`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from . import _defaults
+from ._generated.error_codes import ERROR_KINDS
 
 
 class PiggyError(Exception):
@@ -40,6 +51,9 @@ class APIError(PiggyError):
     Attributes:
         status: The HTTP status.
         code: The API's error code (compare with `ErrorCode`), or None if the body had none.
+        kind: The code's kind (`"not_found"`, `"insufficient_balance"`, ...; see the README),
+            or None for an unknown or missing code.
+        operation: The operation that failed, e.g. `"contacts.find_one_by"`, if known.
         message: The API's message, or a description of the unreadable body.
         errors: Per-field validation messages (`{"email": ["The email is invalid."]}`).
         body: The decoded JSON body, or None if it was not JSON.
@@ -55,19 +69,23 @@ class APIError(PiggyError):
         errors: Mapping[str, Any] | None = None,
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        operation: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        self.kind = ERROR_KINDS.get(code) if code is not None else None
+        self.operation = operation
         self.message = message
         self.errors: dict[str, Any] = dict(errors or {})
         self.body = body
         self.headers: Mapping[str, str] = headers or {}
 
     def __str__(self) -> str:
+        where = f"{self.operation}: " if self.operation else ""
         code = f" (code {self.code})" if self.code is not None else ""
         fields = f" {self.errors}" if self.errors else ""
-        return f"HTTP {self.status}{code}: {self.message}{fields}"
+        return f"{where}HTTP {self.status}{code} {self.message}{fields}"
 
 
 class BadRequestError(APIError):
@@ -75,19 +93,57 @@ class BadRequestError(APIError):
 
 
 class AuthenticationError(APIError):
-    """HTTP 401: the API key or access token is missing, wrong or expired."""
+    """HTTP 401, or a code of kind `authentication`: the API key, access token or account
+    secret is missing, wrong or expired."""
 
 
 class PermissionDeniedError(APIError):
-    """HTTP 403: the credentials may not do this."""
+    """HTTP 403, or a code of kind `permission_denied`: the credentials or the shop may not
+    do this."""
 
 
 class NotFoundError(APIError):
-    """HTTP 404: no such endpoint or object."""
+    """HTTP 404, or a code of kind `not_found` (55031 Contact not found, 1008 Shop not
+    found, ...) whatever the status: no such endpoint or object."""
 
 
-class UnprocessableEntityError(APIError):
+class ConflictError(APIError):
+    """HTTP 409, or a code of kind `conflict`: the object's state forbids this (already
+    redeemed, already linked, locked, in progress)."""
+
+
+class AlreadyExistsError(ConflictError):
+    """A code of kind `already_exists`: creating something that exists (60005 Contact
+    already exists, ...)."""
+
+
+class InvalidInputError(APIError):
+    """A code of kind `invalid_input` (1003 with per-field `errors`, ...): the API refused
+    the input."""
+
+
+class UnprocessableEntityError(InvalidInputError):
     """HTTP 422: the input failed validation (`errors` says where)."""
+
+
+class InsufficientBalanceError(APIError):
+    """A code of kind `insufficient_balance`: not enough credits, giftcard amount or
+    voucher redemptions."""
+
+
+class LimitReachedError(APIError):
+    """A code of kind `limit_reached`: a quota or maximum is used up (usage limit, claim
+    limit, maximum credits)."""
+
+
+class UnavailableError(APIError):
+    """A code of kind `unavailable`: the object exists but cannot be used now (inactive,
+    expired, deactivated, out of stock)."""
+
+
+class MisconfiguredError(APIError):
+    """A code of kind `misconfigured`: the account is not set up for this (a shop without a
+    loyalty program, no default unit, a template without its variable)."""
 
 
 class RateLimitError(APIError):
@@ -101,9 +157,15 @@ class RateLimitError(APIError):
     def retry_after(self) -> float | None:
         value = self.headers.get("Retry-After")
         try:
-            return max(0.0, float(value)) if value is not None else None
+            seconds = float(value) if value is not None else None
         except ValueError:
             return None
+        return max(0.0, seconds) if seconds is not None and math.isfinite(seconds) else None
+
+    def __str__(self) -> str:
+        retry_after = self.retry_after
+        wait = f" (retry after {retry_after:g} s)" if retry_after is not None else ""
+        return super().__str__() + wait
 
 
 class ServerError(APIError):
@@ -127,6 +189,12 @@ class MalformedResponseError(PiggyError):
         self.status = status
         self.excerpt = _excerpt(body)
         super().__init__(f"HTTP {status}: {reason}; body starts {self.excerpt!r}")
+
+
+class PaginationError(PiggyError):
+    """A list operation's pages cannot be followed to their end: the API answered a page
+    with the same items as the page before (it ignored the page number), so iterating on
+    would never end."""
 
 
 class APIConnectionError(PiggyError):
@@ -164,18 +232,61 @@ _BY_STATUS: dict[int, type[APIError]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
     404: NotFoundError,
+    409: ConflictError,
     422: UnprocessableEntityError,
     429: RateLimitError,
     503: MaintenanceError,
 }
+
+KIND_CLASSES: dict[str, type[APIError]] = {
+    "not_found": NotFoundError,
+    "already_exists": AlreadyExistsError,
+    "conflict": ConflictError,
+    "invalid_input": InvalidInputError,
+    "insufficient_balance": InsufficientBalanceError,
+    "limit_reached": LimitReachedError,
+    "unavailable": UnavailableError,
+    "permission_denied": PermissionDeniedError,
+    "authentication": AuthenticationError,
+    "misconfigured": MisconfiguredError,
+    "internal": ServerError,
+}
+"""The class each error kind of spec/errors.yaml raises."""
+
+
+_COMBINED: dict[tuple[type[APIError], type[APIError]], type[APIError]] = {}
+
+
+def _error_class(by_status: type[APIError], by_kind: type[APIError]) -> type[APIError]:
+    """The class that is both: the kind's class when it already is the status's (a 404 of
+    kind `not_found`) or the status says nothing more (`APIError`), else a subclass of both,
+    named as the kind, so `except NotFoundError` and `except BadRequestError` both catch a
+    400 with 55031."""
+    if issubclass(by_kind, by_status):
+        return by_kind
+    if issubclass(by_status, by_kind):
+        return by_status
+    combined = _COMBINED.get((by_status, by_kind))
+    if combined is None:
+        namespace = {"__module__": by_kind.__module__, "__qualname__": by_kind.__qualname__}
+        combined = _COMBINED[by_status, by_kind] = type(
+            by_kind.__name__, (by_kind, by_status), namespace
+        )
+    return combined
 
 
 def _excerpt(body: bytes) -> str:
     return body[: _defaults.ERROR_BODY_EXCERPT].decode("utf-8", errors="replace")
 
 
-def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
-    """The exception for an error response, from the API's error body when it has one."""
+def error_from_response(
+    status: int, body: bytes, headers: Mapping[str, str], *, operation: str | None = None
+) -> APIError:
+    """The exception for an error response, from the API's error body when it has one.
+
+    `operation` (`"contacts.find_one_by"`) is named in the message. The class follows the
+    status and, when the body has a documented code, the code's kind.
+    """
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else APIError)
     try:
         decoded = json.loads(body) if body else None
@@ -183,14 +294,19 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
         decoded = None
     if isinstance(decoded, dict) and isinstance(decoded.get("message"), str):
         code = decoded.get("code")
+        code = code if isinstance(code, int) and not isinstance(code, bool) else None
+        kind = ERROR_KINDS.get(code) if code is not None else None
+        if kind is not None:
+            cls = _error_class(cls, KIND_CLASSES[kind])
         errors = decoded.get("errors")
         return cls(
             decoded["message"],
             status=status,
-            code=code if isinstance(code, int) else None,
+            code=code,
             errors=errors if isinstance(errors, dict) else None,
             body=decoded,
             headers=headers,
+            operation=operation,
         )
     if status == 503:
         message = "the Piggy platform is in maintenance mode"
@@ -198,4 +314,4 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
         message = f"non-JSON error body: {_excerpt(body)!r}"
     else:
         message = f"error body without a message: {_excerpt(body)!r}"
-    return cls(message, status=status, body=decoded, headers=headers)
+    return cls(message, status=status, body=decoded, headers=headers, operation=operation)

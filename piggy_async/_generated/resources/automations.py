@@ -88,7 +88,8 @@ class OAuthAutomations(Resource):
             data: Values made available inside the run.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60013 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.MODEL_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_RUN,

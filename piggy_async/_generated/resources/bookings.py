@@ -163,7 +163,8 @@ class OAuthBookings(Resource):
             prepaid_amount: Amount prepaid, in cents.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -217,7 +218,7 @@ class OAuthBookings(Resource):
             prepaid_amount: Amount prepaid, in cents.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -279,7 +280,8 @@ class RegisterBookings(Resource):
             prepaid_amount: Amount prepaid, in cents.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -332,7 +334,7 @@ class RegisterBookings(Resource):
             prepaid_amount: Amount prepaid, in cents.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             REGISTER_UPDATE,

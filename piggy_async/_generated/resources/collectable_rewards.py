@@ -119,7 +119,8 @@ class OAuthCollectableRewards(Resource):
             contact_uuid: The contact's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_LIST, query={"contact_uuid": contact_uuid}, options=request_options
@@ -139,7 +140,7 @@ class OAuthCollectableRewards(Resource):
                 was claimed.
 
         Raises:
-            APIError: documented codes 6003, 80300 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`, `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_COLLECT,
@@ -188,7 +189,8 @@ class RegisterCollectableRewards(Resource):
             contact_uuid: The contact's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_LIST, query={"contact_uuid": contact_uuid}, options=request_options
@@ -208,7 +210,7 @@ class RegisterCollectableRewards(Resource):
                 was claimed.
 
         Raises:
-            APIError: documented codes 6003, 80300 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`, `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_COLLECT,

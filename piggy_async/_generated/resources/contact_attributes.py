@@ -203,7 +203,7 @@ class OAuthContactAttributes(Resource):
             options: Choices for select types: [{"label": ..., "value": ...}].
 
         Raises:
-            APIError: documented codes 60009 (see `ErrorCode`).
+            AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -282,7 +282,7 @@ class RegisterContactAttributes(Resource):
             options: Choices for select types: [{"label": ..., "value": ...}].
 
         Raises:
-            APIError: documented codes 60009 (see `ErrorCode`).
+            AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
         """
         return await self._client.request(
             REGISTER_CREATE,

@@ -210,7 +210,9 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
         return await self._client.request(
             OAUTH_FIND,
@@ -238,7 +240,9 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_name: A display name; defaults to the value.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60006 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -268,7 +272,10 @@ class OAuthContactIdentifiers(Resource):
             contact_uuid: The contact to link the identifier to. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004, 55031, 60014 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
+            ConflictError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED`.
         """
         return await self._client.request(
             OAUTH_LINK,
@@ -293,7 +300,9 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
         return await self._client.request(
             OAUTH_UNLINK,
@@ -321,7 +330,9 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_active: Whether the identifier is active.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60006 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -346,7 +357,8 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_DELETE,
@@ -376,7 +388,9 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
         return await self._client.request(
             REGISTER_FIND,
@@ -404,7 +418,9 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_name: A display name; defaults to the value.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60006 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -434,7 +450,10 @@ class RegisterContactIdentifiers(Resource):
             contact_uuid: The contact to link the identifier to. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004, 55031, 60014 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
+            ConflictError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED`.
         """
         return await self._client.request(
             REGISTER_LINK,
@@ -459,7 +478,9 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
         return await self._client.request(
             REGISTER_UNLINK,
@@ -480,7 +501,8 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_DELETE,

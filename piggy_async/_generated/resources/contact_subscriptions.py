@@ -133,7 +133,7 @@ class OAuthContactSubscriptions(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_LIST, path={"contact_uuid": contact_uuid}, options=request_options
@@ -158,7 +158,8 @@ class OAuthContactSubscriptions(Resource):
             subscription_type_uuid: The subscription type's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55030 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SUBSCRIPTION_TYPE_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_SUBSCRIBE,
@@ -185,7 +186,8 @@ class OAuthContactSubscriptions(Resource):
             subscription_type_uuid: The subscription type's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55030 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SUBSCRIPTION_TYPE_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_UNSUBSCRIBE,
@@ -215,7 +217,7 @@ class RegisterContactSubscriptions(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_LIST, path={"contact_uuid": contact_uuid}, options=request_options
@@ -240,7 +242,8 @@ class RegisterContactSubscriptions(Resource):
             subscription_type_uuid: The subscription type's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55030 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SUBSCRIPTION_TYPE_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_SUBSCRIBE,
@@ -267,7 +270,8 @@ class RegisterContactSubscriptions(Resource):
             subscription_type_uuid: The subscription type's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55030 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SUBSCRIPTION_TYPE_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_UNSUBSCRIBE,

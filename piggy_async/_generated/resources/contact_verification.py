@@ -82,7 +82,8 @@ class OAuthContactVerification(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55032 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.USER_APP_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_SEND, body={"email": email}, options=request_options
@@ -102,7 +103,8 @@ class OAuthContactVerification(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 55032, 13010 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.USER_APP_NOT_FOUND`, `ErrorCode.PASSCODE_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_VERIFY, body={"code": code, "email": email}, options=request_options
@@ -121,7 +123,8 @@ class OAuthContactVerification(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 55031, 1053, 3000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            AuthenticationError: `ErrorCode.ACCOUNT_SECRET_INVALID`, `ErrorCode.TOKEN_EXPIRED`.
         """
         return await self._client.request(
             OAUTH_GET_AUTH_TOKEN, path={"contact_uuid": contact_uuid}, options=request_options

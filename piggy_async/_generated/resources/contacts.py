@@ -566,7 +566,7 @@ class OAuthContacts(Resource):
             created_at_lte: Created at or before this moment.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return self._client.paginate(
             OAUTH_LIST,
@@ -600,7 +600,8 @@ class OAuthContacts(Resource):
             referral_code: A referral code of the referral programme.
 
         Raises:
-            APIError: documented codes 1003, 60005 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -627,7 +628,9 @@ class OAuthContacts(Resource):
             referral_code: A referral code of the referral programme.
 
         Raises:
-            APIError: documented codes 1003, 60005, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
         return await self._client.request(
             OAUTH_CREATE_ASYNC,
@@ -653,7 +656,11 @@ class OAuthContacts(Resource):
                 contact.
 
         Raises:
-            APIError: documented codes 1003, 60005, 60014, 60003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
+            ConflictError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
         return await self._client.request(
             OAUTH_CREATE_ANONYMOUS,
@@ -674,7 +681,8 @@ class OAuthContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_FIND_ONE_BY, query={"email": email}, options=request_options
@@ -693,7 +701,8 @@ class OAuthContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
         return await self._client.request(
             OAUTH_FIND_OR_CREATE, query={"email": email}, options=request_options
@@ -712,7 +721,8 @@ class OAuthContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
         return await self._client.request(
             OAUTH_FIND_OR_CREATE_ASYNC, query={"email": email}, options=request_options
@@ -729,7 +739,8 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"contact_uuid": contact_uuid}, options=request_options
@@ -755,7 +766,8 @@ class OAuthContacts(Resource):
                 Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -783,7 +795,7 @@ class OAuthContacts(Resource):
             type: The deletion type. Required.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_DELETE,
@@ -811,7 +823,9 @@ class OAuthContacts(Resource):
             email: The contact's real email address.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60016 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            ConflictError: `ErrorCode.CONTACT_NOT_ANONYMOUS`.
         """
         return await self._client.request(
             OAUTH_CLAIM,
@@ -840,7 +854,7 @@ class OAuthContacts(Resource):
             destination_contact_uuid: The contact that remains. Required.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_MERGE,
@@ -864,7 +878,8 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_LIST_CONTACT_IDENTIFIERS,
@@ -885,7 +900,8 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET_CREDIT_BALANCE, path={"contact_uuid": contact_uuid}, options=request_options
@@ -904,7 +920,8 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET_PREPAID_BALANCE, path={"contact_uuid": contact_uuid}, options=request_options
@@ -923,7 +940,8 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET_TIER, path={"contact_uuid": contact_uuid}, options=request_options
@@ -988,7 +1006,7 @@ class RegisterContacts(Resource):
             created_at_lte: Created at or before this moment.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return self._client.paginate(
             REGISTER_LIST,
@@ -1022,7 +1040,8 @@ class RegisterContacts(Resource):
             referral_code: A referral code of the referral programme.
 
         Raises:
-            APIError: documented codes 1003, 60005 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -1049,7 +1068,9 @@ class RegisterContacts(Resource):
             referral_code: A referral code of the referral programme.
 
         Raises:
-            APIError: documented codes 1003, 60005, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
         return await self._client.request(
             REGISTER_CREATE_ASYNC,
@@ -1075,7 +1096,11 @@ class RegisterContacts(Resource):
                 contact.
 
         Raises:
-            APIError: documented codes 1003, 60005, 60014, 60003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
+            ConflictError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
         return await self._client.request(
             REGISTER_CREATE_ANONYMOUS,
@@ -1096,7 +1121,8 @@ class RegisterContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_FIND_ONE_BY, query={"email": email}, options=request_options
@@ -1115,7 +1141,8 @@ class RegisterContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
         return await self._client.request(
             REGISTER_FIND_OR_CREATE, query={"email": email}, options=request_options
@@ -1134,7 +1161,8 @@ class RegisterContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
         return await self._client.request(
             REGISTER_FIND_OR_CREATE_ASYNC, query={"email": email}, options=request_options
@@ -1151,7 +1179,8 @@ class RegisterContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_GET, path={"contact_uuid": contact_uuid}, options=request_options
@@ -1177,7 +1206,8 @@ class RegisterContacts(Resource):
                 Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_UPDATE,
@@ -1205,7 +1235,7 @@ class RegisterContacts(Resource):
             type: The deletion type. Required.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_DELETE,
@@ -1233,7 +1263,9 @@ class RegisterContacts(Resource):
             email: The contact's real email address.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60016 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            ConflictError: `ErrorCode.CONTACT_NOT_ANONYMOUS`.
         """
         return await self._client.request(
             REGISTER_CLAIM,
@@ -1255,7 +1287,8 @@ class RegisterContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_GET_CREDIT_BALANCE,
@@ -1276,7 +1309,8 @@ class RegisterContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_GET_PREPAID_BALANCE,
@@ -1331,7 +1365,8 @@ class RegisterContacts(Resource):
             shop_uuid: Only transactions at this shop.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
         return self._client.paginate(
             REGISTER_LIST_LOYALTY_TRANSACTIONS,

@@ -48,7 +48,8 @@ class OAuthContactsPortal(Resource):
             contact_uuid: The contact's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET_AUTH_URL, query={"contact_uuid": contact_uuid}, options=request_options

@@ -179,7 +179,11 @@ class OAuthCreditReceptions(Resource):
             pos_transaction_uuid: A POS transaction to link.
 
         Raises:
-            APIError: documented codes 1003, 1008, 55031, 60003, 60007, 1015, 60001, 55046, 1027, 6001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`, `ErrorCode.POS_TRANSACTION_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.MAXIMUM_CREDITS_REACHED`.
+            ConflictError: `ErrorCode.CREDIT_RECEPTION_IN_PROGRESS`, `ErrorCode.POS_TRANSACTION_ALREADY_LINKED`.
+            MisconfiguredError: `ErrorCode.NO_DEFAULT_UNIT`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -209,7 +213,7 @@ class OAuthCreditReceptions(Resource):
             credit_reception_uuid: The credit reception's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_REVERSE,
@@ -240,7 +244,8 @@ class OAuthCreditReceptions(Resource):
             unit_name: The unit; defaults to the default unit.
 
         Raises:
-            APIError: documented codes 1003, 1008, 55031, 60007 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CALCULATE,
@@ -291,7 +296,11 @@ class RegisterCreditReceptions(Resource):
             pos_transaction_uuid: A POS transaction to link.
 
         Raises:
-            APIError: documented codes 1003, 1008, 55031, 60003, 60007, 1015, 60001, 55046, 1027, 6001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`, `ErrorCode.POS_TRANSACTION_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.MAXIMUM_CREDITS_REACHED`.
+            ConflictError: `ErrorCode.CREDIT_RECEPTION_IN_PROGRESS`, `ErrorCode.POS_TRANSACTION_ALREADY_LINKED`.
+            MisconfiguredError: `ErrorCode.NO_DEFAULT_UNIT`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -320,7 +329,7 @@ class RegisterCreditReceptions(Resource):
             credit_reception_uuid: The credit reception's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             REGISTER_REVERSE,
@@ -349,7 +358,8 @@ class RegisterCreditReceptions(Resource):
             unit_name: The unit; defaults to the default unit.
 
         Raises:
-            APIError: documented codes 1003, 1008, 55031, 60007 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CALCULATE,
@@ -370,7 +380,9 @@ class RegisterCreditReceptions(Resource):
             credit_reception_uuid: The credit reception's UUID.
 
         Raises:
-            APIError: documented codes 1003, 1028, 55024 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CREDIT_RECEPTION_NOT_FOUND`.
+            PermissionDeniedError: `ErrorCode.CREDIT_RECEPTION_NOT_CREATED_BY_SHOP`.
         """
         return await self._client.request(
             REGISTER_PUSH,

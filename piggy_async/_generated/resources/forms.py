@@ -58,7 +58,7 @@ class OAuthForms(Resource):
             type: Only forms of this type.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_LIST, query={"status": status, "type": type}, options=request_options

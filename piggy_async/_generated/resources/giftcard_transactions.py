@@ -249,7 +249,11 @@ class OAuthGiftcardTransactions(Resource):
             custom_attributes: Giftcard transaction custom attribute values by name.
 
         Raises:
-            APIError: documented codes 5006, 5008, 5003, 5002, 1000 (see `ErrorCode`).
+            ConflictError: `ErrorCode.GIFTCARD_CANNOT_BE_INCREMENTED`.
+            LimitReachedError: `ErrorCode.GIFTCARD_MAX_AMOUNT_EXCEEDED`.
+            InsufficientBalanceError: `ErrorCode.GIFTCARD_INSUFFICIENT_AMOUNT`.
+            UnavailableError: `ErrorCode.GIFTCARD_EXPIRED`.
+            ServerError: `ErrorCode.INTERNAL_ERROR`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -275,7 +279,7 @@ class OAuthGiftcardTransactions(Resource):
             giftcard_transaction_uuid: The giftcard transaction's UUID.
 
         Raises:
-            APIError: documented codes 5010 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.GIFTCARD_TRANSACTION_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET,
@@ -297,7 +301,12 @@ class OAuthGiftcardTransactions(Resource):
             giftcard_transaction_uuid: The UUID of the transaction to reverse.
 
         Raises:
-            APIError: documented codes 5010, 5006, 5008, 5003, 5002, 55025, 1000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.GIFTCARD_TRANSACTION_NOT_FOUND`.
+            ConflictError: `ErrorCode.GIFTCARD_CANNOT_BE_INCREMENTED`, `ErrorCode.NOT_LAST_GIFTCARD_TRANSACTION`.
+            LimitReachedError: `ErrorCode.GIFTCARD_MAX_AMOUNT_EXCEEDED`.
+            InsufficientBalanceError: `ErrorCode.GIFTCARD_INSUFFICIENT_AMOUNT`.
+            UnavailableError: `ErrorCode.GIFTCARD_EXPIRED`.
+            ServerError: `ErrorCode.INTERNAL_ERROR`.
         """
         return await self._client.request(
             OAUTH_REVERSE,
@@ -354,7 +363,11 @@ class RegisterGiftcardTransactions(Resource):
             custom_attributes: Giftcard transaction custom attribute values by name.
 
         Raises:
-            APIError: documented codes 5006, 5008, 5003, 5002, 1000 (see `ErrorCode`).
+            ConflictError: `ErrorCode.GIFTCARD_CANNOT_BE_INCREMENTED`.
+            LimitReachedError: `ErrorCode.GIFTCARD_MAX_AMOUNT_EXCEEDED`.
+            InsufficientBalanceError: `ErrorCode.GIFTCARD_INSUFFICIENT_AMOUNT`.
+            UnavailableError: `ErrorCode.GIFTCARD_EXPIRED`.
+            ServerError: `ErrorCode.INTERNAL_ERROR`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -379,7 +392,7 @@ class RegisterGiftcardTransactions(Resource):
             giftcard_transaction_uuid: The giftcard transaction's UUID.
 
         Raises:
-            APIError: documented codes 5010 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.GIFTCARD_TRANSACTION_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_GET,
@@ -401,7 +414,12 @@ class RegisterGiftcardTransactions(Resource):
             giftcard_transaction_uuid: The UUID of the transaction to reverse.
 
         Raises:
-            APIError: documented codes 5010, 5006, 5008, 5003, 5002, 55025, 1000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.GIFTCARD_TRANSACTION_NOT_FOUND`.
+            ConflictError: `ErrorCode.GIFTCARD_CANNOT_BE_INCREMENTED`, `ErrorCode.NOT_LAST_GIFTCARD_TRANSACTION`.
+            LimitReachedError: `ErrorCode.GIFTCARD_MAX_AMOUNT_EXCEEDED`.
+            InsufficientBalanceError: `ErrorCode.GIFTCARD_INSUFFICIENT_AMOUNT`.
+            UnavailableError: `ErrorCode.GIFTCARD_EXPIRED`.
+            ServerError: `ErrorCode.INTERNAL_ERROR`.
         """
         return await self._client.request(
             REGISTER_REVERSE,

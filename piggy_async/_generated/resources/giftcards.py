@@ -203,7 +203,8 @@ class OAuthGiftcards(Resource):
             limit: Records per page. Maximum: 100.
 
         Raises:
-            APIError: documented codes 1003, 1100 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_PROGRAM_NOT_FOUND`.
         """
         return self._client.paginate(
             OAUTH_LIST,
@@ -222,7 +223,8 @@ class OAuthGiftcards(Resource):
             giftcard_uuid: The giftcard's UUID.
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"giftcard_uuid": giftcard_uuid}, options=request_options
@@ -241,7 +243,8 @@ class OAuthGiftcards(Resource):
             hash: The giftcard's hash or QR code value. Required.
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_FIND_ONE_BY, query={"hash": hash}, options=request_options
@@ -265,7 +268,8 @@ class OAuthGiftcards(Resource):
             giftcard_program_uuid: The giftcard program to create the card in. Required.
 
         Raises:
-            APIError: documented codes 1003, 55021, 1100 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`, `ErrorCode.ONLY_DIGITAL_GIFTCARDS`.
+            NotFoundError: `ErrorCode.GIFTCARD_PROGRAM_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -298,7 +302,8 @@ class OAuthGiftcards(Resource):
             merge_tags: Extra merge tags; keys must start with "custom.".
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_SEND_BY_EMAIL,
@@ -340,7 +345,8 @@ class RegisterGiftcards(Resource):
             limit: Records per page. Maximum: 100.
 
         Raises:
-            APIError: documented codes 1003, 1100 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_PROGRAM_NOT_FOUND`.
         """
         return self._client.paginate(
             REGISTER_LIST,
@@ -361,7 +367,8 @@ class RegisterGiftcards(Resource):
             hash: The giftcard's hash or QR code value. Required.
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_FIND_ONE_BY, query={"hash": hash}, options=request_options
@@ -385,7 +392,8 @@ class RegisterGiftcards(Resource):
             giftcard_program_uuid: The giftcard program to create the card in. Required.
 
         Raises:
-            APIError: documented codes 1003, 55021, 1100 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`, `ErrorCode.ONLY_DIGITAL_GIFTCARDS`.
+            NotFoundError: `ErrorCode.GIFTCARD_PROGRAM_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -418,7 +426,8 @@ class RegisterGiftcards(Resource):
             merge_tags: Extra merge tags; keys must start with "custom.".
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_SEND_BY_EMAIL,

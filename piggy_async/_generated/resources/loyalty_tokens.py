@@ -123,7 +123,7 @@ class OAuthLoyaltyTokens(Resource):
             unit_value: The unit value (v2 and v3); required without `credits`.
 
         Raises:
-            APIError: documented codes 60018, 60019 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.LOYALTY_TOKEN_CREDITS_REQUIRED`, `ErrorCode.LOYALTY_TOKEN_UNITS_REQUIRED`.
         """
         return await self._client.request(
             OAUTH_CREATE,

@@ -205,7 +205,7 @@ class OAuthLoyaltyTransactionAttributes(Resource):
                 "Blue"}.
 
         Raises:
-            APIError: documented codes 60009 (see `ErrorCode`).
+            AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -286,7 +286,7 @@ class RegisterLoyaltyTransactionAttributes(Resource):
                 "Blue"}.
 
         Raises:
-            APIError: documented codes 60009 (see `ErrorCode`).
+            AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
         """
         return await self._client.request(
             REGISTER_CREATE,

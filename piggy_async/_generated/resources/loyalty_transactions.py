@@ -89,7 +89,8 @@ class OAuthLoyaltyTransactions(Resource):
             created_at_lte: Created at or before this moment.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
         return self._client.paginate(
             OAUTH_LIST,

@@ -210,7 +210,7 @@ class OAuthPerks(Resource):
                 exactly one default. Required.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -229,7 +229,8 @@ class OAuthPerks(Resource):
             perk_uuid: The perk's UUID.
 
         Raises:
-            APIError: documented codes 1003, 110000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"perk_uuid": perk_uuid}, options=request_options
@@ -249,7 +250,8 @@ class OAuthPerks(Resource):
             label: The new label. Required.
 
         Raises:
-            APIError: documented codes 1003, 110000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -269,7 +271,7 @@ class OAuthPerks(Resource):
             perk_uuid: The perk's UUID.
 
         Raises:
-            APIError: documented codes 110000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_DELETE, path={"perk_uuid": perk_uuid}, options=request_options
@@ -316,7 +318,7 @@ class RegisterPerks(Resource):
                 exactly one default. Required.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -335,7 +337,8 @@ class RegisterPerks(Resource):
             perk_uuid: The perk's UUID.
 
         Raises:
-            APIError: documented codes 1003, 110000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_GET, path={"perk_uuid": perk_uuid}, options=request_options
@@ -355,7 +358,8 @@ class RegisterPerks(Resource):
             label: The new label. Required.
 
         Raises:
-            APIError: documented codes 1003, 110000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_UPDATE,
@@ -375,7 +379,7 @@ class RegisterPerks(Resource):
             perk_uuid: The perk's UUID.
 
         Raises:
-            APIError: documented codes 110000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_DELETE, path={"perk_uuid": perk_uuid}, options=request_options

@@ -449,7 +449,7 @@ class OAuthPortalSessions(Resource):
             portal_session_uuid: The portal session's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_GET, path={"portal_session_uuid": portal_session_uuid}, options=request_options
@@ -487,7 +487,7 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -537,7 +537,7 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE_CREDIT_RECEPTION,
@@ -591,7 +591,7 @@ class OAuthPortalSessions(Resource):
             allow_multiple_giftcards: Allow paying with more than one giftcard.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE_REDEEM_GIFTCARDS,
@@ -643,7 +643,7 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE_TOP_UP_GIFTCARDS,
@@ -693,7 +693,7 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE_PAY_PREPAID,
@@ -743,7 +743,7 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE_TOP_UP_PREPAID,
@@ -793,7 +793,7 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE_PREPAID,
@@ -843,7 +843,7 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE_VOUCHERS,
@@ -884,7 +884,7 @@ class RegisterPortalSessions(Resource):
             portal_session_uuid: The portal session's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             REGISTER_GET, path={"portal_session_uuid": portal_session_uuid}, options=request_options
@@ -920,7 +920,7 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -967,7 +967,7 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE_CREDIT_RECEPTION,
@@ -1018,7 +1018,7 @@ class RegisterPortalSessions(Resource):
             allow_multiple_giftcards: Allow paying with more than one giftcard.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE_REDEEM_GIFTCARDS,
@@ -1067,7 +1067,7 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE_TOP_UP_GIFTCARDS,
@@ -1114,7 +1114,7 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE_PAY_PREPAID,
@@ -1161,7 +1161,7 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE_TOP_UP_PREPAID,
@@ -1208,7 +1208,7 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE_PREPAID,
@@ -1255,7 +1255,7 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE_VOUCHERS,

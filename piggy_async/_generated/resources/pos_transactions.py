@@ -77,7 +77,7 @@ class RegisterPosTransactions(Resource):
             terminal_id: The payment terminal's id.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -103,7 +103,8 @@ class RegisterPosTransactions(Resource):
             pos_transaction_uuid: The POS transaction's UUID.
 
         Raises:
-            APIError: documented codes 1027, 6001 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.POS_TRANSACTION_NOT_FOUND`.
+            ConflictError: `ErrorCode.POS_TRANSACTION_ALREADY_LINKED`.
         """
         return await self._client.request(
             REGISTER_PUSH,

@@ -123,7 +123,9 @@ class OAuthPrepaidTransactions(Resource):
             shop_uuid: The shop where the transaction takes place. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60003, 60004, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -162,7 +164,8 @@ class OAuthPrepaidTransactions(Resource):
             limit: Records per page. Maximum: 30.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
         return self._client.paginate(
             OAUTH_LIST,
@@ -188,7 +191,9 @@ class OAuthPrepaidTransactions(Resource):
             prepaid_transaction_uuid: The UUID of the transaction to reverse.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60003, 60004, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
         return await self._client.request(
             OAUTH_REVERSE,
@@ -230,7 +235,9 @@ class RegisterPrepaidTransactions(Resource):
             shop_uuid: The shop where the transaction takes place.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60003, 60004, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
         return await self._client.request(
             REGISTER_CREATE,

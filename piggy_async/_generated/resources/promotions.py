@@ -179,7 +179,7 @@ class OAuthPromotions(Resource):
             redemptions_per_voucher: Times each voucher can be redeemed.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -208,7 +208,7 @@ class OAuthPromotions(Resource):
             promotion_uuid: The promotion's UUID.
 
         Raises:
-            APIError: documented codes 80002 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"promotion_uuid": promotion_uuid}, options=request_options
@@ -272,7 +272,7 @@ class RegisterPromotions(Resource):
             redemptions_per_voucher: Times each voucher can be redeemed.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -301,7 +301,7 @@ class RegisterPromotions(Resource):
             promotion_uuid: The promotion's UUID.
 
         Raises:
-            APIError: documented codes 80002 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_GET, path={"promotion_uuid": promotion_uuid}, options=request_options

@@ -80,7 +80,7 @@ class OAuthReferrals(Resource):
             limit: Records per page. Maximum: 100.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_LIST,

@@ -111,7 +111,11 @@ class OAuthRewardReceptions(Resource):
             contact_identifier_value: A contact identifier of the contact.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008, 6003, 1017, 1018, 1019, 1052 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.REWARD_NOT_FOUND`.
+            InsufficientBalanceError: `ErrorCode.INSUFFICIENT_CREDITS`.
+            UnavailableError: `ErrorCode.REWARD_STOCK_EMPTY`, `ErrorCode.REWARD_INACTIVE`.
+            LimitReachedError: `ErrorCode.REWARD_CLAIM_LIMIT_REACHED`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -138,7 +142,7 @@ class OAuthRewardReceptions(Resource):
             reward_reception_uuid: The reward reception's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_REVERSE,
@@ -174,7 +178,11 @@ class RegisterRewardReceptions(Resource):
             contact_identifier_value: A contact identifier of the contact.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008, 6003, 1017, 1018, 1019, 1052 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.REWARD_NOT_FOUND`.
+            InsufficientBalanceError: `ErrorCode.INSUFFICIENT_CREDITS`.
+            UnavailableError: `ErrorCode.REWARD_STOCK_EMPTY`, `ErrorCode.REWARD_INACTIVE`.
+            LimitReachedError: `ErrorCode.REWARD_CLAIM_LIMIT_REACHED`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -200,7 +208,7 @@ class RegisterRewardReceptions(Resource):
             reward_reception_uuid: The reward reception's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             REGISTER_REVERSE,

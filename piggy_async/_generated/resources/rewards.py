@@ -141,7 +141,7 @@ class OAuthRewards(Resource):
             shop_uuid: Only rewards of this shop.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_LIST,
@@ -160,7 +160,7 @@ class OAuthRewards(Resource):
             reward_uuid: The reward's UUID.
 
         Raises:
-            APIError: documented codes 6003 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"reward_uuid": reward_uuid}, options=request_options
@@ -189,7 +189,8 @@ class OAuthRewards(Resource):
             required_credits: Credits required to claim the reward.
 
         Raises:
-            APIError: documented codes 1003, 6003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -221,7 +222,7 @@ class RegisterRewards(Resource):
             contact_uuid: Only rewards this contact can claim. Required.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_LIST, query={"contact_uuid": contact_uuid}, options=request_options
@@ -238,7 +239,7 @@ class RegisterRewards(Resource):
             reward_uuid: The reward's UUID.
 
         Raises:
-            APIError: documented codes 6003 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_GET, path={"reward_uuid": reward_uuid}, options=request_options
@@ -267,7 +268,8 @@ class RegisterRewards(Resource):
             required_credits: Credits required to claim the reward.
 
         Raises:
-            APIError: documented codes 1003, 6003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_UPDATE,

@@ -136,7 +136,7 @@ class OAuthShiftTeams(Resource):
             name: The team's name. Required.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_CREATE, body={"name": name}, options=request_options
@@ -153,7 +153,7 @@ class OAuthShiftTeams(Resource):
             name: The team's name. Required.
 
         Raises:
-            APIError: documented codes 80540 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_TEAM_NOT_FOUND`.
         """
         return await self._client.request(OAUTH_FIND, query={"name": name}, options=request_options)
 
@@ -168,7 +168,7 @@ class OAuthShiftTeams(Resource):
             team_uuid: The team's UUID.
 
         Raises:
-            APIError: documented codes 80540 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_TEAM_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"team_uuid": team_uuid}, options=request_options
@@ -188,7 +188,8 @@ class OAuthShiftTeams(Resource):
             name: The team's new name. Required.
 
         Raises:
-            APIError: documented codes 1003, 80540 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHIFT_TEAM_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_UPDATE,

@@ -143,7 +143,7 @@ class OAuthShiftTypes(Resource):
             description: A description of the type. Required.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_CREATE, body={"name": name, "description": description}, options=request_options
@@ -160,7 +160,7 @@ class OAuthShiftTypes(Resource):
             name: The type's name. Required.
 
         Raises:
-            APIError: documented codes 80550 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_TYPE_NOT_FOUND`.
         """
         return await self._client.request(OAUTH_FIND, query={"name": name}, options=request_options)
 
@@ -177,7 +177,7 @@ class OAuthShiftTypes(Resource):
             shift_type_uuid: The type's UUID.
 
         Raises:
-            APIError: documented codes 80550 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_TYPE_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"shift_type_uuid": shift_type_uuid}, options=request_options
@@ -203,7 +203,8 @@ class OAuthShiftTypes(Resource):
             description: A description of the type. Required.
 
         Raises:
-            APIError: documented codes 1003, 80550 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHIFT_TYPE_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_UPDATE,

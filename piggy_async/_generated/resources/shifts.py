@@ -163,7 +163,7 @@ class OAuthShifts(Resource):
             limit: Records per page. Maximum: 100.
 
         Raises:
-            APIError: documented codes 1008, 80531, 80540 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.SHIFT_STATUS_NOT_FOUND`, `ErrorCode.SHIFT_TEAM_NOT_FOUND`.
         """
         return self._client.paginate(
             OAUTH_LIST,
@@ -209,7 +209,8 @@ class OAuthShifts(Resource):
             break_in_minutes: Break time in minutes.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008, 80530, 80531, 80540, 80550 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.SHIFT_NOT_FOUND`, `ErrorCode.SHIFT_STATUS_NOT_FOUND`, `ErrorCode.SHIFT_TEAM_NOT_FOUND`, `ErrorCode.SHIFT_TYPE_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -238,7 +239,7 @@ class OAuthShifts(Resource):
             external_id: The shift's external identifier. Required.
 
         Raises:
-            APIError: documented codes 80530 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_FIND, query={"external_id": external_id}, options=request_options
@@ -255,7 +256,7 @@ class OAuthShifts(Resource):
             shift_uuid: The shift's UUID.
 
         Raises:
-            APIError: documented codes 80530 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"shift_uuid": shift_uuid}, options=request_options
@@ -289,7 +290,8 @@ class OAuthShifts(Resource):
             break_in_minutes: Break time in minutes.
 
         Raises:
-            APIError: documented codes 80530, 80531, 1003 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_NOT_FOUND`, `ErrorCode.SHIFT_STATUS_NOT_FOUND`.
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -316,7 +318,7 @@ class OAuthShifts(Resource):
             shift_uuid: The shift's UUID.
 
         Raises:
-            APIError: documented codes 80530 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_DELETE, path={"shift_uuid": shift_uuid}, options=request_options

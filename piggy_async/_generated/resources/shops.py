@@ -70,7 +70,7 @@ class OAuthShops(Resource):
             shop_uuid: The shop's UUID.
 
         Raises:
-            APIError: documented codes 1008 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET, path={"shop_uuid": shop_uuid}, options=request_options

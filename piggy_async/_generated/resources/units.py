@@ -119,7 +119,8 @@ class OAuthUnits(Resource):
             prefix: A display prefix; defaults to the first character of the name.
 
         Raises:
-            APIError: documented codes 1003, 55045 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.UNIT_ALREADY_EXISTS`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -166,7 +167,8 @@ class RegisterUnits(Resource):
             prefix: A display prefix; defaults to the first character of the name.
 
         Raises:
-            APIError: documented codes 1003, 55045 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.UNIT_ALREADY_EXISTS`.
         """
         return await self._client.request(
             REGISTER_CREATE,

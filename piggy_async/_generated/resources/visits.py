@@ -220,7 +220,8 @@ class OAuthVisits(Resource):
             ends_at: When the visit ended.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -259,7 +260,7 @@ class OAuthVisits(Resource):
             ends_at: When the visit ended.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -323,7 +324,8 @@ class RegisterVisits(Resource):
             ends_at: When the visit ended.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -361,7 +363,7 @@ class RegisterVisits(Resource):
             ends_at: When the visit ended.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             REGISTER_UPDATE,

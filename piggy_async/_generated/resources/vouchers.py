@@ -409,7 +409,8 @@ class OAuthVouchers(Resource):
             limit: Records per page. Maximum: 500.
 
         Raises:
-            APIError: documented codes 1003, 80002, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return self._client.paginate(
             OAUTH_LIST,
@@ -453,7 +454,10 @@ class OAuthVouchers(Resource):
             custom_attributes: Voucher custom attribute values by name.
 
         Raises:
-            APIError: documented codes 1003, 80002, 80003, 80008, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.VOUCHER_ALREADY_EXISTS`.
+            LimitReachedError: `ErrorCode.VOUCHER_LIMIT_REACHED`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -495,7 +499,9 @@ class OAuthVouchers(Resource):
             custom_attributes: Voucher custom attribute values by name.
 
         Raises:
-            APIError: documented codes 1003, 80002, 80008, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.VOUCHER_LIMIT_REACHED`.
         """
         return await self._client.request(
             OAUTH_CREATE_BATCH,
@@ -521,7 +527,8 @@ class OAuthVouchers(Resource):
             code: The voucher's code. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
         return await self._client.request(OAUTH_FIND, query={"code": code}, options=request_options)
 
@@ -548,7 +555,8 @@ class OAuthVouchers(Resource):
             expiration_date: A new expiration date; active or inactive vouchers only.
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -612,7 +620,10 @@ class OAuthVouchers(Resource):
             shop_uuid: The shop where the voucher is redeemed. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80014 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`, `ErrorCode.VOUCHER_INACTIVE`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
         """
         return await self._client.request(
             OAUTH_REDEEM,
@@ -640,7 +651,10 @@ class OAuthVouchers(Resource):
             voucher_uuid: The voucher's UUID.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80017 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`, `ErrorCode.VOUCHER_ALREADY_LOCKED`.
         """
         return await self._client.request(
             OAUTH_LOCK, path={"voucher_uuid": voucher_uuid}, options=request_options
@@ -660,7 +674,10 @@ class OAuthVouchers(Resource):
             release_key: The release key returned by `lock`. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
         """
         return await self._client.request(
             OAUTH_RELEASE,
@@ -681,7 +698,8 @@ class OAuthVouchers(Resource):
                 (newest docs).
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_REVERSE, path={"uuid": uuid}, options=request_options
@@ -712,7 +730,11 @@ class OAuthVouchers(Resource):
             release_key: The release key of a locked voucher.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80014, 80019, 80020 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`, `ErrorCode.VOUCHER_INACTIVE`, `ErrorCode.PROMOTION_INACTIVE`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
+            InsufficientBalanceError: `ErrorCode.VOUCHER_NOT_ENOUGH_REDEMPTIONS`.
         """
         return await self._client.request(
             OAUTH_MULTI_REDEEM,
@@ -764,7 +786,8 @@ class RegisterVouchers(Resource):
             limit: Records per page. Maximum: 500.
 
         Raises:
-            APIError: documented codes 1003, 80002, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
         return self._client.paginate(
             REGISTER_LIST,
@@ -808,7 +831,10 @@ class RegisterVouchers(Resource):
             custom_attributes: Voucher custom attribute values by name.
 
         Raises:
-            APIError: documented codes 1003, 80002, 80003, 80008, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.VOUCHER_ALREADY_EXISTS`.
+            LimitReachedError: `ErrorCode.VOUCHER_LIMIT_REACHED`.
         """
         return await self._client.request(
             REGISTER_CREATE,
@@ -835,7 +861,8 @@ class RegisterVouchers(Resource):
             code: The voucher's code. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_FIND, query={"code": code}, options=request_options
@@ -864,7 +891,8 @@ class RegisterVouchers(Resource):
             expiration_date: A new expiration date; active or inactive vouchers only.
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
         return await self._client.request(
             REGISTER_UPDATE,
@@ -928,7 +956,10 @@ class RegisterVouchers(Resource):
             shop_uuid: The shop where the voucher is redeemed.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80014 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`, `ErrorCode.VOUCHER_INACTIVE`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
         """
         return await self._client.request(
             REGISTER_REDEEM,
@@ -956,7 +987,10 @@ class RegisterVouchers(Resource):
             voucher_uuid: The voucher's UUID.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80017 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`, `ErrorCode.VOUCHER_ALREADY_LOCKED`.
         """
         return await self._client.request(
             REGISTER_LOCK, path={"voucher_uuid": voucher_uuid}, options=request_options
@@ -976,7 +1010,10 @@ class RegisterVouchers(Resource):
             release_key: The release key returned by `lock`. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
         """
         return await self._client.request(
             REGISTER_RELEASE,

@@ -184,7 +184,7 @@ class OAuthWebhookSubscriptions(Resource):
             status: Only subscriptions with this status.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_LIST, query={"event_type": event_type, "status": status}, options=request_options
@@ -232,7 +232,7 @@ class OAuthWebhookSubscriptions(Resource):
                 `contact_updated` subscriptions.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
         return await self._client.request(
             OAUTH_CREATE,
@@ -260,7 +260,7 @@ class OAuthWebhookSubscriptions(Resource):
             webhook_subscription_uuid: The webhook subscription's UUID.
 
         Raises:
-            APIError: documented codes 80300 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_GET,
@@ -294,7 +294,8 @@ class OAuthWebhookSubscriptions(Resource):
                 when the event type is `contact_updated`.
 
         Raises:
-            APIError: documented codes 1003, 80300 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_UPDATE,
@@ -316,7 +317,7 @@ class OAuthWebhookSubscriptions(Resource):
             webhook_subscription_uuid: The webhook subscription's UUID.
 
         Raises:
-            APIError: documented codes 80300 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
         return await self._client.request(
             OAUTH_DELETE,
