@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from .checks import FORMAT_TYPES, format_annotation, render_checks
 from .errors import raises_section, render_error_kinds
 from .spec import ErrorCode, Model, Operation, Param, Resource, Spec, TypeRef
 
@@ -274,7 +275,7 @@ def _param_annotation(param: Param, api: str) -> str:
     if param.enum:
         annotation = f"Literal[{', '.join(repr(v) for v in param.enum)}]"
     else:
-        annotation = py_type(param.type, for_input=True)
+        annotation = format_annotation(py_type(param.type, for_input=True), param)
     if param.location != "path" and api not in param.required_on:
         return f"{_or_unset(annotation)} = UNSET"
     return annotation
@@ -317,10 +318,15 @@ def _render_resource(spec: Spec, resource: Resource) -> str:
     collections = _collections_names(annotations)
     if collections:
         out.append(f"from collections.abc import {', '.join(collections)}\n")
+    if any("Decimal" in a for a in annotations):
+        out.append("from decimal import Decimal\n")
     if any("datetime" in a for a in annotations):
         out.append("from datetime import datetime\n")
     typing_names = sorted({*_typing_names(annotations), "Any", "Unpack"})
-    out.append(f"from typing import {', '.join(typing_names)}\n\n")
+    out.append(f"from typing import {', '.join(typing_names)}\n")
+    if any(f"| {FORMAT_TYPES['uuid']}" in a for a in annotations):
+        out.append("from uuid import UUID\n")
+    out.append("\nfrom piggy_async import _arguments as check\n")
     has_params = any(op.params for op in resource.operations)
     runtime = (
         ["Operation"] + (["Param"] if has_params else []) + (["Pagination"] if paginated else [])
@@ -419,6 +425,7 @@ def _render_method(
         returns = py_type(op.response, list_name=list_name)
         head = f"    async def {op.name}({', '.join(signature)}) -> {returns}:\n"
     out = [head, _docstring(_method_doc(op, api, params, errors), "        ")]
+    out += render_checks(op, api, _op_const(api, op), params)
     call_args = [_op_const(api, op)]
     for location in ("path", "query", "body"):
         members = [p for p in params if p.location == location]

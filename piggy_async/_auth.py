@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
-from . import _defaults
+from . import _arguments, _defaults
 from ._errors import AuthenticationError, MalformedResponseError, error_from_response
 
 PostJson = Callable[[str, Mapping[str, str]], Awaitable[tuple[int, bytes, Mapping[str, str]]]]
@@ -41,7 +41,7 @@ class ApiKeyAuth:
     def __init__(self, api_key: str) -> None:
         if not isinstance(api_key, str) or not api_key.strip():
             raise ValueError("api_key must be a non-empty string")
-        self._header = f"Bearer {api_key.strip()}"
+        self._header = f"Bearer {_arguments.secret(api_key.strip(), 'api_key')}"
 
     async def authorization(self, post: PostJson) -> str:
         return self._header

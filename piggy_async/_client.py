@@ -24,7 +24,7 @@ import aiohttp
 import cattrs
 from yarl import URL
 
-from . import _defaults
+from . import _arguments, _defaults
 from ._auth import Auth
 from ._converter import MissingKeyError, converter
 from ._errors import (
@@ -69,8 +69,9 @@ class BaseClient:
         base = URL(base_url)
         if not base.is_absolute() or base.scheme not in ("http", "https"):
             raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
-        if timeout <= 0 or connection_limit < 1:
-            raise ValueError("timeout must be positive and connection_limit at least 1")
+        _arguments.timeout(timeout)
+        if connection_limit < 1:
+            raise ValueError("connection_limit must be at least 1")
         self._auth = auth
         self._host = str(base).rstrip("/")
         self._api_base = self._host + _defaults.API_PREFIXES[self.api]
@@ -79,7 +80,7 @@ class BaseClient:
         self._headers = {
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
-            **(headers or {}),
+            **_arguments.headers(headers or {}),
         }
         self._session: aiohttp.ClientSession | None = None
         self._closed = False

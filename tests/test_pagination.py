@@ -143,9 +143,15 @@ async def test_starting_page(piggy: OAuthClient, mock: aioresponses) -> None:
     assert sorted(pages_requested(mock)) == ["2", "2", "3"], "page 1 is never asked for"
 
 
-@pytest.mark.parametrize("page", [0, -1, "2", True, 1.0])
-def test_an_invalid_starting_page_is_a_value_error(page: Any, piggy: OAuthClient) -> None:
-    with pytest.raises(ValueError, match="page"):
+@pytest.mark.parametrize("page", [0, -1])
+def test_a_starting_page_below_1_is_a_value_error(page: int, piggy: OAuthClient) -> None:
+    with pytest.raises(ValueError, match="page must be at least 1"):
+        piggy.contacts.list(page=page)
+
+
+@pytest.mark.parametrize("page", ["2", True, 1.0])
+def test_a_starting_page_not_an_int_is_a_type_error(page: Any, piggy: OAuthClient) -> None:
+    with pytest.raises(TypeError, match="page must be an int"):
         piggy.contacts.list(page=page)
 
 

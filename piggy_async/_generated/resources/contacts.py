@@ -7,7 +7,9 @@ import builtins
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -568,6 +570,38 @@ class OAuthContacts(Resource):
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
+        if sort is not UNSET and sort is not None and sort not in ("created_at", "-created_at"):
+            sort = check.choice(sort, "sort", OAUTH_LIST)
+        if (
+            created_at_gt is not UNSET
+            and created_at_gt is not None
+            and (created_at_gt.__class__ is not datetime or created_at_gt.tzinfo is None)
+        ):
+            created_at_gt = check.moment(created_at_gt, "created_at_gt", OAUTH_LIST)
+        if (
+            created_at_gte is not UNSET
+            and created_at_gte is not None
+            and (created_at_gte.__class__ is not datetime or created_at_gte.tzinfo is None)
+        ):
+            created_at_gte = check.moment(created_at_gte, "created_at_gte", OAUTH_LIST)
+        if (
+            created_at_lt is not UNSET
+            and created_at_lt is not None
+            and (created_at_lt.__class__ is not datetime or created_at_lt.tzinfo is None)
+        ):
+            created_at_lt = check.moment(created_at_lt, "created_at_lt", OAUTH_LIST)
+        if (
+            created_at_lte is not UNSET
+            and created_at_lte is not None
+            and (created_at_lte.__class__ is not datetime or created_at_lte.tzinfo is None)
+        ):
+            created_at_lte = check.moment(created_at_lte, "created_at_lte", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={
@@ -603,6 +637,16 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_CREATE)
+        if (
+            referral_code is not UNSET
+            and referral_code is not None
+            and referral_code.__class__ is not str
+        ):
+            referral_code = check.text(referral_code, "referral_code", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={"email": email, "referral_code": referral_code},
@@ -632,6 +676,16 @@ class OAuthContacts(Resource):
             AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
             LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_ASYNC)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_CREATE_ASYNC)
+        if (
+            referral_code is not UNSET
+            and referral_code is not None
+            and referral_code.__class__ is not str
+        ):
+            referral_code = check.text(referral_code, "referral_code", OAUTH_CREATE_ASYNC)
         return await self._client.request(
             OAUTH_CREATE_ASYNC,
             body={"email": email, "referral_code": referral_code},
@@ -662,6 +716,16 @@ class OAuthContacts(Resource):
             NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
             LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_ANONYMOUS)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_CREATE_ANONYMOUS
+            )
         return await self._client.request(
             OAUTH_CREATE_ANONYMOUS,
             body={"contact_identifier_value": contact_identifier_value},
@@ -684,6 +748,10 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_ONE_BY)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_FIND_ONE_BY)
         return await self._client.request(
             OAUTH_FIND_ONE_BY, query={"email": email}, options=request_options
         )
@@ -704,6 +772,10 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_OR_CREATE)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_FIND_OR_CREATE)
         return await self._client.request(
             OAUTH_FIND_OR_CREATE, query={"email": email}, options=request_options
         )
@@ -724,11 +796,17 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_OR_CREATE_ASYNC)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_FIND_OR_CREATE_ASYNC)
         return await self._client.request(
             OAUTH_FIND_OR_CREATE_ASYNC, query={"email": email}, options=request_options
         )
 
-    async def get(self, contact_uuid: str, **request_options: Unpack[RequestOptions]) -> Contact:
+    async def get(
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Contact:
         """Get Contact.
 
         Retrieve a contact by UUID.
@@ -742,13 +820,17 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def update(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         attributes: Mapping[str, Any],
         **request_options: Unpack[RequestOptions],
@@ -769,6 +851,12 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_UPDATE)
+        if attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"contact_uuid": contact_uuid},
@@ -778,7 +866,7 @@ class OAuthContacts(Resource):
 
     async def delete(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         type: Literal["DEFAULT", "GDPR"],
         **request_options: Unpack[RequestOptions],
@@ -797,6 +885,12 @@ class OAuthContacts(Resource):
         Raises:
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_DELETE)
+        if type not in ("DEFAULT", "GDPR"):
+            type = check.choice(type, "type", OAUTH_DELETE)
         return await self._client.request(
             OAUTH_DELETE,
             path={"contact_uuid": contact_uuid},
@@ -806,7 +900,7 @@ class OAuthContacts(Resource):
 
     async def claim(
         self,
-        anonymous_contact_uuid: str,
+        anonymous_contact_uuid: str | UUID,
         *,
         email: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -827,6 +921,14 @@ class OAuthContacts(Resource):
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
             ConflictError: `ErrorCode.CONTACT_NOT_ANONYMOUS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CLAIM)
+        if anonymous_contact_uuid.__class__ is not str:
+            anonymous_contact_uuid = check.uuid(
+                anonymous_contact_uuid, "anonymous_contact_uuid", OAUTH_CLAIM
+            )
+        if email is not UNSET and email is not None and email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_CLAIM)
         return await self._client.request(
             OAUTH_CLAIM,
             path={"anonymous_contact_uuid": anonymous_contact_uuid},
@@ -837,8 +939,8 @@ class OAuthContacts(Resource):
     async def merge(
         self,
         *,
-        source_contact_uuid: str,
-        destination_contact_uuid: str,
+        source_contact_uuid: str | UUID,
+        destination_contact_uuid: str | UUID,
         **request_options: Unpack[RequestOptions],
     ) -> Any:
         """Merge Contact.
@@ -856,6 +958,16 @@ class OAuthContacts(Resource):
         Raises:
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_MERGE)
+        if source_contact_uuid.__class__ is not str:
+            source_contact_uuid = check.uuid(
+                source_contact_uuid, "source_contact_uuid", OAUTH_MERGE
+            )
+        if destination_contact_uuid.__class__ is not str:
+            destination_contact_uuid = check.uuid(
+                destination_contact_uuid, "destination_contact_uuid", OAUTH_MERGE
+            )
         return await self._client.request(
             OAUTH_MERGE,
             body={
@@ -866,7 +978,7 @@ class OAuthContacts(Resource):
         )
 
     async def list_contact_identifiers(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> builtins.list[ContactIdentifier]:
         """Get Contact Identifiers.
 
@@ -881,6 +993,10 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST_CONTACT_IDENTIFIERS)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST_CONTACT_IDENTIFIERS)
         return await self._client.request(
             OAUTH_LIST_CONTACT_IDENTIFIERS,
             path={"contact_uuid": contact_uuid},
@@ -888,7 +1004,7 @@ class OAuthContacts(Resource):
         )
 
     async def get_credit_balance(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditBalance:
         """Get Credit Balance.
 
@@ -903,12 +1019,16 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_CREDIT_BALANCE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET_CREDIT_BALANCE)
         return await self._client.request(
             OAUTH_GET_CREDIT_BALANCE, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def get_prepaid_balance(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> PrepaidBalance:
         """Get Prepaid Balance.
 
@@ -923,12 +1043,16 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_PREPAID_BALANCE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET_PREPAID_BALANCE)
         return await self._client.request(
             OAUTH_GET_PREPAID_BALANCE, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def get_tier(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> Tier | None:
         """Get Tier.
 
@@ -943,6 +1067,10 @@ class OAuthContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_TIER)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET_TIER)
         return await self._client.request(
             OAUTH_GET_TIER, path={"contact_uuid": contact_uuid}, options=request_options
         )
@@ -962,6 +1090,9 @@ class OAuthContacts(Resource):
                 ..., "value": ...}], "subscription_types": [{"uuid": ..., "enroll": true}]}.
                 Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_BATCH)
+        contacts = check.objects(contacts, "contacts", OAUTH_CREATE_BATCH)
         return await self._client.request(
             OAUTH_CREATE_BATCH, body={"contacts": contacts}, options=request_options
         )
@@ -1008,6 +1139,38 @@ class RegisterContacts(Resource):
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
+        if sort is not UNSET and sort is not None and sort not in ("created_at", "-created_at"):
+            sort = check.choice(sort, "sort", REGISTER_LIST)
+        if (
+            created_at_gt is not UNSET
+            and created_at_gt is not None
+            and (created_at_gt.__class__ is not datetime or created_at_gt.tzinfo is None)
+        ):
+            created_at_gt = check.moment(created_at_gt, "created_at_gt", REGISTER_LIST)
+        if (
+            created_at_gte is not UNSET
+            and created_at_gte is not None
+            and (created_at_gte.__class__ is not datetime or created_at_gte.tzinfo is None)
+        ):
+            created_at_gte = check.moment(created_at_gte, "created_at_gte", REGISTER_LIST)
+        if (
+            created_at_lt is not UNSET
+            and created_at_lt is not None
+            and (created_at_lt.__class__ is not datetime or created_at_lt.tzinfo is None)
+        ):
+            created_at_lt = check.moment(created_at_lt, "created_at_lt", REGISTER_LIST)
+        if (
+            created_at_lte is not UNSET
+            and created_at_lte is not None
+            and (created_at_lte.__class__ is not datetime or created_at_lte.tzinfo is None)
+        ):
+            created_at_lte = check.moment(created_at_lte, "created_at_lte", REGISTER_LIST)
         return self._client.paginate(
             REGISTER_LIST,
             query={
@@ -1043,6 +1206,16 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_CREATE)
+        if (
+            referral_code is not UNSET
+            and referral_code is not None
+            and referral_code.__class__ is not str
+        ):
+            referral_code = check.text(referral_code, "referral_code", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={"email": email, "referral_code": referral_code},
@@ -1072,6 +1245,16 @@ class RegisterContacts(Resource):
             AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
             LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_ASYNC)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_CREATE_ASYNC)
+        if (
+            referral_code is not UNSET
+            and referral_code is not None
+            and referral_code.__class__ is not str
+        ):
+            referral_code = check.text(referral_code, "referral_code", REGISTER_CREATE_ASYNC)
         return await self._client.request(
             REGISTER_CREATE_ASYNC,
             body={"email": email, "referral_code": referral_code},
@@ -1102,6 +1285,16 @@ class RegisterContacts(Resource):
             NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
             LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_ANONYMOUS)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_CREATE_ANONYMOUS
+            )
         return await self._client.request(
             REGISTER_CREATE_ANONYMOUS,
             body={"contact_identifier_value": contact_identifier_value},
@@ -1124,6 +1317,10 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_ONE_BY)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_FIND_ONE_BY)
         return await self._client.request(
             REGISTER_FIND_ONE_BY, query={"email": email}, options=request_options
         )
@@ -1144,6 +1341,10 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_OR_CREATE)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_FIND_OR_CREATE)
         return await self._client.request(
             REGISTER_FIND_OR_CREATE, query={"email": email}, options=request_options
         )
@@ -1164,11 +1365,17 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_OR_CREATE_ASYNC)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_FIND_OR_CREATE_ASYNC)
         return await self._client.request(
             REGISTER_FIND_OR_CREATE_ASYNC, query={"email": email}, options=request_options
         )
 
-    async def get(self, contact_uuid: str, **request_options: Unpack[RequestOptions]) -> Contact:
+    async def get(
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Contact:
         """Get Contact.
 
         Retrieve a contact by UUID.
@@ -1182,13 +1389,17 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def update(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         attributes: Mapping[str, Any],
         **request_options: Unpack[RequestOptions],
@@ -1209,6 +1420,12 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_UPDATE)
+        if attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"contact_uuid": contact_uuid},
@@ -1218,7 +1435,7 @@ class RegisterContacts(Resource):
 
     async def delete(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         type: Literal["DEFAULT", "GDPR"],
         **request_options: Unpack[RequestOptions],
@@ -1237,6 +1454,12 @@ class RegisterContacts(Resource):
         Raises:
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_DELETE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_DELETE)
+        if type not in ("DEFAULT", "GDPR"):
+            type = check.choice(type, "type", REGISTER_DELETE)
         return await self._client.request(
             REGISTER_DELETE,
             path={"contact_uuid": contact_uuid},
@@ -1246,7 +1469,7 @@ class RegisterContacts(Resource):
 
     async def claim(
         self,
-        anonymous_contact_uuid: str,
+        anonymous_contact_uuid: str | UUID,
         *,
         email: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -1267,6 +1490,14 @@ class RegisterContacts(Resource):
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
             ConflictError: `ErrorCode.CONTACT_NOT_ANONYMOUS`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CLAIM)
+        if anonymous_contact_uuid.__class__ is not str:
+            anonymous_contact_uuid = check.uuid(
+                anonymous_contact_uuid, "anonymous_contact_uuid", REGISTER_CLAIM
+            )
+        if email is not UNSET and email is not None and email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_CLAIM)
         return await self._client.request(
             REGISTER_CLAIM,
             path={"anonymous_contact_uuid": anonymous_contact_uuid},
@@ -1275,7 +1506,7 @@ class RegisterContacts(Resource):
         )
 
     async def get_credit_balance(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditBalance:
         """Get Credit Balance.
 
@@ -1290,6 +1521,10 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET_CREDIT_BALANCE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_GET_CREDIT_BALANCE)
         return await self._client.request(
             REGISTER_GET_CREDIT_BALANCE,
             path={"contact_uuid": contact_uuid},
@@ -1297,7 +1532,7 @@ class RegisterContacts(Resource):
         )
 
     async def get_prepaid_balance(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> PrepaidBalance:
         """Get Prepaid Balance.
 
@@ -1312,6 +1547,10 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET_PREPAID_BALANCE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_GET_PREPAID_BALANCE)
         return await self._client.request(
             REGISTER_GET_PREPAID_BALANCE,
             path={"contact_uuid": contact_uuid},
@@ -1333,18 +1572,21 @@ class RegisterContacts(Resource):
                 ..., "value": ...}], "subscription_types": [{"uuid": ..., "enroll": true}]}.
                 Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_BATCH)
+        contacts = check.objects(contacts, "contacts", REGISTER_CREATE_BATCH)
         return await self._client.request(
             REGISTER_CREATE_BATCH, body={"contacts": contacts}, options=request_options
         )
 
     def list_loyalty_transactions(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         type: Literal["credit_receptions", "reward_receptions"] | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> AsyncPaginator[LoyaltyTransaction]:
         """List Contact Loyalty Transactions.
@@ -1368,6 +1610,24 @@ class RegisterContacts(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST_LOYALTY_TRANSACTIONS)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(
+                contact_uuid, "contact_uuid", REGISTER_LIST_LOYALTY_TRANSACTIONS
+            )
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST_LOYALTY_TRANSACTIONS)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST_LOYALTY_TRANSACTIONS)
+        if (
+            type is not UNSET
+            and type is not None
+            and type not in ("credit_receptions", "reward_receptions")
+        ):
+            type = check.choice(type, "type", REGISTER_LIST_LOYALTY_TRANSACTIONS)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", REGISTER_LIST_LOYALTY_TRANSACTIONS)
         return self._client.paginate(
             REGISTER_LIST_LOYALTY_TRANSACTIONS,
             path={"contact_uuid": contact_uuid},

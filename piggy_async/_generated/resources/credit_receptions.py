@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -151,13 +154,13 @@ class OAuthCreditReceptions(Resource):
     async def create(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID,
         credits: int | Unset = UNSET,
-        unit_value: float | Unset = UNSET,
+        unit_value: float | Decimal | Unset = UNSET,
         unit_name: str | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
-        pos_transaction_uuid: str | Unset = UNSET,
+        pos_transaction_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
         """Create Credit Reception.
@@ -185,6 +188,34 @@ class OAuthCreditReceptions(Resource):
             ConflictError: `ErrorCode.CREDIT_RECEPTION_IN_PROGRESS`, `ErrorCode.POS_TRANSACTION_ALREADY_LINKED`.
             MisconfiguredError: `ErrorCode.NO_DEFAULT_UNIT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if credits is not UNSET and credits is not None and credits.__class__ is not int:
+            credits = check.integer(credits, "credits", OAUTH_CREATE)
+        if unit_value is not UNSET and unit_value is not None:
+            unit_value = check.money(unit_value, "unit_value", OAUTH_CREATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", OAUTH_CREATE)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_CREATE
+            )
+        if (
+            pos_transaction_uuid is not UNSET
+            and pos_transaction_uuid is not None
+            and pos_transaction_uuid.__class__ is not str
+        ):
+            pos_transaction_uuid = check.uuid(
+                pos_transaction_uuid, "pos_transaction_uuid", OAUTH_CREATE
+            )
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -200,7 +231,7 @@ class OAuthCreditReceptions(Resource):
         )
 
     async def reverse(
-        self, credit_reception_uuid: str, **request_options: Unpack[RequestOptions]
+        self, credit_reception_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditReception:
         """Reverse Credit Reception.
 
@@ -215,6 +246,12 @@ class OAuthCreditReceptions(Resource):
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_REVERSE)
+        if credit_reception_uuid.__class__ is not str:
+            credit_reception_uuid = check.uuid(
+                credit_reception_uuid, "credit_reception_uuid", OAUTH_REVERSE
+            )
         return await self._client.request(
             OAUTH_REVERSE,
             path={"credit_reception_uuid": credit_reception_uuid},
@@ -224,9 +261,9 @@ class OAuthCreditReceptions(Resource):
     async def calculate(
         self,
         *,
-        shop_uuid: str,
-        unit_value: float,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        unit_value: float | Decimal,
+        contact_uuid: str | UUID | Unset = UNSET,
         unit_name: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditCalculation:
@@ -247,6 +284,19 @@ class OAuthCreditReceptions(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CALCULATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CALCULATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CALCULATE)
+        unit_value = check.money(unit_value, "unit_value", OAUTH_CALCULATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", OAUTH_CALCULATE)
         return await self._client.request(
             OAUTH_CALCULATE,
             query={
@@ -270,12 +320,12 @@ class RegisterCreditReceptions(Resource):
     async def create(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         credits: int | Unset = UNSET,
-        unit_value: float | Unset = UNSET,
+        unit_value: float | Decimal | Unset = UNSET,
         unit_name: str | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
-        pos_transaction_uuid: str | Unset = UNSET,
+        pos_transaction_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
         """Create Credit Reception.
@@ -302,6 +352,36 @@ class RegisterCreditReceptions(Resource):
             ConflictError: `ErrorCode.CREDIT_RECEPTION_IN_PROGRESS`, `ErrorCode.POS_TRANSACTION_ALREADY_LINKED`.
             MisconfiguredError: `ErrorCode.NO_DEFAULT_UNIT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if credits is not UNSET and credits is not None and credits.__class__ is not int:
+            credits = check.integer(credits, "credits", REGISTER_CREATE)
+        if unit_value is not UNSET and unit_value is not None:
+            unit_value = check.money(unit_value, "unit_value", REGISTER_CREATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", REGISTER_CREATE)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_CREATE
+            )
+        if (
+            pos_transaction_uuid is not UNSET
+            and pos_transaction_uuid is not None
+            and pos_transaction_uuid.__class__ is not str
+        ):
+            pos_transaction_uuid = check.uuid(
+                pos_transaction_uuid, "pos_transaction_uuid", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -316,7 +396,7 @@ class RegisterCreditReceptions(Resource):
         )
 
     async def reverse(
-        self, credit_reception_uuid: str, **request_options: Unpack[RequestOptions]
+        self, credit_reception_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditReception:
         """Reverse Credit Reception.
 
@@ -331,6 +411,12 @@ class RegisterCreditReceptions(Resource):
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_REVERSE)
+        if credit_reception_uuid.__class__ is not str:
+            credit_reception_uuid = check.uuid(
+                credit_reception_uuid, "credit_reception_uuid", REGISTER_REVERSE
+            )
         return await self._client.request(
             REGISTER_REVERSE,
             path={"credit_reception_uuid": credit_reception_uuid},
@@ -340,8 +426,8 @@ class RegisterCreditReceptions(Resource):
     async def calculate(
         self,
         *,
-        unit_value: float,
-        contact_uuid: str | Unset = UNSET,
+        unit_value: float | Decimal,
+        contact_uuid: str | UUID | Unset = UNSET,
         unit_name: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditCalculation:
@@ -361,6 +447,17 @@ class RegisterCreditReceptions(Resource):
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
             NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CALCULATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CALCULATE)
+        unit_value = check.money(unit_value, "unit_value", REGISTER_CALCULATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", REGISTER_CALCULATE)
         return await self._client.request(
             REGISTER_CALCULATE,
             query={"contact_uuid": contact_uuid, "unit_value": unit_value, "unit_name": unit_name},
@@ -368,7 +465,7 @@ class RegisterCreditReceptions(Resource):
         )
 
     async def push(
-        self, credit_reception_uuid: str, **request_options: Unpack[RequestOptions]
+        self, credit_reception_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> Any:
         """Push Credit Reception.
 
@@ -384,6 +481,12 @@ class RegisterCreditReceptions(Resource):
             NotFoundError: `ErrorCode.CREDIT_RECEPTION_NOT_FOUND`.
             PermissionDeniedError: `ErrorCode.CREDIT_RECEPTION_NOT_CREATED_BY_SHOP`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_PUSH)
+        if credit_reception_uuid.__class__ is not str:
+            credit_reception_uuid = check.uuid(
+                credit_reception_uuid, "credit_reception_uuid", REGISTER_PUSH
+            )
         return await self._client.request(
             REGISTER_PUSH,
             path={"credit_reception_uuid": credit_reception_uuid},

@@ -6,7 +6,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -296,6 +298,12 @@ class OAuthProducts(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -322,6 +330,22 @@ class OAuthProducts(Resource):
             categories: The product's categories, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_CREATE
+            )
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_CREATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -346,11 +370,16 @@ class OAuthProducts(Resource):
             products: The products, each with the keys of `create`:
                 {"external_identifier", "name", "description"?, "categories"?}. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_BATCH)
+        products = check.objects(products, "products", OAUTH_CREATE_BATCH)
         return await self._client.request(
             OAUTH_CREATE_BATCH, body={"products": products}, options=request_options
         )
 
-    async def get(self, product_uuid: str, **request_options: Unpack[RequestOptions]) -> Product:
+    async def get(
+        self, product_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Product:
         """Get Product.
 
         Retrieve a product by UUID.
@@ -360,6 +389,10 @@ class OAuthProducts(Resource):
         Args:
             product_uuid: The product's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"product_uuid": product_uuid}, options=request_options
         )
@@ -376,6 +409,10 @@ class OAuthProducts(Resource):
         Args:
             external_identifier: The product's external identifier. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(external_identifier, "external_identifier", OAUTH_FIND)
         return await self._client.request(
             OAUTH_FIND, query={"external_identifier": external_identifier}, options=request_options
         )
@@ -402,6 +439,22 @@ class OAuthProducts(Resource):
             categories: Categories for a new product, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_OR_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_FIND_OR_CREATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_FIND_OR_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_FIND_OR_CREATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", OAUTH_FIND_OR_CREATE)
         return await self._client.request(
             OAUTH_FIND_OR_CREATE,
             body={
@@ -415,7 +468,7 @@ class OAuthProducts(Resource):
 
     async def update(
         self,
-        product_uuid: str,
+        product_uuid: str | UUID,
         *,
         external_identifier: str | Unset = UNSET,
         name: str | Unset = UNSET,
@@ -437,6 +490,28 @@ class OAuthProducts(Resource):
             categories: The new categories, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", OAUTH_UPDATE)
+        if (
+            external_identifier is not UNSET
+            and external_identifier is not None
+            and external_identifier.__class__ is not str
+        ):
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_UPDATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"product_uuid": product_uuid},
@@ -449,7 +524,9 @@ class OAuthProducts(Resource):
             options=request_options,
         )
 
-    async def delete(self, product_uuid: str, **request_options: Unpack[RequestOptions]) -> None:
+    async def delete(
+        self, product_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> None:
         """Delete Product.
 
         Delete a product.
@@ -459,6 +536,10 @@ class OAuthProducts(Resource):
         Args:
             product_uuid: The product's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", OAUTH_DELETE)
         return await self._client.request(
             OAUTH_DELETE, path={"product_uuid": product_uuid}, options=request_options
         )
@@ -492,6 +573,12 @@ class RegisterProducts(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
         return self._client.paginate(
             REGISTER_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -518,6 +605,22 @@ class RegisterProducts(Resource):
             categories: The product's categories, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_CREATE
+            )
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_CREATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -542,11 +645,16 @@ class RegisterProducts(Resource):
             products: The products, each with the keys of `create`:
                 {"external_identifier", "name", "description"?, "categories"?}. Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_BATCH)
+        products = check.objects(products, "products", REGISTER_CREATE_BATCH)
         return await self._client.request(
             REGISTER_CREATE_BATCH, body={"products": products}, options=request_options
         )
 
-    async def get(self, product_uuid: str, **request_options: Unpack[RequestOptions]) -> Product:
+    async def get(
+        self, product_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Product:
         """Get Product.
 
         Retrieve a product by UUID.
@@ -556,6 +664,10 @@ class RegisterProducts(Resource):
         Args:
             product_uuid: The product's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"product_uuid": product_uuid}, options=request_options
         )
@@ -572,6 +684,12 @@ class RegisterProducts(Resource):
         Args:
             external_identifier: The product's external identifier. Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_FIND
+            )
         return await self._client.request(
             REGISTER_FIND,
             query={"external_identifier": external_identifier},
@@ -600,6 +718,22 @@ class RegisterProducts(Resource):
             categories: Categories for a new product, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_OR_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_FIND_OR_CREATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_FIND_OR_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_FIND_OR_CREATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", REGISTER_FIND_OR_CREATE)
         return await self._client.request(
             REGISTER_FIND_OR_CREATE,
             body={
@@ -613,7 +747,7 @@ class RegisterProducts(Resource):
 
     async def update(
         self,
-        product_uuid: str,
+        product_uuid: str | UUID,
         *,
         external_identifier: str | Unset = UNSET,
         name: str | Unset = UNSET,
@@ -635,6 +769,28 @@ class RegisterProducts(Resource):
             categories: The new categories, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", REGISTER_UPDATE)
+        if (
+            external_identifier is not UNSET
+            and external_identifier is not None
+            and external_identifier.__class__ is not str
+        ):
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_UPDATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"product_uuid": product_uuid},
@@ -647,7 +803,9 @@ class RegisterProducts(Resource):
             options=request_options,
         )
 
-    async def delete(self, product_uuid: str, **request_options: Unpack[RequestOptions]) -> None:
+    async def delete(
+        self, product_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> None:
         """Delete Product.
 
         Delete a product.
@@ -657,6 +815,10 @@ class RegisterProducts(Resource):
         Args:
             product_uuid: The product's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_DELETE)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", REGISTER_DELETE)
         return await self._client.request(
             REGISTER_DELETE, path={"product_uuid": product_uuid}, options=request_options
         )

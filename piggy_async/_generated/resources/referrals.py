@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import builtins
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -61,7 +63,7 @@ class OAuthReferrals(Resource):
     async def list(
         self,
         *,
-        referring_contact_uuid: str | Unset = UNSET,
+        referring_contact_uuid: str | UUID | Unset = UNSET,
         status: Literal["pending", "completed", "failed"] | Unset = UNSET,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
@@ -82,6 +84,26 @@ class OAuthReferrals(Resource):
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if (
+            referring_contact_uuid is not UNSET
+            and referring_contact_uuid is not None
+            and referring_contact_uuid.__class__ is not str
+        ):
+            referring_contact_uuid = check.uuid(
+                referring_contact_uuid, "referring_contact_uuid", OAUTH_LIST
+            )
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("pending", "completed", "failed")
+        ):
+            status = check.choice(status, "status", OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST,
             query={
@@ -100,4 +122,6 @@ class OAuthReferrals(Resource):
 
         `GET /referrals/settings`
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_SETTINGS)
         return await self._client.request(OAUTH_GET_SETTINGS, options=request_options)
