@@ -166,7 +166,8 @@ class BaseClient:
             data, meta = _envelope(operation, status, raw)
             return Page(_structure(operation, data, status, raw), meta, requested_page=number)
 
-        return AsyncPaginator(fetch, start=start)
+        size = query.get(operation.pagination.size) if operation.pagination else None
+        return AsyncPaginator(fetch, start=start, size=size if isinstance(size, int) else None)
 
     async def _call(
         self,
