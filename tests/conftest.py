@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import aiohttp
 import pytest
 from aioresponses import aioresponses
 from helpers import API_KEY, HOST, load_seed
 
 from piggy_async import OAuthClient, RegisterClient
+from piggy_async.testing import FakePiggy
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +37,20 @@ async def piggy(mock: aioresponses) -> AsyncIterator[OAuthClient]:
 async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
     async with RegisterClient(api_key=API_KEY, base_url=HOST) as client:
         yield client
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakePiggy]:
+    """A FakePiggy with the default seed data."""
+    async with FakePiggy() as server:
+        yield server
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session, for talking HTTP to a FakePiggy directly."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture
