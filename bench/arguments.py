@@ -133,8 +133,8 @@ def main() -> None:
     here = Path(__file__).resolve().parent.parent
     sources = [here] + ([args.compare.resolve()] if args.compare else [])
     rounds: dict[Path, list[dict[str, float]]] = {source: [] for source in sources}
-    for _ in range(args.rounds):
-        for source in sources:
+    for number in range(args.rounds):  # ABBA: neither checkout always runs first
+        for source in sources[:: -1 if number % 2 else 1]:
             rounds[source].append(_run(source, args.calls))
     medians = {
         source: {key: statistics.median(r[key] for r in runs) for key in runs[0]}

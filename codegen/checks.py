@@ -24,7 +24,7 @@ from .spec import Operation, Param
 _CHECKS: dict[str, tuple[str | None, str]] = {
     "str": ("{v}.__class__ is not str", "text"),
     "int": ("{v}.__class__ is not int", "integer"),
-    "float": (None, "number"),
+    "float": ("{v}.__class__ is not float or not isfinite({v})", "number"),
     "bool": ("{v}.__class__ is not bool", "boolean"),
     "datetime": ("{v}.__class__ is not datetime or {v}.tzinfo is None", "moment"),
     "object": ("{v}.__class__ is not dict", "mapping"),
@@ -38,7 +38,7 @@ and the checker's name in `piggy_async._arguments`."""
 
 _FORMATS: dict[str, tuple[str | None, str]] = {
     "uuid": ("{v}.__class__ is not str", "uuid"),
-    "money": (None, "money"),
+    "money": ("{v}.__class__ is not float or not isfinite({v})", "money"),
 }
 _COUNTS: tuple[str | None, str] = ("{v}.__class__ is not int or {v} < 1", "positive_integer")
 FORMAT_TYPES = {"uuid": "UUID", "money": "Decimal"}

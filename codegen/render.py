@@ -324,6 +324,8 @@ def _render_resource(spec: Spec, resource: Resource) -> str:
         out.append("from datetime import datetime\n")
     typing_names = sorted({*_typing_names(annotations), "Any", "Unpack"})
     out.append(f"from typing import {', '.join(typing_names)}\n")
+    if any("isfinite(" in text for text in classes):
+        out.append("from math import isfinite\n")
     if any(f"| {FORMAT_TYPES['uuid']}" in a for a in annotations):
         out.append("from uuid import UUID\n")
     out.append("\nfrom piggy_async import _arguments as check\n")

@@ -178,19 +178,26 @@ def options(given: Mapping[str, Any], op: Operation[Any]) -> None:
 
     An unknown name is a `TypeError` that names the closest valid one, as a typo would
     otherwise be dropped silently (`contact_uid=` returning everyone's transactions).
+    Good values pass with a comparison or two: this runs on every call that has options.
     """
     for key, value in given.items():
-        if key not in OPTIONS:
+        if key == "timeout":
+            if value.__class__ not in _SECONDS or not 0 < value < math.inf:
+                timeout(value, f"{_name(op)}: timeout")
+        elif key == "extra_headers":
+            headers(value, op)
+        elif key in OPTIONS:
+            if value.__class__ is not dict and not isinstance(value, Mapping):
+                raise TypeError(f"{_name(op)}: {key} must be a mapping, got {type(value).__name__}")
+        else:
             valid = [param.py_name for param in op.params] + sorted(OPTIONS)
             close = difflib.get_close_matches(key, valid, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise TypeError(f"{_name(op)} got an unexpected keyword argument {key!r}{hint}")
-        if key == "timeout":
-            timeout(value, f"{_name(op)}: timeout")
-        elif key == "extra_headers":
-            headers(value, f"{_name(op)}: extra_headers")
-        elif not isinstance(value, Mapping):
-            raise TypeError(f"{_name(op)}: {key} must be a mapping, got {type(value).__name__}")
+
+
+_SECONDS: frozenset[type[Any]] = frozenset({int, float})
+"""The classes a timeout is taken as without a closer look."""
 
 
 def timeout(value: Any, what: str = "timeout") -> float:
@@ -202,16 +209,22 @@ def timeout(value: Any, what: str = "timeout") -> float:
     return float(value)
 
 
-def headers(value: Any, what: str = "headers") -> Mapping[str, str]:
-    """Header names and values as strings, none of the framing or routing headers."""
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{what} must be a mapping, got {type(value).__name__}")
+def headers(value: Any, op: Operation[Any] | None = None) -> Mapping[str, str]:
+    """Header names and values as strings, none of the framing or routing headers: a
+    client's `headers`, or an operation's `extra_headers`."""
+    what = "headers" if op is None else "extra_headers"
+    if value.__class__ is not dict and not isinstance(value, Mapping):
+        raise TypeError(f"{_where(op)}{what} must be a mapping, got {type(value).__name__}")
     for name, text_value in value.items():
         if not isinstance(name, str) or not isinstance(text_value, str):
-            raise TypeError(f"{what}: header names and values must be str, got {name!r}")
+            raise TypeError(f"{_where(op)}{what}: names and values must be str, got {name!r}")
         if name.lower() in RESERVED_HEADERS:
-            raise ValueError(f"{what} cannot set {name}: the HTTP client sets it")
+            raise ValueError(f"{_where(op)}{what} cannot set {name}: the HTTP client sets it")
     return value
+
+
+def _where(op: Operation[Any] | None) -> str:
+    return "" if op is None else f"{_name(op)}: "
 
 
 def secret(value: str, what: str) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from math import isfinite
 from typing import Any, Unpack
 from uuid import UUID
 
@@ -196,7 +197,11 @@ class OAuthCreditReceptions(Resource):
             contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
         if credits is not UNSET and credits is not None and credits.__class__ is not int:
             credits = check.integer(credits, "credits", OAUTH_CREATE)
-        if unit_value is not UNSET and unit_value is not None:
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
             unit_value = check.money(unit_value, "unit_value", OAUTH_CREATE)
         if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
             unit_name = check.text(unit_name, "unit_name", OAUTH_CREATE)
@@ -294,7 +299,8 @@ class OAuthCreditReceptions(Resource):
             and contact_uuid.__class__ is not str
         ):
             contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CALCULATE)
-        unit_value = check.money(unit_value, "unit_value", OAUTH_CALCULATE)
+        if unit_value.__class__ is not float or not isfinite(unit_value):
+            unit_value = check.money(unit_value, "unit_value", OAUTH_CALCULATE)
         if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
             unit_name = check.text(unit_name, "unit_name", OAUTH_CALCULATE)
         return await self._client.request(
@@ -362,7 +368,11 @@ class RegisterCreditReceptions(Resource):
             contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
         if credits is not UNSET and credits is not None and credits.__class__ is not int:
             credits = check.integer(credits, "credits", REGISTER_CREATE)
-        if unit_value is not UNSET and unit_value is not None:
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
             unit_value = check.money(unit_value, "unit_value", REGISTER_CREATE)
         if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
             unit_name = check.text(unit_name, "unit_name", REGISTER_CREATE)
@@ -455,7 +465,8 @@ class RegisterCreditReceptions(Resource):
             and contact_uuid.__class__ is not str
         ):
             contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CALCULATE)
-        unit_value = check.money(unit_value, "unit_value", REGISTER_CALCULATE)
+        if unit_value.__class__ is not float or not isfinite(unit_value):
+            unit_value = check.money(unit_value, "unit_value", REGISTER_CALCULATE)
         if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
             unit_name = check.text(unit_name, "unit_name", REGISTER_CALCULATE)
         return await self._client.request(

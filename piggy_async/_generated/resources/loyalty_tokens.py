@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from math import isfinite
 from typing import Any, Literal, Unpack
 from uuid import UUID
 
@@ -142,7 +143,11 @@ class OAuthLoyaltyTokens(Resource):
             credits = check.integer(credits, "credits", OAUTH_CREATE)
         if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
             unit_name = check.text(unit_name, "unit_name", OAUTH_CREATE)
-        if unit_value is not UNSET and unit_value is not None:
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
             unit_value = check.money(unit_value, "unit_value", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
@@ -211,7 +216,11 @@ class OAuthLoyaltyTokens(Resource):
             credits = check.integer(credits, "credits", OAUTH_CLAIM)
         if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
             unit_name = check.text(unit_name, "unit_name", OAUTH_CLAIM)
-        if unit_value is not UNSET and unit_value is not None:
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
             unit_value = check.money(unit_value, "unit_value", OAUTH_CLAIM)
         return await self._client.request(
             OAUTH_CLAIM,
@@ -292,7 +301,11 @@ class RegisterLoyaltyTokens(Resource):
             credits = check.integer(credits, "credits", REGISTER_CLAIM_AT_REGISTER)
         if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
             unit_name = check.text(unit_name, "unit_name", REGISTER_CLAIM_AT_REGISTER)
-        if unit_value is not UNSET and unit_value is not None:
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
             unit_value = check.money(unit_value, "unit_value", REGISTER_CLAIM_AT_REGISTER)
         return await self._client.request(
             REGISTER_CLAIM_AT_REGISTER,
