@@ -28,6 +28,7 @@ _CHECKS: dict[str, tuple[str | None, str]] = {
     "bool": ("{v}.__class__ is not bool", "boolean"),
     "datetime": ("{v}.__class__ is not datetime or {v}.tzinfo is None", "moment"),
     "object": ("{v}.__class__ is not dict", "mapping"),
+    "map[any]": ("{v}.__class__ is not dict", "mapping"),
     "list[object]": (None, "objects"),
     "list[str]": (None, "texts"),
     "str | int": (None, "text_or_integer"),

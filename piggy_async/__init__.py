@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._auth import ApiKeyAuth, ClientCredentialsAuth
-from ._client import BaseClient
+from ._client import BaseClient, ClientOptions
 from ._clients import OAuthClient, RegisterClient
 from ._converter import converter
 from ._errors import (
@@ -25,6 +25,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientStateError,
     ConflictError,
     InsufficientBalanceError,
     InvalidInputError,
@@ -38,6 +39,8 @@ from ._errors import (
     PermissionDeniedError,
     PiggyError,
     RateLimitError,
+    RedirectError,
+    ResponseTooLargeError,
     ServerError,
     UnavailableError,
     UnprocessableEntityError,
@@ -48,6 +51,10 @@ from ._model import Model
 from ._operation import Operation, Pagination, Param
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
+from ._transport.capture import RawResponse, capture_responses
+from ._transport.clock import Clock, SystemClock, VirtualClock
+from ._transport.events import TransportEvent
+from ._transport.policy import RetryPolicy
 from ._unset import UNSET, Unset
 from ._version import __version__
 
@@ -70,6 +77,9 @@ __all__ = [
     "BaseClient",
     "ConflictError",
     "ClientCredentialsAuth",
+    "ClientOptions",
+    "ClientStateError",
+    "Clock",
     "ERROR_MESSAGES",
     "ErrorCode",
     "InsufficientBalanceError",
@@ -81,8 +91,8 @@ __all__ = [
     "Model",
     "NotFoundError",
     "OAuthClient",
-    "OutcomeUnknownError",
     "Operation",
+    "OutcomeUnknownError",
     "Page",
     "PaginationError",
     "Pagination",
@@ -90,14 +100,22 @@ __all__ = [
     "PermissionDeniedError",
     "PiggyError",
     "RateLimitError",
+    "RawResponse",
+    "RedirectError",
     "RegisterClient",
     "RequestOptions",
+    "ResponseTooLargeError",
+    "RetryPolicy",
     "ServerError",
+    "SystemClock",
+    "TransportEvent",
     "UNSET",
     "UnavailableError",
     "UnprocessableEntityError",
     "Unset",
-    "__version__",
+    "VirtualClock",
+    "capture_responses",
     "converter",
     "operations",
+    "__version__",
 ]

@@ -22,7 +22,7 @@ from uuid import UUID
 
 from ._operation import Operation
 
-OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
+OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
 """The keyword arguments every method takes besides its parameters (`RequestOptions`)."""
 
 RESERVED_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "connection"})
@@ -186,6 +186,9 @@ def options(given: Mapping[str, Any], op: Operation[Any]) -> None:
                 timeout(value, f"{_name(op)}: timeout")
         elif key == "extra_headers":
             headers(value, op)
+        elif key == "max_retries":
+            if value.__class__ is not int or value < 0:
+                _retries(value, op)
         elif key in OPTIONS:
             if value.__class__ is not dict and not isinstance(value, Mapping):
                 raise TypeError(f"{_name(op)}: {key} must be a mapping, got {type(value).__name__}")
@@ -194,6 +197,13 @@ def options(given: Mapping[str, Any], op: Operation[Any]) -> None:
             close = difflib.get_close_matches(key, valid, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise TypeError(f"{_name(op)} got an unexpected keyword argument {key!r}{hint}")
+
+
+def _retries(value: Any, op: Operation[Any]) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{_name(op)}: max_retries must be an int, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{_name(op)}: max_retries must be 0 or more, got {value}")
 
 
 _SECONDS: frozenset[type[Any]] = frozenset({int, float})
@@ -225,10 +235,3 @@ def headers(value: Any, op: Operation[Any] | None = None) -> Mapping[str, str]:
 
 def _where(op: Operation[Any] | None) -> str:
     return "" if op is None else f"{_name(op)}: "
-
-
-def secret(value: str, what: str) -> str:
-    """A credential for a header: no control characters (which could end the header)."""
-    if any(ord(char) < 32 or ord(char) == 127 for char in value):
-        raise ValueError(f"{what} contains a control character (a line break or the like)")
-    return value

@@ -1,7 +1,8 @@
 """The exceptions the SDK raises.
 
     PiggyError
-    ├── APIError                  the API answered with an error (status >= 400)
+    ├── APIError                  the API answered with an error (any status but 2xx)
+    │   ├── RedirectError         3xx: never followed, so nothing goes to another host
     │   ├── BadRequestError       400: the API's usual error status (invalid input, not found, ...)
     │   ├── AuthenticationError   401, or a code of kind `authentication`
     │   ├── PermissionDeniedError 403, or a code of kind `permission_denied`
@@ -19,6 +20,8 @@
     │       └── MaintenanceError  503: the platform is in maintenance mode
     ├── MalformedResponseError    a success response the SDK cannot read
     ├── PaginationError           a list operation's pages cannot be followed to their end
+    ├── ResponseTooLargeError     a response body over the client's `max_response_bytes`
+    ├── ClientStateError          the client is closed, or used from another event loop
     └── APIConnectionError        no usable response (`may_have_been_processed` says if the
         │                         server may still have acted on the request)
         ├── APITimeoutError       the request took longer than its timeout
@@ -33,12 +36,12 @@ raises an exception that is both a `NotFoundError` and a `BadRequestError`.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from . import _defaults
 from ._generated.error_codes import ERROR_KINDS
+from ._transport.headers import retry_after as _retry_after
 
 
 class PiggyError(Exception):
@@ -81,11 +84,26 @@ class APIError(PiggyError):
         self.body = body
         self.headers: Mapping[str, str] = headers or {}
 
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the API asked to wait (`Retry-After`, in seconds or as a date, or
+        `X-RateLimit-Reset`), None if it did not say; `inf` if what it said is unusable."""
+        return _retry_after(self.headers)
+
     def __str__(self) -> str:
         where = f"{self.operation}: " if self.operation else ""
         code = f" (code {self.code})" if self.code is not None else ""
         fields = f" {self.errors}" if self.errors else ""
         return f"{where}HTTP {self.status}{code} {self.message}{fields}"
+
+
+class RedirectError(APIError):
+    """HTTP 3xx: the SDK follows no redirect, so credentials, query strings and bodies only
+    ever go to the configured host. `location` is where it pointed (without its query)."""
+
+    @property
+    def location(self) -> str | None:
+        return _without_query(self.headers.get("Location"))
 
 
 class BadRequestError(APIError):
@@ -147,20 +165,7 @@ class MisconfiguredError(APIError):
 
 
 class RateLimitError(APIError):
-    """HTTP 429: the key's request budget is spent.
-
-    Attributes:
-        retry_after: Seconds the API asked to wait (`Retry-After`), or None.
-    """
-
-    @property
-    def retry_after(self) -> float | None:
-        value = self.headers.get("Retry-After")
-        try:
-            seconds = float(value) if value is not None else None
-        except ValueError:
-            return None
-        return max(0.0, seconds) if seconds is not None and math.isfinite(seconds) else None
+    """HTTP 429: the key's request budget is spent; `retry_after` says for how long."""
 
     def __str__(self) -> str:
         retry_after = self.retry_after
@@ -195,6 +200,15 @@ class PaginationError(PiggyError):
     """A list operation's pages cannot be followed to their end: the API answered a page
     with the same items as the page before (it ignored the page number), so iterating on
     would never end."""
+
+
+class ResponseTooLargeError(PiggyError):
+    """The response body was larger than the client's `max_response_bytes`; no more than
+    that was read."""
+
+
+class ClientStateError(PiggyError):
+    """The client cannot send: it was closed, or it belongs to another event loop."""
 
 
 class APIConnectionError(PiggyError):
@@ -279,6 +293,10 @@ def _excerpt(body: bytes) -> str:
     return body[: _defaults.ERROR_BODY_EXCERPT].decode("utf-8", errors="replace")
 
 
+def _without_query(url: str | None) -> str | None:
+    return url.split("?", 1)[0].split("#", 1)[0] if url else None
+
+
 def error_from_response(
     status: int, body: bytes, headers: Mapping[str, str], *, operation: str | None = None
 ) -> APIError:
@@ -287,7 +305,17 @@ def error_from_response(
     `operation` (`"contacts.find_one_by"`) is named in the message. The class follows the
     status and, when the body has a documented code, the code's kind.
     """
-    cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else APIError)
+    cls = _BY_STATUS.get(status) or (
+        ServerError if status >= 500 else RedirectError if 300 <= status < 400 else APIError
+    )
+    if cls is RedirectError:
+        where = _without_query(headers.get("Location")) or "nowhere (no Location header)"
+        return cls(
+            f"redirect to {where}, not followed",
+            status=status,
+            headers=headers,
+            operation=operation,
+        )
     try:
         decoded = json.loads(body) if body else None
     except ValueError:

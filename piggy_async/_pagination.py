@@ -11,10 +11,10 @@ A paginated method returns an `AsyncPaginator` at once, without sending anything
 The API answers with one of four `meta` shapes (`page`/`current_page`, `limit`/`per_page`,
 numbers sometimes sent as strings); `Page` reads them all into the same fields.
 
-Iteration ends at the last page the meta names, at a page shorter than the page size (the
-meta's, or the size asked for), once `total` items fit on the pages read, or at an empty
-page. A page with the same items as the one before means the server ignored the page
-number: `PaginationError`, rather than the same items forever.
+Iteration ends at the last page the meta names, at a page shorter than the meta's page
+size, once `total` items fit on the pages read, or at an empty page (the size asked for is
+not trusted: the API caps it). A page with the same items as the one before means the
+server ignored the page number: `PaginationError`, rather than the same items forever.
 """
 
 from __future__ import annotations
@@ -91,18 +91,11 @@ def _number(meta: Mapping[str, Any], *keys: str) -> int | None:
 class AsyncPaginator(Generic[T]):
     """Awaitable for the first page; async-iterable over every item of every page."""
 
-    __slots__ = ("_fetch", "_size", "_start")
+    __slots__ = ("_fetch", "_start")
 
-    def __init__(
-        self,
-        fetch: Callable[[int], Awaitable[Page[T]]],
-        *,
-        start: int = 1,
-        size: int | None = None,
-    ) -> None:
+    def __init__(self, fetch: Callable[[int], Awaitable[Page[T]]], *, start: int = 1) -> None:
         self._fetch = fetch
         self._start = start
-        self._size = size
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
         return self._fetch(self._start).__await__()
@@ -124,16 +117,12 @@ class AsyncPaginator(Generic[T]):
             previous = page.items
             number += 1
 
-    def _has_next(self, page: Page[T]) -> bool:
-        """`page.has_next`, and with no `last_page` in the meta, what the page size allows."""
-        if not page.has_next or page.last_page is not None:
+    @staticmethod
+    def _has_next(page: Page[T]) -> bool:
+        """`page.has_next`, and with no `last_page` in the meta, what the total allows."""
+        if not page.has_next or page.last_page is not None or page.per_page is None:
             return page.has_next
-        size = page.per_page or self._size
-        if size is None:
-            return True
-        if len(page.items) < size:
-            return False
-        return page.total is None or page._requested * size < page.total
+        return page.total is None or page._requested * page.per_page < page.total
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

@@ -148,7 +148,7 @@ async def test_optional_none_still_means_null_or_absent(
 
 @pytest.mark.parametrize("key", ["key\nX-Injected: 1", "ke\ry", "k\x00ey", "k\x7fey"])
 def test_an_api_key_with_control_characters_is_refused_at_construction(key: str) -> None:
-    with pytest.raises(ValueError, match="api_key contains a control character") as caught:
+    with pytest.raises(ValueError, match="api_key must not contain control characters") as caught:
         RegisterClient(api_key=key)
     assert key not in str(caught.value)
 

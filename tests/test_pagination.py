@@ -258,16 +258,6 @@ async def test_a_page_that_repeats_the_previous_one_stops_iteration(
     assert pages_requested(mock) == ["1", "2"]
 
 
-async def test_without_meta_a_short_page_is_the_last(
-    piggy: OAuthClient, mock: aioresponses
-) -> None:
-    mock.get(f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": []})
-    mock.get(f"{CONTACTS}?page=2&limit=2", payload={"data": contacts(2, 1), "meta": []})
-    found = [contact.uuid async for contact in piggy.contacts.list(limit=2)]
-    assert found == ALL_UUIDS[:3]
-    assert pages_requested(mock) == ["1", "2"]
-
-
 async def test_without_a_last_page_the_total_ends_iteration(
     piggy: OAuthClient, mock: aioresponses
 ) -> None:

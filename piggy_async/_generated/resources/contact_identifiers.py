@@ -127,7 +127,7 @@ REGISTER_CREATE: Operation[ContactIdentifier] = Operation(
     data_spec="ContactIdentifier",
     params=(
         Param("contact_identifier_value", "body", "str", required=True),
-        Param("contact_uuid", "body", "str", required=True),
+        Param("contact_uuid", "body", "str"),
         Param("contact_identifier_name", "body", "str"),
     ),
     errors=(1003, 55031, 60006),
@@ -244,7 +244,8 @@ class OAuthContactIdentifiers(Resource):
 
         Args:
             contact_identifier_value: The identifier's unique value. Required.
-            contact_uuid: The contact to link the identifier to.
+            contact_uuid: The contact to link the identifier to; leave it out to link
+                one later.
             contact_identifier_name: A display name; defaults to the value.
 
         Raises:
@@ -478,7 +479,7 @@ class RegisterContactIdentifiers(Resource):
         self,
         *,
         contact_identifier_value: str,
-        contact_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         contact_identifier_name: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> ContactIdentifier:
@@ -490,7 +491,8 @@ class RegisterContactIdentifiers(Resource):
 
         Args:
             contact_identifier_value: The identifier's unique value. Required.
-            contact_uuid: The contact to link the identifier to. Required.
+            contact_uuid: The contact to link the identifier to; leave it out to link
+                one later.
             contact_identifier_name: A display name; defaults to the value.
 
         Raises:
@@ -504,7 +506,11 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_value = check.text(
                 contact_identifier_value, "contact_identifier_value", REGISTER_CREATE
             )
-        if contact_uuid.__class__ is not str:
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
             contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
         if (
             contact_identifier_name is not UNSET

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from math import isfinite
 from typing import Any, Unpack
 from uuid import UUID
 
 from piggy_async import _arguments as check
+from piggy_async._attributes import with_attributes
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -162,13 +164,14 @@ class OAuthCreditReceptions(Resource):
         unit_name: str | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
         pos_transaction_uuid: str | UUID | Unset = UNSET,
+        attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
         """Create Credit Reception.
 
         Give a contact credits: `credits` directly (bypassing the loyalty rules) or a
-        `unit_value` to calculate them from. Loyalty-transaction custom attributes go in
-        `extra_body`, as top-level keys.
+        `unit_value` to calculate them from, with any loyalty-transaction custom
+        attribute values.
 
         `POST /credit-receptions`
 
@@ -181,6 +184,8 @@ class OAuthCreditReceptions(Resource):
             unit_name: The unit; defaults to the default unit (usually purchase_amount).
             contact_identifier_value: A contact identifier of the contact.
             pos_transaction_uuid: A POS transaction to link.
+            attributes: Loyalty-transaction custom attribute values by name, sent as
+                top-level body keys (e.g. {"receipt_number": "A-123"}).
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
@@ -221,17 +226,22 @@ class OAuthCreditReceptions(Resource):
             pos_transaction_uuid = check.uuid(
                 pos_transaction_uuid, "pos_transaction_uuid", OAUTH_CREATE
             )
+        if attributes is not UNSET and attributes is not None and attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
-            body={
-                "shop_uuid": shop_uuid,
-                "contact_uuid": contact_uuid,
-                "credits": credits,
-                "unit_value": unit_value,
-                "unit_name": unit_name,
-                "contact_identifier_value": contact_identifier_value,
-                "pos_transaction_uuid": pos_transaction_uuid,
-            },
+            body=with_attributes(
+                {
+                    "shop_uuid": shop_uuid,
+                    "contact_uuid": contact_uuid,
+                    "credits": credits,
+                    "unit_value": unit_value,
+                    "unit_name": unit_name,
+                    "contact_identifier_value": contact_identifier_value,
+                    "pos_transaction_uuid": pos_transaction_uuid,
+                },
+                attributes,
+            ),
             options=request_options,
         )
 
@@ -332,13 +342,14 @@ class RegisterCreditReceptions(Resource):
         unit_name: str | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
         pos_transaction_uuid: str | UUID | Unset = UNSET,
+        attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
         """Create Credit Reception.
 
         Give a contact credits: `credits` directly (bypassing the loyalty rules) or a
-        `unit_value` to calculate them from. Loyalty-transaction custom attributes go in
-        `extra_body`, as top-level keys.
+        `unit_value` to calculate them from, with any loyalty-transaction custom
+        attribute values.
 
         `POST /credit-receptions`
 
@@ -350,6 +361,8 @@ class RegisterCreditReceptions(Resource):
             unit_name: The unit; defaults to the default unit (usually purchase_amount).
             contact_identifier_value: A contact identifier of the contact.
             pos_transaction_uuid: A POS transaction to link.
+            attributes: Loyalty-transaction custom attribute values by name, sent as
+                top-level body keys (e.g. {"receipt_number": "A-123"}).
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
@@ -392,16 +405,21 @@ class RegisterCreditReceptions(Resource):
             pos_transaction_uuid = check.uuid(
                 pos_transaction_uuid, "pos_transaction_uuid", REGISTER_CREATE
             )
+        if attributes is not UNSET and attributes is not None and attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
-            body={
-                "contact_uuid": contact_uuid,
-                "credits": credits,
-                "unit_value": unit_value,
-                "unit_name": unit_name,
-                "contact_identifier_value": contact_identifier_value,
-                "pos_transaction_uuid": pos_transaction_uuid,
-            },
+            body=with_attributes(
+                {
+                    "contact_uuid": contact_uuid,
+                    "credits": credits,
+                    "unit_value": unit_value,
+                    "unit_name": unit_name,
+                    "contact_identifier_value": contact_identifier_value,
+                    "pos_transaction_uuid": pos_transaction_uuid,
+                },
+                attributes,
+            ),
             options=request_options,
         )
 

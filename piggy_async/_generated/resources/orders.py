@@ -162,27 +162,22 @@ OAUTH_SIMULATE: Operation[OrderResult] = Operation(
     params=(
         Param("external_identifier", "body", "str"),
         Param("reference", "body", "str"),
-        Param(
-            "status",
-            "body",
-            "str",
-            required=True,
-            enum=("CREATED", "PENDING", "COMPLETED", "CANCELLED"),
-        ),
-        Param("payment_status", "body", "str", required=True, enum=("UNPAID", "PENDING", "PAID")),
+        Param("status", "body", "str", enum=("CREATED", "PENDING", "COMPLETED", "CANCELLED")),
+        Param("payment_status", "body", "str", enum=("UNPAID", "PENDING", "PAID")),
         Param("total_order_amount", "body", "int", required=True),
         Param("order_amount", "body", "int"),
         Param("total_discount_amount", "body", "int"),
         Param("currency", "body", "str"),
         Param("paid_at", "body", "datetime"),
         Param("completed_at", "body", "datetime"),
-        Param("contact", "body", "object", required=True),
+        Param("contact", "body", "object"),
         Param("business_profile", "body", "object", required=True),
         Param("line_items", "body", "list[object]", required=True),
         Param("applied_discounts", "body", "list[object]"),
         Param("charges", "body", "list[object]"),
         Param("payments", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 REGISTER_LIST: Operation[list[Order]] = Operation(
@@ -330,27 +325,22 @@ REGISTER_SIMULATE: Operation[OrderResult] = Operation(
     params=(
         Param("external_identifier", "body", "str"),
         Param("reference", "body", "str"),
-        Param(
-            "status",
-            "body",
-            "str",
-            required=True,
-            enum=("CREATED", "PENDING", "COMPLETED", "CANCELLED"),
-        ),
-        Param("payment_status", "body", "str", required=True, enum=("UNPAID", "PENDING", "PAID")),
+        Param("status", "body", "str", enum=("CREATED", "PENDING", "COMPLETED", "CANCELLED")),
+        Param("payment_status", "body", "str", enum=("UNPAID", "PENDING", "PAID")),
         Param("total_order_amount", "body", "int", required=True),
         Param("order_amount", "body", "int"),
         Param("total_discount_amount", "body", "int"),
         Param("currency", "body", "str"),
         Param("paid_at", "body", "datetime"),
         Param("completed_at", "body", "datetime"),
-        Param("contact", "body", "object", required=True),
+        Param("contact", "body", "object"),
         Param("business_profile", "body", "object", required=True),
         Param("line_items", "body", "list[object]", required=True),
         Param("applied_discounts", "body", "list[object]"),
         Param("charges", "body", "list[object]"),
         Param("payments", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 OPERATIONS: tuple[Operation[Any], ...] = (
@@ -779,19 +769,19 @@ class OAuthOrders(Resource):
     async def simulate(
         self,
         *,
-        status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"],
-        payment_status: Literal["UNPAID", "PENDING", "PAID"],
         total_order_amount: int,
-        contact: Mapping[str, Any],
         business_profile: Mapping[str, Any],
         line_items: Sequence[Mapping[str, Any]],
         external_identifier: str | Unset = UNSET,
         reference: str | Unset = UNSET,
+        status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"] | Unset = UNSET,
+        payment_status: Literal["UNPAID", "PENDING", "PAID"] | Unset = UNSET,
         order_amount: int | Unset = UNSET,
         total_discount_amount: int | Unset = UNSET,
         currency: str | Unset = UNSET,
         paid_at: datetime | Unset = UNSET,
         completed_at: datetime | Unset = UNSET,
+        contact: Mapping[str, Any] | Unset = UNSET,
         applied_discounts: Sequence[Mapping[str, Any]] | Unset = UNSET,
         charges: Sequence[Mapping[str, Any]] | Unset = UNSET,
         payments: Sequence[Mapping[str, Any]] | Unset = UNSET,
@@ -809,8 +799,9 @@ class OAuthOrders(Resource):
         Args:
             external_identifier: Your identifier for the order (optional here).
             reference: A reference, e.g. an order number shown to the customer.
-            status: The order status. Required.
-            payment_status: The payment status. Required.
+            status: The order status; status-based rules apply only when given.
+            payment_status: The payment status; payment-based rules apply only when
+                given.
             total_order_amount: The order total in the currency's smallest unit.
                 Required.
             order_amount: The amount before discounts and charges.
@@ -818,7 +809,8 @@ class OAuthOrders(Resource):
             currency: ISO 4217 code; defaults to the account currency.
             paid_at: When the order was paid.
             completed_at: When the order was completed.
-            contact: The buying contact: {"uuid": ...}. Required.
+            contact: The buying contact: {"uuid": ...}. Without it the basket is
+                anonymous and contact-based rules cannot be applied.
             business_profile: The shop: {"uuid": ...}. Required.
             line_items: The lines, as for `create`, with "external_identifier" optional
                 and "product" given as {"uuid"} or {"external_identifier"}. Required.
@@ -839,9 +831,17 @@ class OAuthOrders(Resource):
             )
         if reference is not UNSET and reference is not None and reference.__class__ is not str:
             reference = check.text(reference, "reference", OAUTH_SIMULATE)
-        if status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED"):
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED")
+        ):
             status = check.choice(status, "status", OAUTH_SIMULATE)
-        if payment_status not in ("UNPAID", "PENDING", "PAID"):
+        if (
+            payment_status is not UNSET
+            and payment_status is not None
+            and payment_status not in ("UNPAID", "PENDING", "PAID")
+        ):
             payment_status = check.choice(payment_status, "payment_status", OAUTH_SIMULATE)
         if total_order_amount.__class__ is not int:
             total_order_amount = check.integer(
@@ -875,7 +875,7 @@ class OAuthOrders(Resource):
             and (completed_at.__class__ is not datetime or completed_at.tzinfo is None)
         ):
             completed_at = check.moment(completed_at, "completed_at", OAUTH_SIMULATE)
-        if contact.__class__ is not dict:
+        if contact is not UNSET and contact is not None and contact.__class__ is not dict:
             contact = check.mapping(contact, "contact", OAUTH_SIMULATE)
         if business_profile.__class__ is not dict:
             business_profile = check.mapping(business_profile, "business_profile", OAUTH_SIMULATE)
@@ -1323,19 +1323,19 @@ class RegisterOrders(Resource):
     async def simulate(
         self,
         *,
-        status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"],
-        payment_status: Literal["UNPAID", "PENDING", "PAID"],
         total_order_amount: int,
-        contact: Mapping[str, Any],
         business_profile: Mapping[str, Any],
         line_items: Sequence[Mapping[str, Any]],
         external_identifier: str | Unset = UNSET,
         reference: str | Unset = UNSET,
+        status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"] | Unset = UNSET,
+        payment_status: Literal["UNPAID", "PENDING", "PAID"] | Unset = UNSET,
         order_amount: int | Unset = UNSET,
         total_discount_amount: int | Unset = UNSET,
         currency: str | Unset = UNSET,
         paid_at: datetime | Unset = UNSET,
         completed_at: datetime | Unset = UNSET,
+        contact: Mapping[str, Any] | Unset = UNSET,
         applied_discounts: Sequence[Mapping[str, Any]] | Unset = UNSET,
         charges: Sequence[Mapping[str, Any]] | Unset = UNSET,
         payments: Sequence[Mapping[str, Any]] | Unset = UNSET,
@@ -1353,8 +1353,9 @@ class RegisterOrders(Resource):
         Args:
             external_identifier: Your identifier for the order (optional here).
             reference: A reference, e.g. an order number shown to the customer.
-            status: The order status. Required.
-            payment_status: The payment status. Required.
+            status: The order status; status-based rules apply only when given.
+            payment_status: The payment status; payment-based rules apply only when
+                given.
             total_order_amount: The order total in the currency's smallest unit.
                 Required.
             order_amount: The amount before discounts and charges.
@@ -1362,7 +1363,8 @@ class RegisterOrders(Resource):
             currency: ISO 4217 code; defaults to the account currency.
             paid_at: When the order was paid.
             completed_at: When the order was completed.
-            contact: The buying contact: {"uuid": ...}. Required.
+            contact: The buying contact: {"uuid": ...}. Without it the basket is
+                anonymous and contact-based rules cannot be applied.
             business_profile: The shop: {"uuid": ...}. Required.
             line_items: The lines, as for `create`, with "external_identifier" optional
                 and "product" given as {"uuid"} or {"external_identifier"}. Required.
@@ -1383,9 +1385,17 @@ class RegisterOrders(Resource):
             )
         if reference is not UNSET and reference is not None and reference.__class__ is not str:
             reference = check.text(reference, "reference", REGISTER_SIMULATE)
-        if status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED"):
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED")
+        ):
             status = check.choice(status, "status", REGISTER_SIMULATE)
-        if payment_status not in ("UNPAID", "PENDING", "PAID"):
+        if (
+            payment_status is not UNSET
+            and payment_status is not None
+            and payment_status not in ("UNPAID", "PENDING", "PAID")
+        ):
             payment_status = check.choice(payment_status, "payment_status", REGISTER_SIMULATE)
         if total_order_amount.__class__ is not int:
             total_order_amount = check.integer(
@@ -1419,7 +1429,7 @@ class RegisterOrders(Resource):
             and (completed_at.__class__ is not datetime or completed_at.tzinfo is None)
         ):
             completed_at = check.moment(completed_at, "completed_at", REGISTER_SIMULATE)
-        if contact.__class__ is not dict:
+        if contact is not UNSET and contact is not None and contact.__class__ is not dict:
             contact = check.mapping(contact, "contact", REGISTER_SIMULATE)
         if business_profile.__class__ is not dict:
             business_profile = check.mapping(

@@ -101,6 +101,7 @@ OAUTH_FIND_OR_CREATE: Operation[Product] = Operation(
         Param("description", "body", "str"),
         Param("categories", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 OAUTH_UPDATE: Operation[Product] = Operation(
@@ -217,6 +218,7 @@ REGISTER_FIND_OR_CREATE: Operation[Product] = Operation(
         Param("description", "body", "str"),
         Param("categories", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 REGISTER_UPDATE: Operation[Product] = Operation(

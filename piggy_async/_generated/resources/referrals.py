@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import builtins
 from typing import Any, Literal, Unpack
 from uuid import UUID
 
 from piggy_async import _arguments as check
-from piggy_async._operation import Operation, Param
+from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
+from piggy_async._pagination import AsyncPaginator
 from piggy_async._resource import Resource
 from piggy_async._unset import UNSET, Unset
 
@@ -30,6 +30,7 @@ OAUTH_LIST: Operation[list[Referral]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
+    pagination=Pagination(meta="none", size="limit"),
     errors=(1003,),
 )
 
@@ -60,7 +61,7 @@ class OAuthReferrals(Resource):
 
     __slots__ = ()
 
-    async def list(
+    def list(
         self,
         *,
         referring_contact_uuid: str | UUID | Unset = UNSET,
@@ -68,12 +69,15 @@ class OAuthReferrals(Resource):
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
-    ) -> builtins.list[Referral]:
+    ) -> AsyncPaginator[Referral]:
         """List Referrals.
 
         Retrieve referrals, filtered by referring contact and status.
 
         `GET /referrals`
+
+        Await the result for one page, or iterate it with `async for` for every item;
+        later pages are fetched as the iteration reaches them.
 
         Args:
             referring_contact_uuid: Only referrals made by this contact.
@@ -104,7 +108,7 @@ class OAuthReferrals(Resource):
             page = check.positive_integer(page, "page", OAUTH_LIST)
         if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
             limit = check.positive_integer(limit, "limit", OAUTH_LIST)
-        return await self._client.request(
+        return self._client.paginate(
             OAUTH_LIST,
             query={
                 "referring_contact_uuid": referring_contact_uuid,

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from typing import Any, Unpack
 from uuid import UUID
 
 from piggy_async import _arguments as check
+from piggy_async._attributes import with_attributes
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -191,12 +193,13 @@ class OAuthRewards(Resource):
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
         required_credits: int | Unset = UNSET,
+        attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Reward:
         """Update Reward.
 
-        Change a reward's title, description or required credits. Custom reward
-        attributes go in `extra_body`, as top-level keys.
+        Change a reward's title, description, required credits or custom reward
+        attribute values.
 
         `PUT /rewards/{reward_uuid}`
 
@@ -205,6 +208,8 @@ class OAuthRewards(Resource):
             title: A new title.
             description: A new description.
             required_credits: Credits required to claim the reward.
+            attributes: Custom reward attribute values by name, sent as top-level body
+                keys (e.g. {"custom_attribute": "PLU123"}).
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
@@ -228,10 +233,15 @@ class OAuthRewards(Resource):
             and required_credits.__class__ is not int
         ):
             required_credits = check.integer(required_credits, "required_credits", OAUTH_UPDATE)
+        if attributes is not UNSET and attributes is not None and attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"reward_uuid": reward_uuid},
-            body={"title": title, "description": description, "required_credits": required_credits},
+            body=with_attributes(
+                {"title": title, "description": description, "required_credits": required_credits},
+                attributes,
+            ),
             options=request_options,
         )
 
@@ -298,12 +308,13 @@ class RegisterRewards(Resource):
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
         required_credits: int | Unset = UNSET,
+        attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Reward:
         """Update Reward.
 
-        Change a reward's title, description or required credits. Custom reward
-        attributes go in `extra_body`, as top-level keys.
+        Change a reward's title, description, required credits or custom reward
+        attribute values.
 
         `PUT /rewards/{reward_uuid}`
 
@@ -312,6 +323,8 @@ class RegisterRewards(Resource):
             title: A new title.
             description: A new description.
             required_credits: Credits required to claim the reward.
+            attributes: Custom reward attribute values by name, sent as top-level body
+                keys (e.g. {"custom_attribute": "PLU123"}).
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
@@ -335,9 +348,14 @@ class RegisterRewards(Resource):
             and required_credits.__class__ is not int
         ):
             required_credits = check.integer(required_credits, "required_credits", REGISTER_UPDATE)
+        if attributes is not UNSET and attributes is not None and attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"reward_uuid": reward_uuid},
-            body={"title": title, "description": description, "required_credits": required_credits},
+            body=with_attributes(
+                {"title": title, "description": description, "required_credits": required_credits},
+                attributes,
+            ),
             options=request_options,
         )

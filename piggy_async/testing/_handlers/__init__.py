@@ -6,12 +6,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .._call import Handler
-from . import contacts, identifiers, loyalty, rewards, shops
+from . import (
+    contacts,
+    identifiers,
+    loyalty,
+    prepaid,
+    rewards,
+    shops,
+    vouchers,
+    webhook_subscriptions,
+)
 
 HANDLERS: Mapping[tuple[str, str], Handler] = {
     **contacts.HANDLERS,
     **identifiers.HANDLERS,
     **loyalty.HANDLERS,
+    **prepaid.HANDLERS,
     **rewards.HANDLERS,
     **shops.HANDLERS,
+    **vouchers.HANDLERS,
+    **webhook_subscriptions.HANDLERS,
 }
