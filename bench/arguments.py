@@ -4,8 +4,8 @@ Times generated methods with the network cut out, in microseconds per call, two 
 
 - `method`: the method alone (its argument checks), the client's `request`/`paginate`
   replaced by a no-op;
-- `path`: the whole request path up to the socket (checks, URL, query and body encoding,
-  decoding and structuring a canned answer), the client's `_send` replaced.
+- `path`: the whole request path up to the transport (checks, URL, query and body encoding,
+  decoding and structuring a canned answer), the client's transport `send` replaced.
 
 `--compare DIR` runs the same script against another checkout (e.g. main) in alternating
 rounds, each in a fresh process, and prints the after/before ratios of the medians.
@@ -85,7 +85,9 @@ async def _measure(calls: int) -> dict[str, float]:
         for name, call in _calls(piggy).items():
             body = json.dumps(_ANSWERS[name]).encode()
 
-            async def send(*args: Any, _body: bytes = body) -> tuple[int, bytes, dict[str, str]]:
+            async def send(
+                *args: Any, _body: bytes = body, **kwargs: Any
+            ) -> tuple[int, bytes, dict[str, str]]:
                 return 200, _body, {}
 
             async def request(*args: Any, **kwargs: Any) -> None:
@@ -95,9 +97,9 @@ async def _measure(calls: int) -> dict[str, float]:
             client.paginate = lambda *args, **kwargs: _DONE
             results[f"method {name}"] = await _time(call, calls)
             del client.request, client.paginate
-            client._send = send
+            client._transport.send = send
             results[f"path   {name}"] = await _time(call, calls)
-            del client._send
+            del client._transport.send
     return results
 
 
