@@ -161,7 +161,7 @@ def choice(value: Any, name: str, op: Operation[Any]) -> Any:
     choices = param.enum or ()
     kinds = [allowed for allowed in choices if _same_type(value, allowed)]
     if not kinds:
-        _refuse(value, name, op, f"a {type(choices[0]).__name__}")
+        _refuse(value, name, op, "a str" if isinstance(choices[0], str) else "an int")
     if value in kinds:
         return value
     listed = ", ".join(repr(allowed) for allowed in choices)

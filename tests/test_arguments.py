@@ -76,6 +76,8 @@ def _credit(**kwargs: Any) -> Call:
         (_find(email="a@b.c", timeout=math.nan), ValueError, "positive, finite"),
         (_find(email="a@b.c", timeout="5"), TypeError, "timeout must be a number of seconds"),
         (_find(email="a@b.c", extra_query=[("a", "b")]), TypeError, "extra_query must be a map"),
+        (_find(email="a@b.c", max_retries=-1), ValueError, "max_retries must be 0 or more"),
+        (_find(email="a@b.c", max_retries="2"), TypeError, "max_retries must be an int"),
     ],
 )
 async def test_bad_arguments_are_refused_before_sending(
@@ -101,7 +103,7 @@ async def test_extra_headers_cannot_frame_or_route_the_request(
 
 
 async def test_an_int_enum_refuses_a_bool(piggy: OAuthClient, mock: aioresponses) -> None:
-    with pytest.raises(TypeError, match="type must be a int, got bool"):
+    with pytest.raises(TypeError, match="type must be an int, got bool"):
         await piggy.giftcards.create(giftcard_program_uuid=SHOP, type=True)  # type: ignore[arg-type]
     assert sent(mock) == []
 
