@@ -173,6 +173,10 @@ def _same_type(value: Any, allowed: Any) -> bool:
     return isinstance(value, type(allowed)) and isinstance(value, bool) == isinstance(allowed, bool)
 
 
+_SECONDS: frozenset[type[Any]] = frozenset({int, float})
+"""The classes a timeout is taken as without a closer look."""
+
+
 def options(given: Mapping[str, Any], op: Operation[Any]) -> None:
     """The keyword arguments past the parameters: known `RequestOptions` with good values.
 
@@ -183,7 +187,7 @@ def options(given: Mapping[str, Any], op: Operation[Any]) -> None:
     for key, value in given.items():
         if key == "timeout":
             if value.__class__ not in _SECONDS or not 0 < value < math.inf:
-                timeout(value, f"{_name(op)}: timeout")
+                _timeout(value, op)
         elif key == "extra_headers":
             headers(value, op)
         elif key == "max_retries":
@@ -206,17 +210,16 @@ def _retries(value: Any, op: Operation[Any]) -> None:
         raise ValueError(f"{_name(op)}: max_retries must be 0 or more, got {value}")
 
 
-_SECONDS: frozenset[type[Any]] = frozenset({int, float})
-"""The classes a timeout is taken as without a closer look."""
-
-
-def timeout(value: Any, what: str = "timeout") -> float:
+def _timeout(value: Any, op: Operation[Any]) -> None:
     """Seconds: a positive, finite number."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{what} must be a number of seconds, got {type(value).__name__}")
+        raise TypeError(
+            f"{_name(op)}: timeout must be a number of seconds, got {type(value).__name__}"
+        )
     if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{what} must be a positive, finite number of seconds, got {value}")
-    return float(value)
+        raise ValueError(
+            f"{_name(op)}: timeout must be a positive, finite number of seconds, got {value}"
+        )
 
 
 def headers(value: Any, op: Operation[Any] | None = None) -> Mapping[str, str]:
