@@ -27,6 +27,7 @@ test: lint  ## lint, then every test (the generated-code drift check included)
 
 demo: install  ## the SDK's main job against the bundled local fake Piggy server
 	$(BIN)/python examples/demo.py
+	$(BIN)/python examples/bulk_demo.py
 
 bench: install  ## SDK vs raw aiohttp on the same local server, as ratios
 	$(BIN)/python -m bench

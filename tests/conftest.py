@@ -1,4 +1,5 @@
-"""Shared fixtures: an aioresponses mock, one client per API and the seed examples."""
+"""Shared fixtures: an aioresponses mock, one client per API, a FakePiggy with a client per
+API on it, and the seed examples."""
 
 from __future__ import annotations
 
@@ -40,10 +41,27 @@ async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[FakePiggy]:
-    """A FakePiggy with the default seed data."""
-    async with FakePiggy() as server:
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def server(clock: ManualClock) -> AsyncIterator[FakePiggy]:
+    """A FakePiggy whose time moves only with `clock`."""
+    async with FakePiggy(clock=clock) as server:
         yield server
+
+
+@pytest.fixture
+async def oauth(server: FakePiggy) -> AsyncIterator[OAuthClient]:
+    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as client:
+        yield client
+
+
+@pytest.fixture
+async def register(server: FakePiggy) -> AsyncIterator[RegisterClient]:
+    async with RegisterClient(api_key=server.register_key, base_url=server.url) as client:
+        yield client
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from __future__ import annotations
 from ._clock import Clock, ManualClock
 from ._faults import Faults
 from ._rate_limit import RateLimit
+from ._sample import Sample, write_sample_csv
 from ._seed import SeedData, SeedReward, SeedTier
 from ._server import FakePiggy
 from ._state import (
@@ -55,6 +56,7 @@ __all__ = [
     "PrepaidRecord",
     "RateLimit",
     "RequestRecord",
+    "Sample",
     "SeedData",
     "SeedReward",
     "SeedTier",
@@ -63,4 +65,5 @@ __all__ = [
     "TransactionRecord",
     "VoucherRecord",
     "Webhooks",
+    "write_sample_csv",
 ]
