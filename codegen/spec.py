@@ -22,8 +22,24 @@ LOCATIONS = ("path", "query", "body")
 META_STYLES = ("viewing", "short", "laravel", "minimal", "none")
 SCALARS = ("str", "int", "float", "bool", "datetime", "any", "object", "null")
 RESERVED_PARAMS = frozenset(
-    {"self", "request_options", "extra_headers", "extra_query", "extra_body", "timeout"}
+    {"self", "request_options", "extra_headers", "extra_query", "extra_body", "timeout", "check"}
 )
+ERROR_KINDS = {
+    "not_found": "NotFoundError",
+    "already_exists": "AlreadyExistsError",
+    "conflict": "ConflictError",
+    "invalid_input": "InvalidInputError",
+    "insufficient_balance": "InsufficientBalanceError",
+    "limit_reached": "LimitReachedError",
+    "unavailable": "UnavailableError",
+    "permission_denied": "PermissionDeniedError",
+    "authentication": "AuthenticationError",
+    "misconfigured": "MisconfiguredError",
+    "internal": "ServerError",
+}
+"""Each error kind and the `piggy_async` exception class it raises (see spec/README.md)."""
+FORMATS = {"uuid": "str", "money": "float"}
+"""Parameter formats and the spec type each refines (see spec/README.md)."""
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 PATH_PARAM = re.compile(r"\{([^{}]+)\}")
@@ -155,6 +171,8 @@ class Param:
     apis: frozenset[str]
     enum: tuple[Any, ...] | None
     description: str
+    format: str | None = None
+    """`uuid` or `money` (see `FORMATS`): the Python method also takes `UUID` or `Decimal`."""
     spread: bool = False
     """A mapping whose keys are sent as top-level body keys (custom attributes)."""
 
@@ -202,6 +220,7 @@ class Resource:
 class ErrorCode:
     code: int
     name: str
+    kind: str
     message: str
     also: tuple[str, ...]
 
@@ -227,6 +246,9 @@ class Spec:
 
     def model_modules(self) -> list[str]:
         return sorted({m.module for m in self.models.values()})
+
+    def error_table(self) -> dict[int, ErrorCode]:
+        return {error.code: error for error in self.errors}
 
 
 # -- loading ----------------------------------------------------------------------------
@@ -367,17 +389,28 @@ def _load_errors(reader: _Reader, document: Any) -> list[ErrorCode]:
         if not isinstance(code, int) or code <= 0:
             raise reader.error(key, "an error code must be a positive integer")
         item = reader.mapping(
-            entry, key, allowed=("name", "message", "also"), required=("name", "message")
+            entry,
+            key,
+            allowed=("name", "kind", "message", "also"),
+            required=("name", "kind", "message"),
         )
         name = item["name"]
         if not isinstance(name, str) or not re.match(r"^[A-Z][A-Z0-9_]*$", name) or name in names:
             raise reader.error(f"{key}.name", f"expected a unique UPPER_SNAKE name, got {name!r}")
         names.add(name)
+        if item["kind"] not in ERROR_KINDS:
+            raise reader.error(f"{key}.kind", f"expected one of {', '.join(ERROR_KINDS)}")
         also = item.get("also", [])
         if not isinstance(also, list) or not all(isinstance(a, str) for a in also):
             raise reader.error(f"{key}.also", "expected a list of messages")
         result.append(
-            ErrorCode(code, name, reader.text(item["message"], f"{key}.message"), tuple(also))
+            ErrorCode(
+                code,
+                name,
+                item["kind"],
+                reader.text(item["message"], f"{key}.message"),
+                tuple(also),
+            )
         )
     return sorted(result, key=lambda e: e.code)
 
@@ -595,6 +628,7 @@ def _load_params(
                 "default",
                 "py_name",
                 "description",
+                "format",
                 "spread",
             ),
             required=("in", "type"),
@@ -635,6 +669,7 @@ def _load_params(
         enum = data.get("enum")
         if enum is not None and (not isinstance(enum, list) or not enum):
             raise reader.error(f"{pkey}.enum", "expected a non-empty list")
+        param_format = _param_format(reader, pkey, str(name), param_type, data.get("format"))
         result.append(
             Param(
                 name=str(name),
@@ -647,10 +682,28 @@ def _load_params(
                 description=reader.text(data["description"], f"{pkey}.description")
                 if "description" in data
                 else "",
+                format=param_format,
                 spread=spread,
             )
         )
     return tuple(result)
+
+
+def _param_format(
+    reader: _Reader, key: str, name: str, param_type: TypeRef, value: Any
+) -> str | None:
+    """The declared format; a `str` parameter whose name ends in `uuid` is a UUID unless it
+    says `format: none`."""
+    if value is None:
+        is_uuid = param_type == TypeRef("scalar", "str") and name.endswith("uuid")
+        return "uuid" if is_uuid else None
+    if value == "none":
+        return None
+    if value not in FORMATS:
+        raise reader.error(f"{key}.format", f"expected one of {', '.join(FORMATS)} or none")
+    if str(param_type) != FORMATS[value]:
+        raise reader.error(f"{key}.format", f"{value} refines type {FORMATS[value]}")
+    return str(value)
 
 
 def _spread(

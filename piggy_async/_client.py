@@ -22,7 +22,7 @@ import aiohttp
 import attrs
 from yarl import URL
 
-from . import _defaults
+from . import _arguments, _defaults
 from ._auth import Auth
 from ._codecs import MissingKeyError, structurer
 from ._encoding import encode_body, encode_query, fill_path
@@ -144,7 +144,11 @@ class BaseClient:
             token_url=URL(self._host + _defaults.TOKEN_PATH, encoded=True),
             limiter=limiter if limiter is not None else AdaptiveLimiter(clock=clock),
             clock=clock,
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})},
+            headers={
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+                **_arguments.headers(headers or {}),
+            },
             connection_limit=connection_limit,
             on_event=on_event,
         )

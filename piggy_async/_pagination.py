@@ -12,6 +12,11 @@ A paginated method returns an `AsyncPaginator` at once, without sending anything
 
 The API answers with one of four `meta` shapes (`page`/`current_page`, `limit`/`per_page`,
 numbers sometimes sent as strings); `Page` reads them all into the same fields.
+
+Iteration ends at the last page the meta names, at a page shorter than the meta's page
+size, once `total` items fit on the pages read, or at an empty page (the size asked for is
+not trusted: the API caps it). A page with the same items as the one before means the
+server ignored the page number: `PaginationError`, rather than the same items forever.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Mapping
 from typing import Any, Generic, TypeVar
+
+from ._errors import PaginationError
 
 T = TypeVar("T")
 
@@ -104,13 +111,28 @@ class AsyncPaginator(Generic[T]):
         async for page in self._pages_from(self._start):
             yield page
 
-    async def _pages_from(self, number: int) -> AsyncIterator[Page[T]]:
+    async def _pages_from(
+        self, number: int, previous: list[T] | None = None
+    ) -> AsyncIterator[Page[T]]:
         while True:
             page = await self._fetch(number)
+            if page.items and page.items == previous:
+                raise PaginationError(
+                    f"page {number} has the same items as page {number - 1}: the API ignored "
+                    "the page number, so the pages cannot be followed"
+                )
             yield page
-            if not page.has_next:
+            if not self._has_next(page):
                 return
+            previous = page.items
             number += 1
+
+    @staticmethod
+    def _has_next(page: Page[T]) -> bool:
+        """`page.has_next`, and with no `last_page` in the meta, what the total allows."""
+        if not page.has_next or page.last_page is not None or page.per_page is None:
+            return page.has_next
+        return page.total is None or page._requested * page.per_page < page.total
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
@@ -140,7 +162,7 @@ class AsyncPaginator(Generic[T]):
             for item in first.items:
                 yield item
             if first.has_next:  # the end is unknown: one page after the other
-                async for page in self._pages_from(self._start + 1):
+                async for page in self._pages_from(self._start + 1, first.items):
                     for item in page.items:
                         yield item
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import aiohttp
 import pytest
 from aioresponses import aioresponses
 from helpers import API_KEY, HOST, load_seed
@@ -61,6 +62,13 @@ async def oauth(server: FakePiggy) -> AsyncIterator[OAuthClient]:
 async def register(server: FakePiggy) -> AsyncIterator[RegisterClient]:
     async with RegisterClient(api_key=server.register_key, base_url=server.url) as client:
         yield client
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session, for talking HTTP to a FakePiggy directly."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture

@@ -17,11 +17,13 @@ from aioresponses import aioresponses
 import piggy_async
 from codegen import SpecError, check, load_spec
 from codegen.render import render
+from codegen.spec import ERROR_KINDS
 from piggy_async import ApiKeyAuth, BaseClient, Model, converter
+from piggy_async._errors import KIND_CLASSES
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ERRORS = "errors:\n  1003: {name: INVALID_INPUT, message: Invalid input.}\n"
+ERRORS = "errors:\n  1003: {name: INVALID_INPUT, kind: invalid_input, message: Invalid input.}\n"
 
 WIDGETS = """
 resource: widgets
@@ -127,6 +129,35 @@ def test_a_malformed_spec_names_file_and_key(
         load_spec(spec)
 
 
+@pytest.mark.parametrize(
+    ("errors", "message"),
+    [
+        ("errors:\n  1003: {name: INVALID_INPUT, message: Invalid input.}\n", "1003.kind: missing"),
+        (ERRORS.replace("invalid_input", "oops"), "1003.kind: expected one of not_found"),
+    ],
+)
+def test_every_error_code_needs_a_known_kind(tmp_path: Path, errors: str, message: str) -> None:
+    with pytest.raises(SpecError, match=message):
+        load_spec(write_spec(tmp_path, errors=errors))
+
+
+@pytest.mark.parametrize(
+    ("param", "message"),
+    [
+        ("{in: query, type: int, format: uuid}", "format: uuid refines type str"),
+        ("{in: query, type: int, format: color}", "format: expected one of uuid, money"),
+    ],
+)
+def test_a_parameter_format_must_fit_its_type(tmp_path: Path, param: str, message: str) -> None:
+    spec = write_spec(tmp_path, WIDGETS.replace("{in: query, type: int}", param, 1))
+    with pytest.raises(SpecError, match=message):
+        load_spec(spec)
+
+
+def test_each_error_kind_raises_the_class_the_spec_format_names() -> None:
+    assert {kind: cls.__name__ for kind, cls in KIND_CLASSES.items()} == ERROR_KINDS
+
+
 def test_a_get_with_a_body_parameter_is_rejected(tmp_path: Path) -> None:
     spec = write_spec(
         tmp_path, WIDGETS.replace("{in: query, type: int}", "{in: body, type: int}", 1)
@@ -204,6 +235,8 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
             assert isinstance(client, BaseClient)
             widget = await client.widgets.paint("w/1", color="red")
 
+    docstring = clients.OAuthResources.widgets.func(client).get.__doc__
+    assert "InvalidInputError: `ErrorCode.INVALID_INPUT`." in docstring
     assert widget.uuid == "w1"
     assert widget.from_ is None
     assert widget.made_at.year == 2024

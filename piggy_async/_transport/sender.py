@@ -232,7 +232,7 @@ class Transport:
                 renewed = True
                 if await self.auth.renew(self._token_sender(settings), authorization):
                     continue
-            error = error_from_response(status, response[1], response_headers)
+            error = error_from_response(status, response[1], response_headers, operation=label)
             delay = self._retry_delay_after_status(operation, error, failures, settings)
             if delay is None or clock.now() + delay >= deadline:
                 raise error
