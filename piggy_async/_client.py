@@ -14,7 +14,7 @@ import copy
 import hashlib
 import math
 import platform
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import NoneType, TracebackType
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
@@ -26,7 +26,7 @@ from . import _arguments, _defaults
 from ._auth import Auth
 from ._codecs import MissingKeyError, structurer
 from ._encoding import encode_body, encode_query, fill_path
-from ._errors import MalformedResponseError, OutcomeUnknownError
+from ._errors import MalformedResponseError, TruncatedResponseError
 from ._json import decode
 from ._operation import Api, Operation
 from ._options import RequestOptions
@@ -41,6 +41,7 @@ from ._version import __version__
 from .limiters import AdaptiveLimiter, Limiter, RateLimitState
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 USER_AGENT = (
     f"piggy_async/{__version__} (python {platform.python_version()}; aiohttp {aiohttp.__version__})"
@@ -77,7 +78,7 @@ class ClientOptions(TypedDict, total=False):
     timeout: float
     """Seconds one call may take in all: attempts, waits between them, the rate limiter."""
     read_timeout: float
-    """Seconds one attempt may wait for the server's next bytes."""
+    """Seconds one attempt may take once connected: sending, waiting, reading the answer."""
     connect_timeout: float
     """Seconds to open a connection."""
     max_retries: int
@@ -238,9 +239,13 @@ class BaseClient:
         options: RequestOptions,
     ) -> T:
         """Send `operation` and return its response's `data`, structured."""
-        status, raw, _ = await self._call(operation, path, query, body, options)
-        data, _meta = _envelope(operation, status, raw)
-        return _structure(operation, data, status, raw)
+
+        def decode(response: _Response) -> T:
+            status, raw, _ = response
+            data, _meta = _envelope(operation, status, raw)
+            return _structure(operation, data, status, raw)
+
+        return await self._call(operation, path, query, body, options, decode)
 
     def paginate(
         self,
@@ -259,11 +264,14 @@ class BaseClient:
             raise ValueError(f"page must be a positive integer, got {start!r}")
 
         async def fetch(number: int) -> Page[T]:
-            status, raw, _ = await self._call(
-                operation, path, {**query, "page": number}, body, options
+            def decode(response: _Response) -> Page[T]:
+                status, raw, _ = response
+                data, meta = _envelope(operation, status, raw)
+                return Page(_structure(operation, data, status, raw), meta, requested_page=number)
+
+            return await self._call(
+                operation, path, {**query, "page": number}, body, options, decode
             )
-            data, meta = _envelope(operation, status, raw)
-            return Page(_structure(operation, data, status, raw), meta, requested_page=number)
 
         return AsyncPaginator(fetch, start=start)
 
@@ -274,7 +282,8 @@ class BaseClient:
         query: Mapping[str, Any] | None,
         body: Mapping[str, Any] | None,
         options: RequestOptions,
-    ) -> _Response:
+        decode: Callable[[_Response], R],
+    ) -> R:
         url = URL(self._api_base + fill_path(operation.path, path or {}), encoded=True)
         params = encode_query({**(query or {}), **options.get("extra_query", {})})
         payload: bytes | None = None
@@ -290,7 +299,7 @@ class BaseClient:
                 timeout=options.get("timeout"), max_retries=options.get("max_retries")
             )._settings
         return await self._transport.send(
-            operation, url, params, payload, headers, settings, owner=self._owner
+            operation, url, params, payload, headers, settings, decode, owner=self._owner
         )
 
 
@@ -304,12 +313,7 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
     try:
         decoded = decode(raw, status=status)
     except ValueError:
-        if not operation.retry_safe:
-            raise OutcomeUnknownError(
-                f"{operation.resource}.{operation.name}: HTTP {status} was answered, but its "
-                "body is not JSON: look the result up before sending the request again"
-            ) from None
-        raise MalformedResponseError("the response is not JSON", status=status, body=raw) from None
+        raise TruncatedResponseError("the response is not JSON", status=status, body=raw) from None
     if not isinstance(decoded, dict) or "data" not in decoded:
         raise MalformedResponseError("the response has no `data`", status=status, body=raw)
     return decoded["data"], decoded.get("meta")
