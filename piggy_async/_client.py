@@ -284,20 +284,28 @@ class BaseClient:
         options: RequestOptions,
         decode: Callable[[_Response], R],
     ) -> R:
-        url = URL(self._api_base + fill_path(operation.path, path or {}), encoded=True)
-        params = encode_query({**(query or {}), **options.get("extra_query", {})})
-        payload: bytes | None = None
-        headers = dict(options.get("extra_headers", {}))
-        if operation.method in ("POST", "PUT"):
-            payload = encode_body({**(body or {}), **options.get("extra_body", {})})
-            headers["Content-Type"] = "application/json"
-        elif "extra_body" in options:
-            raise TypeError(f"{operation.method} requests have no body: use extra_query")
+        url = URL(
+            self._api_base + (fill_path(operation.path, path) if path else operation.path),
+            encoded=True,
+        )
         settings = self._settings
-        if "timeout" in options or "max_retries" in options:
-            settings = self.with_options(
-                timeout=options.get("timeout"), max_retries=options.get("max_retries")
-            )._settings
+        headers: dict[str, str] = {}
+        if options:  # the rare case: per-call extras and settings
+            query = {**(query or {}), **options.get("extra_query", {})}
+            headers.update(options.get("extra_headers", {}))
+            if "extra_body" in options:
+                if operation.method not in ("POST", "PUT"):
+                    raise TypeError(f"{operation.method} requests have no body: use extra_query")
+                body = {**(body or {}), **options["extra_body"]}
+            if "timeout" in options or "max_retries" in options:
+                settings = self.with_options(
+                    timeout=options.get("timeout"), max_retries=options.get("max_retries")
+                )._settings
+        params = encode_query(query) if query else []
+        payload: bytes | None = None
+        if operation.method in ("POST", "PUT"):
+            payload = encode_body(body or {})
+            headers["Content-Type"] = "application/json"
         return await self._transport.send(
             operation, url, params, payload, headers, settings, decode, owner=self._owner
         )

@@ -197,7 +197,7 @@ class Transport:
         short on the way): that is retried like a connection broken after sending.
         """
         clock, limiter, key, policy = self.clock, self.limiter, self.key, settings.policy
-        label = f"{operation.resource}.{operation.name}"
+        label = operation.label
         deadline = clock.now() + settings.timeout
         timeout = settings.first_attempt
         attempt = failures = spent = 0  # spent: retry quota, given back on success
