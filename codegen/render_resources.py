@@ -136,6 +136,8 @@ def _render_operation_const(op: Operation, api: str) -> str:
                 extras += f', py_name="{p.py_name}"'
             if p.enum:
                 extras += f", enum={tuple(p.enum)!r}"
+            if p.secret:
+                extras += ", secret=True"
             lines.append(f'        Param("{p.name}", "{p.location}", "{p.type}"{extras}),\n')
         lines.append("    ),\n")
     if op.pagination:

@@ -47,6 +47,8 @@ class Param:
     """`uuid` or `money` (see `FORMATS`): the Python method also takes `UUID` or `Decimal`."""
     spread: bool = False
     """A mapping whose keys are sent as top-level body keys (custom attributes)."""
+    secret: bool = False
+    """A path parameter whose value is a credential: the request log shows `<redacted>`."""
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,7 @@ def _load_params(
                 "description",
                 "format",
                 "spread",
+                "secret",
             ),
             required=("in", "type"),
         )
@@ -216,6 +217,7 @@ def _load_params(
                 else "",
                 format=param_format,
                 spread=spread,
+                secret=_secret(reader, pkey, data),
             )
         )
     return tuple(result)
@@ -236,6 +238,18 @@ def _param_format(
     if str(param_type) != FORMATS[value]:
         raise reader.error(f"{key}.format", f"{value} refines type {FORMATS[value]}")
     return str(value)
+
+
+def _secret(reader: Reader, key: str, data: dict[str, Any]) -> bool:
+    """`secret: true`: a path parameter whose value is a credential, redacted in the log."""
+    secret = data.get("secret", False)
+    if not isinstance(secret, bool):
+        raise reader.error(f"{key}.secret", "expected true or false")
+    if secret and data["in"] != "path":
+        raise reader.error(
+            f"{key}.secret", "only a path parameter can be secret (the log shows only the path)"
+        )
+    return secret
 
 
 def _spread(
