@@ -351,9 +351,8 @@ class Transport:
             self._emit("response", label, attempt, result[0], elapsed=self.clock.now() - started)
         if logger.isEnabledFor(logging.DEBUG):
             elapsed = (self.clock.now() - started) * 1000
-            logger.debug(
-                "%s %s -> %d in %.1f ms", operation.method, url.raw_path, result[0], elapsed
-            )
+            path = operation.redacted_path(url.raw_path)
+            logger.debug("%s %s -> %d in %.1f ms", operation.method, path, result[0], elapsed)
         return result
 
     @staticmethod
