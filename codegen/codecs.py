@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .render import HEADER, py_type
+from .render_python import HEADER, py_type
 from .spec import Field, Model, Spec, TypeRef
 
 # The exact-class test that passes a scalar without a call, and the class the slow path checks.

@@ -372,7 +372,11 @@ class Transport:
         self._emit("response", label, attempt, status, elapsed=elapsed)
         if logger.isEnabledFor(logging.DEBUG):  # the path only: no query (e-mails), no headers
             logger.debug(
-                "%s %s -> %d in %.1f ms", operation.method, url.raw_path, status, elapsed * 1000
+                "%s %s -> %d in %.1f ms",
+                operation.method,
+                operation.redacted_path(url.raw_path),
+                status,
+                elapsed * 1000,
             )
 
     def _token_sender(self, settings: CallSettings) -> PostToken:

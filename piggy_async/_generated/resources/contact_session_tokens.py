@@ -21,7 +21,7 @@ OAUTH_GET: Operation[ContactSessionToken] = Operation(
     summary="Get Contact Session Token",
     data_type=ContactSessionToken,
     data_spec="ContactSessionToken",
-    params=(Param("contact_session_token", "path", "str", required=True),),
+    params=(Param("contact_session_token", "path", "str", required=True, secret=True),),
 )
 
 OAUTH_USE: Operation[ContactSessionToken] = Operation(
@@ -33,7 +33,7 @@ OAUTH_USE: Operation[ContactSessionToken] = Operation(
     summary="Use Contact Session Token",
     data_type=ContactSessionToken,
     data_spec="ContactSessionToken",
-    params=(Param("contact_session_token", "path", "str", required=True),),
+    params=(Param("contact_session_token", "path", "str", required=True, secret=True),),
 )
 
 REGISTER_GET: Operation[ContactSessionToken] = Operation(
@@ -45,7 +45,7 @@ REGISTER_GET: Operation[ContactSessionToken] = Operation(
     summary="Get Contact Session Token",
     data_type=ContactSessionToken,
     data_spec="ContactSessionToken",
-    params=(Param("contact_session_token", "path", "str", required=True),),
+    params=(Param("contact_session_token", "path", "str", required=True, secret=True),),
 )
 
 REGISTER_USE: Operation[ContactSessionToken] = Operation(
@@ -57,7 +57,7 @@ REGISTER_USE: Operation[ContactSessionToken] = Operation(
     summary="Use Contact Session Token",
     data_type=ContactSessionToken,
     data_spec="ContactSessionToken",
-    params=(Param("contact_session_token", "path", "str", required=True),),
+    params=(Param("contact_session_token", "path", "str", required=True, secret=True),),
 )
 
 OPERATIONS: tuple[Operation[Any], ...] = (
