@@ -11,10 +11,11 @@ quota); `with_options(...)` makes views that share it with other settings.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import math
 import platform
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from types import NoneType, TracebackType
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
@@ -239,13 +240,7 @@ class BaseClient:
         options: RequestOptions,
     ) -> T:
         """Send `operation` and return its response's `data`, structured."""
-
-        def decode(response: _Response) -> T:
-            status, raw, _ = response
-            data, _meta = _envelope(operation, status, raw)
-            return _structure(operation, data, status, raw)
-
-        return await self._call(operation, path, query, body, options, decode)
+        return await self._send(operation, path, query, body, options, _data)
 
     def paginate(
         self,
@@ -264,26 +259,23 @@ class BaseClient:
             raise ValueError(f"page must be a positive integer, got {start!r}")
 
         async def fetch(number: int) -> Page[T]:
-            def decode(response: _Response) -> Page[T]:
-                status, raw, _ = response
-                data, meta = _envelope(operation, status, raw)
-                return Page(_structure(operation, data, status, raw), meta, requested_page=number)
-
-            return await self._call(
-                operation, path, {**query, "page": number}, body, options, decode
-            )
+            query_page = {**query, "page": number}
+            decode = functools.partial(_page, number)
+            return await self._send(operation, path, query_page, body, options, decode)
 
         return AsyncPaginator(fetch, start=start)
 
-    async def _call(
+    def _send(
         self,
         operation: Operation[Any],
         path: Mapping[str, Any] | None,
         query: Mapping[str, Any] | None,
         body: Mapping[str, Any] | None,
         options: RequestOptions,
-        decode: Callable[[_Response], R],
-    ) -> R:
+        decode: Callable[[Operation[Any], _Response], R],
+    ) -> Coroutine[Any, Any, R]:
+        """The transport's coroutine for this call, its URL, query and body encoded (a plain
+        function: a frame fewer held by every request in flight)."""
         url = URL(
             self._api_base + (fill_path(operation.path, path) if path else operation.path),
             encoded=True,
@@ -306,7 +298,7 @@ class BaseClient:
         if operation.method in ("POST", "PUT"):
             payload = encode_body(body or {})
             headers["Content-Type"] = "application/json"
-        return await self._transport.send(
+        return self._transport.send(
             operation, url, params, payload, headers, settings, decode, owner=self._owner
         )
 
@@ -325,6 +317,20 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
     if not isinstance(decoded, dict) or "data" not in decoded:
         raise MalformedResponseError("the response has no `data`", status=status, body=raw)
     return decoded["data"], decoded.get("meta")
+
+
+def _data(operation: Operation[T], response: _Response) -> T:
+    """A response's `data`, structured: what `request` returns."""
+    status, raw, _ = response
+    data, _meta = _envelope(operation, status, raw)
+    return _structure(operation, data, status, raw)
+
+
+def _page(number: int, operation: Operation[list[T]], response: _Response) -> Page[T]:
+    """A list response as page `number`."""
+    status, raw, _ = response
+    data, meta = _envelope(operation, status, raw)
+    return Page(_structure(operation, data, status, raw), meta, requested_page=number)
 
 
 def _structure(operation: Operation[T], data: Any, status: int, raw: bytes) -> T:

@@ -95,7 +95,7 @@ def _broken(
 
 
 def _seconds(value: float | None) -> str:
-    return "unbounded" if value is None else f"{value:.3g} s"
+    return "unbounded" if value is None else f"{round(value, 2):g} s"
 
 
 def _describe(error: BaseException) -> str:

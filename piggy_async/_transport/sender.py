@@ -66,7 +66,7 @@ _NOTICEABLE_WAIT = 0.001
 """Seconds: a limiter that let a request through at once took less than this."""
 
 
-def _as_is(response: Response) -> Response:
+def _as_is(_: Operation[Any], response: Response) -> Response:
     return response
 
 
@@ -186,12 +186,13 @@ class Transport:
         payload: bytes | None,
         headers: dict[str, str],
         settings: CallSettings,
-        decode: Callable[[Response], R],
+        decode: Callable[[Operation[Any], Response], R],
         *,
         owner: str,
         authenticate: bool = True,
     ) -> R:
-        """Send until a success, a final error, or the deadline; return `decode(success)`.
+        """Send until a success, a final error, or the deadline; return
+        `decode(operation, success)`.
 
         `decode` may raise `TruncatedResponseError` for a 2xx whose body is not JSON (cut
         short on the way): that is retried like a connection broken after sending.
@@ -260,7 +261,7 @@ class Transport:
                 self._answered(operation, label, attempt, url, status, clock.now() - started)
             if 200 <= status < 300:
                 try:
-                    result = decode(response)
+                    result = decode(operation, response)
                 except TruncatedResponseError as truncated:
                     if not operation.retry_safe:
                         raise OutcomeUnknownError(
