@@ -12,11 +12,10 @@ value to send, and raise `TypeError` (wrong type, `None` for a required paramete
 
 from __future__ import annotations
 
-import difflib
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, NoReturn
 from uuid import UUID
 
@@ -77,7 +76,8 @@ def number(value: Any, name: str, op: Operation[Any]) -> float:
 
 def money(value: Any, name: str, op: Operation[Any]) -> float:
     """An amount, also from a `Decimal` (`Decimal("10.40")` is sent as 10.4)."""
-    if isinstance(value, Decimal):
+    decimal = sys.modules.get("decimal")  # a caller holding a Decimal has imported it
+    if decimal is not None and isinstance(value, decimal.Decimal):
         return _finite(float(value), name, op)
     if isinstance(value, bool) or not isinstance(value, int | float):
         _refuse(value, name, op, "a number or Decimal")
@@ -197,6 +197,8 @@ def options(given: Mapping[str, Any], op: Operation[Any]) -> None:
             if value.__class__ is not dict and not isinstance(value, Mapping):
                 raise TypeError(f"{_name(op)}: {key} must be a mapping, got {type(value).__name__}")
         else:
+            import difflib  # only for this message: `import piggy_async` stays light
+
             valid = [param.py_name for param in op.params] + sorted(OPTIONS)
             close = difflib.get_close_matches(key, valid, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""

@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from .._operation import Operation
 
 
-@attrs.frozen
-class RawResponse:
+class RawResponse(NamedTuple):
     """One successful answer as it came off the wire."""
 
     operation: str

@@ -12,15 +12,12 @@ One small record per thing that happened, so users count with `Counter(e.kind fo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
-
-import attrs
+from typing import Literal, NamedTuple
 
 EventKind = Literal["request", "response", "retry", "wait", "rate_limited"]
 
 
-@attrs.frozen
-class TransportEvent:
+class TransportEvent(NamedTuple):
     kind: EventKind
     operation: str
     """`resource.name`, e.g. `contacts.get`."""

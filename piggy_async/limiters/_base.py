@@ -14,13 +14,10 @@ awaits `acquire` only when it answers False. It saves a coroutine on every reque
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
-
-import attrs
+from typing import NamedTuple, Protocol, runtime_checkable
 
 
-@attrs.frozen
-class RateLimitState:
+class RateLimitState(NamedTuple):
     """One budget as a limiter last saw it.
 
     Attributes:
