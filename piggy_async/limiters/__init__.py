@@ -6,5 +6,6 @@ Pass one as `OAuthClient(..., limiter=...)`. Every limiter implements `Limiter`.
 from __future__ import annotations
 
 from ._base import Limiter, RateLimitState, WaitTooLong
+from ._redis import RedisLimiter
 
-__all__ = ["Limiter", "RateLimitState", "WaitTooLong"]
+__all__ = ["Limiter", "RateLimitState", "RedisLimiter", "WaitTooLong"]

@@ -1,0 +1,335 @@
+"""`RedisLimiter`: one API budget shared by every process that uses the same credentials.
+
+Each process's own limiter only knows what that process sent; several processes on one API
+key overrun the budget together. This limiter keeps each budget in Redis and changes it
+only inside one Lua script (`_redis_script`), one round trip per `acquire`; what responses
+teach (`observe`) rides along with the next round trip that is already going out, never
+as an extra wait of its own.
+
+If Redis is unreachable or slow (each call has a short timeout) requests go on: the
+limiter falls back to pacing this process alone at its share of the budget, logs one
+warning, and tries Redis again every `retry_interval` seconds until it answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import hashlib
+import logging
+import random as _random
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._base import RateLimitState, WaitTooLong
+from ._local_share import LocalShare, jittered
+from ._observation import Observation
+from ._redis_script import SCRIPT
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
+
+logger = logging.getLogger("piggy_async.limiters")
+
+_KEY_SALT = b"piggy_async.limiters.RedisLimiter\0"
+_LEARNING_POLL = 0.05
+"""Seconds between turns while waiting for the one request that learns the limit."""
+_LEARNING_LEASE = 2.0
+"""Seconds that request holds its turn if its answer never comes back."""
+_LOW_WATER = 0.1
+"""Below this share of the limit left in a window, the rest is spread over the time left."""
+
+_granted_in: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar(
+    "piggy_async_granted_in", default=None
+)
+"""(budget key, window epoch) of the current task's last grant, so its response's headers
+are counted against the window the request went out in."""
+
+
+@attrs.frozen
+class _Seen:
+    """A budget as the last round trip reported it, stamped with the local clock."""
+
+    at: float
+    limit: int | None
+    used: int
+    ends_in: float
+    paused_for: float
+    epoch: int
+    members: int
+
+
+class RedisLimiter:
+    """Shares each API budget between every process using it, through Redis.
+
+        limiter = RedisLimiter("redis://localhost:6379/0")
+        async with OAuthClient(api_key="...", limiter=limiter) as piggy:
+            ...
+
+    or set `PIGGY_LIMITER_URL=redis://localhost:6379/0` for every client of the process.
+    Needs `pip install 'piggy_async[redis]'`. Only a salted hash of each client's
+    credential fingerprint is stored in Redis, never the credentials.
+
+    Args:
+        url: The Redis URL (`redis://[[user]:password@]host:port/db`, `rediss://`, `unix://`).
+        window: Seconds in the API's budget window (a minute for Piggy); the limit itself is
+            learned from `X-RateLimit-Limit`.
+        guard: Seconds added to each window, covering the trip of its first request.
+        timeout: Seconds one Redis call may take before the limiter stops waiting for it
+            and paces this process alone.
+        retry_interval: Seconds between attempts to reach Redis again after a failure.
+        jitter: Share of a wait added at random, so that waiting processes wake spread out.
+        prefix: Start of the limiter's Redis key names.
+        clock, sleep, random: Time, waiting and chance, to be replaced in tests.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        window: float = 60.0,
+        guard: float | None = None,
+        timeout: float = 0.25,
+        retry_interval: float = 5.0,
+        jitter: float = 0.1,
+        prefix: str = "piggy:limit",
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        if not isinstance(url, str) or "://" not in url:
+            raise ValueError("url must be a Redis URL such as redis://localhost:6379/0")
+        if window <= 0 or timeout <= 0 or retry_interval <= 0:
+            raise ValueError("window, timeout and retry_interval must be positive")
+        if not 0 <= jitter <= 1 or (guard is not None and guard < 0):
+            raise ValueError("jitter must be between 0 and 1 and guard not negative")
+        self._redis = _connect(url, timeout)
+        self._script: AsyncScript = self._redis.register_script(SCRIPT)
+        self._where = _redacted(url)
+        self._window = window
+        self._guard = guard if guard is not None else 0.05 + window / 200
+        self._timeout = timeout
+        self._retry_interval = retry_interval
+        self._jitter = jitter
+        self._prefix = prefix
+        self._clock = clock
+        self._sleep = sleep
+        self._random = random
+        self._member = uuid.uuid4().hex
+        self._local = LocalShare(
+            window=window, jitter=jitter, clock=clock, sleep=sleep, random=random
+        )
+        self._seen: dict[str, _Seen] = {}
+        self._pending: dict[str, tuple[int | None, Observation]] = {}
+        self._flusher: asyncio.Task[None] | None = None
+        self._down_since: float | None = None
+        self._retry_at = 0.0
+        self._probing = False
+        self._closed = False
+
+    # -- the Limiter protocol ---------------------------------------------------------------
+
+    async def acquire(self, key: str, max_wait: float | None = None) -> None:
+        deadline = None if max_wait is None else self._clock() + max_wait
+        while True:
+            left = None if deadline is None else max(deadline - self._clock(), 0.0)
+            seen = await self._round_trip(key, grant=True)
+            if seen is None:
+                await self._local.acquire(key, left)
+                return
+            wait_ms, paused = seen
+            if wait_ms == 0:
+                return
+            wait = wait_ms / 1000
+            if paused or wait > _LEARNING_POLL:
+                wait = jittered(wait, self._jitter, self._random)
+            if left is not None and wait > left:
+                raise WaitTooLong(wait, rate_limited=paused)
+            await self._sleep(wait)
+
+    def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
+        observation = Observation.from_response(status, headers)
+        self._local.observe(key, observation)
+        granted = _granted_in.get()
+        seen = self._seen.get(key)
+        epoch = granted[1] if granted and granted[0] == key else seen.epoch if seen else None
+        pending = self._pending.get(key)
+        if pending is not None and pending[0] == epoch:
+            observation = pending[1].merge(observation)
+        elif pending is not None and observation.pause is None and pending[1].pause:
+            observation = attrs.evolve(observation, pause=pending[1].pause)
+        self._pending[key] = (epoch, observation)
+        if self._down_since is None and (self._flusher is None or self._flusher.done()):
+            self._flusher = asyncio.get_running_loop().create_task(self._flush())
+
+    def state(self, key: str) -> RateLimitState:
+        seen = self._seen.get(key)
+        if self._down_since is not None or seen is None:
+            return self._local.state(key)
+        elapsed = self._clock() - seen.at
+        return RateLimitState(
+            limit=seen.limit,
+            remaining=None if seen.limit is None else max(seen.limit - seen.used, 0),
+            resets_in=max(seen.ends_in - elapsed, 0.0),
+            paused_for=max(seen.paused_for - elapsed, 0.0),
+        )
+
+    async def aclose(self) -> None:
+        """Report what is left to report (each call bounded by `timeout`), then disconnect."""
+        if self._closed:
+            return
+        if self._flusher is not None:
+            await self._flusher
+        await self._flush()
+        self._closed = True
+        await self._redis.aclose()
+
+    @property
+    def shared(self) -> bool:
+        """Whether budgets are shared through Redis now (False while pacing alone)."""
+        return self._down_since is None
+
+    def __repr__(self) -> str:
+        mode = "shared" if self._down_since is None else "local (Redis unreachable)"
+        budgets = ", ".join(
+            f"{state.remaining}/{state.limit} left"
+            + (f" paused {state.paused_for:.1f}s" if state.paused_for else "")
+            for state in map(self.state, self._seen)
+        )
+        return f"<RedisLimiter {self._where} {mode} [{budgets}]>"
+
+    # -- Redis --------------------------------------------------------------------------------
+
+    async def _round_trip(self, key: str, *, grant: bool) -> tuple[int, bool] | None:
+        """Run the script for `key`: (ms to wait, whether paused), or None while Redis is
+        out of reach (the caller then paces alone)."""
+        if self._down_since is not None:
+            if self._probing or self._clock() < self._retry_at:
+                return None
+            self._probing = True
+        pending = self._pending.pop(key, None)
+        epoch, observation = pending if pending is not None else (None, Observation())
+        try:
+            if self._probing:
+                await self._redis.connection_pool.disconnect()
+            async with asyncio.timeout(self._timeout):
+                reply = await self._script(
+                    keys=self._keys(key),
+                    args=self._args(grant, epoch, observation if pending else None),
+                )
+        except Exception as error:  # any failure to reach Redis means: go on alone
+            if not _is_redis_failure(error):
+                raise
+            self._fail(error)
+            return None
+        finally:
+            self._probing = False
+        self._recover()
+        wait_ms, paused, new_epoch, limit, used, ends_in, pause_left, members = map(int, reply)
+        self._seen[key] = _Seen(
+            at=self._clock(),
+            limit=limit if limit > 0 else None,
+            used=used,
+            ends_in=ends_in / 1000,
+            paused_for=pause_left / 1000,
+            epoch=new_epoch,
+            members=members,
+        )
+        self._local.share(
+            key, limit=limit if limit > 0 else None, members=members, pause=pause_left / 1000
+        )
+        if grant and wait_ms == 0:
+            _granted_in.set((key, new_epoch))
+        return wait_ms, bool(paused)
+
+    async def _flush(self) -> None:
+        """Report what responses taught, one round trip per budget, until none is left."""
+        while self._pending and self._down_since is None and not self._closed:
+            await self._round_trip(next(iter(self._pending)), grant=False)
+
+    def _keys(self, key: str) -> list[str]:
+        digest = hashlib.sha256(_KEY_SALT + key.encode()).hexdigest()[:32]
+        budget = f"{self._prefix}:{{{digest}}}"
+        return [budget, f"{budget}:members"]
+
+    def _args(self, grant: bool, epoch: int | None, observation: Observation | None) -> list[Any]:
+        def ms(seconds: float | None) -> str:
+            return "" if seconds is None else str(round(seconds * 1000))
+
+        seen = observation or Observation()
+        keep = max(self._window * 4, 3600.0)
+        return [
+            self._member,
+            ms(self._window),
+            ms(self._guard),
+            _LOW_WATER,
+            1 if grant else 0,
+            "" if observation is None else str(epoch if epoch is not None else -1),
+            "" if seen.limit is None else seen.limit,
+            "" if seen.remaining is None else seen.remaining,
+            ms(seen.pause),
+            ms(seen.resets_in),
+            ms(keep),
+            ms(max(self._window, 30.0)),
+            ms(_LEARNING_POLL),
+            ms(_LEARNING_LEASE),
+        ]
+
+    def _fail(self, error: BaseException) -> None:
+        self._retry_at = self._clock() + self._retry_interval
+        self._pending.clear()
+        if self._down_since is None:
+            self._down_since = self._clock()
+            logger.warning(
+                "Redis at %s is unreachable (%s): pacing this process alone at its share "
+                "of each budget until it is back",
+                self._where,
+                type(error).__name__,
+            )
+
+    def _recover(self) -> None:
+        if self._down_since is not None:
+            logger.warning(
+                "Redis at %s is back after %.1f s: budgets are shared again",
+                self._where,
+                self._clock() - self._down_since,
+            )
+            self._down_since = None
+
+
+def _connect(url: str, timeout: float) -> Redis:
+    try:
+        from redis.asyncio import Redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+    except ImportError as error:
+        raise ImportError(
+            "RedisLimiter needs the redis package: pip install 'piggy_async[redis]'"
+        ) from error
+    return Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+def _is_redis_failure(error: BaseException) -> bool:
+    from redis.exceptions import RedisError
+
+    return isinstance(error, RedisError | OSError | TimeoutError)
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for logs and reprs."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at:
+        return url
+    user = credentials.partition(":")[0]
+    return f"{scheme}://{user + ':***' if user else '***'}@{host}"
