@@ -1,0 +1,261 @@
+"""`RedisLimiter` against a real redis-server: several limiters on one Redis behave like the
+processes of one deployment (each has its own connections and member id)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+import redis.asyncio
+from conftest import RedisServer
+
+from piggy_async.limiters import Limiter, RedisLimiter, WaitTooLong
+from piggy_async.testing import ManualClock
+
+KEY = "fingerprint-0f3a9c"
+
+
+class Slept(Exception):
+    """Stops an `acquire` at its first sleep, whose length the test then checks."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+async def stop_at_sleep(seconds: float) -> None:
+    raise Slept(seconds)
+
+
+@pytest.fixture
+async def limiters(redis_server: RedisServer) -> AsyncIterator[Callable[..., RedisLimiter]]:
+    made: list[RedisLimiter] = []
+
+    def make(**options: Any) -> RedisLimiter:
+        limiter = RedisLimiter(redis_server.url, **{"timeout": 0.5, **options})
+        made.append(limiter)
+        return limiter
+
+    yield make
+    for limiter in made:
+        await limiter.aclose()
+
+
+async def learn(limiter: RedisLimiter, limit: int) -> None:
+    """Send the one request that learns the limit, and report its answer."""
+    await limiter.acquire(KEY)
+    limiter.observe(
+        KEY, 200, {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(limit - 1)}
+    )
+
+
+async def test_every_limiter_draws_from_one_budget_learned_from_headers(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    first, second = limiters(), limiters()
+    assert isinstance(first, Limiter)
+    await first.acquire(KEY)
+    with pytest.raises(WaitTooLong) as learning:
+        await second.acquire(KEY, max_wait=0)  # one request at a time until the limit is known
+    assert not learning.value.rate_limited
+
+    first.observe(KEY, 200, {"x-ratelimit-limit": "4", "x-ratelimit-remaining": "3"})
+    await first.acquire(KEY)  # carries the observation: 2 of 4 used
+    await second.acquire(KEY)
+    await second.acquire(KEY)
+    for limiter in (first, second):
+        with pytest.raises(WaitTooLong) as spent:
+            await limiter.acquire(KEY, max_wait=1)
+        assert not spent.value.rate_limited
+        assert 55 < spent.value.wait < 62  # until the 60 s window ends
+    state = second.state(KEY)
+    assert (state.limit, state.remaining, state.paused_for) == (4, 0, 0.0)
+    assert state.resets_in is not None and 55 < state.resets_in <= 61
+
+
+async def test_a_429_seen_by_one_pauses_all_and_they_wake_spread_out(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    seer = limiters()
+    await learn(seer, 100)
+    seer.observe(KEY, 429, {"Retry-After": "30", "X-RateLimit-Remaining": "0"})
+    await seer.aclose()  # reports what it saw before letting go
+
+    early = limiters(random=lambda: 0.0, sleep=stop_at_sleep)
+    late = limiters(random=lambda: 1.0, sleep=stop_at_sleep)
+    with pytest.raises(WaitTooLong) as refused:
+        await early.acquire(KEY, max_wait=5)
+    assert refused.value.rate_limited
+    with pytest.raises(Slept) as early_wake:
+        await early.acquire(KEY)
+    with pytest.raises(Slept) as late_wake:
+        await late.acquire(KEY)
+    assert 29 < early_wake.value.seconds <= 30
+    assert late_wake.value.seconds - early_wake.value.seconds == pytest.approx(1.0, abs=0.2)
+    assert 29 < late.state(KEY).paused_for <= 30
+
+
+async def test_the_last_of_a_window_is_spread_over_the_time_left(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 20)
+    for _ in range(18):  # the last 2 (10%) are spread over the window's 60 s: 1 left
+        await limiter.acquire(KEY)
+    with pytest.raises(WaitTooLong) as paced:
+        await limiter.acquire(KEY, max_wait=1)
+    assert not paced.value.rate_limited
+    assert 25 < paced.value.wait < 35
+    assert limiter.state(KEY).remaining == 1
+
+
+async def test_an_answer_from_an_earlier_window_does_not_count_in_the_next(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 10)
+    await limiter.acquire(KEY)  # this task's request goes out in window 1
+
+    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
+        [budget] = [
+            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
+        ]
+        await client.hset(budget, "end", 0)  # window 1 is over
+
+    async def in_the_next_window() -> None:
+        await limiter.acquire(KEY, max_wait=0)
+        limiter.observe(KEY, 200, {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "9"})
+
+    await asyncio.create_task(in_the_next_window())
+    # the answer to this task's window-1 request arrives late: 0 left, of window 1
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0"})
+    await limiter.acquire(KEY, max_wait=0)
+    assert limiter.state(KEY).remaining == 8
+
+
+async def test_the_budget_key_never_reaches_redis(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 50)
+    await limiter.acquire(KEY)
+    limiter.observe(KEY, 429, {"Retry-After": "1"})
+    await limiter.aclose()
+    stored: list[bytes] = []
+    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
+        async for name in client.scan_iter():
+            stored.append(name)
+            kind = await client.type(name)
+            if kind == b"hash":
+                for field, value in (await client.hgetall(name)).items():
+                    stored += [field, value]
+            elif kind == b"zset":
+                stored += [
+                    member for member, _ in await client.zrange(name, 0, -1, withscores=True)
+                ]
+            else:
+                stored.append(await client.dump(name) or b"")
+    assert len(stored) > 2
+    assert not [item for item in stored if KEY.encode() in item or b"0f3a9c" in item]
+
+
+async def test_unreachable_redis_paces_locally_warns_once_and_rejoins(
+    limiters: Callable[..., RedisLimiter],
+    redis_server: RedisServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = ManualClock()
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock.advance(seconds)
+
+    limiter = limiters(clock=clock, sleep=sleep, retry_interval=5.0, window=60.0)
+    other = limiters()
+    await learn(limiter, 100)
+    await limiter.acquire(KEY)
+    await other.acquire(KEY)
+    await limiter.acquire(KEY)  # and learns that two members share the budget
+
+    redis_server.kill()
+    with caplog.at_level(logging.WARNING, "piggy_async.limiters"):
+        for _ in range(10):
+            await limiter.acquire(KEY)
+    assert not limiter.shared
+    assert len(caplog.records) == 1
+    assert "unreachable" in caplog.records[0].getMessage()
+    # alone, at its share: 100 requests a minute between 2 members is one per 1.2 s
+    assert waits and all(wait == pytest.approx(1.2) for wait in waits)
+    assert repr(limiter).startswith(f"<RedisLimiter {redis_server.url} local")
+
+    redis_server.start()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "piggy_async.limiters"):
+        clock.advance(5.0)
+        await limiter.acquire(KEY)
+    assert limiter.shared
+    assert "back" in caplog.records[0].getMessage()
+
+
+async def test_a_hung_redis_does_not_hold_requests(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters(timeout=0.1)
+    await learn(limiter, 100_000)
+    redis_server.freeze()
+    try:
+        async with asyncio.timeout(5):  # fails the test instead of hanging it
+            for _ in range(20):
+                await limiter.acquire(KEY, max_wait=1)
+        assert not limiter.shared
+        limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100000", "X-RateLimit-Remaining": "5"})
+    finally:
+        redis_server.thaw()
+    assert limiter.state(KEY).remaining == 5
+
+
+async def test_the_redis_password_stays_out_of_reprs_and_logs(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    limiter = RedisLimiter(f"redis://piggy:hunter2@127.0.0.1:{redis_server.port}/0")
+    try:
+        assert "hunter2" not in repr(limiter)
+        assert f"piggy:***@127.0.0.1:{redis_server.port}/0" in repr(limiter)
+        with caplog.at_level(logging.WARNING, "piggy_async.limiters"):
+            await limiter.acquire(KEY)  # the server refuses the password: paced alone
+        assert not limiter.shared
+        assert caplog.records and "hunter2" not in caplog.text
+    finally:
+        await limiter.aclose()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"window": 0}, {"timeout": -1}, {"retry_interval": 0}, {"jitter": 2}, {"guard": -1}],
+)
+def test_bad_settings_are_refused(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        RedisLimiter("redis://127.0.0.1:6379/0", **options)
+
+
+def test_a_url_that_is_not_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="Redis URL"):
+        RedisLimiter("127.0.0.1:6379")
+
+
+def test_importing_the_sdk_does_not_need_redis() -> None:
+    code = "import sys, piggy_async, piggy_async.limiters; assert 'redis' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_redis_installed_the_error_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "redis.asyncio", None)
+    with pytest.raises(ImportError, match=r"piggy_async\[redis\]"):
+        RedisLimiter("redis://127.0.0.1:6379/0")
