@@ -2,9 +2,10 @@
 
 Each process's own limiter only knows what that process sent; several processes on one API
 key overrun the budget together. This limiter keeps each budget in Redis and changes it
-only inside one Lua script (`_redis_script`), one round trip per `acquire`; what responses
-teach (`observe`) rides along with the next round trip that is already going out, never
-as an extra wait of its own.
+only inside one Lua script (`_redis_script`). The acquires waiting in a process are granted
+together, one round trip for as many as Redis allows, so a busy process makes few calls;
+what responses teach (`observe`) rides along with the next round trip, never as an extra
+wait of its own.
 
 If Redis is unreachable or slow (each call has a short timeout) requests go on: the
 limiter falls back to pacing this process alone at its share of the budget, logs one
@@ -20,6 +21,7 @@ import logging
 import random as _random
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +43,8 @@ _LEARNING_POLL = 0.05
 """Seconds between turns while waiting for the one request that learns the limit."""
 _LEARNING_LEASE = 2.0
 """Seconds that request holds its turn if its answer never comes back."""
+_MOST_PER_TRIP = 256
+"""Grants asked for in one round trip at most."""
 _LOW_WATER = 0.1
 """Below this share of the limit left in a window, the rest is spread over the time left."""
 
@@ -62,6 +66,29 @@ class _Seen:
     paused_for: float
     epoch: int
     members: int
+
+
+@attrs.define(eq=False)
+class _Waiter:
+    granted: asyncio.Future[int | None]
+    """The epoch of the window it was granted in; None: pace locally instead."""
+    deadline: float | None
+
+    def resolve(self, epoch: int | None) -> None:
+        if not self.granted.done():
+            self.granted.set_result(epoch)
+
+    def refuse(self, error: BaseException) -> None:
+        if not self.granted.done():
+            self.granted.set_exception(error)
+
+
+@attrs.define
+class _Queue:
+    """The acquires of one budget waiting in this process, served by one task at a time."""
+
+    waiters: deque[_Waiter] = attrs.Factory(deque)
+    server: asyncio.Task[None] | None = None
 
 
 class RedisLimiter:
@@ -125,6 +152,7 @@ class RedisLimiter:
             window=window, jitter=jitter, clock=clock, sleep=sleep, random=random
         )
         self._seen: dict[str, _Seen] = {}
+        self._queues: dict[str, _Queue] = {}
         self._pending: dict[str, tuple[int | None, Observation]] = {}
         self._flusher: asyncio.Task[None] | None = None
         self._down_since: float | None = None
@@ -135,22 +163,26 @@ class RedisLimiter:
     # -- the Limiter protocol ---------------------------------------------------------------
 
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
+        if self._closed:
+            raise RuntimeError("RedisLimiter is closed")
         deadline = None if max_wait is None else self._clock() + max_wait
-        while True:
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = _Queue()
+        waiter = _Waiter(asyncio.get_running_loop().create_future(), deadline)
+        queue.waiters.append(waiter)
+        if queue.server is None or queue.server.done():
+            queue.server = asyncio.get_running_loop().create_task(self._serve(key, queue))
+        try:
+            epoch = await waiter.granted
+        finally:
+            if not waiter.granted.done() and waiter in queue.waiters:
+                queue.waiters.remove(waiter)
+        if epoch is None:
             left = None if deadline is None else max(deadline - self._clock(), 0.0)
-            seen = await self._round_trip(key, grant=True)
-            if seen is None:
-                await self._local.acquire(key, left)
-                return
-            wait_ms, paused = seen
-            if wait_ms == 0:
-                return
-            wait = wait_ms / 1000
-            if paused or wait > _LEARNING_POLL:
-                wait = jittered(wait, self._jitter, self._random)
-            if left is not None and wait > left:
-                raise WaitTooLong(wait, rate_limited=paused)
-            await self._sleep(wait)
+            await self._local.acquire(key, left)
+        else:
+            _granted_in.set((key, epoch))
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
         observation = Observation.from_response(status, headers)
@@ -187,6 +219,10 @@ class RedisLimiter:
             await self._flusher
         await self._flush()
         self._closed = True
+        for queue in self._queues.values():
+            if queue.server is not None:
+                queue.server.cancel()
+                await asyncio.gather(queue.server, return_exceptions=True)
         await self._redis.aclose()
 
     @property
@@ -205,9 +241,40 @@ class RedisLimiter:
 
     # -- Redis --------------------------------------------------------------------------------
 
-    async def _round_trip(self, key: str, *, grant: bool) -> tuple[int, bool] | None:
-        """Run the script for `key`: (ms to wait, whether paused), or None while Redis is
-        out of reach (the caller then paces alone)."""
+    async def _serve(self, key: str, queue: _Queue) -> None:
+        """Grant the waiters of budget `key` in turn, as many per round trip as Redis allows;
+        hand them to the local pacing while Redis is out of reach."""
+        waiters = queue.waiters
+        try:
+            while waiters:
+                reply = await self._round_trip(key, want=min(len(waiters), _MOST_PER_TRIP))
+                if reply is None:
+                    while waiters:
+                        waiters.popleft().resolve(None)
+                    return
+                granted, wait, paused = reply
+                while granted and waiters:
+                    waiters.popleft().resolve(self._seen[key].epoch)
+                    granted -= 1
+                if not waiters or not wait:
+                    continue
+                if paused or wait > _LEARNING_POLL:
+                    wait = jittered(wait, self._jitter, self._random)
+                wake = self._clock() + wait
+                for waiter in [w for w in waiters if w.deadline is not None and wake > w.deadline]:
+                    waiters.remove(waiter)
+                    waiter.refuse(WaitTooLong(wait, rate_limited=paused))
+                if waiters:
+                    await self._sleep(wait)
+        except BaseException as error:  # the waiters raise it: nobody waits forever
+            while waiters:
+                waiters.popleft().refuse(error)
+            if not isinstance(error, Exception):
+                raise
+
+    async def _round_trip(self, key: str, *, want: int) -> tuple[int, float, bool] | None:
+        """Run the script for `key`: (requests granted, seconds to wait for the rest, whether
+        that is a 429's pause), or None while Redis is out of reach."""
         if self._down_since is not None:
             if self._probing or self._clock() < self._retry_at:
                 return None
@@ -220,7 +287,7 @@ class RedisLimiter:
             async with asyncio.timeout(self._timeout):
                 reply = await self._script(
                     keys=self._keys(key),
-                    args=self._args(grant, epoch, observation if pending else None),
+                    args=self._args(want, epoch, observation if pending else None),
                 )
         except Exception as error:  # any failure to reach Redis means: go on alone
             if not _is_redis_failure(error):
@@ -230,34 +297,32 @@ class RedisLimiter:
         finally:
             self._probing = False
         self._recover()
-        wait_ms, paused, new_epoch, limit, used, ends_in, pause_left, members = map(int, reply)
+        granted, wait_ms, paused, epoch, limit, used, ends_in, pause_left, members = map(int, reply)
         self._seen[key] = _Seen(
             at=self._clock(),
             limit=limit if limit > 0 else None,
             used=used,
             ends_in=ends_in / 1000,
             paused_for=pause_left / 1000,
-            epoch=new_epoch,
+            epoch=epoch,
             members=members,
         )
         self._local.share(
             key, limit=limit if limit > 0 else None, members=members, pause=pause_left / 1000
         )
-        if grant and wait_ms == 0:
-            _granted_in.set((key, new_epoch))
-        return wait_ms, bool(paused)
+        return granted, wait_ms / 1000, bool(paused)
 
     async def _flush(self) -> None:
         """Report what responses taught, one round trip per budget, until none is left."""
         while self._pending and self._down_since is None and not self._closed:
-            await self._round_trip(next(iter(self._pending)), grant=False)
+            await self._round_trip(next(iter(self._pending)), want=0)
 
     def _keys(self, key: str) -> list[str]:
         digest = hashlib.sha256(_KEY_SALT + key.encode()).hexdigest()[:32]
         budget = f"{self._prefix}:{{{digest}}}"
         return [budget, f"{budget}:members"]
 
-    def _args(self, grant: bool, epoch: int | None, observation: Observation | None) -> list[Any]:
+    def _args(self, want: int, epoch: int | None, observation: Observation | None) -> list[Any]:
         def ms(seconds: float | None) -> str:
             return "" if seconds is None else str(round(seconds * 1000))
 
@@ -268,7 +333,7 @@ class RedisLimiter:
             ms(self._window),
             ms(self._guard),
             _LOW_WATER,
-            1 if grant else 0,
+            want,
             "" if observation is None else str(epoch if epoch is not None else -1),
             "" if seen.limit is None else seen.limit,
             "" if seen.remaining is None else seen.remaining,

@@ -10,9 +10,11 @@ after the last one closed and ends `window + guard` later (the guard covers the 
 request's trip to the API, whose window opens only when that request arrives). Responses
 correct the model: `X-RateLimit-Limit` sets the limit, `X-RateLimit-Remaining` raises the
 count of requests used in the window the request was granted in (its epoch; a late answer
-from an earlier window is ignored), a reset header moves the window's end, and a 429 pauses
-every caller until its `Retry-After`. While the limit is unknown one request at a time goes
-out, to learn it. When the window's budget runs low the rest is spread over the time left.
+from an earlier window is ignored), the answer to the API window's first request (one
+used) shows that window ends within `window` from now, a reset header moves the window's
+end, and a 429 pauses every caller until its `Retry-After`. While the limit is unknown one
+request at a time goes out, to learn it. When the window's budget runs low the rest is
+spread over the time left.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[2])
 local guard = tonumber(ARGV[3])
 local low_water = tonumber(ARGV[4])
-local grant = ARGV[5] == '1'
 local ttl = tonumber(ARGV[11])
 
 local s = redis.call('HMGET', KEYS[1], 'limit', 'used', 'end', 'epoch', 'pause', 'next', 'probe')
@@ -58,42 +59,49 @@ if ARGV[6] ~= '' and tonumber(ARGV[6]) == epoch then
   if ARGV[8] ~= '' and limit then
     local seen = limit - tonumber(ARGV[8])
     if seen > used then used = seen end
+    if seen == 1 and now + window > we then we = now + window end
   end
   if ARGV[10] ~= '' then we = now + tonumber(ARGV[10]) + guard end
 end
 
+local want = tonumber(ARGV[5])
+local granted = 0
 local wait = 0
 local paused = 0
-if grant then
-  if now >= we then
-    epoch = epoch + 1
-    used = 0
-    nxt = 0
-    we = now + window + guard
-  end
+if want > 0 and now >= we then
+  epoch = epoch + 1
+  used = 0
+  nxt = 0
+  we = now + window + guard
+end
+while granted < want do
   if pause > now then
     wait = pause - now
     paused = 1
-  elseif not limit then
+    break
+  end
+  if not limit then
     if probe > now then
       wait = math.min(probe - now, tonumber(ARGV[13]))
-    else
-      probe = now + tonumber(ARGV[14])
-      used = used + 1
+      break
     end
+    probe = now + tonumber(ARGV[14])
   else
     local avail = limit - used
     if avail <= 0 then
       wait = we - now
-    elseif avail <= math.ceil(limit * low_water) and nxt > now then
-      wait = nxt - now
-    else
-      if avail <= math.ceil(limit * low_water) then
-        nxt = now + math.floor((we - guard - now) / avail)
+      break
+    end
+    if avail <= math.ceil(limit * low_water) then
+      if nxt > now then
+        wait = nxt - now
+        break
       end
-      used = used + 1
+      nxt = now + math.floor((we - guard - now) / avail)
     end
   end
+  used = used + 1
+  granted = granted + 1
 end
 
 redis.call('HSET', KEYS[1], 'limit', limit or '', 'used', used, 'end', we, 'epoch', epoch,
@@ -101,15 +109,15 @@ redis.call('HSET', KEYS[1], 'limit', limit or '', 'used', used, 'end', we, 'epoc
 redis.call('PEXPIRE', KEYS[1], ttl)
 local pause_left = 0
 if pause > now then pause_left = pause - now end
-return {wait, paused, epoch, limit or -1, used, math.max(we - now, 0), pause_left, members}
+return {granted, wait, paused, epoch, limit or -1, used, math.max(we - now, 0), pause_left, members}
 """
 """KEYS: the budget's hash, its members' sorted set. ARGV: 1 member id, 2 window ms,
-3 guard ms, 4 low-water share of the limit, 5 grant ('1') or only learn ('0'), then the
-observation, each '' when absent: 6 epoch it was granted in, 7 limit, 8 remaining,
-9 pause ms (a 429's Retry-After), 10 ms until the window resets; then 11 the keys' TTL ms,
-12 ms after which a silent member no longer counts, 13 ms between polls while the limit is
-being learned, 14 ms a learning request holds its turn.
+3 guard ms, 4 low-water share of the limit, 5 how many requests to grant (0: only learn),
+then the observation, each '' when absent: 6 epoch it was granted in, 7 limit,
+8 remaining, 9 pause ms (a 429's Retry-After), 10 ms until the window resets; then 11 the
+keys' TTL ms, 12 ms after which a silent member no longer counts, 13 ms between polls
+while the limit is being learned, 14 ms a learning request holds its turn.
 
-Returns: wait ms (0: granted), whether the wait is a 429's pause, the window's epoch, the
-limit (-1: unknown), requests used in the window, ms until it ends, ms of pause left, and
-how many members share the budget."""
+Returns: how many requests were granted; for the rest, ms to wait and whether that is a
+429's pause; then the window's epoch, the limit (-1: unknown), requests used in the
+window, ms until it ends, ms of pause left, and how many members share the budget."""

@@ -113,3 +113,24 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+async def everything_stored(url: str) -> list[bytes]:
+    """Every key name, hash field, set member and other value in the Redis at `url`."""
+    import redis.asyncio
+
+    stored: list[bytes] = []
+    async with redis.asyncio.Redis.from_url(url) as client:
+        async for name in client.scan_iter():
+            stored.append(name)
+            kind = await client.type(name)
+            if kind == b"hash":
+                for field, value in (await client.hgetall(name)).items():
+                    stored += [field, value]
+            elif kind == b"zset":
+                stored += [
+                    member for member, _ in await client.zrange(name, 0, -1, withscores=True)
+                ]
+            else:
+                stored.append(await client.dump(name) or b"")
+    return stored

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import redis.asyncio
-from conftest import RedisServer
+from conftest import RedisServer, everything_stored
 
 from piggy_async.limiters import Limiter, RedisLimiter, WaitTooLong
 from piggy_async.testing import ManualClock
@@ -145,20 +145,7 @@ async def test_the_budget_key_never_reaches_redis(
     await limiter.acquire(KEY)
     limiter.observe(KEY, 429, {"Retry-After": "1"})
     await limiter.aclose()
-    stored: list[bytes] = []
-    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
-        async for name in client.scan_iter():
-            stored.append(name)
-            kind = await client.type(name)
-            if kind == b"hash":
-                for field, value in (await client.hgetall(name)).items():
-                    stored += [field, value]
-            elif kind == b"zset":
-                stored += [
-                    member for member, _ in await client.zrange(name, 0, -1, withscores=True)
-                ]
-            else:
-                stored.append(await client.dump(name) or b"")
+    stored = await everything_stored(redis_server.url)
     assert len(stored) > 2
     assert not [item for item in stored if KEY.encode() in item or b"0f3a9c" in item]
 
@@ -259,3 +246,18 @@ def test_without_redis_installed_the_error_says_how_to_get_it(
     monkeypatch.setitem(sys.modules, "redis.asyncio", None)
     with pytest.raises(ImportError, match=r"piggy_async\[redis\]"):
         RedisLimiter("redis://127.0.0.1:6379/0")
+
+
+async def test_concurrent_acquires_are_granted_together_within_the_budget(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 10)
+    await limiter.acquire(KEY)  # 2 of 10 used
+    outcomes = await asyncio.gather(
+        *(limiter.acquire(KEY, max_wait=1) for _ in range(20)), return_exceptions=True
+    )
+    assert outcomes.count(None) == 8
+    refused = [outcome for outcome in outcomes if isinstance(outcome, WaitTooLong)]
+    assert len(refused) == 12
+    assert all(55 < error.wait < 62 for error in refused)
