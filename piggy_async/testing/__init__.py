@@ -30,6 +30,7 @@ from __future__ import annotations
 from ._clock import Clock, ManualClock
 from ._faults import Faults
 from ._rate_limit import RateLimit
+from ._redis_server import RedisServer
 from ._seed import SeedData, SeedReward, SeedTier
 from ._server import FakePiggy
 from ._state import ContactRecord, IdentifierRecord, RequestRecord, State, TransactionRecord
@@ -42,6 +43,7 @@ __all__ = [
     "IdentifierRecord",
     "ManualClock",
     "RateLimit",
+    "RedisServer",
     "RequestRecord",
     "SeedData",
     "SeedReward",

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RedisServer, everything_stored
+from conftest import everything_stored
 
-from piggy_async.testing import FakePiggy, RateLimit
+from piggy_async.testing import FakePiggy, RateLimit, RedisServer
 
 WORKER = Path(__file__).with_name("worker.py")
 BUDGET, WINDOW = 200, 1.0

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 import redis.asyncio
-from conftest import RedisServer, everything_stored
+from conftest import everything_stored
 
 from piggy_async.limiters import Limiter, RedisLimiter, WaitTooLong
-from piggy_async.testing import ManualClock
+from piggy_async.testing import ManualClock, RedisServer
 
 KEY = "fingerprint-0f3a9c"
 
