@@ -9,14 +9,18 @@ import tempfile
 from pathlib import Path
 
 from .render import render
-from .spec import load_spec
+from .render_docs import render_docs
+from .render_events import render_events
+from .spec import Spec, load_spec
 
 GENERATED = Path("piggy_async") / "_generated"
+DOCS = Path("docs") / "api.md"
 
 
-def build(root: Path) -> dict[str, str]:
+def build(root: Path, spec: Spec | None = None) -> dict[str, str]:
     """The formatted generated files, by path relative to `piggy_async/_generated/`."""
-    files = render(load_spec(root / "spec"))
+    spec = spec or load_spec(root / "spec")
+    files = {**render(spec), **render_events(spec)}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for name, text in files.items():
@@ -35,10 +39,17 @@ def build(root: Path) -> dict[str, str]:
 
 
 def generate(root: Path) -> list[Path]:
-    """Rewrite `piggy_async/_generated/` from the spec; return the files that changed."""
-    files = build(root)
+    """Rewrite `piggy_async/_generated/` and `docs/api.md` from the spec; return the files
+    that changed."""
+    spec = load_spec(root / "spec")
+    files = build(root, spec)
     target = root / GENERATED
     changed = [GENERATED / name for name in _differences(target, files)]
+    docs = render_docs(spec)
+    if _read(root / DOCS) != docs:
+        changed.append(DOCS)
+        (root / DOCS).parent.mkdir(parents=True, exist_ok=True)
+        (root / DOCS).write_text(docs, encoding="utf-8")
     if target.exists():
         shutil.rmtree(target)
     for name, text in files.items():
@@ -50,7 +61,13 @@ def generate(root: Path) -> list[Path]:
 
 def check(root: Path) -> list[Path]:
     """The generated files that differ from what the spec generates (missing, stale or extra)."""
-    return [GENERATED / name for name in _differences(root / GENERATED, build(root))]
+    spec = load_spec(root / "spec")
+    stale = [GENERATED / name for name in _differences(root / GENERATED, build(root, spec))]
+    return stale + ([DOCS] if _read(root / DOCS) != render_docs(spec) else [])
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 def _differences(target: Path, files: dict[str, str]) -> list[str]:

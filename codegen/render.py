@@ -200,10 +200,12 @@ def _render_model_module(spec: Spec, module: str) -> str:
             referenced |= set(fld.type.models())
             annotations.append(py_type(fld.type))
         if model.union:
-            referenced |= set(model.union.variants.values())
+            referenced |= {*model.union.variants.values(), model.union.default}
     has_union = any(m.union for m in models)
     has_fields = any(m.fields for m in models)
-    title = "shared by several resources" if module == "shared" else f"of the {module} resource"
+    title = {"shared": "shared by several resources", "webhooks": "of the webhook events"}.get(
+        module, f"of the {module} resource"
+    )
     out = [f'"""Models {title}."""\n\n', "from __future__ import annotations\n\n"]
     if any("datetime" in a for a in annotations):
         out.append("from datetime import datetime\n")
@@ -248,7 +250,7 @@ def _render_model(model: Model) -> str:
 
 def _render_union(model: Model) -> str:
     assert model.union is not None
-    variants = list(dict.fromkeys(model.union.variants.values()))
+    variants = list(dict.fromkeys([*model.union.variants.values(), model.union.default]))
     out = [f"{model.name}: TypeAlias = {' | '.join(variants)}\n"]
     out.append(_docstring(model.description))
     mapping = ", ".join(f'"{tag}": {cls}' for tag, cls in model.union.variants.items())
@@ -330,6 +332,8 @@ def _render_resource(spec: Spec, resource: Resource) -> str:
     out.append("from piggy_async._resource import Resource\n")
     if needs_unset:
         out.append("from piggy_async._unset import UNSET, Unset\n")
+    if any(p.spread for op in resource.operations for p in op.params):
+        out.append("from piggy_async._attributes import with_attributes\n")
     out.extend(_model_imports(spec, referenced, "", "..models."))
     consts: list[str] = []
     for api in apis:
@@ -357,7 +361,7 @@ def _render_operation_const(op: Operation, api: str) -> str:
         f"    data_type={_data_type_expr(op.response)},\n",
         f'    data_spec="{op.response}",\n',
     ]
-    params = op.params_for(api)
+    params = tuple(p for p in op.params_for(api) if not p.spread)  # no key of its own
     if params:
         lines.append("    params=(\n")
         for p in params:
@@ -379,6 +383,8 @@ def _render_operation_const(op: Operation, api: str) -> str:
         lines.append(f"    errors={_tuple(str(c) for c in op.errors)},\n")
     if op.status != 200:
         lines.append(f"    status={op.status},\n")
+    if op.retry_safe != (op.method in ("GET", "PUT")):
+        lines.append(f"    retry_safe={op.retry_safe},\n")
     lines.append(")\n")
     return "".join(lines)
 
@@ -417,10 +423,13 @@ def _render_method(op: Operation, api: str, shadows_list: bool) -> str:
     out = [head, _docstring(_method_doc(op, api, params), "        ")]
     call_args = [_op_const(api, op)]
     for location in ("path", "query", "body"):
-        members = [p for p in params if p.location == location]
-        if members:
-            items = ", ".join(f'"{p.name}": {p.py_name}' for p in members)
-            call_args.append(f"{location}={{{items}}}")
+        members = [p for p in params if p.location == location and not p.spread]
+        items = "{" + ", ".join(f'"{p.name}": {p.py_name}' for p in members) + "}"
+        spread = [p.py_name for p in params if p.location == location and p.spread]
+        if spread:
+            call_args.append(f"{location}=with_attributes({items}, {spread[0]})")
+        elif members:
+            call_args.append(f"{location}={items}")
     call_args.append("options=request_options")
     if op.pagination:
         out.append(f"        return self._client.paginate({', '.join(call_args)})\n")

@@ -19,7 +19,7 @@ import yaml
 APIS = ("oauth", "register")
 METHODS = ("GET", "POST", "PUT", "DELETE")
 LOCATIONS = ("path", "query", "body")
-META_STYLES = ("viewing", "short", "laravel", "minimal")
+META_STYLES = ("viewing", "short", "laravel", "minimal", "none")
 SCALARS = ("str", "int", "float", "bool", "datetime", "any", "object", "null")
 RESERVED_PARAMS = frozenset(
     {"self", "request_options", "extra_headers", "extra_query", "extra_body", "timeout"}
@@ -27,6 +27,8 @@ RESERVED_PARAMS = frozenset(
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+WEBHOOKS = "webhooks"
+"""The spec file of webhook events: models and `events`, no operations."""
 
 
 class SpecError(Exception):
@@ -153,6 +155,8 @@ class Param:
     apis: frozenset[str]
     enum: tuple[Any, ...] | None
     description: str
+    spread: bool = False
+    """A mapping whose keys are sent as top-level body keys (custom attributes)."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,7 @@ class Operation:
     status: int
     notes: tuple[str, ...]
     example: Any
+    retry_safe: bool
 
     def params_for(self, api: str) -> tuple[Param, ...]:
         return tuple(p for p in self.params if api in p.apis)
@@ -201,11 +206,24 @@ class ErrorCode:
     also: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Event:
+    """A webhook event type (`spec/webhooks.yaml`) and the model its payload becomes."""
+
+    type: str
+    model: str
+    description: str
+    data: TypeRef
+
+
 @dataclass
 class Spec:
     resources: list[Resource] = field(default_factory=list)
     models: dict[str, Model] = field(default_factory=dict)
     errors: list[ErrorCode] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    events_description: str = ""
+    """What a webhook delivery is (`spec/webhooks.yaml`'s `description`)."""
 
     def model_modules(self) -> list[str]:
         return sorted({m.module for m in self.models.values()})
@@ -304,6 +322,18 @@ def load_spec(spec_dir: Path) -> Spec:
             continue
         if path.stem == "shared":
             data = reader.mapping(document, "", allowed=("models",), required=("models",))
+        elif path.stem == WEBHOOKS:
+            from .events import load_events  # it builds on this module's reader
+
+            data = reader.mapping(
+                document,
+                "",
+                allowed=("description", "models", "events"),
+                required=("description", "events"),
+            )
+            spec.events, event_models = load_events(reader, data["events"], data.get("models"))
+            spec.events_description = reader.text(data["description"], "description")
+            data["models"] = {**(data.get("models") or {}), **event_models}
         else:
             data = reader.mapping(
                 document,
@@ -319,7 +349,7 @@ def load_spec(spec_dir: Path) -> Spec:
                     f"models.{name}", f"already defined in spec/{spec.models[name].module}.yaml"
                 )
             spec.models[name] = model
-        if path.stem != "shared":
+        if path.stem not in ("shared", WEBHOOKS):
             spec.resources.append(_load_resource(reader, data))
     _check_references(spec)
     return spec
@@ -454,6 +484,7 @@ _OPERATION_KEYS = (
     "status",
     "notes",
     "example",
+    "retry_safe",
 )
 
 
@@ -517,6 +548,9 @@ def _load_operation(reader: _Reader, resource: str, name: Any, body: Any) -> Ope
     status = data.get("status", 200)
     if not isinstance(status, int) or not 200 <= status < 300:
         raise reader.error(f"{key}.status", "expected a 2xx status code")
+    retry_safe = data.get("retry_safe", method in ("GET", "PUT"))
+    if not isinstance(retry_safe, bool):
+        raise reader.error(f"{key}.retry_safe", "expected true or false")
     notes = data.get("notes", [])
     if not isinstance(notes, list):
         raise reader.error(f"{key}.notes", "expected a list of strings")
@@ -537,6 +571,7 @@ def _load_operation(reader: _Reader, resource: str, name: Any, body: Any) -> Ope
         status=status,
         notes=tuple(reader.text(n, f"{key}.notes") for n in notes),
         example=data.get("example"),
+        retry_safe=retry_safe,
     )
 
 
@@ -551,7 +586,17 @@ def _load_params(
         data = reader.mapping(
             body,
             pkey,
-            allowed=("in", "type", "required", "apis", "enum", "default", "py_name", "description"),
+            allowed=(
+                "in",
+                "type",
+                "required",
+                "apis",
+                "enum",
+                "default",
+                "py_name",
+                "description",
+                "spread",
+            ),
             required=("in", "type"),
         )
         location = data["in"]
@@ -585,6 +630,8 @@ def _load_params(
                 pkey, f"Python name {py_name!r} is reserved or used twice; set py_name"
             )
         py_names.add(py_name)
+        param_type = reader.type(data["type"], f"{pkey}.type")
+        spread = _spread(reader, pkey, data, param_type, [p for p in result if p.spread])
         enum = data.get("enum")
         if enum is not None and (not isinstance(enum, list) or not enum):
             raise reader.error(f"{pkey}.enum", "expected a non-empty list")
@@ -593,16 +640,35 @@ def _load_params(
                 name=str(name),
                 py_name=py_name,
                 location=location,
-                type=reader.type(data["type"], f"{pkey}.type"),
+                type=param_type,
                 required_on=required_on,
                 apis=frozenset(param_apis),
                 enum=tuple(enum) if enum else None,
                 description=reader.text(data["description"], f"{pkey}.description")
                 if "description" in data
                 else "",
+                spread=spread,
             )
         )
     return tuple(result)
+
+
+def _spread(
+    reader: _Reader, key: str, data: dict[str, Any], type_: TypeRef, others: list[Param]
+) -> bool:
+    """`spread: true`: an optional body mapping whose keys become top-level body keys."""
+    spread = data.get("spread", False)
+    if not isinstance(spread, bool):
+        raise reader.error(f"{key}.spread", "expected true or false")
+    if not spread:
+        return False
+    if data["in"] != "body" or data.get("required", False) is not False:
+        raise reader.error(f"{key}.spread", "only an optional body parameter can be spread")
+    if type_.kind != "map" and str(type_) != "object":
+        raise reader.error(f"{key}.spread", "a spread parameter is a map[T] or object")
+    if others:
+        raise reader.error(f"{key}.spread", f"{others[0].name!r} is already spread")
+    return True
 
 
 def _check_references(spec: Spec) -> None:
@@ -628,13 +694,14 @@ def _check_references(spec: Spec) -> None:
                         f"models.{model.name}.union.variants.{tag}",
                         f"{variant!r} is not a model with fields",
                     )
-            if len(set(model.union.variants.values())) < 2:
+            if len({*model.union.variants.values(), model.union.default}) < 2:
                 raise SpecError(
                     file, f"models.{model.name}.union.variants", "a union needs two models"
                 )
-            if model.union.default not in model.union.variants.values():
+            default = known.get(model.union.default)
+            if default is None or default.union:
                 raise SpecError(
-                    file, f"models.{model.name}.union.default", "must be one of the variants"
+                    file, f"models.{model.name}.union.default", "must be a model with fields"
                 )
     resource_names: set[str] = set()
     endpoints: dict[tuple[str, str, str], str] = {}
@@ -669,7 +736,7 @@ def _check_module_cycles(spec: Spec) -> None:
     for model in spec.models.values():
         refs = {n for f in model.fields for n in f.type.models()}
         if model.union:
-            refs |= set(model.union.variants.values())
+            refs |= {*model.union.variants.values(), model.union.default}
         graph[model.module] |= {spec.models[n].module for n in refs} - {model.module}
     state: dict[str, int] = {}
 

@@ -2,6 +2,7 @@
 
 A contact is created, found by email, updated, credited at the till, and its loyalty
 transactions are paged through, all over real HTTP on 127.0.0.1 with no configuration.
+Then 300 calls race a budget of 100 requests per 2 s, and finish without an error.
 
     make demo      (or: .venv/bin/python examples/demo.py)
 """
@@ -9,9 +10,11 @@ transactions are paged through, all over real HTTP on 127.0.0.1 with no configur
 from __future__ import annotations
 
 import asyncio
+import collections
+import time
 
-from piggy_async import APIError, ErrorCode, OAuthClient, RegisterClient
-from piggy_async.testing import FakePiggy
+from piggy_async import APIError, ErrorCode, OAuthClient, RegisterClient, TransportEvent
+from piggy_async.testing import FakePiggy, RateLimit
 
 
 async def main() -> None:
@@ -54,5 +57,38 @@ async def main() -> None:
                 print(f"\nunknown email     {error}  -> ErrorCode.{ErrorCode(error.code).name}")
 
 
+async def past_the_budget() -> None:
+    """More calls than the budget allows: the client waits for the next window instead of
+    failing, and its limiter keeps it from running into the limit again and again."""
+    print("\n300 calls at concurrency 50, against a budget of 100 requests per 2 s:")
+    async with FakePiggy(rate_limit=RateLimit(limit=100, window=2)) as server:
+        uuid = server.state.add_contact("patrick@bikinibottom.sea", channel="OAUTH_API").uuid
+        counts: collections.Counter[str] = collections.Counter()
+
+        def count(event: TransportEvent) -> None:
+            counts[f"HTTP {event.status}" if event.kind == "response" else event.kind] += 1
+
+        async with OAuthClient(
+            api_key=server.oauth_key, base_url=server.url, on_event=count
+        ) as piggy:
+            started = time.perf_counter()
+            gate = asyncio.Semaphore(50)
+
+            async def get() -> None:
+                async with gate:
+                    await piggy.contacts.get(uuid)
+
+            await asyncio.gather(*(get() for _ in range(300)))
+            elapsed = time.perf_counter() - started
+            print(
+                f"  all 300 done in {elapsed:.1f} s, none failed: {counts['HTTP 200']} answered "
+                f"200 and {counts['HTTP 429']} answered 429 (then retried); "
+                f"{counts['wait']} calls waited for the next window"
+            )
+            state = piggy.rate_limit
+            print(f"  budget as last seen: {state.remaining} of {state.limit} left")
+
+
 if __name__ == "__main__":
     asyncio.run(main())
+    asyncio.run(past_the_budget())

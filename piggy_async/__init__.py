@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._auth import ApiKeyAuth, ClientCredentialsAuth
-from ._client import BaseClient
+from ._client import BaseClient, ClientOptions
 from ._clients import OAuthClient, RegisterClient
 from ._converter import converter
 from ._errors import (
@@ -24,6 +24,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientStateError,
     MaintenanceError,
     MalformedResponseError,
     NotFoundError,
@@ -31,6 +32,8 @@ from ._errors import (
     PermissionDeniedError,
     PiggyError,
     RateLimitError,
+    RedirectError,
+    ResponseTooLargeError,
     ServerError,
     UnprocessableEntityError,
 )
@@ -40,6 +43,10 @@ from ._model import Model
 from ._operation import Operation, Pagination, Param
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
+from ._transport.capture import RawResponse, capture_responses
+from ._transport.clock import Clock, SystemClock, VirtualClock
+from ._transport.events import TransportEvent
+from ._transport.policy import RetryPolicy
 from ._unset import UNSET, Unset
 from ._version import __version__
 
@@ -60,6 +67,9 @@ __all__ = [
     "BadRequestError",
     "BaseClient",
     "ClientCredentialsAuth",
+    "ClientOptions",
+    "ClientStateError",
+    "Clock",
     "ERROR_MESSAGES",
     "ErrorCode",
     "MaintenanceError",
@@ -67,21 +77,29 @@ __all__ = [
     "Model",
     "NotFoundError",
     "OAuthClient",
-    "OutcomeUnknownError",
     "Operation",
+    "OutcomeUnknownError",
     "Page",
     "Pagination",
     "Param",
     "PermissionDeniedError",
     "PiggyError",
     "RateLimitError",
+    "RawResponse",
+    "RedirectError",
     "RegisterClient",
     "RequestOptions",
+    "ResponseTooLargeError",
+    "RetryPolicy",
     "ServerError",
+    "SystemClock",
+    "TransportEvent",
     "UNSET",
     "UnprocessableEntityError",
     "Unset",
-    "__version__",
+    "VirtualClock",
+    "capture_responses",
     "converter",
     "operations",
+    "__version__",
 ]

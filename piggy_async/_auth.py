@@ -15,22 +15,36 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
 from . import _defaults
-from ._errors import AuthenticationError, MalformedResponseError, error_from_response
+from ._errors import APIError, AuthenticationError, MalformedResponseError
 
-PostJson = Callable[[str, Mapping[str, str]], Awaitable[tuple[int, bytes, Mapping[str, str]]]]
-"""Sends a JSON POST to a path on the host; returns status, body and headers."""
+PostToken = Callable[[bytes], Awaitable[tuple[int, bytes, Mapping[str, str]]]]
+"""Sends a JSON body to the token endpoint (retried like any call); returns status, body
+and headers."""
 
 
 class Auth(Protocol):
     """What a client needs from its credentials."""
 
-    async def authorization(self, post: PostJson) -> str:
+    def budget_key(self) -> str:
+        """What identifies the API budget these credentials draw from (hashed before use)."""
+        ...
+
+    async def authorization(self, post: PostToken) -> str:
         """The `Authorization` header value to send."""
         ...
 
-    async def renew(self, post: PostJson, rejected: str) -> bool:
+    async def renew(self, post: PostToken, rejected: str) -> bool:
         """After `rejected` was answered with a 401: get new credentials; False if it cannot."""
         ...
+
+
+def _check_secret(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string")
+    value = value.strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(f"{name} must not contain control characters (a stray newline?)")
+    return value
 
 
 class ApiKeyAuth:
@@ -39,14 +53,15 @@ class ApiKeyAuth:
     __slots__ = ("_header",)
 
     def __init__(self, api_key: str) -> None:
-        if not isinstance(api_key, str) or not api_key.strip():
-            raise ValueError("api_key must be a non-empty string")
-        self._header = f"Bearer {api_key.strip()}"
+        self._header = f"Bearer {_check_secret('api_key', api_key)}"
 
-    async def authorization(self, post: PostJson) -> str:
+    def budget_key(self) -> str:
         return self._header
 
-    async def renew(self, post: PostJson, rejected: str) -> bool:
+    async def authorization(self, post: PostToken) -> str:
+        return self._header
+
+    async def renew(self, post: PostToken, rejected: str) -> bool:
         return False
 
     def __repr__(self) -> str:
@@ -57,8 +72,8 @@ class ClientCredentialsAuth:
     """OAuth2 client credentials: a token from `POST /oauth/token`, fetched when first
     needed, renewed shortly before it expires and once when the API rejects it.
 
-    Concurrent requests share one fetch: the lock is taken only when there is no valid
-    token, and the token is checked again once it is held.
+    Concurrent callers share one fetch, and its outcome: when it fails, every caller that
+    waited for it gets the same error, and the next call starts a fresh fetch.
     """
 
     def __init__(
@@ -68,66 +83,95 @@ class ClientCredentialsAuth:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if not str(client_id).strip() or not isinstance(client_secret, str) or not client_secret:
-            raise ValueError("client_id and client_secret must be non-empty")
-        self._client_id = str(client_id)
-        self._client_secret = client_secret
+        if isinstance(client_id, bool) or not isinstance(client_id, str | int):
+            raise ValueError("client_id must be a string or an integer")
+        self._client_id = _check_secret("client_id", str(client_id))
+        self._client_secret = _check_secret("client_secret", client_secret)
         self._clock = clock
         self._header: str | None = None
         self._expires_at = 0.0
-        self._lock = asyncio.Lock()
+        self._fetching: asyncio.Future[str] | None = None
 
-    async def authorization(self, post: PostJson) -> str:
+    def budget_key(self) -> str:
+        return f"client:{self._client_id}"
+
+    async def authorization(self, post: PostToken) -> str:
         header = self._header
         if header is not None and self._clock() < self._expires_at:
             return header
-        async with self._lock:
-            if self._header is None or self._clock() >= self._expires_at:
-                await self._fetch(post)
-            assert self._header is not None
-            return self._header
+        return await self._shared_fetch(post)
 
-    async def renew(self, post: PostJson, rejected: str) -> bool:
-        async with self._lock:
-            if self._header == rejected:  # nobody renewed it meanwhile
-                await self._fetch(post)
+    async def renew(self, post: PostToken, rejected: str) -> bool:
+        if self._header == rejected:  # nobody renewed it meanwhile
+            self._header = None
+        await self.authorization(post)
         return True
 
-    async def _fetch(self, post: PostJson) -> None:
-        status, body, headers = await post(
-            _defaults.TOKEN_PATH,
+    async def _shared_fetch(self, post: PostToken) -> str:
+        if self._fetching is None:
+            fetching = asyncio.ensure_future(self._fetch(post))
+            self._fetching = fetching
+            fetching.add_done_callback(self._fetched)
+        # shield: one caller cancelled does not cancel the fetch the others wait for
+        return await asyncio.shield(self._fetching)
+
+    def _fetched(self, future: asyncio.Future[str]) -> None:
+        self._fetching = None
+        if not future.cancelled():
+            future.exception()  # retrieved: every waiter has it already
+
+    async def _fetch(self, post: PostToken) -> str:
+        body = json.dumps(
             {
                 "grant_type": "client_credentials",
                 "client_id": self._client_id,
                 "client_secret": self._client_secret,
-            },
-        )
-        if status >= 400:
-            error = error_from_response(status, body, headers)
+            }
+        ).encode()
+        try:
+            status, raw, _ = await post(body)
+        except APIError as error:
+            if error.status == 429 or error.status >= 500:
+                raise  # the API's trouble, not the credentials': the caller may try again
             raise AuthenticationError(
                 f"token request failed: {error.message}",
-                status=status,
+                status=error.status,
                 code=error.code,
                 errors=error.errors,
                 body=error.body,
-                headers=headers,
-            )
-        try:
-            token = json.loads(body)
-            access_token = token["access_token"]
-            expires_in = float(token.get("expires_in") or 0)
-        except (ValueError, TypeError, KeyError):
-            raise MalformedResponseError(
-                "the token response has no access_token", status=status, body=body
+                headers=error.headers,
             ) from None
-        if not isinstance(access_token, str) or not access_token:
+        token = _token(raw, status)
+        access_token = token.get("access_token")
+        if not isinstance(access_token, str) or not access_token.strip():
             raise MalformedResponseError(
-                "the token response has no access_token", status=status, body=body
+                "the token response has no usable access_token", status=status, body=b""
             )
+        expires_in = token.get("expires_in")
+        lifetime = float("inf")
+        if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
+            # renew a margin early, but never so early that a short-lived token is renewed
+            # on every request
+            lifetime = expires_in - min(_defaults.TOKEN_EXPIRY_MARGIN, expires_in / 2)
         self._header = f"Bearer {access_token}"
-        lifetime = expires_in - _defaults.TOKEN_EXPIRY_MARGIN if expires_in else float("inf")
         self._expires_at = self._clock() + max(lifetime, 0.0)
+        return self._header
 
     def __repr__(self) -> str:
         state = "token held" if self._header else "no token yet"
         return f"ClientCredentialsAuth(client_id={self._client_id!r}, {state})"
+
+
+def _token(raw: bytes, status: int) -> dict[str, object]:
+    """The token response's JSON object; its body is never quoted, as it holds the token."""
+    try:
+        token = json.loads(raw)
+    except (ValueError, RecursionError):
+        token = None
+    if not isinstance(token, dict):
+        raise MalformedResponseError(
+            "the token response has no access_token (it is not a JSON object)",
+            status=status,
+            body=b"",
+        )
+    return token

@@ -1,55 +1,102 @@
 """`BaseClient`: the one request path every generated method goes through.
 
-    method call → URL (path parameters percent-encoded) + query + JSON body
-                → Authorization from the client's auth → one aiohttp session
-                → error status? typed `APIError` : envelope → `data` structured into a model
+    method call → URL (path parameters percent-encoded) + query + JSON body    (_encoding)
+                → the transport: deadline, limiter, token, attempts, retries (_transport)
+                → envelope → `data` structured into a model                    (below)
 
-The client owns exactly one `aiohttp.ClientSession`, opened on first use (or by `async with`)
-and closed by `close()` / leaving the `async with` block.
+A client owns one `Transport` (the connection pool, credentials, rate limiter and retry
+quota); `with_options(...)` makes views that share it with other settings.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
-import logging
+import math
 import platform
-import time
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from types import NoneType, TracebackType
-from typing import Any, ClassVar, Self, TypeVar
-from urllib.parse import quote
+from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
 import aiohttp
+import attrs
 import cattrs
 from yarl import URL
 
 from . import _defaults
 from ._auth import Auth
 from ._converter import MissingKeyError, converter
-from ._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    MalformedResponseError,
-    error_from_response,
-)
-from ._model import Model
+from ._encoding import encode_body, encode_query, fill_path
+from ._errors import MalformedResponseError, OutcomeUnknownError
 from ._operation import Api, Operation
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
+from ._resource import Resource
+from ._transport.clock import SYSTEM_CLOCK, Clock
+from ._transport.events import EventHook
+from ._transport.policy import RetryPolicy
+from ._transport.sender import CallSettings, Transport
 from ._unset import Unset
 from ._version import __version__
+from .limiters import AdaptiveLimiter, Limiter, RateLimitState
 
 T = TypeVar("T")
-
-logger = logging.getLogger("piggy_async")
-"""Logs each request at DEBUG: method, path, status and time. Never queries or headers."""
 
 USER_AGENT = (
     f"piggy_async/{__version__} (python {platform.python_version()}; aiohttp {aiohttp.__version__})"
 )
 
 _Response = tuple[int, bytes, Mapping[str, str]]
+
+
+def _positive(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return float(value)
+
+
+def _api_base(base_url: str, api: Api) -> str:
+    base = URL(base_url)
+    if not base.is_absolute() or base.scheme not in ("http", "https") or not base.host:
+        raise ValueError("base_url must be an absolute http(s) URL such as https://api.piggy.eu")
+    if base.user is not None or base.password is not None:
+        raise ValueError("base_url must not carry a user or password: pass credentials as such")
+    if base.query_string or base.fragment:
+        raise ValueError("base_url must not have a query or fragment")
+    return str(base).rstrip("/") + _defaults.API_PREFIXES[api]
+
+
+class ClientOptions(TypedDict, total=False):
+    """The settings both clients take besides their credentials and `base_url`.
+
+    All defaults live in `piggy_async._defaults`.
+    """
+
+    timeout: float
+    """Seconds one call may take in all: attempts, waits between them, the rate limiter."""
+    read_timeout: float
+    """Seconds one attempt may wait for the server's next bytes."""
+    connect_timeout: float
+    """Seconds to open a connection."""
+    max_retries: int
+    """Retries after a call's first attempt (0 disables retrying)."""
+    retry_policy: RetryPolicy
+    """Backoff and wait limits; `max_retries` overrides its own."""
+    limiter: Limiter
+    """Paces requests within the API budget (default: a new `AdaptiveLimiter`)."""
+    connection_limit: int
+    """Connections kept open at most; more concurrent requests queue for one."""
+    max_response_bytes: int
+    """The largest response body read; past it, `ResponseTooLargeError`."""
+    headers: Mapping[str, str]
+    """Headers sent with every request (e.g. `X-Partner-ID`)."""
+    on_event: EventHook
+    """Called with a `TransportEvent` for each attempt, answer, retry, wait and 429."""
+    clock: Clock
+    """Time and sleeping for retries and the limiter (a `VirtualClock` in tests)."""
 
 
 class BaseClient:
@@ -63,36 +110,100 @@ class BaseClient:
         auth: Auth,
         base_url: str,
         timeout: float = _defaults.TIMEOUT,
+        read_timeout: float = _defaults.READ_TIMEOUT,
+        connect_timeout: float = _defaults.CONNECT_TIMEOUT,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        limiter: Limiter | None = None,
         connection_limit: int = _defaults.CONNECTION_LIMIT,
+        max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
         headers: Mapping[str, str] | None = None,
+        on_event: EventHook | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        base = URL(base_url)
-        if not base.is_absolute() or base.scheme not in ("http", "https"):
-            raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
-        if timeout <= 0 or connection_limit < 1:
-            raise ValueError("timeout must be positive and connection_limit at least 1")
-        self._auth = auth
-        self._host = str(base).rstrip("/")
-        self._api_base = self._host + _defaults.API_PREFIXES[self.api]
-        self._timeout = aiohttp.ClientTimeout(total=timeout, connect=_defaults.CONNECT_TIMEOUT)
-        self._connection_limit = connection_limit
-        self._headers = {
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-            **(headers or {}),
-        }
-        self._session: aiohttp.ClientSession | None = None
-        self._closed = False
+        self._api_base = _api_base(base_url, self.api)
+        self._host = self._api_base.removesuffix(_defaults.API_PREFIXES[self.api])
+        if isinstance(connection_limit, bool) or not isinstance(connection_limit, int):
+            raise TypeError("connection_limit must be a whole number")
+        if connection_limit < 1 or max_response_bytes < 1:
+            raise ValueError("connection_limit and max_response_bytes must be at least 1")
+        policy = retry_policy or RetryPolicy()
+        if max_retries is not None:
+            policy = attrs.evolve(policy, max_retries=max_retries)
+        self._settings = CallSettings(
+            policy=policy,
+            timeout=_positive("timeout", timeout),
+            read_timeout=_positive("read_timeout", read_timeout),
+            connect_timeout=_positive("connect_timeout", connect_timeout),
+            max_body=max_response_bytes,
+        )
+        self._owner = type(self).__name__
+        self._transport = Transport(
+            auth=auth,
+            owner=self._owner,
+            key=hashlib.sha256(auth.budget_key().encode()).hexdigest()[:32],
+            token_url=URL(self._host + _defaults.TOKEN_PATH, encoded=True),
+            limiter=limiter if limiter is not None else AdaptiveLimiter(clock=clock),
+            clock=clock,
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})},
+            connection_limit=connection_limit,
+            on_event=on_event,
+        )
 
     @property
     def base_url(self) -> str:
         """The API base every operation path is appended to."""
         return self._api_base
 
+    @property
+    def rate_limit(self) -> RateLimitState:
+        """The API budget as this client last saw it (limit, remaining, reset, pause)."""
+        return self._transport.limiter.state(self._transport.key)
+
+    @property
+    def limiter(self) -> Limiter:
+        return self._transport.limiter
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        read_timeout: float | None = None,
+        connect_timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Self:
+        """A view of this client with other settings, sharing its connections, credentials,
+        rate limiter and retry quota (closing either closes both):
+
+            fast = piggy.with_options(timeout=5, max_retries=0)
+            await fast.contacts.get(uuid)
+        """
+        settings = self._settings
+        policy = retry_policy or settings.policy
+        if max_retries is not None:
+            policy = attrs.evolve(policy, max_retries=max_retries)
+        view = copy.copy(self)
+        for name, value in list(vars(view).items()):  # cached resources belong to `self`
+            if isinstance(value, Resource):
+                del view.__dict__[name]
+        view._settings = attrs.evolve(
+            settings,
+            policy=policy,
+            timeout=settings.timeout if timeout is None else _positive("timeout", timeout),
+            read_timeout=settings.read_timeout
+            if read_timeout is None
+            else _positive("read_timeout", read_timeout),
+            connect_timeout=settings.connect_timeout
+            if connect_timeout is None
+            else _positive("connect_timeout", connect_timeout),
+        )
+        return view
+
     # -- lifecycle ------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
-        self._open()
+        self._transport.session(self._owner)
         return self
 
     async def __aexit__(
@@ -104,27 +215,13 @@ class BaseClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the connection pool. The client cannot be used afterwards."""
-        self._closed = True
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
-
-    def _open(self) -> aiohttp.ClientSession:
-        if self._closed:
-            raise RuntimeError(f"{type(self).__name__} is closed")
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connection_limit),
-                headers=self._headers,
-                timeout=self._timeout,
-                skip_auto_headers=("Content-Type",),
-            )
-        return self._session
+        """Close the connection pool and the limiter. The client cannot be used afterwards."""
+        await self._transport.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "open" if self._session else "not connected"
-        return f"<{type(self).__name__} {self._api_base} auth={self._auth!r} {state}>"
+        transport = self._transport
+        state = "closed" if transport.closed else "open" if transport.is_open else "not connected"
+        return f"<{self._owner} {self._api_base} auth={transport.auth!r} {state}>"
 
     # -- the request path -----------------------------------------------------------------
 
@@ -175,149 +272,23 @@ class BaseClient:
         body: Mapping[str, Any] | None,
         options: RequestOptions,
     ) -> _Response:
-        url = URL(self._api_base + _fill_path(operation.path, path or {}), encoded=True)
-        params = _encode_query({**(query or {}), **options.get("extra_query", {})})
+        url = URL(self._api_base + fill_path(operation.path, path or {}), encoded=True)
+        params = encode_query({**(query or {}), **options.get("extra_query", {})})
         payload: bytes | None = None
         headers = dict(options.get("extra_headers", {}))
         if operation.method in ("POST", "PUT"):
-            payload = _encode_body({**(body or {}), **options.get("extra_body", {})})
+            payload = encode_body({**(body or {}), **options.get("extra_body", {})})
             headers["Content-Type"] = "application/json"
         elif "extra_body" in options:
             raise TypeError(f"{operation.method} requests have no body: use extra_query")
-        timeout = options.get("timeout")
-        client_timeout = aiohttp.ClientTimeout(total=timeout) if timeout is not None else None
-
-        async def send() -> tuple[str, _Response]:
-            authorization = await self._auth.authorization(self._post_json)
-            headers["Authorization"] = authorization
-            response = await self._send(
-                operation.method, url, params, payload, headers, client_timeout
-            )
-            return authorization, response
-
-        authorization, response = await send()
-        if response[0] == 401 and await self._auth.renew(self._post_json, authorization):
-            _, response = await send()
-        if response[0] >= 400:
-            raise error_from_response(*response)
-        return response
-
-    async def _post_json(self, path: str, body: Mapping[str, str]) -> _Response:
-        """POST a JSON body to a path on the host (the token endpoint)."""
-        return await self._send(
-            "POST",
-            URL(self._host + path, encoded=True),
-            [],
-            json.dumps(body).encode(),
-            {"Content-Type": "application/json"},
-            None,
+        settings = self._settings
+        if "timeout" in options or "max_retries" in options:
+            settings = self.with_options(
+                timeout=options.get("timeout"), max_retries=options.get("max_retries")
+            )._settings
+        return await self._transport.send(
+            operation, url, params, payload, headers, settings, owner=self._owner
         )
-
-    async def _send(
-        self,
-        method: str,
-        url: URL,
-        params: list[tuple[str, str]],
-        payload: bytes | None,
-        headers: Mapping[str, str],
-        client_timeout: aiohttp.ClientTimeout | None,
-    ) -> _Response:
-        session = self._open()
-        timeout = client_timeout or self._timeout
-        debug = logger.isEnabledFor(logging.DEBUG)
-        started = time.perf_counter() if debug else 0.0
-        try:
-            async with session.request(
-                method,
-                url,
-                params=params or None,
-                data=payload,
-                headers=headers,
-                timeout=timeout,
-            ) as response:
-                result = response.status, await response.read(), response.headers
-        except TimeoutError as error:
-            seconds = timeout.total
-            raise APITimeoutError(f"{method} {url.path}: no response within {seconds} s") from error
-        except aiohttp.ClientError as error:
-            raise APIConnectionError(f"{method} {url.path}: {error}") from error
-        if debug:  # the path only: query strings carry emails, headers carry credentials
-            elapsed = (time.perf_counter() - started) * 1000
-            logger.debug("%s %s -> %d in %.1f ms", method, url.raw_path, result[0], elapsed)
-        return result
-
-
-# -- encoding ---------------------------------------------------------------------------
-
-
-def _fill_path(template: str, values: Mapping[str, Any]) -> str:
-    """The operation path with each `{name}` replaced by its percent-encoded value.
-
-    Everything but unreserved characters is encoded, `/` included, and a value of only dots
-    is refused, so a value can never leave its path segment (`"../x"` becomes `..%2Fx`).
-    """
-    encoded: dict[str, str] = {}
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise TypeError(f"{name} must be a string, got {type(value).__name__}")
-        text = str(value)
-        if not text.strip() or text.strip(".") == "":
-            raise ValueError(f"{name} must not be empty, '.' or '..', got {text!r}")
-        encoded[name] = quote(text, safe="")
-    return template.format_map(encoded)
-
-
-def _utc_iso(value: datetime) -> str:
-    """ISO 8601 in UTC with a `Z` (no `+`, which a query string would turn into a space)."""
-    if value.tzinfo is None:
-        raise ValueError(f"pass a timezone-aware datetime (e.g. datetime.now(UTC)), got {value!r}")
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _query_value(name: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        try:
-            return _utc_iso(value)
-        except ValueError as error:
-            raise ValueError(f"{name}: {error}") from None
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise TypeError(f"{name}: cannot send a {type(value).__name__} as a query parameter")
-
-
-def _encode_query(query: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Query pairs, leaving out unset and None values; sequences repeat their key."""
-    pairs: list[tuple[str, str]] = []
-    for name, value in query.items():
-        if value is None or isinstance(value, Unset):
-            continue
-        if isinstance(value, Sequence) and not isinstance(value, str):
-            pairs.extend((f"{name}[]", _query_value(name, item)) for item in value)
-        else:
-            pairs.append((name, _query_value(name, value)))
-    return pairs
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Model):
-        return value.to_dict()
-    if isinstance(value, datetime):
-        return _utc_iso(value)
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        return list(value)
-    raise TypeError(f"cannot send a {type(value).__name__} in a JSON body")
-
-
-def _encode_body(body: Mapping[str, Any]) -> bytes:
-    """The JSON body: unset values are left out, None is sent as null."""
-    present = {name: value for name, value in body.items() if not isinstance(value, Unset)}
-    return json.dumps(
-        present, default=_json_default, ensure_ascii=False, separators=(",", ":")
-    ).encode()
 
 
 # -- decoding ---------------------------------------------------------------------------
@@ -330,6 +301,11 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
     try:
         decoded = json.loads(raw)
     except ValueError:
+        if not operation.retry_safe:
+            raise OutcomeUnknownError(
+                f"{operation.resource}.{operation.name}: HTTP {status} was answered, but its "
+                "body is not JSON: look the result up before sending the request again"
+            ) from None
         raise MalformedResponseError("the response is not JSON", status=status, body=raw) from None
     if not isinstance(decoded, dict) or "data" not in decoded:
         raise MalformedResponseError("the response has no `data`", status=status, body=raw)

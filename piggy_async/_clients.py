@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from . import _defaults
 from ._auth import ApiKeyAuth, Auth, ClientCredentialsAuth
+from ._client import ClientOptions
 from ._generated.clients import OAuthResources, RegisterResources
 from ._operation import Api
 
@@ -41,9 +41,7 @@ class OAuthClient(OAuthResources):
         client_id: OAuth2 client id (with `client_secret`, instead of `api_key`).
         client_secret: OAuth2 client secret.
         base_url: The API host; default `PIGGY_BASE_URL` or https://api.piggy.eu.
-        timeout: Seconds one request may take in all.
-        connection_limit: Connections kept open at most; more concurrent requests queue.
-        headers: Headers sent with every request (e.g. `X-Partner-ID`).
+        **options: `timeout`, `max_retries`, `limiter`, ... (see `ClientOptions`).
     """
 
     api: ClassVar[Api] = "oauth"
@@ -55,9 +53,7 @@ class OAuthClient(OAuthResources):
         client_id: str | int | None = None,
         client_secret: str | None = None,
         base_url: str | None = None,
-        timeout: float = _defaults.TIMEOUT,
-        connection_limit: int = _defaults.CONNECTION_LIMIT,
-        headers: Mapping[str, str] | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         auth: Auth
         if client_id is not None or client_secret is not None:
@@ -71,9 +67,7 @@ class OAuthClient(OAuthResources):
         super().__init__(
             auth=auth,
             base_url=_base_url(base_url),
-            timeout=timeout,
-            connection_limit=connection_limit,
-            headers=headers,
+            **options,
         )
 
 
@@ -89,9 +83,7 @@ class RegisterClient(RegisterResources):
     Args:
         api_key: The register's API key (or `PIGGY_API_KEY`).
         base_url: The API host; default `PIGGY_BASE_URL` or https://api.piggy.eu.
-        timeout: Seconds one request may take in all.
-        connection_limit: Connections kept open at most; more concurrent requests queue.
-        headers: Headers sent with every request.
+        **options: `timeout`, `max_retries`, `limiter`, ... (see `ClientOptions`).
     """
 
     api: ClassVar[Api] = "register"
@@ -101,14 +93,10 @@ class RegisterClient(RegisterResources):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float = _defaults.TIMEOUT,
-        connection_limit: int = _defaults.CONNECTION_LIMIT,
-        headers: Mapping[str, str] | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         super().__init__(
             auth=ApiKeyAuth(_api_key(api_key, "RegisterClient")),
             base_url=_base_url(base_url),
-            timeout=timeout,
-            connection_limit=connection_limit,
-            headers=headers,
+            **options,
         )

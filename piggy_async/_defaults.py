@@ -19,11 +19,15 @@ API_PREFIXES: Final = {
 TOKEN_PATH: Final = "/oauth/token"
 """The client-credentials token endpoint, on the host root (not under an API base)."""
 
-TIMEOUT: Final = 60.0
-"""Seconds one request may take in all, connecting and reading the body included."""
+TIMEOUT: Final = 120.0
+"""Seconds one call may take in all: every attempt, every wait between them, waiting for
+the rate limiter, a pooled connection or a token. Past it the call raises."""
+
+READ_TIMEOUT: Final = 60.0
+"""Seconds one attempt may wait for the server's next bytes once the request is sent."""
 
 CONNECT_TIMEOUT: Final = 10.0
-"""Seconds to open a connection."""
+"""Seconds to open a connection (not counting the wait for a free one in the pool)."""
 
 CONNECTION_LIMIT: Final = 100
 """Connections the client's pool keeps open at most; more concurrent requests queue."""
@@ -33,3 +37,39 @@ TOKEN_EXPIRY_MARGIN: Final = 60.0
 
 ERROR_BODY_EXCERPT: Final = 200
 """Characters of an unreadable response body quoted in the error raised for it."""
+
+# -- retries and rate limiting (piggy_async/_transport, piggy_async/limiters) -------------
+
+MAX_RETRIES: Final = 4
+"""Retries after the first attempt of a call."""
+
+RETRY_STATUSES: Final = frozenset({408, 429, 500, 502, 503, 504})
+"""Statuses worth another attempt (writes only on 429 and 503: see `RetryPolicy`)."""
+
+BACKOFF_BASE: Final = 0.5
+"""Seconds: the first retry waits up to this, each later one up to twice the last."""
+
+BACKOFF_CAP: Final = 20.0
+"""Seconds: the longest one backoff wait."""
+
+MAX_WAIT: Final = 65.0
+"""Seconds: the longest `Retry-After` the client sits out (a minute's window, and then some);
+a longer one surfaces at once as the error that carries it."""
+
+RETRY_QUOTA: Final = 500
+"""The client's retry budget; a retry after a server error costs `RETRY_COST`, after a
+broken connection `RETRY_COST_CONNECTION`, and a success refunds `RETRY_QUOTA_REFUND`."""
+
+RETRY_COST: Final = 5
+RETRY_COST_CONNECTION: Final = 10
+RETRY_QUOTA_REFUND: Final = 1
+
+PAUSE_SPREAD: Final = 0.2
+"""After a 429's pause, waiters wake spread over this share of the pause (at least
+`PAUSE_SPREAD_MIN` seconds), so they do not all hit the API in the same instant."""
+
+PAUSE_SPREAD_MIN: Final = 0.25
+
+
+MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
+"""Bytes: the largest response body a client reads; past it, `ResponseTooLargeError`."""

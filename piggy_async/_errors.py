@@ -1,7 +1,8 @@
 """The exceptions the SDK raises.
 
     PiggyError
-    ├── APIError                  the API answered with an error (status >= 400)
+    ├── APIError                  the API answered with an error (any status but 2xx)
+    │   ├── RedirectError         3xx: never followed, so nothing goes to another host
     │   ├── BadRequestError       400: the API's usual error status (invalid input, not found, ...)
     │   ├── AuthenticationError   401
     │   ├── PermissionDeniedError 403
@@ -11,6 +12,8 @@
     │   └── ServerError           5xx
     │       └── MaintenanceError  503: the platform is in maintenance mode
     ├── MalformedResponseError    a success response the SDK cannot read
+    ├── ResponseTooLargeError     a response body over the client's `max_response_bytes`
+    ├── ClientStateError          the client is closed, or used from another event loop
     └── APIConnectionError        no usable response (`may_have_been_processed` says if the
         │                         server may still have acted on the request)
         ├── APITimeoutError       the request took longer than its timeout
@@ -28,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import _defaults
+from ._transport.headers import retry_after as _retry_after
 
 
 class PiggyError(Exception):
@@ -64,10 +68,25 @@ class APIError(PiggyError):
         self.body = body
         self.headers: Mapping[str, str] = headers or {}
 
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the API asked to wait (`Retry-After`, in seconds or as a date, or
+        `X-RateLimit-Reset`), None if it did not say; `inf` if what it said is unusable."""
+        return _retry_after(self.headers)
+
     def __str__(self) -> str:
         code = f" (code {self.code})" if self.code is not None else ""
         fields = f" {self.errors}" if self.errors else ""
         return f"HTTP {self.status}{code}: {self.message}{fields}"
+
+
+class RedirectError(APIError):
+    """HTTP 3xx: the SDK follows no redirect, so credentials, query strings and bodies only
+    ever go to the configured host. `location` is where it pointed (without its query)."""
+
+    @property
+    def location(self) -> str | None:
+        return _without_query(self.headers.get("Location"))
 
 
 class BadRequestError(APIError):
@@ -91,19 +110,7 @@ class UnprocessableEntityError(APIError):
 
 
 class RateLimitError(APIError):
-    """HTTP 429: the key's request budget is spent.
-
-    Attributes:
-        retry_after: Seconds the API asked to wait (`Retry-After`), or None.
-    """
-
-    @property
-    def retry_after(self) -> float | None:
-        value = self.headers.get("Retry-After")
-        try:
-            return max(0.0, float(value)) if value is not None else None
-        except ValueError:
-            return None
+    """HTTP 429: the key's request budget is spent; `retry_after` says for how long."""
 
 
 class ServerError(APIError):
@@ -127,6 +134,15 @@ class MalformedResponseError(PiggyError):
         self.status = status
         self.excerpt = _excerpt(body)
         super().__init__(f"HTTP {status}: {reason}; body starts {self.excerpt!r}")
+
+
+class ResponseTooLargeError(PiggyError):
+    """The response body was larger than the client's `max_response_bytes`; no more than
+    that was read."""
+
+
+class ClientStateError(PiggyError):
+    """The client cannot send: it was closed, or it belongs to another event loop."""
 
 
 class APIConnectionError(PiggyError):
@@ -174,9 +190,18 @@ def _excerpt(body: bytes) -> str:
     return body[: _defaults.ERROR_BODY_EXCERPT].decode("utf-8", errors="replace")
 
 
+def _without_query(url: str | None) -> str | None:
+    return url.split("?", 1)[0].split("#", 1)[0] if url else None
+
+
 def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
     """The exception for an error response, from the API's error body when it has one."""
-    cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else APIError)
+    cls = _BY_STATUS.get(status) or (
+        ServerError if status >= 500 else RedirectError if 300 <= status < 400 else APIError
+    )
+    if cls is RedirectError:
+        where = _without_query(headers.get("Location")) or "nowhere (no Location header)"
+        return cls(f"redirect to {where}, not followed", status=status, headers=headers)
     try:
         decoded = json.loads(body) if body else None
     except ValueError:

@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 Api = Literal["oauth", "register"]
 Location = Literal["path", "query", "body"]
-MetaStyle = Literal["viewing", "short", "laravel", "minimal"]
+MetaStyle = Literal["viewing", "short", "laravel", "minimal", "none"]
 
 
 @attrs.frozen
@@ -62,6 +62,11 @@ class Operation(Generic[T]):
     """The documented error codes (see `ErrorCode`)."""
     status: int = 200
     """The HTTP status of a success."""
+    retry_safe: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.method in ("GET", "PUT"), takes_self=True)
+    )
+    """Whether sending it twice has the effect of sending it once, so that a lost answer
+    may be retried (GET, PUT and the POSTs the spec marks `retry_safe`)."""
 
     def __repr__(self) -> str:
         return (

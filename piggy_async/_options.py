@@ -16,4 +16,6 @@ class RequestOptions(TypedDict, total=False):
     extra_body: Mapping[str, Any]
     """Top-level JSON body keys to add: custom attributes go here (POST and PUT only)."""
     timeout: float
-    """Seconds this request may take in all, instead of the client's timeout."""
+    """Seconds this call may take in all (attempts and waits), instead of the client's."""
+    max_retries: int
+    """Retries for this call, instead of the client's (0: a single attempt)."""

@@ -10,6 +10,7 @@ from aioresponses import aioresponses
 from helpers import API_KEY, HOST, load_seed
 
 from piggy_async import OAuthClient, RegisterClient
+from piggy_async.testing import FakePiggy, ManualClock
 
 
 @pytest.fixture(autouse=True)
@@ -27,13 +28,13 @@ def mock() -> Iterator[aioresponses]:
 
 @pytest.fixture
 async def piggy(mock: aioresponses) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=API_KEY, base_url=HOST) as client:
+    async with OAuthClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
         yield client
 
 
 @pytest.fixture
 async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=API_KEY, base_url=HOST) as client:
+    async with RegisterClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
         yield client
 
 
@@ -41,3 +42,27 @@ async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
 def seed() -> Callable[[str], Any]:
     """`seed("contacts.get")`: the documented response body of that seed endpoint."""
     return load_seed
+
+
+@pytest.fixture
+def fake_clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def fake_piggy(fake_clock: ManualClock) -> AsyncIterator[FakePiggy]:
+    """A FakePiggy on a free loopback port, its time moved by hand with `fake_clock`."""
+    async with FakePiggy(clock=fake_clock) as server:
+        yield server
+
+
+@pytest.fixture
+async def fake_oauth(fake_piggy: FakePiggy) -> AsyncIterator[OAuthClient]:
+    async with OAuthClient(api_key=fake_piggy.oauth_key, base_url=fake_piggy.url) as client:
+        yield client
+
+
+@pytest.fixture
+async def fake_pos(fake_piggy: FakePiggy) -> AsyncIterator[RegisterClient]:
+    async with RegisterClient(api_key=fake_piggy.register_key, base_url=fake_piggy.url) as client:
+        yield client

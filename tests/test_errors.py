@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 import aiohttp
@@ -116,7 +117,7 @@ async def test_a_401_with_an_api_key_is_not_retried(piggy: OAuthClient, mock: ai
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("30", 30.0), ("0.5", 0.5), (None, None), ("Wed, 21 Oct 2015 07:28:00 GMT", None)],
+    [("30", 30.0), ("0.5", 0.5), (None, None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
 )
 async def test_rate_limit_retry_after(
     header: str | None, expected: float | None, piggy: OAuthClient, mock: aioresponses
@@ -255,8 +256,9 @@ async def test_a_connection_error_is_an_api_connection_error(
     with pytest.raises(APIConnectionError) as caught:
         await piggy.contacts.get("123")
     assert type(caught.value) is APIConnectionError
-    assert "/contacts/123" in str(caught.value)
-    assert caught.value.__cause__ is exception
+    assert f"({type(exception).__name__})" in str(caught.value)
+    # aiohttp's exception is not chained: its request info carries the Authorization header
+    assert caught.value.__cause__ is None
 
 
 async def test_an_unreachable_url_is_an_api_connection_error(piggy: OAuthClient) -> None:
@@ -275,7 +277,7 @@ async def test_a_timeout_is_an_api_timeout_error(
     with pytest.raises(APITimeoutError) as caught:
         await piggy.contacts.get("123")
     assert isinstance(caught.value, APIConnectionError)
-    assert "60" in str(caught.value), "the message names the timeout that was exceeded"
+    assert re.search(r"\b(60|120) s\b", str(caught.value)), "it names the timeout exceeded"
 
 
 async def test_a_per_call_timeout_is_named_in_the_error(

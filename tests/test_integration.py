@@ -55,10 +55,11 @@ async def register(server: FakePiggy) -> AsyncIterator[RegisterClient]:
 
 @contextlib.asynccontextmanager
 async def _own_server(**settings: Any) -> AsyncIterator[OAuthClient]:
-    """An OAuth client on a server of its own, for tests that configure the server."""
+    """An OAuth client that never retries, on a server of its own, for tests that see each
+    answer the server gives."""
     async with (
         FakePiggy(**settings) as server,
-        OAuthClient(api_key=server.oauth_key, base_url=server.url) as client,
+        OAuthClient(api_key=server.oauth_key, base_url=server.url, max_retries=0) as client,
     ):
         yield client
 

@@ -12,7 +12,7 @@ import pytest
 from aioresponses import aioresponses
 from helpers import HOST, OAUTH, endpoint
 
-from piggy_async import OAuthClient, RegisterClient
+from piggy_async import ClientStateError, OAuthClient, RegisterClient
 
 BALANCE = endpoint(OAUTH, "/contacts/123/credit-balance")
 BALANCE_BODY = {"data": {"balance": 49}, "meta": []}
@@ -81,9 +81,9 @@ async def test_using_a_closed_client_raises(mock: aioresponses) -> None:
     mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
     async with OAuthClient(api_key="k", base_url=HOST) as piggy:
         await piggy.contacts.get_credit_balance("123")
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientStateError, match="closed"):
         await piggy.contacts.get_credit_balance("123")
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientStateError, match="closed"):
         async with piggy:
             pass
     assert len(mock.requests[next(iter(mock.requests))]) == 1, "nothing sent after close"
@@ -123,9 +123,11 @@ async def test_a_leaked_client_warns() -> None:
     previous = loop.get_exception_handler()
     loop.set_exception_handler(lambda _, context: reported.append(context))
     try:
-        with pytest.warns(ResourceWarning, match="Unclosed client session"):
+        with pytest.warns(ResourceWarning) as warned:
             del piggy
             gc.collect()
     finally:
         loop.set_exception_handler(previous)
+    messages = [str(warning.message) for warning in warned]
+    assert any(m.startswith("OAuthClient was never closed: use `async with") for m in messages)
     assert [context["message"] for context in reported] == ["Unclosed client session"]

@@ -1,11 +1,27 @@
 """Rate limiters: how a client paces its requests within the API's budget.
 
-Pass one as `OAuthClient(..., limiter=...)`. Every limiter implements `Limiter`.
+    OAuthClient(api_key=..., limiter=AdaptiveLimiter())     # the default
+    OAuthClient(api_key=..., limiter=FixedRateLimiter(50))  # at most 50 requests/s
+    OAuthClient(api_key=..., limiter=NoLimiter())           # send at once, learn nothing
+    OAuthClient(api_key=..., limiter=RedisLimiter("redis://localhost:6379/0"))
+                                    # one budget shared by every process, through Redis
+
+Every limiter implements `Limiter`.
 """
 
 from __future__ import annotations
 
+from ._adaptive import AdaptiveLimiter
 from ._base import Limiter, RateLimitState, WaitTooLong
 from ._redis import RedisLimiter
+from ._simple import FixedRateLimiter, NoLimiter
 
-__all__ = ["Limiter", "RateLimitState", "RedisLimiter", "WaitTooLong"]
+__all__ = [
+    "AdaptiveLimiter",
+    "FixedRateLimiter",
+    "Limiter",
+    "NoLimiter",
+    "RateLimitState",
+    "RedisLimiter",
+    "WaitTooLong",
+]

@@ -60,7 +60,12 @@ class Limiter(Protocol):
         ...
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
-        """Learn from a response on budget `key`: its rate-limit headers, a 429's pause."""
+        """Learn from a response on budget `key`: its rate-limit headers, a 429's pause.
+
+        Called once for every `acquire` that let a request go: with status 0 and no
+        headers when the attempt got no answer (the connection failed, the call was
+        cancelled), so a limiter can count the requests still in flight.
+        """
         ...
 
     def state(self, key: str) -> RateLimitState:

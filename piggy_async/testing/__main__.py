@@ -1,4 +1,5 @@
-"""`python -m piggy_async.testing serve`: run FakePiggy in the foreground until Ctrl-C."""
+"""`python -m piggy_async.testing serve`: run FakePiggy in the foreground until Ctrl-C,
+delivering webhooks as they fall due."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from piggy_async._defaults import API_PREFIXES, TOKEN_PATH
 from ._faults import Faults
 from ._rate_limit import RateLimit
 from ._server import FakePiggy
+
+WEBHOOK_INTERVAL = 1.0
+"""Seconds between delivery runs of the standalone server."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,8 +50,11 @@ async def _serve(server: FakePiggy) -> None:
             f"  client_id {server.client_id}  client_secret {server.client_secret}"
         )
         print(f"  Default shop  {server.state.default_shop_uuid}")
+        print(f"  Webhooks      delivered every {WEBHOOK_INTERVAL:g} s while it runs")
         print("Ctrl-C to stop.", flush=True)
-        await asyncio.Event().wait()
+        while True:  # in the foreground nobody else runs the deliveries
+            await server.webhooks.deliver_due()
+            await asyncio.sleep(WEBHOOK_INTERVAL)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

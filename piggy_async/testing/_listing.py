@@ -1,8 +1,8 @@
 """Listing: the `created_at[...]` filters, `sort`, and pages in the documented `meta` shapes.
 
-The API pages in four `meta` styles (spec/README.md, "Pagination"); `paginate` slices any
-sequence and answers in the style its operation documents, so stateful lists and
-synthesized ones page the same way.
+The API pages in four `meta` styles, or with none at all (spec/README.md, "Pagination");
+`paginate` slices any sequence and answers in the style its operation documents, so
+stateful lists and synthesized ones page the same way.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class _Window:
         return max(1, math.ceil(self.total / self.size))
 
 
-_Meta = tuple[dict[str, Any], dict[str, Any] | None]
+_Meta = tuple[dict[str, Any] | list[Any], dict[str, Any] | None]
 
 
 def _viewing(window: _Window, url: str) -> _Meta:
@@ -166,7 +166,13 @@ def _laravel(window: _Window, url: str) -> _Meta:
     }
 
 
+def _none(window: _Window, url: str) -> _Meta:
+    """No paging information: `meta` is the empty list the docs show."""
+    return [], None
+
+
 _STYLES: dict[str, Callable[[_Window, str], _Meta]] = {
+    "none": _none,
     "viewing": _viewing,
     "short": _short,
     "minimal": _minimal,

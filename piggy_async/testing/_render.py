@@ -7,9 +7,17 @@ transaction shows its balance of now, as the API's does.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from ._state import ContactRecord, IdentifierRecord, State, TransactionRecord
+from ._state import (
+    ContactRecord,
+    IdentifierRecord,
+    PrepaidRecord,
+    State,
+    TransactionRecord,
+    VoucherRecord,
+)
 
 _BLANK_ATTRIBUTES: dict[str, Any] = {
     "firstname": "",
@@ -80,10 +88,7 @@ def credit_balance(record: ContactRecord) -> dict[str, Any]:
 
 
 def prepaid_balance(record: ContactRecord) -> dict[str, Any]:
-    return {
-        "balance_in_cents": record.prepaid_cents,
-        "balance": f"€{record.prepaid_cents / 100:.2f}",
-    }
+    return prepaid_balance_of(record.prepaid_cents)
 
 
 def _contact_ref(record: ContactRecord) -> dict[str, Any]:
@@ -129,3 +134,60 @@ def _details(state: State, record: TransactionRecord) -> dict[str, Any]:
         "expires_at": None,
         "has_been_collected": False,
     }
+
+
+def prepaid_balance_of(cents: int) -> dict[str, Any]:
+    return {"balance_in_cents": cents, "balance": f"€{cents / 100:.2f}"}
+
+
+def prepaid_transaction(state: State, record: PrepaidRecord) -> dict[str, Any]:
+    owner = state.contacts.get(record.contact_uuid)
+    linked = state.identifiers.get(record.identifier_value) if record.identifier_value else None
+    return {
+        "uuid": record.uuid,
+        "amount_in_cents": record.amount_in_cents,
+        "prepaid_balance": prepaid_balance_of(record.balance_in_cents),
+        "created_at": record.created_at.isoformat(),
+        "shop": state.shops[record.shop_uuid],
+        "contact_identifier": identifier(state, linked) if linked else None,
+        "contact": _contact_ref(owner) if owner else None,
+    }
+
+
+def voucher_status(state: State, record: VoucherRecord) -> str:
+    """The stored status, or EXPIRED / INACTIVE as the dates make it now."""
+    if record.status != "ACTIVE":
+        return record.status
+    now = state.now()
+    if record.expiration_date is not None and now >= record.expiration_date:
+        return "EXPIRED"
+    if record.activation_date is not None and now < record.activation_date:
+        return "INACTIVE"
+    return "ACTIVE"
+
+
+def voucher(state: State, record: VoucherRecord) -> dict[str, Any]:
+    promotion = state.promotions[record.promotion_uuid]
+    owner = state.contacts.get(record.contact_uuid) if record.contact_uuid else None
+    last = record.redemptions[-1][1].isoformat() if record.redemptions else None
+    return {
+        "uuid": record.uuid,
+        "code": record.code,
+        "status": voucher_status(state, record),
+        "name": promotion["name"],
+        "description": promotion["description"],
+        "expiration_date": _iso(record.expiration_date),
+        "activation_date": _iso(record.activation_date),
+        "redeemed_at": last,
+        "is_redeemed": record.status == "REDEEMED",
+        "redemptions_remaining": record.total_redemptions_allowed - len(record.redemptions),
+        "times_redeemed": len(record.redemptions),
+        "total_redemptions_allowed": record.total_redemptions_allowed,
+        "attributes": record.attributes,
+        "contact": _contact_ref(owner) if owner else None,
+        "promotion": promotion,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

@@ -82,6 +82,10 @@ class SeedData:
         SeedTier("Gold", 1000),
     )
     subscription_types: tuple[str, ...] = ("Marketing",)
+    promotions: tuple[str, ...] = ("Free Krabby Patty",)
+    """Promotions vouchers can be issued from (more can be created through the API)."""
+    account_secret: str = "fake-piggy-account-secret"
+    """Signs webhook deliveries of subscriptions without a secret of their own."""
 
 
 def shop_json(id: int, uuid: str, name: str) -> dict[str, Any]:
@@ -97,6 +101,18 @@ def shop_json(id: int, uuid: str, name: str) -> dict[str, Any]:
 
 def unit_json(id: int, name: str, label: str) -> dict[str, Any]:
     return {"id": id, "name": name, "label": label, "prefix": "€", "is_default": True}
+
+
+def promotion_json(uuid: str, name: str, description: str | None = None) -> dict[str, Any]:
+    return {
+        "uuid": uuid,
+        "name": name,
+        "description": description,
+        "voucher_limit": None,
+        "limit_per_contact": None,
+        "expiration_duration": None,
+        "attributes": {},
+    }
 
 
 def subscription_type_json(id: int, name: str) -> dict[str, Any]:

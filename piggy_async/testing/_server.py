@@ -17,6 +17,7 @@ from ._rate_limit import RateLimit, RateLimiter
 from ._routes import build_app
 from ._seed import SeedData
 from ._state import State
+from ._webhooks import Webhooks
 
 DEFAULT_OAUTH_KEY: Final = "fake-piggy-oauth-key"
 DEFAULT_REGISTER_KEY: Final = "fake-piggy-register-key"
@@ -37,8 +38,10 @@ class FakePiggy:
 
     Serves every operation of `piggy_async.operations()` on both APIs and
     `POST /oauth/token`. Contacts, contact identifiers, credit and reward receptions,
-    rewards and loyalty transactions keep state; every other operation validates its input
-    and answers an example of its documented response.
+    rewards, loyalty transactions, prepaid transactions, promotions, vouchers and webhook
+    subscriptions keep state; every other operation validates its input and answers an
+    example of its documented response. Subscriptions receive signed webhook deliveries
+    when `webhooks.deliver_due()` is awaited.
 
     Args:
         host: The address to bind; loopback by default.
@@ -101,6 +104,12 @@ class FakePiggy:
         if self._url is None:
             raise RuntimeError("FakePiggy is not running: use `async with` or `await start()`")
         return self._url
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """Webhook subscriptions and their deliveries: `await server.webhooks.deliver_due()`
+        posts every delivery that is due (see `piggy_async.testing.Webhooks`)."""
+        return self.state.webhooks
 
     @property
     def oauth_key(self) -> str:

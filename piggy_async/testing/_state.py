@@ -25,7 +25,8 @@ from piggy_async import ErrorCode
 
 from ._clock import Clock
 from ._replies import Failure
-from ._seed import SeedData, shop_json, subscription_type_json, unit_json
+from ._seed import SeedData, promotion_json, shop_json, subscription_type_json, unit_json
+from ._webhooks import Webhooks
 
 TransactionType = Literal["credit_reception", "reward_reception"]
 
@@ -76,6 +77,36 @@ class TransactionRecord:
     """Loyalty-transaction custom attributes, sent back as top-level keys."""
 
 
+@attrs.define(kw_only=True)
+class PrepaidRecord:
+    uuid: str
+    amount_in_cents: int
+    balance_in_cents: int
+    """The contact's prepaid balance right after this transaction."""
+    created_at: datetime
+    contact_uuid: str
+    shop_uuid: str
+    identifier_value: str | None = None
+
+
+@attrs.define(kw_only=True)
+class VoucherRecord:
+    uuid: str
+    code: str
+    promotion_uuid: str
+    status: str
+    """ACTIVE, DEACTIVATED or REDEEMED (the stored status; EXPIRED and INACTIVE are read
+    from the dates)."""
+    created_at: datetime
+    contact_uuid: str | None = None
+    expiration_date: datetime | None = None
+    activation_date: datetime | None = None
+    total_redemptions_allowed: int = 1
+    redemptions: list[tuple[str, datetime]] = attrs.field(factory=list)
+    """(redemption uuid, when), oldest first."""
+    attributes: dict[str, Any] = attrs.field(factory=dict)
+
+
 class RequestRecord(NamedTuple):
     method: str
     path: str
@@ -122,6 +153,16 @@ class State:
         self.subscription_types = [
             subscription_type_json(self.new_id(), name) for name in data.subscription_types
         ]
+        self.promotions = {
+            promotion["uuid"]: promotion
+            for promotion in (promotion_json(self.new_uuid(), name) for name in data.promotions)
+        }
+        self.vouchers: dict[str, VoucherRecord] = {}
+        """By uuid, in creation order."""
+        self.prepaid_transactions: dict[str, PrepaidRecord] = {}
+        """By uuid, in creation order."""
+        self.webhooks = Webhooks(clock, data.account_secret)
+        """Webhook subscriptions and their deliveries (`await webhooks.deliver_due()`)."""
 
     # -- identity and time ------------------------------------------------------------------
 

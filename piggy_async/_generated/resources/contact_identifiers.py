@@ -125,7 +125,7 @@ REGISTER_CREATE: Operation[ContactIdentifier] = Operation(
     data_spec="ContactIdentifier",
     params=(
         Param("contact_identifier_value", "body", "str", required=True),
-        Param("contact_uuid", "body", "str", required=True),
+        Param("contact_uuid", "body", "str"),
         Param("contact_identifier_name", "body", "str"),
     ),
     errors=(1003, 55031, 60006),
@@ -234,7 +234,8 @@ class OAuthContactIdentifiers(Resource):
 
         Args:
             contact_identifier_value: The identifier's unique value. Required.
-            contact_uuid: The contact to link the identifier to.
+            contact_uuid: The contact to link the identifier to; leave it out to link
+                one later.
             contact_identifier_name: A display name; defaults to the value.
 
         Raises:
@@ -388,7 +389,7 @@ class RegisterContactIdentifiers(Resource):
         self,
         *,
         contact_identifier_value: str,
-        contact_uuid: str,
+        contact_uuid: str | Unset = UNSET,
         contact_identifier_name: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> ContactIdentifier:
@@ -400,7 +401,8 @@ class RegisterContactIdentifiers(Resource):
 
         Args:
             contact_identifier_value: The identifier's unique value. Required.
-            contact_uuid: The contact to link the identifier to. Required.
+            contact_uuid: The contact to link the identifier to; leave it out to link
+                one later.
             contact_identifier_name: A display name; defaults to the value.
 
         Raises:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Unpack
 
+from piggy_async._attributes import with_attributes
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -158,13 +160,14 @@ class OAuthCreditReceptions(Resource):
         unit_name: str | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
         pos_transaction_uuid: str | Unset = UNSET,
+        attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
         """Create Credit Reception.
 
         Give a contact credits: `credits` directly (bypassing the loyalty rules) or a
-        `unit_value` to calculate them from. Loyalty-transaction custom attributes go in
-        `extra_body`, as top-level keys.
+        `unit_value` to calculate them from, with any loyalty-transaction custom
+        attribute values.
 
         `POST /credit-receptions`
 
@@ -177,21 +180,26 @@ class OAuthCreditReceptions(Resource):
             unit_name: The unit; defaults to the default unit (usually purchase_amount).
             contact_identifier_value: A contact identifier of the contact.
             pos_transaction_uuid: A POS transaction to link.
+            attributes: Loyalty-transaction custom attribute values by name, sent as
+                top-level body keys (e.g. {"receipt_number": "A-123"}).
 
         Raises:
             APIError: documented codes 1003, 1008, 55031, 60003, 60007, 1015, 60001, 55046, 1027, 6001 (see `ErrorCode`).
         """
         return await self._client.request(
             OAUTH_CREATE,
-            body={
-                "shop_uuid": shop_uuid,
-                "contact_uuid": contact_uuid,
-                "credits": credits,
-                "unit_value": unit_value,
-                "unit_name": unit_name,
-                "contact_identifier_value": contact_identifier_value,
-                "pos_transaction_uuid": pos_transaction_uuid,
-            },
+            body=with_attributes(
+                {
+                    "shop_uuid": shop_uuid,
+                    "contact_uuid": contact_uuid,
+                    "credits": credits,
+                    "unit_value": unit_value,
+                    "unit_name": unit_name,
+                    "contact_identifier_value": contact_identifier_value,
+                    "pos_transaction_uuid": pos_transaction_uuid,
+                },
+                attributes,
+            ),
             options=request_options,
         )
 
@@ -271,13 +279,14 @@ class RegisterCreditReceptions(Resource):
         unit_name: str | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
         pos_transaction_uuid: str | Unset = UNSET,
+        attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
         """Create Credit Reception.
 
         Give a contact credits: `credits` directly (bypassing the loyalty rules) or a
-        `unit_value` to calculate them from. Loyalty-transaction custom attributes go in
-        `extra_body`, as top-level keys.
+        `unit_value` to calculate them from, with any loyalty-transaction custom
+        attribute values.
 
         `POST /credit-receptions`
 
@@ -289,20 +298,25 @@ class RegisterCreditReceptions(Resource):
             unit_name: The unit; defaults to the default unit (usually purchase_amount).
             contact_identifier_value: A contact identifier of the contact.
             pos_transaction_uuid: A POS transaction to link.
+            attributes: Loyalty-transaction custom attribute values by name, sent as
+                top-level body keys (e.g. {"receipt_number": "A-123"}).
 
         Raises:
             APIError: documented codes 1003, 1008, 55031, 60003, 60007, 1015, 60001, 55046, 1027, 6001 (see `ErrorCode`).
         """
         return await self._client.request(
             REGISTER_CREATE,
-            body={
-                "contact_uuid": contact_uuid,
-                "credits": credits,
-                "unit_value": unit_value,
-                "unit_name": unit_name,
-                "contact_identifier_value": contact_identifier_value,
-                "pos_transaction_uuid": pos_transaction_uuid,
-            },
+            body=with_attributes(
+                {
+                    "contact_uuid": contact_uuid,
+                    "credits": credits,
+                    "unit_value": unit_value,
+                    "unit_name": unit_name,
+                    "contact_identifier_value": contact_identifier_value,
+                    "pos_transaction_uuid": pos_transaction_uuid,
+                },
+                attributes,
+            ),
             options=request_options,
         )
 

@@ -160,27 +160,22 @@ OAUTH_SIMULATE: Operation[OrderResult] = Operation(
     params=(
         Param("external_identifier", "body", "str"),
         Param("reference", "body", "str"),
-        Param(
-            "status",
-            "body",
-            "str",
-            required=True,
-            enum=("CREATED", "PENDING", "COMPLETED", "CANCELLED"),
-        ),
-        Param("payment_status", "body", "str", required=True, enum=("UNPAID", "PENDING", "PAID")),
+        Param("status", "body", "str", enum=("CREATED", "PENDING", "COMPLETED", "CANCELLED")),
+        Param("payment_status", "body", "str", enum=("UNPAID", "PENDING", "PAID")),
         Param("total_order_amount", "body", "int", required=True),
         Param("order_amount", "body", "int"),
         Param("total_discount_amount", "body", "int"),
         Param("currency", "body", "str"),
         Param("paid_at", "body", "datetime"),
         Param("completed_at", "body", "datetime"),
-        Param("contact", "body", "object", required=True),
+        Param("contact", "body", "object"),
         Param("business_profile", "body", "object", required=True),
         Param("line_items", "body", "list[object]", required=True),
         Param("applied_discounts", "body", "list[object]"),
         Param("charges", "body", "list[object]"),
         Param("payments", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 REGISTER_LIST: Operation[list[Order]] = Operation(
@@ -328,27 +323,22 @@ REGISTER_SIMULATE: Operation[OrderResult] = Operation(
     params=(
         Param("external_identifier", "body", "str"),
         Param("reference", "body", "str"),
-        Param(
-            "status",
-            "body",
-            "str",
-            required=True,
-            enum=("CREATED", "PENDING", "COMPLETED", "CANCELLED"),
-        ),
-        Param("payment_status", "body", "str", required=True, enum=("UNPAID", "PENDING", "PAID")),
+        Param("status", "body", "str", enum=("CREATED", "PENDING", "COMPLETED", "CANCELLED")),
+        Param("payment_status", "body", "str", enum=("UNPAID", "PENDING", "PAID")),
         Param("total_order_amount", "body", "int", required=True),
         Param("order_amount", "body", "int"),
         Param("total_discount_amount", "body", "int"),
         Param("currency", "body", "str"),
         Param("paid_at", "body", "datetime"),
         Param("completed_at", "body", "datetime"),
-        Param("contact", "body", "object", required=True),
+        Param("contact", "body", "object"),
         Param("business_profile", "body", "object", required=True),
         Param("line_items", "body", "list[object]", required=True),
         Param("applied_discounts", "body", "list[object]"),
         Param("charges", "body", "list[object]"),
         Param("payments", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 OPERATIONS: tuple[Operation[Any], ...] = (
@@ -631,19 +621,19 @@ class OAuthOrders(Resource):
     async def simulate(
         self,
         *,
-        status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"],
-        payment_status: Literal["UNPAID", "PENDING", "PAID"],
         total_order_amount: int,
-        contact: Mapping[str, Any],
         business_profile: Mapping[str, Any],
         line_items: Sequence[Mapping[str, Any]],
         external_identifier: str | Unset = UNSET,
         reference: str | Unset = UNSET,
+        status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"] | Unset = UNSET,
+        payment_status: Literal["UNPAID", "PENDING", "PAID"] | Unset = UNSET,
         order_amount: int | Unset = UNSET,
         total_discount_amount: int | Unset = UNSET,
         currency: str | Unset = UNSET,
         paid_at: datetime | Unset = UNSET,
         completed_at: datetime | Unset = UNSET,
+        contact: Mapping[str, Any] | Unset = UNSET,
         applied_discounts: Sequence[Mapping[str, Any]] | Unset = UNSET,
         charges: Sequence[Mapping[str, Any]] | Unset = UNSET,
         payments: Sequence[Mapping[str, Any]] | Unset = UNSET,
@@ -661,8 +651,9 @@ class OAuthOrders(Resource):
         Args:
             external_identifier: Your identifier for the order (optional here).
             reference: A reference, e.g. an order number shown to the customer.
-            status: The order status. Required.
-            payment_status: The payment status. Required.
+            status: The order status; status-based rules apply only when given.
+            payment_status: The payment status; payment-based rules apply only when
+                given.
             total_order_amount: The order total in the currency's smallest unit.
                 Required.
             order_amount: The amount before discounts and charges.
@@ -670,7 +661,8 @@ class OAuthOrders(Resource):
             currency: ISO 4217 code; defaults to the account currency.
             paid_at: When the order was paid.
             completed_at: When the order was completed.
-            contact: The buying contact: {"uuid": ...}. Required.
+            contact: The buying contact: {"uuid": ...}. Without it the basket is
+                anonymous and contact-based rules cannot be applied.
             business_profile: The shop: {"uuid": ...}. Required.
             line_items: The lines, as for `create`, with "external_identifier" optional
                 and "product" given as {"uuid"} or {"external_identifier"}. Required.
@@ -964,19 +956,19 @@ class RegisterOrders(Resource):
     async def simulate(
         self,
         *,
-        status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"],
-        payment_status: Literal["UNPAID", "PENDING", "PAID"],
         total_order_amount: int,
-        contact: Mapping[str, Any],
         business_profile: Mapping[str, Any],
         line_items: Sequence[Mapping[str, Any]],
         external_identifier: str | Unset = UNSET,
         reference: str | Unset = UNSET,
+        status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"] | Unset = UNSET,
+        payment_status: Literal["UNPAID", "PENDING", "PAID"] | Unset = UNSET,
         order_amount: int | Unset = UNSET,
         total_discount_amount: int | Unset = UNSET,
         currency: str | Unset = UNSET,
         paid_at: datetime | Unset = UNSET,
         completed_at: datetime | Unset = UNSET,
+        contact: Mapping[str, Any] | Unset = UNSET,
         applied_discounts: Sequence[Mapping[str, Any]] | Unset = UNSET,
         charges: Sequence[Mapping[str, Any]] | Unset = UNSET,
         payments: Sequence[Mapping[str, Any]] | Unset = UNSET,
@@ -994,8 +986,9 @@ class RegisterOrders(Resource):
         Args:
             external_identifier: Your identifier for the order (optional here).
             reference: A reference, e.g. an order number shown to the customer.
-            status: The order status. Required.
-            payment_status: The payment status. Required.
+            status: The order status; status-based rules apply only when given.
+            payment_status: The payment status; payment-based rules apply only when
+                given.
             total_order_amount: The order total in the currency's smallest unit.
                 Required.
             order_amount: The amount before discounts and charges.
@@ -1003,7 +996,8 @@ class RegisterOrders(Resource):
             currency: ISO 4217 code; defaults to the account currency.
             paid_at: When the order was paid.
             completed_at: When the order was completed.
-            contact: The buying contact: {"uuid": ...}. Required.
+            contact: The buying contact: {"uuid": ...}. Without it the basket is
+                anonymous and contact-based rules cannot be applied.
             business_profile: The shop: {"uuid": ...}. Required.
             line_items: The lines, as for `create`, with "external_identifier" optional
                 and "product" given as {"uuid"} or {"external_identifier"}. Required.

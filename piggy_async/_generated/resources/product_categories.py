@@ -46,15 +46,15 @@ OAUTH_CREATE: Operation[ProductCategory] = Operation(
     ),
 )
 
-OAUTH_CREATE_BATCH: Operation[list[ProductCategory]] = Operation(
+OAUTH_CREATE_BATCH: Operation[list[ProductCategory] | dict[str, Any]] = Operation(
     api="oauth",
     resource="product_categories",
     name="create_batch",
     method="POST",
     path="/product-categories/batch",
     summary="Create Product Categories in Batch",
-    data_type=list[ProductCategory],
-    data_spec="list[ProductCategory]",
+    data_type=list[ProductCategory] | dict[str, Any],
+    data_spec="list[ProductCategory] | object",
     params=(Param("categories", "body", "list[object]", required=True),),
 )
 
@@ -95,6 +95,7 @@ OAUTH_FIND_OR_CREATE: Operation[ProductCategory] = Operation(
         Param("external_identifier", "body", "str", required=True),
         Param("name", "body", "str"),
     ),
+    retry_safe=True,
 )
 
 OAUTH_UPDATE: Operation[ProductCategory] = Operation(
@@ -156,15 +157,15 @@ REGISTER_CREATE: Operation[ProductCategory] = Operation(
     ),
 )
 
-REGISTER_CREATE_BATCH: Operation[list[ProductCategory]] = Operation(
+REGISTER_CREATE_BATCH: Operation[list[ProductCategory] | dict[str, Any]] = Operation(
     api="register",
     resource="product_categories",
     name="create_batch",
     method="POST",
     path="/product-categories/batch",
     summary="Create Product Categories in Batch",
-    data_type=list[ProductCategory],
-    data_spec="list[ProductCategory]",
+    data_type=list[ProductCategory] | dict[str, Any],
+    data_spec="list[ProductCategory] | object",
     params=(Param("categories", "body", "list[object]", required=True),),
 )
 
@@ -205,6 +206,7 @@ REGISTER_FIND_OR_CREATE: Operation[ProductCategory] = Operation(
         Param("external_identifier", "body", "str", required=True),
         Param("name", "body", "str"),
     ),
+    retry_safe=True,
 )
 
 REGISTER_UPDATE: Operation[ProductCategory] = Operation(
@@ -308,7 +310,7 @@ class OAuthProductCategories(Resource):
 
     async def create_batch(
         self, *, categories: Sequence[Mapping[str, Any]], **request_options: Unpack[RequestOptions]
-    ) -> builtins.list[ProductCategory]:
+    ) -> builtins.list[ProductCategory] | dict[str, Any]:
         """Create Product Categories in Batch.
 
         Create several product categories in one call.
@@ -471,7 +473,7 @@ class RegisterProductCategories(Resource):
 
     async def create_batch(
         self, *, categories: Sequence[Mapping[str, Any]], **request_options: Unpack[RequestOptions]
-    ) -> builtins.list[ProductCategory]:
+    ) -> builtins.list[ProductCategory] | dict[str, Any]:
         """Create Product Categories in Batch.
 
         Create several product categories in one call.

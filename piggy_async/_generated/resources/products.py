@@ -99,6 +99,7 @@ OAUTH_FIND_OR_CREATE: Operation[Product] = Operation(
         Param("description", "body", "str"),
         Param("categories", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 OAUTH_UPDATE: Operation[Product] = Operation(
@@ -215,6 +216,7 @@ REGISTER_FIND_OR_CREATE: Operation[Product] = Operation(
         Param("description", "body", "str"),
         Param("categories", "body", "list[object]"),
     ),
+    retry_safe=True,
 )
 
 REGISTER_UPDATE: Operation[Product] = Operation(

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import builtins
 from typing import Any, Literal, Unpack
 
-from piggy_async._operation import Operation, Param
+from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
+from piggy_async._pagination import AsyncPaginator
 from piggy_async._resource import Resource
 from piggy_async._unset import UNSET, Unset
 
@@ -28,6 +28,7 @@ OAUTH_LIST: Operation[list[Referral]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
+    pagination=Pagination(meta="none", size="limit"),
     errors=(1003,),
 )
 
@@ -58,7 +59,7 @@ class OAuthReferrals(Resource):
 
     __slots__ = ()
 
-    async def list(
+    def list(
         self,
         *,
         referring_contact_uuid: str | Unset = UNSET,
@@ -66,12 +67,15 @@ class OAuthReferrals(Resource):
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
-    ) -> builtins.list[Referral]:
+    ) -> AsyncPaginator[Referral]:
         """List Referrals.
 
         Retrieve referrals, filtered by referring contact and status.
 
         `GET /referrals`
+
+        Await the result for one page, or iterate it with `async for` for every item;
+        later pages are fetched as the iteration reaches them.
 
         Args:
             referring_contact_uuid: Only referrals made by this contact.
@@ -82,7 +86,7 @@ class OAuthReferrals(Resource):
         Raises:
             APIError: documented codes 1003 (see `ErrorCode`).
         """
-        return await self._client.request(
+        return self._client.paginate(
             OAUTH_LIST,
             query={
                 "referring_contact_uuid": referring_contact_uuid,

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from typing import Any, Unpack
 
+from piggy_async._attributes import with_attributes
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -173,12 +175,13 @@ class OAuthRewards(Resource):
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
         required_credits: int | Unset = UNSET,
+        attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Reward:
         """Update Reward.
 
-        Change a reward's title, description or required credits. Custom reward
-        attributes go in `extra_body`, as top-level keys.
+        Change a reward's title, description, required credits or custom reward
+        attribute values.
 
         `PUT /rewards/{reward_uuid}`
 
@@ -187,6 +190,8 @@ class OAuthRewards(Resource):
             title: A new title.
             description: A new description.
             required_credits: Credits required to claim the reward.
+            attributes: Custom reward attribute values by name, sent as top-level body
+                keys (e.g. {"custom_attribute": "PLU123"}).
 
         Raises:
             APIError: documented codes 1003, 6003 (see `ErrorCode`).
@@ -194,7 +199,10 @@ class OAuthRewards(Resource):
         return await self._client.request(
             OAUTH_UPDATE,
             path={"reward_uuid": reward_uuid},
-            body={"title": title, "description": description, "required_credits": required_credits},
+            body=with_attributes(
+                {"title": title, "description": description, "required_credits": required_credits},
+                attributes,
+            ),
             options=request_options,
         )
 
@@ -251,12 +259,13 @@ class RegisterRewards(Resource):
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
         required_credits: int | Unset = UNSET,
+        attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Reward:
         """Update Reward.
 
-        Change a reward's title, description or required credits. Custom reward
-        attributes go in `extra_body`, as top-level keys.
+        Change a reward's title, description, required credits or custom reward
+        attribute values.
 
         `PUT /rewards/{reward_uuid}`
 
@@ -265,6 +274,8 @@ class RegisterRewards(Resource):
             title: A new title.
             description: A new description.
             required_credits: Credits required to claim the reward.
+            attributes: Custom reward attribute values by name, sent as top-level body
+                keys (e.g. {"custom_attribute": "PLU123"}).
 
         Raises:
             APIError: documented codes 1003, 6003 (see `ErrorCode`).
@@ -272,6 +283,9 @@ class RegisterRewards(Resource):
         return await self._client.request(
             REGISTER_UPDATE,
             path={"reward_uuid": reward_uuid},
-            body={"title": title, "description": description, "required_credits": required_credits},
+            body=with_attributes(
+                {"title": title, "description": description, "required_credits": required_credits},
+                attributes,
+            ),
             options=request_options,
         )

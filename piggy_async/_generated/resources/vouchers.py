@@ -127,6 +127,7 @@ OAUTH_VALIDATE: Operation[Any] = Operation(
         Param("contact_uuid", "body", "str"),
         Param("shop_uuid", "body", "str", required=True),
     ),
+    retry_safe=True,
 )
 
 OAUTH_REDEEM: Operation[Voucher] = Operation(
@@ -299,6 +300,7 @@ REGISTER_VALIDATE: Operation[Any] = Operation(
         Param("contact_uuid", "body", "str"),
         Param("shop_uuid", "body", "str"),
     ),
+    retry_safe=True,
 )
 
 REGISTER_REDEEM: Operation[Voucher] = Operation(

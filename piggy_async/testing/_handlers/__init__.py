@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .._call import Handler
-from . import contacts, identifiers, loyalty, rewards
+from . import contacts, identifiers, loyalty, prepaid, rewards, vouchers, webhook_subscriptions
 
 HANDLERS: Mapping[tuple[str, str], Handler] = {
     **contacts.HANDLERS,
     **identifiers.HANDLERS,
     **loyalty.HANDLERS,
+    **prepaid.HANDLERS,
     **rewards.HANDLERS,
+    **vouchers.HANDLERS,
+    **webhook_subscriptions.HANDLERS,
 }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from piggy_async import ErrorCode
 
+from .. import _render as render
 from .._call import Call
 from .._replies import Failure, invalid_input
 from .._state import ContactRecord, State
@@ -45,9 +47,26 @@ def channel_of(call: Call) -> str:
     return "REGISTER_API" if call.on_register else "OAUTH_API"
 
 
+def is_email(text: str) -> bool:
+    """Laravel's `email` rule, loosely."""
+    return _EMAIL.fullmatch(text) is not None
+
+
 def email_of(call: Call) -> str:
     """The call's `email`, if it is an email address (Laravel's `email` rule, loosely)."""
     email: str = call.args["email"]
-    if not _EMAIL.fullmatch(email):
+    if not is_email(email):
         raise invalid_input({"email": ["The email field must be a valid email address."]})
     return email
+
+
+def announce_created(state: State, contact: ContactRecord) -> None:
+    """Tell `contact_created` webhook subscribers."""
+    state.webhooks.emit("contact_created", {"contact": render.contact(state, contact)})
+
+
+def announce_updated(state: State, contact: ContactRecord, changed: Collection[str]) -> None:
+    """Tell the `contact_updated` subscribers that watch one of the `changed` attributes."""
+    state.webhooks.emit(
+        "contact_updated", {"contact": render.contact(state, contact)}, changed=changed
+    )

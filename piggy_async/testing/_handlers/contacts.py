@@ -12,7 +12,8 @@ from .._call import Call, Handler
 from .._listing import by_creation, created_within, paginate
 from .._replies import Failure, Reply, invalid_input
 from .._state import ContactRecord, State
-from ._shared import channel_of, email_of
+from ._batch import create_batch
+from ._shared import announce_created, announce_updated, channel_of, email_of
 
 CONTACTS_PAGE_SIZE = 30
 """The API's default `limit` for contacts."""
@@ -29,6 +30,7 @@ def list_contacts(state: State, call: Call) -> Reply:
 def create(state: State, call: Call) -> Reply:
     """`create` and `create_async`: the fake does the work at once either way."""
     contact = state.add_contact(email_of(call), channel=channel_of(call))
+    announce_created(state, contact)
     return Reply({"uuid": contact.uuid})
 
 
@@ -45,6 +47,7 @@ def create_anonymous(state: State, call: Call) -> Reply:
     contact = state.add_contact(None, channel=channel_of(call))
     if identifier is not None:
         state.link(identifier, contact)
+    announce_created(state, contact)
     return Reply({"uuid": contact.uuid})
 
 
@@ -65,7 +68,12 @@ def find_or_create_async(state: State, call: Call) -> Reply:
 
 def _found_or_created(state: State, call: Call) -> ContactRecord:
     email = email_of(call)
-    return state.contact_by_email(email) or state.add_contact(email, channel=channel_of(call))
+    found = state.contact_by_email(email)
+    if found is not None:
+        return found
+    contact = state.add_contact(email, channel=channel_of(call))
+    announce_created(state, contact)
+    return contact
 
 
 def get(state: State, call: Call) -> Reply:
@@ -76,6 +84,7 @@ def update(state: State, call: Call) -> Reply:
     contact = state.contact(call.args["contact_uuid"])
     contact.attributes.update(call.args["attributes"])
     contact.updated_at = state.now()
+    announce_updated(state, contact, call.args["attributes"])
     return Reply(render.contact(state, contact))
 
 
@@ -123,6 +132,7 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     ("contacts", "list"): list_contacts,
     ("contacts", "create"): create,
     ("contacts", "create_async"): create,
+    ("contacts", "create_batch"): create_batch,
     ("contacts", "create_anonymous"): create_anonymous,
     ("contacts", "find_one_by"): find_one_by,
     ("contacts", "find_or_create"): find_or_create,

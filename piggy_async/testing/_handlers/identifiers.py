@@ -30,7 +30,9 @@ def create(state: State, call: Call) -> Reply:
         name=call.args.get("contact_identifier_name"),
         contact=contact,
     )
-    return Reply(render.identifier(state, identifier))
+    data = render.identifier(state, identifier)
+    state.webhooks.emit("contact_identifier_created", {"contact_identifier": data})
+    return Reply(data)
 
 
 def link(state: State, call: Call) -> Reply:

@@ -47,7 +47,14 @@ def create_credit_reception(state: State, call: Call) -> Reply:
             extra=dict(call.extra),
         )
     )
-    return Reply(render.transaction(state, transaction))
+    return _credit_reception_created(state, transaction)
+
+
+def _credit_reception_created(state: State, transaction: TransactionRecord) -> Reply:
+    """The reception, also announced to `credit_reception_created` webhook subscribers."""
+    data = render.transaction(state, transaction)
+    state.webhooks.emit("credit_reception_created", {"credit_reception": data})
+    return Reply(data)
 
 
 def _credits(state: State, args: Mapping[str, Any]) -> int:
@@ -70,7 +77,7 @@ def reverse_credit_reception(state: State, call: Call) -> Reply:
     mirror = attrs.evolve(
         original, uuid=state.new_uuid(), credits=-original.credits, created_at=state.now()
     )
-    return Reply(render.transaction(state, state.add_transaction(mirror)))
+    return _credit_reception_created(state, state.add_transaction(mirror))
 
 
 def calculate_credits(state: State, call: Call) -> Reply:

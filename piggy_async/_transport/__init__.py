@@ -1,0 +1,13 @@
+"""The transport: how one operation call becomes one or more HTTP attempts.
+
+Read top-down, each module one concept:
+
+    clock.py     `Clock`: the time and the sleeping, injected so tests never really sleep
+    headers.py   reading `Retry-After` and `X-RateLimit-*` from a response
+    backoff.py   exponential backoff with full jitter
+    quota.py     `RetryQuota`: a retry budget that stops retry storms while the API fails
+    policy.py    `RetryPolicy`: what is retried, how long to wait, when to give up
+    sender.py    `Transport`: the attempt loop: deadline → limiter → token → send → decide
+
+The rate limiter it asks before every attempt lives in the public `piggy_async.limiters`.
+"""

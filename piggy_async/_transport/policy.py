@@ -1,0 +1,64 @@
+"""`RetryPolicy`: which failures are retried, and how long to wait before the next attempt.
+
+The write-safety rule: an operation the spec marks `retry_safe` (GET, PUT and the POSTs
+that only look things up or find-or-create) is retried after any transient failure. Any
+other write is retried only when the API provably did not process it: it answered 429
+(rate limited) or 503 (maintenance), or the connection failed before the request was sent.
+When it may have been processed (a read timeout, a reset after sending, a cut-off answer)
+the caller gets `OutcomeUnknownError` instead of a retry that could apply it twice.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import attrs
+
+from .. import _defaults
+from .backoff import full_jitter
+
+UNPROCESSED_STATUSES = frozenset({429, 503})
+"""Answers that mean the API did not act on the request: safe to resend any write."""
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"{attribute.name} must be a finite number >= 0, got {value!r}")
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How a client retries. Every field has a default from `piggy_async._defaults`.
+
+    Attributes:
+        max_retries: Retries after the first attempt (0 disables retrying).
+        base_delay: The first backoff ceiling in seconds; it doubles with every retry.
+        max_delay: The longest one backoff wait may be.
+        max_wait: The longest server-requested wait (`Retry-After`) the client sits out;
+            a longer one surfaces at once as `RateLimitError` / `MaintenanceError`.
+        retry_statuses: The HTTP statuses that may be retried.
+    """
+
+    max_retries: int = attrs.field(default=_defaults.MAX_RETRIES)
+    base_delay: float = attrs.field(default=_defaults.BACKOFF_BASE, validator=_non_negative)
+    max_delay: float = attrs.field(default=_defaults.BACKOFF_CAP, validator=_non_negative)
+    max_wait: float = attrs.field(default=_defaults.MAX_WAIT, validator=_non_negative)
+    retry_statuses: frozenset[int] = attrs.field(
+        default=_defaults.RETRY_STATUSES, converter=frozenset
+    )
+
+    @max_retries.validator
+    def _check_retries(self, _: object, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"max_retries must be a whole number >= 0, got {value!r}")
+
+    def retries_status(self, status: int, *, retry_safe: bool) -> bool:
+        """Whether an answer with `status` may be retried for this kind of operation."""
+        if status not in self.retry_statuses:
+            return False
+        return retry_safe or status in UNPROCESSED_STATUSES
+
+    def backoff(self, retry: int, rng: Callable[[], float] = random.random) -> float:
+        """The wait before retry number `retry` (0-based) when the server named none."""
+        return full_jitter(retry, base=self.base_delay, cap=self.max_delay, random=rng)

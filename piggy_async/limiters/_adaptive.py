@@ -1,0 +1,193 @@
+"""`AdaptiveLimiter`: the default limiter, which learns the API's budget as it goes.
+
+It starts knowing nothing and lets requests through. Every response's `X-RateLimit-Limit`
+and `-Remaining` tell it how much of the window's budget is left; requests it let through
+whose answers are not back yet count as spent. Then:
+
+- While budget is left, requests go at once: a limiter must cost nothing when the budget is
+  ample (the common case), and a job that fits in the budget should not be slowed.
+- When it is spent and the window's end is known (a reset header, or the length learned
+  from an earlier 429's `Retry-After`), requests wait for the next window, so none runs
+  into a 429.
+- When it is spent and the window's end is unknown, one request goes as a probe while the
+  others wait for its answer: either a new window has begun, or a 429 names the wait.
+- A 429 pauses every request on the budget until its `Retry-After`; they wake spread out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+from collections.abc import Callable, Mapping
+
+from .. import _defaults
+from .._transport import headers as rate_headers
+from .._transport.clock import SYSTEM_CLOCK, Clock
+from ._base import RateLimitState, WaitTooLong
+from ._pause import Pause
+
+_WINDOW_START_LAG = 0.1
+"""Seconds by which a window's first answer may trail the window's real start."""
+
+
+class _Budget:
+    """What the limiter knows of one key's budget."""
+
+    __slots__ = (
+        "answered",
+        "in_flight",
+        "limit",
+        "pause",
+        "remaining",
+        "reset_at",
+        "window",
+        "window_start",
+    )
+
+    def __init__(self, rng: Callable[[], float]) -> None:
+        self.limit: int | None = None
+        self.remaining: int | None = None
+        self.in_flight = 0
+        self.window_start: float | None = None
+        self.window: float | None = None
+        self.reset_at: float | None = None
+        self.pause = Pause(rng)
+        self.answered = asyncio.Event()
+
+    def left(self) -> int | None:
+        """Requests the budget still allows, counting those in flight as spent."""
+        if self.remaining is None:
+            return None
+        return self.remaining - self.in_flight
+
+    def next_window(self, now: float) -> float | None:
+        if self.reset_at is not None and self.reset_at > now:
+            return self.reset_at
+        if self.window_start is not None and self.window is not None:
+            end = self.window_start + self.window
+            return end if end > now else None
+        return None
+
+
+class AdaptiveLimiter:
+    """Paces requests within the budget the API reports; see the module docstring.
+
+    Args:
+        clock: Time and sleeping (a `VirtualClock` in tests).
+        random: The source of the wake-up spread.
+    """
+
+    def __init__(
+        self, *, clock: Clock = SYSTEM_CLOCK, random: Callable[[], float] = random.random
+    ) -> None:
+        self._clock = clock
+        self._random = random
+        self._budgets: dict[str, _Budget] = {}
+
+    def _budget(self, key: str) -> _Budget:
+        budget = self._budgets.get(key)
+        if budget is None:
+            budget = self._budgets[key] = _Budget(self._random)
+        return budget
+
+    async def acquire(self, key: str, max_wait: float | None = None) -> None:
+        budget = self._budget(key)
+        while True:
+            now = self._clock.now()
+            wait = budget.pause.wake_delay(now)
+            paused = wait > 0
+            if not paused:
+                left = budget.left()
+                if left is None or left > 0:
+                    break  # the common case: budget to spare
+                reset = budget.next_window(now)
+                if reset is None:  # spent, and when it renews is unknown:
+                    if budget.in_flight == 0:
+                        break  # with none in flight, this one goes as the probe
+                    await self._await_answer(budget, max_wait)  # else wait for news
+                    continue
+                # spent until `reset`: wake then, each waiter at its own moment
+                wait = reset - now + _defaults.PAUSE_SPREAD_MIN * self._random()
+            if max_wait is not None and wait > max_wait:
+                raise WaitTooLong(wait, rate_limited=paused)
+            await self._clock.sleep(wait)
+            if max_wait is not None:
+                max_wait -= wait
+        budget.in_flight += 1
+
+    @staticmethod
+    async def _await_answer(budget: _Budget, max_wait: float | None) -> None:
+        try:
+            async with asyncio.timeout(max_wait):
+                await budget.answered.wait()
+        except TimeoutError:
+            raise WaitTooLong(max_wait or 0.0, rate_limited=False) from None
+
+    def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
+        budget = self._budget(key)
+        now = self._clock.now()
+        if budget.in_flight > 0:
+            budget.in_flight -= 1
+        seen = rate_headers.budget(headers)
+        if seen is not None:
+            limit, remaining = seen
+            if (
+                budget.window_start is None
+                or budget.remaining is None
+                or remaining > budget.remaining
+            ):
+                budget.window_start = now  # a new window's first answer (or the first seen)
+            budget.limit, budget.remaining = limit, remaining
+        if status == 429:
+            wait = rate_headers.retry_after(headers)
+            if wait is None or wait == float("inf"):
+                wait = _defaults.BACKOFF_BASE
+            if budget.window_start is not None and budget.window_start <= now:
+                self._learn_window(budget, now + wait - budget.window_start, wait)
+            budget.pause.start(now, wait)
+            budget.remaining = budget.limit  # the next window's budget, if known
+            budget.in_flight = 0  # what was in flight meets the same 429 or the new window
+            budget.window_start = None  # the next window begins with its first request
+        elif status < 400 and seen is not None and (reset := headers.get("X-RateLimit-Reset")):
+            wait = rate_headers.retry_after({"X-RateLimit-Reset": reset})
+            if wait is not None and wait != float("inf"):
+                budget.reset_at = now + wait
+        budget.answered.set()
+        budget.answered = asyncio.Event()
+
+    @staticmethod
+    def _learn_window(budget: _Budget, seen: float, wait: float) -> None:
+        """Learn the window's length from a 429 met `seen` seconds after it began.
+
+        `Retry-After` comes in whole seconds, rounded up, so `seen` overstates the window
+        by up to a second. Laravel windows last whole seconds: round down (allowing for the
+        window having begun a little before its first answer arrived), and keep the
+        shortest length seen, as every sighting is an upper bound.
+        """
+        if wait.is_integer():
+            seen = max(1.0, math.floor(seen + _WINDOW_START_LAG))
+        budget.window = seen if budget.window is None else min(budget.window, seen)
+
+    def state(self, key: str) -> RateLimitState:
+        budget = self._budgets.get(key)
+        if budget is None:
+            return RateLimitState()
+        now = self._clock.now()
+        reset = budget.next_window(now)
+        return RateLimitState(
+            limit=budget.limit,
+            remaining=budget.remaining,
+            resets_in=None if reset is None else reset - now,
+            paused_for=budget.pause.remaining(now),
+        )
+
+    async def aclose(self) -> None:
+        self._budgets.clear()
+
+    def __repr__(self) -> str:
+        budgets = ", ".join(
+            f"{key[:8]}: {budget.remaining}/{budget.limit} left, {budget.in_flight} in flight"
+            for key, budget in self._budgets.items()
+        )
+        return f"AdaptiveLimiter({budgets or 'no budget seen yet'})"

@@ -1,0 +1,140 @@
+"""Where the spec follows the API's published docs rather than a stricter or looser reading:
+anonymous order simulation, unlinked Register identifiers, paged referrals, a queued batch
+answer, and custom attributes as top-level body keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aioresponses import aioresponses
+from helpers import OAUTH, REGISTER, endpoint, only_request, sent
+
+from piggy_async import OAuthClient, RegisterClient
+from piggy_async.testing import FakePiggy
+
+BASKET: dict[str, Any] = {
+    "total_order_amount": 1250,
+    "business_profile": {"uuid": "shop-1"},
+    "line_items": [{"name": "Kelp Shake", "quantity": 1, "price": 1250, "total_amount": 1250}],
+}
+POINTS = {"data": {"type": "points_transaction", "data": {"points": 12}}, "meta": {}}
+
+
+@pytest.mark.parametrize("api", ["oauth", "register"])
+async def test_an_anonymous_basket_can_be_simulated(
+    mock: aioresponses, piggy: OAuthClient, pos: RegisterClient, api: str
+) -> None:
+    client, base = (piggy, OAUTH) if api == "oauth" else (pos, REGISTER)
+    mock.post(endpoint(base, "/orders/simulate"), payload=POINTS)
+    result = await client.orders.simulate(**BASKET)
+    assert result.data == {"points": 12}
+    body = only_request(mock).json
+    assert body == BASKET  # no contact, status or payment_status
+
+
+async def test_a_register_identifier_can_be_created_without_a_contact(
+    fake_pos: RegisterClient, fake_piggy: FakePiggy
+) -> None:
+    identifier = await fake_pos.contact_identifiers.create(contact_identifier_value="CARD-1")
+    assert identifier.value == "CARD-1" and identifier.contact is None
+    contact = await fake_pos.contacts.create(email="sandy@bikinibottom.sea")
+    linked = await fake_pos.contact_identifiers.link(
+        contact_identifier_value="CARD-1", contact_uuid=contact.uuid
+    )
+    assert linked.contact is not None and linked.contact.uuid == contact.uuid
+    assert fake_piggy.state.identifiers["CARD-1"].contact_uuid == contact.uuid
+
+
+def _referrals(numbers: range) -> list[dict[str, Any]]:
+    return [{"uuid": f"r-{n}", "status": "completed"} for n in numbers]
+
+
+async def test_referrals_are_paged_until_an_empty_page(
+    mock: aioresponses, piggy: OAuthClient
+) -> None:
+    pages = {1: _referrals(range(1, 3)), 2: _referrals(range(3, 4)), 3: []}
+    for number, items in pages.items():
+        mock.get(
+            f"{OAUTH}/referrals?status=completed&page={number}&limit=2",
+            payload={"data": items, "meta": []},
+        )
+    uuids = [r.uuid async for r in piggy.referrals.list(status="completed", limit=2)]
+    assert uuids == ["r-1", "r-2", "r-3"]
+    assert [dict(request.query)["page"] for request in sent(mock)] == ["1", "2", "3"]
+
+
+async def test_register_contacts_paging_ends_when_the_server_ignores_page(
+    mock: aioresponses, pos: RegisterClient
+) -> None:
+    """The server answers page 1 whatever was asked; its meta's last page still ends it."""
+    meta = {"page": 1, "limit": 1, "viewing_from": 1, "viewing_to": 1, "last_page": 2, "total": 2}
+    mock.get(
+        endpoint(REGISTER, "/contacts"),
+        payload={"data": [{"uuid": "c-1"}], "meta": meta},
+        repeat=True,
+    )
+    uuids = [contact.uuid async for contact in pos.contacts.list(limit=1)]
+    assert uuids == ["c-1", "c-1"]
+    assert len(sent(mock)) == 2
+
+
+async def test_a_queued_category_batch_is_accepted(mock: aioresponses, piggy: OAuthClient) -> None:
+    mock.post(
+        endpoint(OAUTH, "/product-categories/batch"),
+        payload={"data": {"status": "processing"}, "meta": []},
+    )
+    result = await piggy.product_categories.create_batch(
+        categories=[{"external_identifier": "drinks", "name": "Drinks"}]
+    )
+    assert result == {"status": "processing"}
+
+
+async def test_a_category_batch_still_returns_the_created_categories(
+    mock: aioresponses, piggy: OAuthClient
+) -> None:
+    created = [{"uuid": "cat-1", "external_identifier": "drinks", "name": "Drinks"}]
+    mock.post(endpoint(OAUTH, "/product-categories/batch"), payload={"data": created, "meta": []})
+    result = await piggy.product_categories.create_batch(categories=created)
+    assert isinstance(result, list) and result[0].uuid == "cat-1"
+
+
+async def test_reward_attributes_are_sent_as_top_level_body_keys(
+    mock: aioresponses, pos: RegisterClient
+) -> None:
+    mock.put(endpoint(REGISTER, "/rewards/rw-1"), payload={"data": {"uuid": "rw-1"}, "meta": {}})
+    await pos.rewards.update("rw-1", title="Shake", attributes={"custom_attribute": "PLU123"})
+    assert only_request(mock).json == {"title": "Shake", "custom_attribute": "PLU123"}
+
+
+async def test_custom_attributes_reach_the_fake_and_come_back(
+    fake_oauth: OAuthClient, fake_piggy: FakePiggy
+) -> None:
+    contact = await fake_oauth.contacts.create(email="sandy@bikinibottom.sea")
+    reception = await fake_oauth.credit_receptions.create(
+        shop_uuid=fake_piggy.state.default_shop_uuid,
+        contact_uuid=contact.uuid,
+        credits=5,
+        attributes={"receipt_number": "A-123"},
+    )
+    assert reception.extra == {"receipt_number": "A-123"}
+    reward_uuid = next(iter(fake_piggy.state.rewards))
+    reward = await fake_oauth.rewards.update(reward_uuid, attributes={"plu": "PLU123"})
+    assert reward.extra["plu"] == "PLU123"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "error", "message"),
+    [
+        ({"title": "Other"}, ValueError, "pass it by its keyword"),
+        ({"required_credits": 1}, ValueError, "pass it by its keyword"),
+        ([("plu", "1")], TypeError, "must be a mapping"),
+        ({1: "x"}, TypeError, "non-empty strings"),
+    ],
+)
+async def test_bad_attributes_are_refused_before_sending(
+    mock: aioresponses, piggy: OAuthClient, attributes: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        await piggy.rewards.update("rw-1", title="Shake", attributes=attributes)
+    assert sent(mock) == []

@@ -1,0 +1,127 @@
+"""Loyalty-token claim URLs: the v3 recipe (ordered query, SHA-1 with the account secret,
+`hash` appended) and its verification, including tampered URLs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from piggy_async import PiggyError
+from piggy_async.loyalty_urls import (
+    LoyaltyToken,
+    LoyaltyTokenError,
+    build_claim_url,
+    verify_claim_url,
+)
+
+PORTAL = "https://customer.piggy.example"
+SHOP = "b1e2c3d4-0000-4000-8000-000000000001"
+SECRET = "account-secret"
+QUERY = (
+    f"version=v3&shop_uuid={SHOP}&unique_id=receipt-0001&timestamp=1700000000"
+    "&unit_name=purchase_amount&unit_value=10.4"
+)
+# sha1 of QUERY + "&secret=account-secret", computed outside this code (printf | sha1sum).
+HASH = "a14d69a807644fc3af92ff7963e7f27f1b578571"
+URL = f"{PORTAL}/l?{QUERY}&hash={HASH}"
+
+
+def build(**changes: object) -> str:
+    parts: dict[str, object] = {
+        "shop_uuid": SHOP,
+        "unique_id": "receipt-0001",
+        "unit_value": 10.4,
+        "secret": SECRET,
+        "timestamp": 1700000000,
+    }
+    return build_claim_url(PORTAL, **{**parts, **changes})  # type: ignore[arg-type]
+
+
+def test_the_url_follows_the_documented_recipe() -> None:
+    assert build() == URL
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"timestamp": datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)},
+        {"unit_value": "10.4"},
+        {"unit_value": Decimal("10.4")},
+    ],
+)
+def test_equivalent_inputs_give_the_same_url(changes: dict[str, object]) -> None:
+    assert build(**changes) == URL
+
+
+def test_a_trailing_slash_on_the_portal_is_not_doubled() -> None:
+    assert build_claim_url(
+        PORTAL + "/", shop_uuid=SHOP, unique_id="receipt-0001", unit_value=10.4,
+        secret=SECRET, timestamp=1700000000,
+    ) == URL  # fmt: skip
+
+
+def test_verify_returns_the_parts_of_a_genuine_url() -> None:
+    assert verify_claim_url(URL, secret=SECRET) == LoyaltyToken(
+        shop_uuid=SHOP,
+        unique_id="receipt-0001",
+        timestamp=1700000000,
+        unit_name="purchase_amount",
+        unit_value="10.4",
+    )
+
+
+def test_values_are_encoded_and_survive_the_round_trip() -> None:
+    url = build(unique_id="bon 12/3&x=1", unit_name="visits")
+    assert "bon+12%2F3%26x%3D1" in url
+    token = verify_claim_url(url, secret=SECRET)
+    assert (token.unique_id, token.unit_name) == ("bon 12/3&x=1", "visits")
+
+
+def test_the_hash_may_be_upper_case() -> None:
+    verify_claim_url(URL.replace(HASH, HASH.upper()), secret=SECRET)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        URL.replace("unit_value=10.4", "unit_value=104"),  # more credits
+        URL.replace("receipt-0001", "receipt-0002"),  # a second claim
+        URL.replace("timestamp=1700000000", "timestamp=1800000000"),
+        URL.replace(HASH, "0" * 40),
+        URL.replace(f"&hash={HASH}", ""),
+        URL.replace("version=v3", "version=v2"),
+        URL.replace(f"version=v3&shop_uuid={SHOP}", f"shop_uuid={SHOP}&version=v3"),
+        URL.replace("&unit_name=purchase_amount", ""),
+    ],
+)
+def test_a_tampered_url_is_rejected(url: str) -> None:
+    with pytest.raises(LoyaltyTokenError) as caught:
+        verify_claim_url(url, secret=SECRET)
+    assert isinstance(caught.value, PiggyError)
+    assert SECRET not in str(caught.value)
+
+
+def test_a_url_signed_with_another_secret_is_rejected() -> None:
+    with pytest.raises(LoyaltyTokenError, match="does not match"):
+        verify_claim_url(URL, secret="another-secret")
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"unit_value": True}, TypeError),
+        ({"unit_value": float("nan")}, ValueError),
+        ({"unit_value": "ten"}, ValueError),
+        ({"timestamp": datetime(2023, 11, 14)}, ValueError),  # naive
+        ({"timestamp": -1}, ValueError),
+        ({"shop_uuid": ""}, ValueError),
+        ({"secret": ""}, ValueError),
+    ],
+)
+def test_bad_parts_are_refused_before_anything_is_built(
+    changes: dict[str, object], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        build(**changes)
