@@ -6,6 +6,9 @@
     OAuthClient(api_key=..., limiter=RedisLimiter("redis://localhost:6379/0"))
                                     # one budget shared by every process, through Redis
 
+Without `limiter=`, a client makes `default_limiter()`: a `RedisLimiter` on the URL in
+`PIGGY_LIMITER_URL` when that is set, else an `AdaptiveLimiter`.
+
 Every limiter implements `Limiter`.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 from ._adaptive import AdaptiveLimiter
 from ._base import Limiter, RateLimitState, WaitTooLong
+from ._default import default_limiter
 from ._redis import RedisLimiter
 from ._simple import FixedRateLimiter, NoLimiter
 
@@ -24,4 +28,5 @@ __all__ = [
     "RateLimitState",
     "RedisLimiter",
     "WaitTooLong",
+    "default_limiter",
 ]

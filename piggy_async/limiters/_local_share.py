@@ -11,55 +11,40 @@ unknown one request at a time goes out to learn it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import attrs
 
+from .._transport.clock import Clock
 from ._base import RateLimitState, WaitTooLong
 from ._observation import Observation
+from ._pause import Pause
 
-_MAX_JITTER = 1.0
-"""Seconds at most over which waiting requests spread their wake-ups."""
 _LEARNING_LEASE = 1.0
 """Seconds the request sent to learn the limit holds its turn if no answer comes back."""
 
 
-def jittered(wait: float, jitter: float, random: Callable[[], float]) -> float:
-    """`wait` plus a random share of it (at most a second), so waiters wake spread out."""
-    return wait + min(jitter * wait, _MAX_JITTER) * random()
-
-
 @attrs.define
 class _Budget:
+    pause: Pause
     limit: int | None = None
     members: int = 1
     remaining: int | None = None
     next_free: float = 0.0
-    paused_until: float = 0.0
     learning: asyncio.Event | None = None
 
 
 class LocalShare:
-    def __init__(
-        self,
-        *,
-        window: float,
-        jitter: float,
-        clock: Callable[[], float],
-        sleep: Callable[[float], Awaitable[object]],
-        random: Callable[[], float],
-    ) -> None:
+    def __init__(self, *, window: float, clock: Clock, random: Callable[[], float]) -> None:
         self._window = window
-        self._jitter = jitter
         self._clock = clock
-        self._sleep = sleep
         self._random = random
         self._budgets: dict[str, _Budget] = {}
 
     def _budget(self, key: str) -> _Budget:
         budget = self._budgets.get(key)
         if budget is None:
-            budget = self._budgets[key] = _Budget()
+            budget = self._budgets[key] = _Budget(Pause(self._random))
         return budget
 
     def share(self, key: str, *, limit: int | None, members: int, pause: float) -> None:
@@ -68,11 +53,11 @@ class LocalShare:
         if limit is not None:
             budget.limit = limit
         budget.members = max(members, 1)
-        budget.paused_until = max(budget.paused_until, self._clock() + pause)
+        budget.pause.start(self._clock.now(), pause)
 
     async def acquire(self, key: str, max_wait: float | None) -> None:
         budget = self._budget(key)
-        while budget.limit is None:
+        while (limit := budget.limit) is None:
             if budget.learning is None:
                 budget.learning = asyncio.Event()
                 return
@@ -83,17 +68,14 @@ class LocalShare:
                     await budget.learning.wait()
             except TimeoutError:
                 budget.learning = None
-        now = self._clock()
-        paused = budget.paused_until > now
-        start = max(now, budget.next_free, budget.paused_until)
-        wait = start - now
-        if paused:
-            wait = jittered(wait, self._jitter, self._random)
+        now = self._clock.now()
+        paused = budget.pause.wake_delay(now)
+        wait = max(budget.next_free - now, paused)
         if max_wait is not None and wait > max_wait:
-            raise WaitTooLong(wait, rate_limited=paused)
-        budget.next_free = start + self._window * budget.members / budget.limit
+            raise WaitTooLong(wait, rate_limited=paused > 0)
+        budget.next_free = now + wait + self._window * budget.members / limit
         if wait > 0:
-            await self._sleep(wait)
+            await self._clock.sleep(wait)
 
     def observe(self, key: str, observation: Observation) -> None:
         budget = self._budget(key)
@@ -102,7 +84,7 @@ class LocalShare:
         if observation.remaining is not None:
             budget.remaining = observation.remaining
         if observation.pause is not None:
-            budget.paused_until = max(budget.paused_until, self._clock() + observation.pause)
+            budget.pause.start(self._clock.now(), observation.pause)
         if budget.learning is not None:
             budget.learning.set()
             budget.learning = None
@@ -112,5 +94,5 @@ class LocalShare:
         return RateLimitState(
             limit=budget.limit,
             remaining=budget.remaining,
-            paused_for=max(budget.paused_until - self._clock(), 0.0),
+            paused_for=budget.pause.remaining(self._clock.now()),
         )

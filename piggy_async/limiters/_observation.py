@@ -1,19 +1,14 @@
-"""`Observation`: what one response says about its budget, read from its headers.
-
-The API reports `X-RateLimit-Limit` and `X-RateLimit-Remaining` on every response and
-`Retry-After` (seconds) on a 429; a reset header (`X-RateLimit-Reset`, seconds from now or
-a Unix time) is read when present. Unparseable values are ignored rather than trusted.
-"""
+"""`Observation`: what one response says about its budget, read from its headers."""
 
 from __future__ import annotations
 
-import time
+import math
 from collections.abc import Mapping
 
 import attrs
 
-_EPOCH_THRESHOLD = 1e9
-"""A reset value this large is a Unix time, not a number of seconds from now."""
+from .. import _defaults
+from .._transport import headers as rate_headers
 
 
 @attrs.frozen
@@ -21,48 +16,39 @@ class Observation:
     limit: int | None = None
     remaining: int | None = None
     pause: float | None = None
-    """Seconds every request must wait: a 429's `Retry-After` (1 s if it gave none)."""
+    """Seconds every request must wait: a 429's `Retry-After` (or the backoff base)."""
     resets_in: float | None = None
+    opened_window: bool = False
+    """Whether it answered the first request of the API's window (one of the limit used):
+    that window then ends within one window's length from now."""
 
     @classmethod
-    def from_response(
-        cls, status: int, headers: Mapping[str, str], *, now: float | None = None
-    ) -> Observation:
-        lower = {name.lower(): value for name, value in headers.items()}
-        limit = _number(lower.get("x-ratelimit-limit"))
-        remaining = _number(lower.get("x-ratelimit-remaining"))
-        reset = _number(lower.get("x-ratelimit-reset"))
-        if reset is not None and reset > _EPOCH_THRESHOLD:
-            reset -= time.time() if now is None else now
-        pause = None
+    def from_response(cls, status: int, headers: Mapping[str, str]) -> Observation:
+        seen = rate_headers.budget(headers)
+        limit, remaining = seen if seen is not None else (None, None)
+        opened = seen is not None and seen[1] == seen[0] - 1
+        wait = rate_headers.retry_after(headers)
+        usable = wait if wait is not None and math.isfinite(wait) else None
         if status == 429:
-            retry_after = _number(lower.get("retry-after"))
-            pause = max(retry_after if retry_after is not None else reset or 1.0, 0.0)
-        return cls(
-            limit=int(limit) if limit is not None and limit >= 1 else None,
-            remaining=max(int(remaining), 0) if remaining is not None else None,
-            pause=pause,
-            resets_in=max(reset, 0.0) if reset is not None else None,
-        )
+            pause = _defaults.BACKOFF_BASE if usable is None else usable
+            return cls(limit, remaining, pause=pause, opened_window=opened)
+        reset = headers.get("X-RateLimit-Reset")
+        if reset is not None:
+            wait = rate_headers.retry_after({"X-RateLimit-Reset": reset})
+            usable = wait if wait is not None and math.isfinite(wait) else None
+        resets_in = usable if reset is not None else None
+        return cls(limit, remaining, resets_in=resets_in, opened_window=opened)
 
     def merge(self, newer: Observation) -> Observation:
-        """One observation worth both: the lowest remaining, the longest pause."""
+        """One observation worth both: the lowest remaining, the longest pause, and whether
+        either opened the window."""
         return Observation(
             limit=newer.limit if newer.limit is not None else self.limit,
             remaining=_least(self.remaining, newer.remaining),
             pause=max(self.pause or 0.0, newer.pause or 0.0) or None,
             resets_in=newer.resets_in if newer.resets_in is not None else self.resets_in,
+            opened_window=self.opened_window or newer.opened_window,
         )
-
-
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None
 
 
 def _least(a: int | None, b: int | None) -> int | None:

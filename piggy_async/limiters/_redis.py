@@ -17,19 +17,22 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import hashlib
+import itertools
 import logging
 import random as _random
-import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .. import _defaults
+from .._transport.clock import SYSTEM_CLOCK, Clock
 from ._base import RateLimitState, WaitTooLong
-from ._local_share import LocalShare, jittered
+from ._local_share import LocalShare
 from ._observation import Observation
+from ._pause import Pause
 from ._redis_script import SCRIPT
 
 if TYPE_CHECKING:
@@ -57,8 +60,10 @@ are counted against the window the request went out in."""
 
 @attrs.frozen
 class _Seen:
-    """A budget as the last round trip reported it, stamped with the local clock."""
+    """A budget as the latest round trip reported it, stamped with the local clock. Replies
+    to concurrent round trips may come back in any order: the one sent last wins."""
 
+    sent: int
     at: float
     limit: int | None
     used: int
@@ -89,6 +94,9 @@ class _Queue:
 
     waiters: deque[_Waiter] = attrs.Factory(deque)
     server: asyncio.Task[None] | None = None
+    wake_at: float | None = None
+    """While the server sleeps: when it wakes, and whether it sleeps out a 429's pause."""
+    paused: bool = False
 
 
 class RedisLimiter:
@@ -110,9 +118,9 @@ class RedisLimiter:
         timeout: Seconds one Redis call may take before the limiter stops waiting for it
             and paces this process alone.
         retry_interval: Seconds between attempts to reach Redis again after a failure.
-        jitter: Share of a wait added at random, so that waiting processes wake spread out.
         prefix: Start of the limiter's Redis key names.
-        clock, sleep, random: Time, waiting and chance, to be replaced in tests.
+        clock: Time and sleeping (a `VirtualClock` in tests).
+        random: The source of the wake-up spread.
     """
 
     def __init__(
@@ -123,18 +131,16 @@ class RedisLimiter:
         guard: float | None = None,
         timeout: float = 0.25,
         retry_interval: float = 5.0,
-        jitter: float = 0.1,
         prefix: str = "piggy:limit",
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
         random: Callable[[], float] = _random.random,
     ) -> None:
         if not isinstance(url, str) or "://" not in url:
             raise ValueError("url must be a Redis URL such as redis://localhost:6379/0")
         if window <= 0 or timeout <= 0 or retry_interval <= 0:
             raise ValueError("window, timeout and retry_interval must be positive")
-        if not 0 <= jitter <= 1 or (guard is not None and guard < 0):
-            raise ValueError("jitter must be between 0 and 1 and guard not negative")
+        if guard is not None and guard < 0:
+            raise ValueError("guard must not be negative")
         self._redis = _connect(url, timeout)
         self._script: AsyncScript = self._redis.register_script(SCRIPT)
         self._where = _redacted(url)
@@ -142,16 +148,13 @@ class RedisLimiter:
         self._guard = guard if guard is not None else 0.05 + window / 200
         self._timeout = timeout
         self._retry_interval = retry_interval
-        self._jitter = jitter
         self._prefix = prefix
         self._clock = clock
-        self._sleep = sleep
         self._random = random
         self._member = uuid.uuid4().hex
-        self._local = LocalShare(
-            window=window, jitter=jitter, clock=clock, sleep=sleep, random=random
-        )
+        self._local = LocalShare(window=window, clock=clock, random=random)
         self._seen: dict[str, _Seen] = {}
+        self._sent = itertools.count()
         self._queues: dict[str, _Queue] = {}
         self._pending: dict[str, tuple[int | None, Observation]] = {}
         self._flusher: asyncio.Task[None] | None = None
@@ -165,21 +168,24 @@ class RedisLimiter:
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
         if self._closed:
             raise RuntimeError("RedisLimiter is closed")
-        deadline = None if max_wait is None else self._clock() + max_wait
+        deadline = None if max_wait is None else self._clock.now() + max_wait
         queue = self._queues.get(key)
         if queue is None:
             queue = self._queues[key] = _Queue()
+        if queue.wake_at is not None and deadline is not None and queue.wake_at > deadline:
+            wait = queue.wake_at - self._clock.now()  # the queue sleeps past this deadline
+            raise WaitTooLong(wait, rate_limited=queue.paused)
         waiter = _Waiter(asyncio.get_running_loop().create_future(), deadline)
         queue.waiters.append(waiter)
         if queue.server is None or queue.server.done():
             queue.server = asyncio.get_running_loop().create_task(self._serve(key, queue))
         try:
             epoch = await waiter.granted
-        finally:
-            if not waiter.granted.done() and waiter in queue.waiters:
+        finally:  # granted ones have left the queue; a cancelled one leaves it now
+            if waiter in queue.waiters:
                 queue.waiters.remove(waiter)
         if epoch is None:
-            left = None if deadline is None else max(deadline - self._clock(), 0.0)
+            left = None if deadline is None else max(deadline - self._clock.now(), 0.0)
             await self._local.acquire(key, left)
         else:
             _granted_in.set((key, epoch))
@@ -191,10 +197,14 @@ class RedisLimiter:
         seen = self._seen.get(key)
         epoch = granted[1] if granted and granted[0] == key else seen.epoch if seen else None
         pending = self._pending.get(key)
-        if pending is not None and pending[0] == epoch:
-            observation = pending[1].merge(observation)
-        elif pending is not None and observation.pause is None and pending[1].pause:
-            observation = attrs.evolve(observation, pause=pending[1].pause)
+        if pending is not None:
+            if pending[0] == epoch:
+                observation = pending[1].merge(observation)
+            else:  # of two windows, the later one's counts; a pause counts from either
+                pause = max(pending[1].pause or 0.0, observation.pause or 0.0) or None
+                if (pending[0] or -1) > (epoch or -1):
+                    epoch, observation = pending
+                observation = attrs.evolve(observation, pause=pause)
         self._pending[key] = (epoch, observation)
         if self._down_since is None and (self._flusher is None or self._flusher.done()):
             self._flusher = asyncio.get_running_loop().create_task(self._flush())
@@ -203,7 +213,7 @@ class RedisLimiter:
         seen = self._seen.get(key)
         if self._down_since is not None or seen is None:
             return self._local.state(key)
-        elapsed = self._clock() - seen.at
+        elapsed = self._clock.now() - seen.at
         return RateLimitState(
             limit=seen.limit,
             remaining=None if seen.limit is None else max(seen.limit - seen.used, 0),
@@ -252,33 +262,43 @@ class RedisLimiter:
                     while waiters:
                         waiters.popleft().resolve(None)
                     return
-                granted, wait, paused = reply
+                granted, wait, paused, epoch = reply
                 while granted and waiters:
-                    waiters.popleft().resolve(self._seen[key].epoch)
+                    waiters.popleft().resolve(epoch)
                     granted -= 1
                 if not waiters or not wait:
                     continue
-                if paused or wait > _LEARNING_POLL:
-                    wait = jittered(wait, self._jitter, self._random)
-                wake = self._clock() + wait
+                now = self._clock.now()
+                if paused:  # every process wakes at its own moment, as after a local 429
+                    pause = Pause(self._random)
+                    pause.start(now, wait)
+                    wait = pause.wake_delay(now)
+                elif wait > _LEARNING_POLL:
+                    wait += _defaults.PAUSE_SPREAD_MIN * self._random()
+                wake = now + wait
                 for waiter in [w for w in waiters if w.deadline is not None and wake > w.deadline]:
                     waiters.remove(waiter)
                     waiter.refuse(WaitTooLong(wait, rate_limited=paused))
                 if waiters:
-                    await self._sleep(wait)
+                    queue.wake_at, queue.paused = wake, paused
+                    try:
+                        await self._clock.sleep(wait)
+                    finally:
+                        queue.wake_at = None
         except BaseException as error:  # the waiters raise it: nobody waits forever
             while waiters:
                 waiters.popleft().refuse(error)
             if not isinstance(error, Exception):
                 raise
 
-    async def _round_trip(self, key: str, *, want: int) -> tuple[int, float, bool] | None:
+    async def _round_trip(self, key: str, *, want: int) -> tuple[int, float, bool, int] | None:
         """Run the script for `key`: (requests granted, seconds to wait for the rest, whether
-        that is a 429's pause), or None while Redis is out of reach."""
+        that is a 429's pause, the window's epoch), or None while Redis is out of reach."""
         if self._down_since is not None:
-            if self._probing or self._clock() < self._retry_at:
+            if self._probing or self._clock.now() < self._retry_at:
                 return None
             self._probing = True
+        sent = next(self._sent)
         pending = self._pending.pop(key, None)
         epoch, observation = pending if pending is not None else (None, Observation())
         try:
@@ -298,8 +318,12 @@ class RedisLimiter:
             self._probing = False
         self._recover()
         granted, wait_ms, paused, epoch, limit, used, ends_in, pause_left, members = map(int, reply)
+        seen = self._seen.get(key)
+        if seen is not None and seen.sent > sent:
+            return granted, wait_ms / 1000, bool(paused), epoch
         self._seen[key] = _Seen(
-            at=self._clock(),
+            sent=sent,
+            at=self._clock.now(),
             limit=limit if limit > 0 else None,
             used=used,
             ends_in=ends_in / 1000,
@@ -310,7 +334,7 @@ class RedisLimiter:
         self._local.share(
             key, limit=limit if limit > 0 else None, members=members, pause=pause_left / 1000
         )
-        return granted, wait_ms / 1000, bool(paused)
+        return granted, wait_ms / 1000, bool(paused), epoch
 
     async def _flush(self) -> None:
         """Report what responses taught, one round trip per budget, until none is left."""
@@ -343,13 +367,14 @@ class RedisLimiter:
             ms(max(self._window, 30.0)),
             ms(_LEARNING_POLL),
             ms(_LEARNING_LEASE),
+            "1" if seen.opened_window else "",
         ]
 
     def _fail(self, error: BaseException) -> None:
-        self._retry_at = self._clock() + self._retry_interval
+        self._retry_at = self._clock.now() + self._retry_interval
         self._pending.clear()
         if self._down_since is None:
-            self._down_since = self._clock()
+            self._down_since = self._clock.now()
             logger.warning(
                 "Redis at %s is unreachable (%s): pacing this process alone at its share "
                 "of each budget until it is back",
@@ -362,7 +387,7 @@ class RedisLimiter:
             logger.warning(
                 "Redis at %s is back after %.1f s: budgets are shared again",
                 self._where,
-                self._clock() - self._down_since,
+                self._clock.now() - self._down_since,
             )
             self._down_since = None
 

@@ -59,9 +59,9 @@ if ARGV[6] ~= '' and tonumber(ARGV[6]) == epoch then
   if ARGV[8] ~= '' and limit then
     local seen = limit - tonumber(ARGV[8])
     if seen > used then used = seen end
-    if seen == 1 and now + window > we then we = now + window end
   end
   if ARGV[10] ~= '' then we = now + tonumber(ARGV[10]) + guard end
+  if ARGV[15] == '1' and now + window > we then we = now + window end
 end
 
 local want = tonumber(ARGV[5])
@@ -116,7 +116,8 @@ return {granted, wait, paused, epoch, limit or -1, used, math.max(we - now, 0), 
 then the observation, each '' when absent: 6 epoch it was granted in, 7 limit,
 8 remaining, 9 pause ms (a 429's Retry-After), 10 ms until the window resets; then 11 the
 keys' TTL ms, 12 ms after which a silent member no longer counts, 13 ms between polls
-while the limit is being learned, 14 ms a learning request holds its turn.
+while the limit is being learned, 14 ms a learning request holds its turn; 15 '1' if the
+observation includes the answer to the first request of the API's window.
 
 Returns: how many requests were granted; for the rest, ms to wait and whether that is a
 429's pause; then the window's epoch, the limit (-1: unknown), requests used in the

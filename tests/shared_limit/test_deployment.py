@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from conftest import everything_stored
 
+from piggy_async import ApiKeyAuth, OAuthClient
+from piggy_async.limiters import AdaptiveLimiter, RedisLimiter
 from piggy_async.testing import FakePiggy, RateLimit, RedisServer
 
 WORKER = Path(__file__).with_name("worker.py")
@@ -83,7 +85,8 @@ async def test_processes_together_stay_within_one_budget(
     sent = statuses(server)
     assert sent.count(200) == 2 * BUDGET
     assert sent.count(429) * 100 < len(sent), f"{sent.count(429)} of {len(sent)} answered 429"
-    fingerprint = hashlib.sha256(server.oauth_key.encode()).hexdigest()
+    # the client's own fingerprint of its key, as it names the budget to its limiter
+    fingerprint = hashlib.sha256(ApiKeyAuth(server.oauth_key).budget_key().encode()).hexdigest()
     stored = await everything_stored(redis_server.url)
     assert stored
     assert not [item for item in stored if server.oauth_key.encode() in item]
@@ -107,3 +110,22 @@ async def test_losing_redis_mid_run_paces_locally_and_rejoins(
     assert [report["errors"] for report in reports] == [[]] * PROCESSES
     assert all(report["done"] == report["started"] for report in reports)  # none lost
     assert sum(report["done"] for report in reports) == statuses(server).count(200)
+
+
+async def test_piggy_limiter_url_shares_the_budget_of_clients_made_without_a_limiter(
+    server: FakePiggy, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact = server.state.add_contact("env@example.com", channel="api")
+    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as alone:
+        assert isinstance(alone.limiter, AdaptiveLimiter)
+    monkeypatch.setenv("PIGGY_LIMITER_URL", redis_server.url)
+    async with (
+        OAuthClient(api_key=server.oauth_key, base_url=server.url) as first,
+        OAuthClient(api_key=server.oauth_key, base_url=server.url) as second,
+    ):
+        assert isinstance(first.limiter, RedisLimiter)
+        await first.contacts.get(contact.uuid)
+        await first.contacts.get(contact.uuid)  # reports what the first answer said
+        await second.contacts.get(contact.uuid)
+        assert second.rate_limit.limit == BUDGET
+        assert second.rate_limit.remaining == BUDGET - 3

@@ -14,8 +14,9 @@ import pytest
 import redis.asyncio
 from conftest import everything_stored
 
+from piggy_async import SystemClock, VirtualClock
 from piggy_async.limiters import Limiter, RedisLimiter, WaitTooLong
-from piggy_async.testing import ManualClock, RedisServer
+from piggy_async.testing import RedisServer
 
 KEY = "fingerprint-0f3a9c"
 
@@ -27,8 +28,9 @@ class Slept(Exception):
         self.seconds = seconds
 
 
-async def stop_at_sleep(seconds: float) -> None:
-    raise Slept(seconds)
+class StopAtSleep(SystemClock):
+    async def sleep(self, seconds: float) -> None:
+        raise Slept(seconds)
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ async def test_every_limiter_draws_from_one_budget_learned_from_headers(
         await second.acquire(KEY, max_wait=0)  # one request at a time until the limit is known
     assert not learning.value.rate_limited
 
-    first.observe(KEY, 200, {"x-ratelimit-limit": "4", "x-ratelimit-remaining": "3"})
+    first.observe(KEY, 200, {"X-RateLimit-Limit": "4", "X-RateLimit-Remaining": "3"})
     await first.acquire(KEY)  # carries the observation: 2 of 4 used
     await second.acquire(KEY)
     await second.acquire(KEY)
@@ -85,8 +87,8 @@ async def test_a_429_seen_by_one_pauses_all_and_they_wake_spread_out(
     seer.observe(KEY, 429, {"Retry-After": "30", "X-RateLimit-Remaining": "0"})
     await seer.aclose()  # reports what it saw before letting go
 
-    early = limiters(random=lambda: 0.0, sleep=stop_at_sleep)
-    late = limiters(random=lambda: 1.0, sleep=stop_at_sleep)
+    early = limiters(random=lambda: 0.0, clock=StopAtSleep())
+    late = limiters(random=lambda: 1.0, clock=StopAtSleep())
     with pytest.raises(WaitTooLong) as refused:
         await early.acquire(KEY, max_wait=5)
     assert refused.value.rate_limited
@@ -95,7 +97,8 @@ async def test_a_429_seen_by_one_pauses_all_and_they_wake_spread_out(
     with pytest.raises(Slept) as late_wake:
         await late.acquire(KEY)
     assert 29 < early_wake.value.seconds <= 30
-    assert late_wake.value.seconds - early_wake.value.seconds == pytest.approx(1.0, abs=0.2)
+    # spread over a fifth of the pause
+    assert late_wake.value.seconds - early_wake.value.seconds == pytest.approx(6.0, abs=0.2)
     assert 29 < late.state(KEY).paused_for <= 30
 
 
@@ -155,14 +158,8 @@ async def test_unreachable_redis_paces_locally_warns_once_and_rejoins(
     redis_server: RedisServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    clock = ManualClock()
-    waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        clock.advance(seconds)
-
-    limiter = limiters(clock=clock, sleep=sleep, retry_interval=5.0, window=60.0)
+    clock = VirtualClock()
+    limiter = limiters(clock=clock, retry_interval=5.0, window=60.0)
     other = limiters()
     await learn(limiter, 100)
     await limiter.acquire(KEY)
@@ -177,7 +174,7 @@ async def test_unreachable_redis_paces_locally_warns_once_and_rejoins(
     assert len(caplog.records) == 1
     assert "unreachable" in caplog.records[0].getMessage()
     # alone, at its share: 100 requests a minute between 2 members is one per 1.2 s
-    assert waits and all(wait == pytest.approx(1.2) for wait in waits)
+    assert clock.sleeps and all(wait == pytest.approx(1.2) for wait in clock.sleeps)
     assert repr(limiter).startswith(f"<RedisLimiter {redis_server.url} local")
 
     redis_server.start()
@@ -223,7 +220,7 @@ async def test_the_redis_password_stays_out_of_reprs_and_logs(
 
 @pytest.mark.parametrize(
     "options",
-    [{"window": 0}, {"timeout": -1}, {"retry_interval": 0}, {"jitter": 2}, {"guard": -1}],
+    [{"window": 0}, {"timeout": -1}, {"retry_interval": 0}, {"guard": -1}],
 )
 def test_bad_settings_are_refused(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
@@ -261,3 +258,57 @@ async def test_concurrent_acquires_are_granted_together_within_the_budget(
     refused = [outcome for outcome in outcomes if isinstance(outcome, WaitTooLong)]
     assert len(refused) == 12
     assert all(55 < error.wait < 62 for error in refused)
+
+
+async def test_the_answer_that_opened_the_apis_window_says_when_it_ends(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters(guard=0.0)
+    await learn(limiter, 100)
+    await limiter.acquire(KEY)
+    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
+        [budget] = [
+            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
+        ]
+        seconds, micros = await client.time()
+        await client.hset(budget, "end", seconds * 1000 + micros // 1000 + 1000)
+    await limiter.acquire(KEY)
+    assert limiter.state(KEY).resets_in is not None and limiter.state(KEY).resets_in <= 1
+    # a burst's answers, reported together: the API's window began with the first of them
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99"})
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "40"})
+    await limiter.acquire(KEY)
+    state = limiter.state(KEY)
+    assert state.resets_in is not None and 59 < state.resets_in <= 60
+    assert state.remaining == 39
+
+
+class HeldClock(SystemClock):
+    """Real time, but every sleep lasts until the test ends."""
+
+    def __init__(self) -> None:
+        self.asleep = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.asleep.set()
+        await asyncio.Event().wait()
+
+
+async def test_a_wait_past_max_wait_is_refused_at_once_while_others_wait(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    seer = limiters()
+    await learn(seer, 100)
+    seer.observe(KEY, 429, {"Retry-After": "30"})
+    await seer.aclose()
+    clock = HeldClock()
+    limiter = limiters(clock=clock)
+    patient = asyncio.create_task(limiter.acquire(KEY))
+    await clock.asleep.wait()  # the patient one sleeps out the pause
+    with pytest.raises(WaitTooLong) as refused:
+        await limiter.acquire(KEY, max_wait=1)
+    assert refused.value.rate_limited
+    assert 29 < refused.value.wait < 37
+    patient.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await patient

@@ -1,9 +1,10 @@
-"""One process of a deployment: GETs a contact from FakePiggy at a given concurrency, pacing
-through a `RedisLimiter`, until its stdin closes (or `--requests` are done).
+"""One process of a deployment: an `OAuthClient` sharing its budget through Redis GETs a
+contact from FakePiggy at a given concurrency until its stdin closes (or `--requests` are
+done).
 
-It reports on stdout as JSON lines: `{"shared": bool}` when the limiter starts or stops
-sharing through Redis, `{"progress": n}` after its first `n` requests, and at the end
-`{"done": ..., "rate_limited": ..., "errors": [...]}`.
+It reports on stdout as JSON lines: `{"shared": bool}` when its limiter starts or stops
+sharing through Redis, `{"progress": n}` after its first `n` calls, and at the end
+`{"done": ..., "started": ..., "rate_limited": ..., "errors": [...]}`.
 
     python worker.py BASE_URL API_KEY CONTACT_UUID REDIS_URL --window 1 --concurrency 32
 """
@@ -12,12 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import sys
 
-import aiohttp
-
+from piggy_async import OAuthClient, TransportEvent
 from piggy_async.limiters import RedisLimiter
 
 
@@ -27,32 +26,21 @@ def report(**fields: object) -> None:
 
 async def run(args: argparse.Namespace) -> None:
     limiter = RedisLimiter(args.redis_url, window=args.window, retry_interval=0.2)
-    key = hashlib.sha256(args.api_key.encode()).hexdigest()
-    target = f"{args.base_url}/api/v3/oauth/clients/contacts/{args.contact}"
-    headers = {"Authorization": f"Bearer {args.api_key}"}
     done = rate_limited = started = 0
     errors: list[str] = []
     shared: bool | None = None
     stopping = asyncio.Event()
 
-    async def send(session: aiohttp.ClientSession) -> None:
+    def count(event: TransportEvent) -> None:
         nonlocal rate_limited
-        while True:
-            await limiter.acquire(key)
-            async with session.get(target, headers=headers) as response:
-                await response.read()
-                limiter.observe(key, response.status, response.headers)
-            if response.status != 429:
-                response.raise_for_status()
-                return
-            rate_limited += 1
+        rate_limited += event.kind == "rate_limited"
 
-    async def worker(session: aiohttp.ClientSession) -> None:
+    async def worker(piggy: OAuthClient) -> None:
         nonlocal done, started, shared
         while not stopping.is_set() and (args.requests is None or started < args.requests):
             started += 1
             try:
-                await send(session)
+                await piggy.contacts.get(args.contact)
             except Exception as error:
                 errors.append(repr(error))
             done += 1
@@ -72,10 +60,14 @@ async def run(args: argparse.Namespace) -> None:
         stopping.set()
 
     watcher = asyncio.create_task(stop_at_end_of_stdin() if args.requests is None else stdin.read())
-    connector = aiohttp.TCPConnector(limit=args.concurrency)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        await asyncio.gather(*(worker(session) for _ in range(args.concurrency)))
-    await limiter.aclose()
+    async with OAuthClient(
+        api_key=args.api_key,
+        base_url=args.base_url,
+        limiter=limiter,
+        connection_limit=args.concurrency,
+        on_event=count,
+    ) as piggy:
+        await asyncio.gather(*(worker(piggy) for _ in range(args.concurrency)))
     watcher.cancel()
     pipe.close()
     report(done=done, started=started, rate_limited=rate_limited, errors=errors[:5])
