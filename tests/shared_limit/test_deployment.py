@@ -11,12 +11,13 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from conftest import everything_stored
 
-from piggy_async import ApiKeyAuth, OAuthClient
+from piggy_async import ApiKeyAuth, OAuthClient, RateLimitError
 from piggy_async.limiters import AdaptiveLimiter, RedisLimiter
-from piggy_async.testing import FakePiggy, RateLimit, RedisServer
+from piggy_async.testing import FakePiggy, ManualClock, RateLimit, RedisServer
 
 WORKER = Path(__file__).with_name("worker.py")
 BUDGET, WINDOW = 200, 1.0
@@ -129,3 +130,28 @@ async def test_piggy_limiter_url_shares_the_budget_of_clients_made_without_a_lim
         await second.contacts.get(contact.uuid)
         assert second.rate_limit.limit == BUDGET
         assert second.rate_limit.remaining == BUDGET - 3
+
+
+async def test_one_processs_429_pauses_the_others(redis_server: RedisServer) -> None:
+    async with FakePiggy(rate_limit=RateLimit(10, 60), clock=ManualClock()) as server:
+        uuid = server.state.add_contact("paused@example.com", channel="api").uuid
+        options = {"api_key": server.oauth_key, "base_url": server.url, "timeout": 5}
+        first = OAuthClient(**options, limiter=RedisLimiter(redis_server.url))
+        second = OAuthClient(**options, limiter=RedisLimiter(redis_server.url))
+        async with second:
+            async with first:
+                await first.contacts.get(uuid)
+                # something else on the same key spends the rest of the budget
+                async with aiohttp.ClientSession() as session:
+                    for _ in range(9):
+                        url = f"{server.url}/api/v3/oauth/clients/contacts/{uuid}"
+                        headers = {"Authorization": f"Bearer {server.oauth_key}"}
+                        async with session.get(url, headers=headers) as response:
+                            assert response.status == 200
+                with pytest.raises(RateLimitError):  # a 60 s Retry-After, past its deadline
+                    await first.contacts.get(uuid)
+            sent = len(server.state.requests)
+            with pytest.raises(RateLimitError):
+                await second.contacts.get(uuid)
+            assert len(server.state.requests) == sent  # it waits without asking the API
+            assert 55 < second.rate_limit.paused_for <= 60
