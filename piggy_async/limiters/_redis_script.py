@@ -11,7 +11,8 @@ request's trip to the API, whose window opens only when that request arrives). R
 correct the model: `X-RateLimit-Limit` sets the limit, `X-RateLimit-Remaining` raises the
 count of requests used in the window the request was granted in (its epoch; a late answer
 from an earlier window is ignored), the answer to the API window's first request (one
-used) shows that window ends within `window` from now, a reset header moves the window's
+used) shows that window ends within `window` from now (and if it was a late request of the
+window before, that the API has moved on to the next), a reset header moves the window's
 end, and a 429 pauses every caller until its `Retry-After`. While the limit is unknown one
 request at a time goes out, to learn it. When the window's budget runs low the rest is
 spread over the time left.
@@ -61,7 +62,15 @@ if ARGV[6] ~= '' and tonumber(ARGV[6]) == epoch then
     if seen > used then used = seen end
   end
   if ARGV[10] ~= '' then we = now + tonumber(ARGV[10]) + guard end
-  if ARGV[15] == '1' and now + window > we then we = now + window end
+  if ARGV[15] == '1' then
+    if now + window - we > window / 2 then
+      -- a late request of this window opened the API's next one: follow it there
+      epoch = epoch + 1
+      used = 1
+      nxt = 0
+    end
+    if now + window > we then we = now + window end
+  end
 end
 
 local want = tonumber(ARGV[5])
