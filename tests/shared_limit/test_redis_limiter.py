@@ -55,6 +55,17 @@ async def learn(limiter: RedisLimiter, limit: int) -> None:
     )
 
 
+async def end_window_in(redis_server: RedisServer, seconds: float | None) -> None:
+    """Move the end of the budget's window in Redis: `seconds` from now (None: now)."""
+    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
+        [budget] = [
+            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
+        ]
+        now, micros = await client.time()
+        end = 0 if seconds is None else now * 1000 + micros // 1000 + round(seconds * 1000)
+        await client.hset(budget, "end", end)
+
+
 async def test_every_limiter_draws_from_one_budget_learned_from_headers(
     limiters: Callable[..., RedisLimiter],
 ) -> None:
@@ -123,11 +134,7 @@ async def test_an_answer_from_an_earlier_window_does_not_count_in_the_next(
     await learn(limiter, 10)
     await limiter.acquire(KEY)  # this task's request goes out in window 1
 
-    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
-        [budget] = [
-            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
-        ]
-        await client.hset(budget, "end", 0)  # window 1 is over
+    await end_window_in(redis_server, None)  # window 1 is over
 
     async def in_the_next_window() -> None:
         await limiter.acquire(KEY, max_wait=0)
@@ -266,12 +273,7 @@ async def test_the_answer_that_opened_the_apis_window_says_when_it_ends(
     limiter = limiters(guard=0.0)
     await learn(limiter, 100)
     await limiter.acquire(KEY)
-    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
-        [budget] = [
-            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
-        ]
-        seconds, micros = await client.time()
-        await client.hset(budget, "end", seconds * 1000 + micros // 1000 + 58_000)
+    await end_window_in(redis_server, 58.0)
     await limiter.acquire(KEY)
     assert limiter.state(KEY).resets_in is not None and limiter.state(KEY).resets_in <= 58
     # a burst's answers, reported together: the API's window began with the first of them
@@ -321,12 +323,7 @@ async def test_a_late_request_that_opened_the_apis_next_window_moves_the_budget_
     await learn(limiter, 100)
     for _ in range(90):
         await limiter.acquire(KEY)
-    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
-        [budget] = [
-            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
-        ]
-        seconds, micros = await client.time()
-        await client.hset(budget, "end", seconds * 1000 + micros // 1000 + 100)
+    await end_window_in(redis_server, 0.1)
     # the last request granted in this window reached the API after its window ended
     limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99"})
     await limiter.acquire(KEY, max_wait=0)
