@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate lint test demo bench clean
+.PHONY: install generate lint test demo bench bench-quick clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
 generate: install  ## regenerate piggy_async/_generated/ from spec/
@@ -28,9 +28,13 @@ test: lint  ## lint, then every test (the generated-code drift check included)
 
 demo: install  ## the SDK's main job against the bundled local fake Piggy server
 	$(BIN)/python examples/demo.py
+	$(BIN)/python examples/bulk_demo.py
 
-bench: install  ## SDK vs raw aiohttp on the same local server, as ratios
-	$(BIN)/python -m bench
+bench: install  ## every benchmark as ratios against its baseline, and the decode chart
+	$(BIN)/python -m bench --chart bench/out
+
+bench-quick: install  ## a short smoke run of every benchmark
+	$(BIN)/python -m bench --quick
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache *.egg-info

@@ -1,96 +1,52 @@
-"""`python -m bench`: `await piggy.contacts.get(uuid)` against raw aiohttp + `resp.json()`.
+"""`python -m bench [--quick] [--chart DIR] [NAME ...]`: every benchmark, one line per figure,
+`name: value unit (ratio x baseline, goal ...)`.
 
-Both clients send the same GET to the same local fake server (in another process), with
-the same concurrency, in alternating rounds; the figure that matters is the ratio of their
-throughputs, which holds up on a noisy machine where absolute numbers do not.
+Each module below measures one goal against its baseline side by side in one run, in
+alternating rounds, and reports the median ratio: absolute numbers drift on a noisy machine,
+ratios hold. `--quick` is small enough for a CI smoke run; the default is for the numbers.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import statistics
-import subprocess
+import importlib
+import os
+import platform
 import sys
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any
+from pathlib import Path
 
-import aiohttp
+from bench._results import Result
 
-from piggy_async import OAuthClient
-
-
-async def _rate(call: Callable[[], Awaitable[Any]], requests: int, concurrency: int) -> float:
-    """Requests per second for `requests` calls spread over `concurrency` workers."""
-    remaining = requests
-
-    async def worker() -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
-            await call()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return requests / (time.perf_counter() - started)
+MODULES = ("decode", "import_time", "request", "prefetch", "memory", "rate_limit")
+"""The benchmarks, each `bench/<name>.py` with `run(quick: bool) -> list[Result]`."""
 
 
-async def _run(url: str, key: str, uuid: str, args: argparse.Namespace) -> None:
-    target = f"{url}/api/v3/oauth/clients/contacts/{uuid}"
-    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
-    connector = aiohttp.TCPConnector(limit=100)
-    async with (
-        aiohttp.ClientSession(connector=connector, headers=headers) as session,
-        OAuthClient(api_key=key, base_url=url) as piggy,
-    ):
-
-        async def raw() -> Any:
-            async with session.get(target) as response:
-                return (await response.json())["data"]
-
-        async def sdk() -> Any:
-            return await piggy.contacts.get(uuid)
-
-        await _rate(raw, 200, args.concurrency)  # warm both pools up
-        await _rate(sdk, 200, args.concurrency)
-        raw_rates: list[float] = []
-        sdk_rates: list[float] = []
-        for _ in range(args.rounds):
-            raw_rates.append(await _rate(raw, args.requests, args.concurrency))
-            sdk_rates.append(await _rate(sdk, args.requests, args.concurrency))
-
-    ratios = [s / r for s, r in zip(sdk_rates, raw_rates, strict=True)]
-    print(
-        f"GET /contacts/{{uuid}}: {args.rounds} rounds x {args.requests} requests, "
-        f"concurrency {args.concurrency}"
-    )
-    print(f"  raw aiohttp + resp.json()   median {statistics.median(raw_rates):8.0f} req/s")
-    print(f"  piggy.contacts.get() -> Contact median {statistics.median(sdk_rates):8.0f} req/s")
-    print(
-        f"  SDK / raw throughput ratio  median {statistics.median(ratios):.2f} "
-        f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
-    )
-
-
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(MODULES)}")
+    parser.add_argument("--quick", action="store_true", help="a short smoke run")
+    parser.add_argument("--chart", type=Path, help="draw the decode chart into this folder")
     args = parser.parse_args()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench._server"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        ready = json.loads(server.stdout.readline())
-        asyncio.run(_run(ready["url"], ready["key"], ready["contact_uuid"], args))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    unknown = set(args.names) - set(MODULES)
+    if unknown:
+        parser.error(f"no benchmark {', '.join(sorted(unknown))}: choose from {', '.join(MODULES)}")
+    print(f"# python {platform.python_version()} on {platform.machine()}, {_cpus()} cores")
+    results: list[Result] = []
+    for name in args.names or MODULES:
+        module = importlib.import_module(f"bench.{name}")
+        for result in module.run(args.quick):
+            print(result, flush=True)
+            results.append(result)
+    if args.chart:
+        from bench._chart import draw
+
+        print(f"chart: {draw(results, args.chart)}")
+    return 0
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

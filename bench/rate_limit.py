@@ -13,33 +13,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import Any
 
+from bench._process import server as fake_server
+from bench._results import Result
 from piggy_async import OAuthClient, PiggyError, TransportEvent
 
 
-@contextmanager
-def fake_server(*flags: str) -> Iterator[dict[str, str]]:
-    """FakePiggy in a process of its own, started with `python -m bench._server` flags."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench._server", *flags], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        yield json.loads(process.stdout.readline())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-async def _run(server: dict[str, str], requests: int, concurrency: int) -> dict[str, float]:
+async def _run(server: dict[str, Any], requests: int, concurrency: int) -> dict[str, float]:
     events: list[TransportEvent] = []
     failed = 0
     async with OAuthClient(
@@ -70,27 +54,40 @@ async def _run(server: dict[str, str], requests: int, concurrency: int) -> dict[
     }
 
 
-def run(args: argparse.Namespace) -> None:
-    print(
-        f"rate limit: {args.requests} contacts.get at concurrency {args.concurrency}, "
-        f"FakePiggy limited to {args.limit} per {args.window:g} s"
-    )
+def run(quick: bool) -> list[Result]:
+    """What `python -m bench` runs: the defaults, or the quick ones."""
+    return measure(parser(quick).parse_args([]))
+
+
+def measure(args: argparse.Namespace) -> list[Result]:
+    results: list[Result] = []
     for label, faults in (
         ("no faults", ()),
         ("10% faults", ("--error-500", "0.03", "--error-503", "0.03", "--reset", "0.04")),
     ):
         flags = ("--limit", str(args.limit), "--window", str(args.window), *faults)
-        with fake_server(*flags) as server:
+        with fake_server("bench._server", *flags) as server:
             result = asyncio.run(_run(server, args.requests, args.concurrency))
         counted = result["sent"] - result["429"]  # a 429 spends no budget
         schedule = (math.ceil(counted / args.limit) - 1) * args.window
         rate = args.requests / result["elapsed"] / (args.limit / args.window)
-        print(
-            f"  {label:10}: {result['elapsed']:6.2f} s for {result['sent']:.0f} requests sent "
-            f"(schedule {schedule:g} s): budget use {schedule / result['elapsed']:.3f}, "
-            f"calls/s {rate:.2f}x L/W, {result['429'] / result['answers']:.2%} answered 429, "
-            f"{result['retries']:.0f} retries, {result['failed']:.0f} lost"
-        )
+        name = f"rate_limit.{label.replace('% ', '_pct_').replace(' ', '_')}"
+        results += [
+            Result(
+                f"{name}.elapsed",
+                result["elapsed"],
+                "s",
+                schedule / result["elapsed"],
+                f"budget use: the schedule of {result['sent']:.0f} requests ({schedule:g} s)",
+                "1.0",
+                schedule,
+            ),
+            Result(f"{name}.calls_per_s", rate, "x L/W"),
+            Result(f"{name}.answered_429", result["429"] / result["answers"] * 100, "%"),
+            Result(f"{name}.retries", result["retries"], "requests"),
+            Result(f"{name}.lost", result["failed"], "calls"),
+        ]
+    return results
 
 
 def parser(quick: bool = False) -> argparse.ArgumentParser:
@@ -103,4 +100,5 @@ def parser(quick: bool = False) -> argparse.ArgumentParser:
 
 
 if __name__ == "__main__":
-    run(parser().parse_args())
+    for figure in measure(parser().parse_args()):
+        print(figure)

@@ -8,10 +8,10 @@ API starts sending is kept instead of failing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .spec import Event, _Reader
+from .spec_objects import Event
+from .spec_reader import IDENTIFIER, Reader
 
 UNION = "WebhookEvent"
 UNKNOWN = "UnknownWebhookEvent"
@@ -23,12 +23,10 @@ def event_model_name(event_type: str) -> str:
 
 
 def load_events(
-    reader: _Reader, events: Any, models: Any
+    reader: Reader, events: Any, models: Any
 ) -> tuple[list[Event], dict[str, dict[str, Any]]]:
     """The events, and the models they add, in the spec's model format (validated later
     with every other model)."""
-    from .spec import IDENTIFIER, Event
-
     table = reader.mapping(events, "events", allowed=events if isinstance(events, dict) else ())
     if not table:
         raise reader.error("events", "expected at least one event type")

@@ -7,7 +7,7 @@ webhook events. Deterministic, so `make test` can check the committed page for d
 
 from __future__ import annotations
 
-from .render import API_CLASS_PREFIX, py_type
+from .render_python import API_CLASS_PREFIX, py_type
 from .spec import Operation, Param, Resource, Spec
 
 API_BASE = {"oauth": "/api/v3/oauth/clients", "register": "/api/v3/register"}

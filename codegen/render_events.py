@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .render import HEADER
+from .render_python import HEADER
 from .spec import Spec
 
 

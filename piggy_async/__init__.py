@@ -12,33 +12,39 @@ Models live in `piggy_async.models`; the local fake server in `piggy_async.testi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._auth import ApiKeyAuth, ClientCredentialsAuth
 from ._client import BaseClient, ClientOptions
 from ._clients import OAuthClient, RegisterClient
-from ._converter import converter
 from ._errors import (
+    AlreadyExistsError,
     APIConnectionError,
     APIError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
     ClientStateError,
+    ConflictError,
+    InsufficientBalanceError,
+    InvalidInputError,
+    LimitReachedError,
     MaintenanceError,
     MalformedResponseError,
+    MisconfiguredError,
     NotFoundError,
     OutcomeUnknownError,
+    PaginationError,
     PermissionDeniedError,
     PiggyError,
     RateLimitError,
     RedirectError,
     ResponseTooLargeError,
     ServerError,
+    UnavailableError,
     UnprocessableEntityError,
 )
 from ._generated.error_codes import ERROR_MESSAGES, ErrorCode
-from ._generated.operations import OPERATIONS
 from ._model import Model
 from ._operation import Operation, Pagination, Param
 from ._options import RequestOptions
@@ -50,14 +56,29 @@ from ._transport.policy import RetryPolicy
 from ._unset import UNSET, Unset
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from ._converter import converter
+
 
 def operations() -> tuple[Operation[Any], ...]:
     """Every generated operation: one entry per API and endpoint, with `api`, `method`,
     `path` (relative to the API base), `resource`, `name`, `data_type` and its params."""
+    from ._generated.operations import OPERATIONS  # every resource and model: load on demand
+
     return OPERATIONS
 
 
+def __getattr__(name: str) -> Any:
+    """`piggy_async.converter` is imported on first use: it brings in cattrs."""
+    if name == "converter":
+        from ._converter import converter
+
+        return converter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "AlreadyExistsError",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
@@ -66,20 +87,26 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BaseClient",
+    "ConflictError",
     "ClientCredentialsAuth",
     "ClientOptions",
     "ClientStateError",
     "Clock",
     "ERROR_MESSAGES",
     "ErrorCode",
+    "InsufficientBalanceError",
+    "InvalidInputError",
+    "LimitReachedError",
     "MaintenanceError",
     "MalformedResponseError",
+    "MisconfiguredError",
     "Model",
     "NotFoundError",
     "OAuthClient",
     "Operation",
     "OutcomeUnknownError",
     "Page",
+    "PaginationError",
     "Pagination",
     "Param",
     "PermissionDeniedError",
@@ -95,6 +122,7 @@ __all__ = [
     "SystemClock",
     "TransportEvent",
     "UNSET",
+    "UnavailableError",
     "UnprocessableEntityError",
     "Unset",
     "VirtualClock",

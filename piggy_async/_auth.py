@@ -16,6 +16,7 @@ from typing import Protocol
 
 from . import _defaults
 from ._errors import APIError, AuthenticationError, MalformedResponseError
+from ._json import decode
 
 PostToken = Callable[[bytes], Awaitable[tuple[int, bytes, Mapping[str, str]]]]
 """Sends a JSON body to the token endpoint (retried like any call); returns status, body
@@ -165,8 +166,8 @@ class ClientCredentialsAuth:
 def _token(raw: bytes, status: int) -> dict[str, object]:
     """The token response's JSON object; its body is never quoted, as it holds the token."""
     try:
-        token = json.loads(raw)
-    except (ValueError, RecursionError):
+        token = decode(raw, status=status)
+    except (ValueError, MalformedResponseError):  # not JSON, or nested too deeply
         token = None
     if not isinstance(token, dict):
         raise MalformedResponseError(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import math
 import platform
 from collections.abc import Mapping
@@ -21,14 +20,14 @@ from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
 import aiohttp
 import attrs
-import cattrs
 from yarl import URL
 
-from . import _defaults
+from . import _arguments, _defaults
 from ._auth import Auth
-from ._converter import MissingKeyError, converter
+from ._codecs import MissingKeyError, structurer
 from ._encoding import encode_body, encode_query, fill_path
 from ._errors import MalformedResponseError, OutcomeUnknownError
+from ._json import decode
 from ._operation import Api, Operation
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
@@ -145,7 +144,11 @@ class BaseClient:
             token_url=URL(self._host + _defaults.TOKEN_PATH, encoded=True),
             limiter=limiter if limiter is not None else default_limiter(clock),
             clock=clock,
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})},
+            headers={
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+                **_arguments.headers(headers or {}),
+            },
             connection_limit=connection_limit,
             on_event=on_event,
         )
@@ -299,7 +302,7 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
     if not raw.strip() and operation.data_type in (NoneType, Any):
         return None, None
     try:
-        decoded = json.loads(raw)
+        decoded = decode(raw, status=status)
     except ValueError:
         if not operation.retry_safe:
             raise OutcomeUnknownError(
@@ -314,14 +317,8 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
 
 def _structure(operation: Operation[T], data: Any, status: int, raw: bytes) -> T:
     try:
-        result: T = converter.structure(data, operation.data_type)
-    except (
-        TypeError,
-        ValueError,
-        AttributeError,
-        MissingKeyError,
-        cattrs.BaseValidationError,
-    ) as error:
+        result: T = structurer(operation.data_type)(data)
+    except (TypeError, ValueError, AttributeError, MissingKeyError) as error:
         raise MalformedResponseError(
             f"`data` does not match {operation.data_spec} ({error})", status=status, body=raw
         ) from None

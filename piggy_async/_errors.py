@@ -4,14 +4,22 @@
     ├── APIError                  the API answered with an error (any status but 2xx)
     │   ├── RedirectError         3xx: never followed, so nothing goes to another host
     │   ├── BadRequestError       400: the API's usual error status (invalid input, not found, ...)
-    │   ├── AuthenticationError   401
-    │   ├── PermissionDeniedError 403
-    │   ├── NotFoundError         404
-    │   ├── UnprocessableEntityError 422
+    │   ├── AuthenticationError   401, or a code of kind `authentication`
+    │   ├── PermissionDeniedError 403, or a code of kind `permission_denied`
+    │   ├── NotFoundError         404, or a code of kind `not_found`
+    │   ├── ConflictError         409, or a code of kind `conflict`
+    │   │   └── AlreadyExistsError    a code of kind `already_exists`
+    │   ├── InvalidInputError     a code of kind `invalid_input`
+    │   │   └── UnprocessableEntityError 422
+    │   ├── InsufficientBalanceError  a code of kind `insufficient_balance`
+    │   ├── LimitReachedError     a code of kind `limit_reached`
+    │   ├── UnavailableError      a code of kind `unavailable`
+    │   ├── MisconfiguredError    a code of kind `misconfigured`
     │   ├── RateLimitError        429 (`retry_after`, when the API says)
-    │   └── ServerError           5xx
+    │   └── ServerError           5xx, or a code of kind `internal`
     │       └── MaintenanceError  503: the platform is in maintenance mode
     ├── MalformedResponseError    a success response the SDK cannot read
+    ├── PaginationError           a list operation's pages cannot be followed to their end
     ├── ResponseTooLargeError     a response body over the client's `max_response_bytes`
     ├── ClientStateError          the client is closed, or used from another event loop
     └── APIConnectionError        no usable response (`may_have_been_processed` says if the
@@ -20,17 +28,18 @@
         └── OutcomeUnknownError   a write that is not safe to repeat broke off after it was
                                   sent: it may or may not have been processed
 
-The API reports most errors with status 400 and tells them apart by `code`: compare
-`APIError.code` with `ErrorCode` members.
+The API reports most errors with status 400, so the class follows the error code's kind
+(`spec/errors.yaml`) as well as the status: 55031 "Contact not found" answered with 400
+raises an exception that is both a `NotFoundError` and a `BadRequestError`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from . import _defaults
+from . import _defaults, _json
+from ._generated.error_codes import ERROR_KINDS
 from ._transport.headers import retry_after as _retry_after
 
 
@@ -44,6 +53,9 @@ class APIError(PiggyError):
     Attributes:
         status: The HTTP status.
         code: The API's error code (compare with `ErrorCode`), or None if the body had none.
+        kind: The code's kind (`"not_found"`, `"insufficient_balance"`, ...; see the README),
+            or None for an unknown or missing code.
+        operation: The operation that failed, e.g. `"contacts.find_one_by"`, if known.
         message: The API's message, or a description of the unreadable body.
         errors: Per-field validation messages (`{"email": ["The email is invalid."]}`).
         body: The decoded JSON body, or None if it was not JSON.
@@ -59,10 +71,13 @@ class APIError(PiggyError):
         errors: Mapping[str, Any] | None = None,
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        operation: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        self.kind = ERROR_KINDS.get(code) if code is not None else None
+        self.operation = operation
         self.message = message
         self.errors: dict[str, Any] = dict(errors or {})
         self.body = body
@@ -75,9 +90,10 @@ class APIError(PiggyError):
         return _retry_after(self.headers)
 
     def __str__(self) -> str:
+        where = f"{self.operation}: " if self.operation else ""
         code = f" (code {self.code})" if self.code is not None else ""
         fields = f" {self.errors}" if self.errors else ""
-        return f"HTTP {self.status}{code}: {self.message}{fields}"
+        return f"{where}HTTP {self.status}{code} {self.message}{fields}"
 
 
 class RedirectError(APIError):
@@ -94,23 +110,66 @@ class BadRequestError(APIError):
 
 
 class AuthenticationError(APIError):
-    """HTTP 401: the API key or access token is missing, wrong or expired."""
+    """HTTP 401, or a code of kind `authentication`: the API key, access token or account
+    secret is missing, wrong or expired."""
 
 
 class PermissionDeniedError(APIError):
-    """HTTP 403: the credentials may not do this."""
+    """HTTP 403, or a code of kind `permission_denied`: the credentials or the shop may not
+    do this."""
 
 
 class NotFoundError(APIError):
-    """HTTP 404: no such endpoint or object."""
+    """HTTP 404, or a code of kind `not_found` (55031 Contact not found, 1008 Shop not
+    found, ...) whatever the status: no such endpoint or object."""
 
 
-class UnprocessableEntityError(APIError):
+class ConflictError(APIError):
+    """HTTP 409, or a code of kind `conflict`: the object's state forbids this (already
+    redeemed, already linked, locked, in progress)."""
+
+
+class AlreadyExistsError(ConflictError):
+    """A code of kind `already_exists`: creating something that exists (60005 Contact
+    already exists, ...)."""
+
+
+class InvalidInputError(APIError):
+    """A code of kind `invalid_input` (1003 with per-field `errors`, ...): the API refused
+    the input."""
+
+
+class UnprocessableEntityError(InvalidInputError):
     """HTTP 422: the input failed validation (`errors` says where)."""
+
+
+class InsufficientBalanceError(APIError):
+    """A code of kind `insufficient_balance`: not enough credits, giftcard amount or
+    voucher redemptions."""
+
+
+class LimitReachedError(APIError):
+    """A code of kind `limit_reached`: a quota or maximum is used up (usage limit, claim
+    limit, maximum credits)."""
+
+
+class UnavailableError(APIError):
+    """A code of kind `unavailable`: the object exists but cannot be used now (inactive,
+    expired, deactivated, out of stock)."""
+
+
+class MisconfiguredError(APIError):
+    """A code of kind `misconfigured`: the account is not set up for this (a shop without a
+    loyalty program, no default unit, a template without its variable)."""
 
 
 class RateLimitError(APIError):
     """HTTP 429: the key's request budget is spent; `retry_after` says for how long."""
+
+    def __str__(self) -> str:
+        retry_after = self.retry_after
+        wait = f" (retry after {retry_after:g} s)" if retry_after is not None else ""
+        return super().__str__() + wait
 
 
 class ServerError(APIError):
@@ -134,6 +193,12 @@ class MalformedResponseError(PiggyError):
         self.status = status
         self.excerpt = _excerpt(body)
         super().__init__(f"HTTP {status}: {reason}; body starts {self.excerpt!r}")
+
+
+class PaginationError(PiggyError):
+    """A list operation's pages cannot be followed to their end: the API answered a page
+    with the same items as the page before (it ignored the page number), so iterating on
+    would never end."""
 
 
 class ResponseTooLargeError(PiggyError):
@@ -180,10 +245,47 @@ _BY_STATUS: dict[int, type[APIError]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
     404: NotFoundError,
+    409: ConflictError,
     422: UnprocessableEntityError,
     429: RateLimitError,
     503: MaintenanceError,
 }
+
+KIND_CLASSES: dict[str, type[APIError]] = {
+    "not_found": NotFoundError,
+    "already_exists": AlreadyExistsError,
+    "conflict": ConflictError,
+    "invalid_input": InvalidInputError,
+    "insufficient_balance": InsufficientBalanceError,
+    "limit_reached": LimitReachedError,
+    "unavailable": UnavailableError,
+    "permission_denied": PermissionDeniedError,
+    "authentication": AuthenticationError,
+    "misconfigured": MisconfiguredError,
+    "internal": ServerError,
+}
+"""The class each error kind of spec/errors.yaml raises."""
+
+
+_COMBINED: dict[tuple[type[APIError], type[APIError]], type[APIError]] = {}
+
+
+def _error_class(by_status: type[APIError], by_kind: type[APIError]) -> type[APIError]:
+    """The class that is both: the kind's class when it already is the status's (a 404 of
+    kind `not_found`) or the status says nothing more (`APIError`), else a subclass of both,
+    named as the kind, so `except NotFoundError` and `except BadRequestError` both catch a
+    400 with 55031."""
+    if issubclass(by_kind, by_status):
+        return by_kind
+    if issubclass(by_status, by_kind):
+        return by_status
+    combined = _COMBINED.get((by_status, by_kind))
+    if combined is None:
+        namespace = {"__module__": by_kind.__module__, "__qualname__": by_kind.__qualname__}
+        combined = _COMBINED[by_status, by_kind] = type(
+            by_kind.__name__, (by_kind, by_status), namespace
+        )
+    return combined
 
 
 def _excerpt(body: bytes) -> str:
@@ -194,28 +296,44 @@ def _without_query(url: str | None) -> str | None:
     return url.split("?", 1)[0].split("#", 1)[0] if url else None
 
 
-def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
-    """The exception for an error response, from the API's error body when it has one."""
+def error_from_response(
+    status: int, body: bytes, headers: Mapping[str, str], *, operation: str | None = None
+) -> APIError:
+    """The exception for an error response, from the API's error body when it has one.
+
+    `operation` (`"contacts.find_one_by"`) is named in the message. The class follows the
+    status and, when the body has a documented code, the code's kind.
+    """
     cls = _BY_STATUS.get(status) or (
         ServerError if status >= 500 else RedirectError if 300 <= status < 400 else APIError
     )
     if cls is RedirectError:
         where = _without_query(headers.get("Location")) or "nowhere (no Location header)"
-        return cls(f"redirect to {where}, not followed", status=status, headers=headers)
+        return cls(
+            f"redirect to {where}, not followed",
+            status=status,
+            headers=headers,
+            operation=operation,
+        )
     try:
-        decoded = json.loads(body) if body else None
+        decoded = _json.decode(body, status=status) if body else None
     except ValueError:
         decoded = None
     if isinstance(decoded, dict) and isinstance(decoded.get("message"), str):
         code = decoded.get("code")
+        code = code if isinstance(code, int) and not isinstance(code, bool) else None
+        kind = ERROR_KINDS.get(code) if code is not None else None
+        if kind is not None:
+            cls = _error_class(cls, KIND_CLASSES[kind])
         errors = decoded.get("errors")
         return cls(
             decoded["message"],
             status=status,
-            code=code if isinstance(code, int) else None,
+            code=code,
             errors=errors if isinstance(errors, dict) else None,
             body=decoded,
             headers=headers,
+            operation=operation,
         )
     if status == 503:
         message = "the Piggy platform is in maintenance mode"
@@ -223,4 +341,4 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
         message = f"non-JSON error body: {_excerpt(body)!r}"
     else:
         message = f"error body without a message: {_excerpt(body)!r}"
-    return cls(message, status=status, body=decoded, headers=headers)
+    return cls(message, status=status, body=decoded, headers=headers, operation=operation)

@@ -23,16 +23,19 @@ class Model:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        """Build the model from a decoded JSON object, as the client does for responses."""
-        from ._converter import converter
+        """Build the model from a decoded JSON object, as the client does for responses.
 
-        return converter.structure(data, cls)
+        Raises:
+            TypeError: a value is not of its field's type (nothing is coerced).
+            ValueError: a malformed timestamp, or a number that is not finite.
+            KeyError: a key the API always sends is missing.
+        """
+        result: Self = _codecs.structurer(cls)(data)
+        return result
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object this model stands for: set fields and `extra`, nothing else."""
-        from ._converter import converter
-
-        result: dict[str, Any] = converter.unstructure(self)
+        result: dict[str, Any] = _codecs.dump(self)
         return result
 
     def __repr__(self) -> str:
@@ -44,3 +47,7 @@ class Model:
         if self.extra:
             parts.append(f"extra={self.extra!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+
+# Imported last: the codecs build on `Model`, and `Model` calls them only at run time.
+from . import _codecs  # noqa: E402

@@ -31,6 +31,8 @@ class Param:
     """The keyword the Python method takes it as (`created_at[gte]` → `created_at_gte`)."""
     enum: tuple[Any, ...] | None = None
     """The allowed values, when the API documents a fixed set."""
+    secret: bool = False
+    """A path value that is a credential (a contact session token): never logged."""
 
 
 @attrs.frozen
@@ -67,6 +69,24 @@ class Operation(Generic[T]):
     )
     """Whether sending it twice has the effect of sending it once, so that a lost answer
     may be retried (GET, PUT and the POSTs the spec marks `retry_safe`)."""
+
+    def redacted_path(self, raw_path: str) -> str:
+        """`raw_path`, the request's encoded path, with each secret parameter's segment shown
+        as `<redacted>`, for the request log.
+
+        The path ends with this operation's filled-in `path`, one segment per template
+        segment (a value never leaves its segment: `/` in it is encoded).
+        """
+        secret = [f"{{{p.name}}}" for p in self.params if p.secret]
+        if not secret:
+            return raw_path
+        template = self.path.split("/")
+        segments = raw_path.split("/")
+        offset = len(segments) - len(template)
+        for index, part in enumerate(template):
+            if any(name in part for name in secret):
+                segments[offset + index] = "<redacted>"
+        return "/".join(segments)
 
     def __repr__(self) -> str:
         return (

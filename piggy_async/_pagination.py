@@ -7,15 +7,26 @@ A paginated method returns an `AsyncPaginator` at once, without sending anything
         ...
     async for page in piggy.contacts.list().pages():    # every page
         ...
+    async for contact in piggy.contacts.list().prefetch(8):  # up to 8 pages in flight
+        ...
 
 The API answers with one of four `meta` shapes (`page`/`current_page`, `limit`/`per_page`,
 numbers sometimes sent as strings); `Page` reads them all into the same fields.
+
+Iteration ends at the last page the meta names, at a page shorter than the meta's page
+size, once `total` items fit on the pages read, or at an empty page (the size asked for is
+not trusted: the API caps it). A page with the same items as the one before means the
+server ignored the page number: `PaginationError`, rather than the same items forever.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Mapping
 from typing import Any, Generic, TypeVar
+
+from ._errors import PaginationError
 
 T = TypeVar("T")
 
@@ -86,7 +97,9 @@ class AsyncPaginator(Generic[T]):
 
     __slots__ = ("_fetch", "_start")
 
-    def __init__(self, fetch: Callable[[int], Awaitable[Page[T]]], *, start: int = 1) -> None:
+    def __init__(
+        self, fetch: Callable[[int], Coroutine[Any, Any, Page[T]]], *, start: int = 1
+    ) -> None:
         self._fetch = fetch
         self._start = start
 
@@ -95,18 +108,99 @@ class AsyncPaginator(Generic[T]):
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Every page, from the first asked for, each fetched when the previous is done."""
-        number = self._start
+        async for page in self._pages_from(self._start):
+            yield page
+
+    async def _pages_from(
+        self, number: int, previous: list[T] | None = None
+    ) -> AsyncIterator[Page[T]]:
         while True:
             page = await self._fetch(number)
+            if page.items and page.items == previous:
+                raise PaginationError(
+                    f"page {number} has the same items as page {number - 1}: the API ignored "
+                    "the page number, so the pages cannot be followed"
+                )
             yield page
-            if not page.has_next:
+            if not self._has_next(page):
                 return
+            previous = page.items
             number += 1
+
+    @staticmethod
+    def _has_next(page: Page[T]) -> bool:
+        """`page.has_next`, and with no `last_page` in the meta, what the total allows."""
+        if not page.has_next or page.last_page is not None or page.per_page is None:
+            return page.has_next
+        return page.total is None or page._requested * page.per_page < page.total
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
             for item in page.items:
                 yield item
 
+    def prefetch(self, pages: int) -> AsyncIterator[T]:
+        """Every item, in order, with up to `pages` pages fetched at once.
+
+        The first page says how many there are (`last_page`); the later ones are then
+        requested ahead, each through the client's normal request path, while at most
+        `pages` pages are in flight or waiting to be consumed. The first error is raised
+        and the other requests are cancelled; so are they when the loop is left early
+        (`contextlib.aclosing` does it at once, else the event loop when it finalises the
+        iterator). Without a `last_page` the pages are fetched one after the other.
+
+            async for transaction in piggy.loyalty_transactions.list(limit=100).prefetch(8):
+                ...
+        """
+        if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+            raise ValueError(f"pages must be a positive integer, got {pages!r}")
+        return self._prefetch(pages)
+
+    async def _prefetch(self, ahead: int) -> AsyncIterator[T]:
+        first = await self._fetch(self._start)
+        if not first.has_next or first.last_page is None:
+            for item in first.items:
+                yield item
+            if first.has_next:  # the end is unknown: one page after the other
+                async for page in self._pages_from(self._start + 1, first.items):
+                    for item in page.items:
+                        yield item
+            return
+        numbers = iter(range(self._start + 1, first.last_page + 1))
+        queue: deque[asyncio.Task[Page[T]]] = deque()
+
+        def top_up(pages: int) -> None:
+            while len(queue) < pages and (number := next(numbers, 0)):
+                queue.append(asyncio.ensure_future(self._fetch(number)))
+
+        try:
+            page = first
+            while True:
+                top_up(ahead - 1)  # the page being read is one of the `ahead`
+                for item in page.items:
+                    yield item
+                top_up(ahead)
+                if not queue:
+                    return
+                page = await _first_in_order(queue)
+        finally:
+            for task in queue:
+                task.cancel()
+            await asyncio.gather(*queue, return_exceptions=True)
+
     def __repr__(self) -> str:
         return f"<AsyncPaginator from page {self._start}>"
+
+
+async def _first_in_order(queue: deque[asyncio.Task[Page[T]]]) -> Page[T]:
+    """The head of `queue`, taken off it once done; any failure in the queue is raised as
+    soon as it happens, not when its turn comes."""
+    head = queue[0]
+    while not head.done():
+        done, _ = await asyncio.wait(queue, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                queue.remove(task)
+                return task.result()  # raises it; the caller cancels the rest
+    queue.popleft()
+    return head.result()

@@ -1,10 +1,12 @@
-"""Shared fixtures: an aioresponses mock, one client per API and the seed examples."""
+"""Shared fixtures: an aioresponses mock, one client per API, a FakePiggy with a client per
+API on it, and the seed examples."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import aiohttp
 import pytest
 from aioresponses import aioresponses
 from helpers import API_KEY, HOST, load_seed
@@ -37,6 +39,37 @@ async def piggy(mock: aioresponses) -> AsyncIterator[OAuthClient]:
 async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
     async with RegisterClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
         yield client
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def server(clock: ManualClock) -> AsyncIterator[FakePiggy]:
+    """A FakePiggy whose time moves only with `clock`."""
+    async with FakePiggy(clock=clock) as server:
+        yield server
+
+
+@pytest.fixture
+async def oauth(server: FakePiggy) -> AsyncIterator[OAuthClient]:
+    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as client:
+        yield client
+
+
+@pytest.fixture
+async def register(server: FakePiggy) -> AsyncIterator[RegisterClient]:
+    async with RegisterClient(api_key=server.register_key, base_url=server.url) as client:
+        yield client
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session, for talking HTTP to a FakePiggy directly."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture

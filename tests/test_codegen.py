@@ -7,6 +7,7 @@ import importlib
 import sys
 import textwrap
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,13 @@ from aioresponses import aioresponses
 import piggy_async
 from codegen import SpecError, check, load_spec
 from codegen.render import render
+from codegen.spec import ERROR_KINDS
 from piggy_async import ApiKeyAuth, BaseClient, Model, converter
+from piggy_async._errors import KIND_CLASSES
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ERRORS = "errors:\n  1003: {name: INVALID_INPUT, message: Invalid input.}\n"
+ERRORS = "errors:\n  1003: {name: INVALID_INPUT, kind: invalid_input, message: Invalid input.}\n"
 
 WIDGETS = """
 resource: widgets
@@ -34,10 +37,22 @@ models:
       from: {type: int | null, description: A keyword as a key.}
       made_at: {type: datetime}
       parts: {type: "list[Part]"}
+      by_name: {type: "map[Part]"}
+      tags: {type: "list[str | null]"}
+      stamps: {type: "list[datetime] | null"}
+      shape: {type: Part | str}
+      anything: {type: any}
+      thing: {type: Thing | null}
   Part:
     description: A part.
     fields:
       name: {type: str}
+  Thing:
+    description: A part or a widget, told apart by `kind`.
+    union:
+      discriminator: kind
+      variants: {part: Part, widget: Widget}
+      default: Part
 operations:
   list:
     summary: List Widgets
@@ -112,6 +127,35 @@ def test_a_malformed_spec_names_file_and_key(
     spec = write_spec(tmp_path, WIDGETS.replace(old, new, 1))
     with pytest.raises(SpecError, match=message.replace("[", r"\[").replace("|", r"\|")):
         load_spec(spec)
+
+
+@pytest.mark.parametrize(
+    ("errors", "message"),
+    [
+        ("errors:\n  1003: {name: INVALID_INPUT, message: Invalid input.}\n", "1003.kind: missing"),
+        (ERRORS.replace("invalid_input", "oops"), "1003.kind: expected one of not_found"),
+    ],
+)
+def test_every_error_code_needs_a_known_kind(tmp_path: Path, errors: str, message: str) -> None:
+    with pytest.raises(SpecError, match=message):
+        load_spec(write_spec(tmp_path, errors=errors))
+
+
+@pytest.mark.parametrize(
+    ("param", "message"),
+    [
+        ("{in: query, type: int, format: uuid}", "format: uuid refines type str"),
+        ("{in: query, type: int, format: color}", "format: expected one of uuid, money"),
+    ],
+)
+def test_a_parameter_format_must_fit_its_type(tmp_path: Path, param: str, message: str) -> None:
+    spec = write_spec(tmp_path, WIDGETS.replace("{in: query, type: int}", param, 1))
+    with pytest.raises(SpecError, match=message):
+        load_spec(spec)
+
+
+def test_each_error_kind_raises_the_class_the_spec_format_names() -> None:
+    assert {kind: cls.__name__ for kind, cls in KIND_CLASSES.items()} == ERROR_KINDS
 
 
 def test_a_get_with_a_body_parameter_is_rejected(tmp_path: Path) -> None:
@@ -191,6 +235,8 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
             assert isinstance(client, BaseClient)
             widget = await client.widgets.paint("w/1", color="red")
 
+    docstring = clients.OAuthResources.widgets.func(client).get.__doc__
+    assert "InvalidInputError: `ErrorCode.INVALID_INPUT`." in docstring
     assert widget.uuid == "w1"
     assert widget.from_ is None
     assert widget.made_at.year == 2024
@@ -199,6 +245,38 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
     assert widget.to_dict() == body
     (request,) = mock.requests[("PUT", next(iter(mock.requests))[1])]
     assert request.kwargs["data"] == b'{"color":"red"}'
+
+
+def test_generated_codecs_check_and_convert_every_kind_of_field(generated: str) -> None:
+    models = importlib.import_module(f"{generated}.models")
+    body = {
+        "uuid": "w1",
+        "by_name": {"a": {"name": "cog", "x": 1}},
+        "tags": ["t", None],
+        "stamps": ["2024-01-02T03:04:05.000000Z", "2025-01-01"],
+        "shape": "round",
+        "anything": [{"deep": None}],
+        "thing": {"kind": "widget", "uuid": "w2", "shape": {"name": "gear"}},
+    }
+    widget = models.Widget.from_dict(body)
+    assert widget.by_name["a"].extra == {"x": 1}
+    assert widget.stamps[1] == datetime(2025, 1, 1)
+    assert widget.shape == "round"
+    assert type(widget.thing) is models.Widget
+    assert type(widget.thing.shape) is models.Part
+    assert widget.to_dict() == body
+    assert models.Widget.from_dict({"uuid": "w", "thing": {"kind": "new"}}).thing.extra == {
+        "kind": "new"
+    }
+    for field, value in [
+        ("by_name", [{"name": "cog"}]),
+        ("tags", ["t", 1]),
+        ("stamps", "2024-01-01"),
+        ("shape", 7),
+        ("thing", "part"),
+    ]:
+        with pytest.raises(TypeError):
+            models.Widget.from_dict({"uuid": "w", field: value})
 
 
 def _documented_examples() -> list[tuple[str, str, Any]]:

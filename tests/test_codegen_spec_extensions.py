@@ -1,5 +1,5 @@
-"""The spec format's webhook `events:` section and `spread` parameters: validated with
-clear errors, and rendered so the generated code behaves."""
+"""The spec format's webhook `events:` section, `spread` and `secret` parameters: validated
+with clear errors, and rendered so the generated code behaves."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from test_codegen import WIDGETS, write_spec
 
 from codegen import SpecError, load_spec
+from codegen.render import render
 
 EVENTS = """
 description: Deliveries.
@@ -92,3 +93,33 @@ def test_a_bad_spread_parameter_is_rejected(tmp_path: Path, param: str, message:
     widgets = WIDGETS.replace(SPREAD, SPREAD + f"      {param}\n")
     with pytest.raises(SpecError, match=message):
         load_spec(write_spec(tmp_path, widgets))
+
+
+SECRET_PATH = "      widget_uuid: {in: path, type: str}\n"
+
+
+def _with_secret(tmp_path: Path, old: str, new: str) -> Path:
+    assert old in WIDGETS
+    return write_spec(tmp_path, WIDGETS.replace(old, new))
+
+
+def test_a_secret_path_parameter_is_rendered_secret(tmp_path: Path) -> None:
+    secret = "      widget_uuid: {in: path, type: str, secret: true}\n"
+    files = render(load_spec(_with_secret(tmp_path, SECRET_PATH, secret)))
+    widgets = files["resources/widgets.py"]
+    assert 'Param("widget_uuid", "path", "str", required=True, secret=True)' in widgets
+    assert widgets.count("secret=True") == 3  # get on both APIs, paint on oauth: nothing else
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (SECRET_PATH, "      widget_uuid: {in: path, type: str, secret: yes please}\n", "true or"),
+        (SPREAD, SPREAD + "      code: {in: body, type: str, secret: true}\n", "only a path"),
+    ],
+)
+def test_a_bad_secret_parameter_is_rejected(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    with pytest.raises(SpecError, match=rf"\.secret: .*{message}"):
+        load_spec(_with_secret(tmp_path, old, new))

@@ -13,22 +13,30 @@ from aioresponses import aioresponses
 from helpers import OAUTH, endpoint, sent
 
 from piggy_async import (
+    AlreadyExistsError,
     APIConnectionError,
     APIError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConflictError,
     ErrorCode,
+    InsufficientBalanceError,
+    InvalidInputError,
+    LimitReachedError,
     MaintenanceError,
     MalformedResponseError,
+    MisconfiguredError,
     NotFoundError,
     OAuthClient,
     PermissionDeniedError,
     PiggyError,
     RateLimitError,
     ServerError,
+    UnavailableError,
     UnprocessableEntityError,
 )
+from piggy_async._generated.error_codes import ERROR_KINDS
 
 GET_CONTACT = endpoint(OAUTH, "/contacts/123")
 
@@ -60,7 +68,9 @@ def error_body(status: int, code: int = 55031, message: str = "Contact not found
 async def test_error_status_maps_to_its_exception(
     status: int, cls: type[APIError], piggy: OAuthClient, mock: aioresponses
 ) -> None:
-    mock.get(GET_CONTACT, status=status, payload=error_body(status))
+    """A code the spec does not know has no kind: the status alone picks the class."""
+    body = error_body(status, code=424242, message="Something odd.")
+    mock.get(GET_CONTACT, status=status, payload=body)
     with pytest.raises(cls) as caught:
         await piggy.contacts.get("123")
     error = caught.value
@@ -68,11 +78,81 @@ async def test_error_status_maps_to_its_exception(
     assert isinstance(error, APIError)
     assert isinstance(error, PiggyError)
     assert error.status == status
-    assert error.code == 55031
-    assert error.message == "Contact not found."
+    assert error.code == 424242
+    assert error.kind is None
+    assert error.message == "Something odd."
     assert error.errors == {"contact_uuid": ["The contact does not exist."]}
-    assert error.body == error_body(status)
-    assert str(error).startswith(f"HTTP {status} (code 55031): Contact not found.")
+    assert error.body == body
+    assert str(error).startswith(f"contacts.get: HTTP {status} (code 424242) Something odd.")
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "kind_class", "status_class"),
+    [
+        (400, ErrorCode.CONTACT_NOT_FOUND, NotFoundError, BadRequestError),
+        (400, ErrorCode.CONTACT_ALREADY_EXISTS, AlreadyExistsError, BadRequestError),
+        (400, ErrorCode.INSUFFICIENT_CREDITS, InsufficientBalanceError, BadRequestError),
+        (400, ErrorCode.USAGE_LIMIT_REACHED, LimitReachedError, BadRequestError),
+        (400, ErrorCode.VOUCHER_EXPIRED, UnavailableError, BadRequestError),
+        (400, ErrorCode.VOUCHER_ALREADY_REDEEMED, ConflictError, BadRequestError),
+        (400, ErrorCode.SHOP_NOT_LINKED_TO_LOYALTY_PROGRAM, MisconfiguredError, BadRequestError),
+        (400, ErrorCode.NO_ACCESS_TO_ACCOUNT, PermissionDeniedError, BadRequestError),
+        (422, ErrorCode.INVALID_INPUT, InvalidInputError, UnprocessableEntityError),
+        (404, ErrorCode.CONTACT_NOT_FOUND, NotFoundError, NotFoundError),
+        (500, ErrorCode.INTERNAL_ERROR, ServerError, ServerError),
+        (403, ErrorCode.REWARD_NOT_FOUND, NotFoundError, PermissionDeniedError),
+        (409, ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS, AlreadyExistsError, ConflictError),
+    ],
+)
+async def test_the_code_kind_picks_the_class_whatever_the_status(
+    status: int,
+    code: ErrorCode,
+    kind_class: type[APIError],
+    status_class: type[APIError],
+    piggy: OAuthClient,
+    mock: aioresponses,
+) -> None:
+    mock.get(GET_CONTACT, status=status, payload=error_body(status, code=code))
+    with pytest.raises(kind_class) as caught:
+        await piggy.contacts.get("123")
+    error = caught.value
+    assert isinstance(error, status_class)
+    assert error.code == code
+    assert error.kind == ERROR_KINDS[code]
+
+
+async def test_a_missing_contact_is_caught_as_not_found(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    """The API's usual answer for a missing contact: 400 with 55031."""
+    mock.get(
+        endpoint(OAUTH, "/contacts/find-one-by"),
+        status=400,
+        payload=error_body(400),
+        repeat=True,
+    )
+    with pytest.raises(NotFoundError) as caught:
+        await piggy.contacts.find_one_by(email="a@b.c")
+    assert type(caught.value).__name__ == "NotFoundError"
+    assert str(caught.value).startswith(
+        "contacts.find_one_by: HTTP 400 (code 55031) Contact not found."
+    )
+    with pytest.raises(BadRequestError):
+        await piggy.contacts.find_one_by(email="a@b.c")
+
+
+async def test_a_rate_limit_message_shows_when_to_retry(
+    piggy: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(
+        GET_CONTACT,
+        status=429,
+        payload={"status_code": 429, "message": "Too Many Attempts."},
+        headers={"Retry-After": "30"},
+    )
+    with pytest.raises(RateLimitError) as caught:
+        await piggy.contacts.get("123")
+    assert str(caught.value) == "contacts.get: HTTP 429 Too Many Attempts. (retry after 30 s)"
 
 
 async def test_error_code_compares_with_the_enum(piggy: OAuthClient, mock: aioresponses) -> None:
@@ -176,11 +256,11 @@ async def test_a_json_error_body_without_a_message(piggy: OAuthClient, mock: aio
 
 
 async def test_an_unmapped_4xx_is_a_plain_api_error(piggy: OAuthClient, mock: aioresponses) -> None:
-    mock.get(GET_CONTACT, status=409, payload={"message": "Conflict."})
+    mock.get(GET_CONTACT, status=418, payload={"message": "I am a teapot."})
     with pytest.raises(APIError) as caught:
         await piggy.contacts.get("123")
     assert type(caught.value) is APIError
-    assert caught.value.status == 409
+    assert caught.value.status == 418
 
 
 # -- success responses the SDK cannot read --------------------------------------------------

@@ -7,7 +7,7 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -33,18 +33,6 @@ SAMPLES: dict[str, Any] = {
     "object | list[object]": {"name": "x"},
 }
 """A valid value per spec type (every type the operation table uses)."""
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakePiggy]:
-    async with FakePiggy() as server:
-        yield server
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def _sample(param: Param) -> Any:
@@ -406,9 +394,9 @@ async def test_a_reset_breaks_the_response_off_mid_body(session: aiohttp.ClientS
         assert server.state.calls["rewards", "list"] == 1
 
 
-async def test_latency_delays_the_answer(session: aiohttp.ClientSession) -> None:
+async def test_delay_seconds_delays_the_answer(session: aiohttp.ClientSession) -> None:
     loop = asyncio.get_running_loop()
-    async with FakePiggy(faults=Faults(latency=0.05)) as server:
+    async with FakePiggy(faults=Faults(delay_seconds=0.05)) as server:
         started = loop.time()
         async with session.get(
             f"{server.url}/api/v3/oauth/clients/rewards",
@@ -420,7 +408,12 @@ async def test_latency_delays_the_answer(session: aiohttp.ClientSession) -> None
 
 @pytest.mark.parametrize(
     "settings",
-    [{"error_500": 1.5}, {"reset": -0.1}, {"error_503": 0.6, "malformed": 0.6}, {"latency": -1}],
+    [
+        {"error_500": 1.5},
+        {"reset": -0.1},
+        {"error_503": 0.6, "malformed": 0.6},
+        {"delay_seconds": -1},
+    ],
 )
 def test_impossible_fault_settings_are_refused(settings: dict[str, float]) -> None:
     with pytest.raises(ValueError):

@@ -10,7 +10,7 @@ import pytest
 from aioresponses import aioresponses
 from helpers import OAUTH, REGISTER, endpoint, only_request, sent
 
-from piggy_async import OAuthClient, RegisterClient
+from piggy_async import OAuthClient, PaginationError, RegisterClient
 from piggy_async.testing import FakePiggy
 
 BASKET: dict[str, Any] = {
@@ -67,15 +67,19 @@ async def test_referrals_are_paged_until_an_empty_page(
 async def test_register_contacts_paging_ends_when_the_server_ignores_page(
     mock: aioresponses, pos: RegisterClient
 ) -> None:
-    """The server answers page 1 whatever was asked; its meta's last page still ends it."""
+    """The server answers page 1 whatever was asked: the repeated page ends it with an
+    error, after the first page's items, instead of yielding them again."""
     meta = {"page": 1, "limit": 1, "viewing_from": 1, "viewing_to": 1, "last_page": 2, "total": 2}
     mock.get(
         endpoint(REGISTER, "/contacts"),
         payload={"data": [{"uuid": "c-1"}], "meta": meta},
         repeat=True,
     )
-    uuids = [contact.uuid async for contact in pos.contacts.list(limit=1)]
-    assert uuids == ["c-1", "c-1"]
+    uuids: list[str] = []
+    with pytest.raises(PaginationError):
+        async for contact in pos.contacts.list(limit=1):
+            uuids.append(contact.uuid)
+    assert uuids == ["c-1"]
     assert len(sent(mock)) == 2
 
 

@@ -30,29 +30,6 @@ from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit
 SANDY = "sandy@bikinibottom.sea"
 
 
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-async def server(clock: ManualClock) -> AsyncIterator[FakePiggy]:
-    async with FakePiggy(clock=clock) as server:
-        yield server
-
-
-@pytest.fixture
-async def oauth(server: FakePiggy) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def register(server: FakePiggy) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=server.register_key, base_url=server.url) as client:
-        yield client
-
-
 @contextlib.asynccontextmanager
 async def _own_server(**settings: Any) -> AsyncIterator[OAuthClient]:
     """An OAuth client that never retries, on a server of its own, for tests that see each

@@ -6,9 +6,14 @@ import logging
 
 import pytest
 from aioresponses import aioresponses
-from helpers import API_KEY, OAUTH, endpoint
+from helpers import API_KEY, HOST, OAUTH, endpoint
 
-from piggy_async import OAuthClient
+from piggy_async import NotFoundError, OAuthClient
+from piggy_async._transport.clock import VirtualClock
+
+SECRET = "s3cr3t"
+SESSION_TOKEN = f"{SECRET}/session token"
+"""A contact session token; `/` and the space make it percent-encoded on the wire."""
 
 
 async def test_each_request_is_logged_without_query_or_credentials(
@@ -32,3 +37,44 @@ async def test_nothing_is_logged_above_debug(
     with caplog.at_level(logging.INFO, logger="piggy_async"):
         assert await piggy.contacts.get_tier("c-1") is None
     assert [r for r in caplog.records if r.name == "piggy_async"] == []
+
+
+async def test_secret_path_values_are_redacted_in_the_request_log(
+    oauth: OAuthClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="piggy_async"):
+        await oauth.contact_session_tokens.get(SESSION_TOKEN)
+        await oauth.contact_session_tokens.use(SESSION_TOKEN)
+
+    messages = [r.getMessage() for r in caplog.records if r.name == "piggy_async"]
+    assert [m.split(" -> ")[0] for m in messages] == [
+        "GET /api/v3/oauth/clients/contact-session-tokens/<redacted>",
+        "POST /api/v3/oauth/clients/contact-session-tokens/<redacted>/use",
+    ]
+    assert SECRET not in caplog.text
+
+
+async def test_a_failed_call_on_a_secret_path_shows_the_secret_nowhere(
+    mock: aioresponses, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = endpoint(OAUTH, "/contact-session-tokens/s3cr3t%2Fsession%20token")
+    mock.get(url, status=503, payload={"message": "Down for maintenance."})
+    mock.get(url, status=400, payload={"code": 55031, "message": "Contact not found."})
+    async with OAuthClient(
+        api_key=API_KEY, base_url=HOST, max_retries=1, clock=VirtualClock()
+    ) as piggy:
+        with (
+            caplog.at_level(logging.DEBUG, logger="piggy_async"),
+            pytest.raises(NotFoundError) as caught,
+        ):
+            await piggy.contact_session_tokens.get(SESSION_TOKEN)
+
+    error = caught.value
+    assert str(error).startswith("contact_session_tokens.get: HTTP 400 (code 55031)")
+    records = [r.getMessage() for r in caplog.records if r.name == "piggy_async"]
+    assert [m.split(" -> ")[0] for m in records if " -> " in m] == [
+        "GET /api/v3/oauth/clients/contact-session-tokens/<redacted>"
+    ] * 2
+    assert any("retry 1" in m for m in records)  # the INFO retry line names the operation only
+    shown = [caplog.text, str(error), repr(error), repr(error.__cause__), repr(error.__context__)]
+    assert not [text for text in shown if SECRET in text]

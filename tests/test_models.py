@@ -3,8 +3,11 @@ unchanged; absent and null stay different; unknown keys are kept."""
 
 from __future__ import annotations
 
+import math
+import re
 import types
 import typing
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -16,6 +19,7 @@ from piggy_async import UNSET, Model, Operation, converter
 from piggy_async.models import (
     Contact,
     ContactUuid,
+    CreditBalance,
     CreditReception,
     Reward,
     RewardReception,
@@ -148,10 +152,51 @@ def test_a_missing_required_key_is_an_error_naming_it() -> None:
         Contact.from_dict({"email": "sandy@bikinibottom.sea"})
 
 
-def test_scalars_are_not_coerced() -> None:
-    contact = Contact.from_dict({"uuid": "c", "id": "22", "current_values": {"age": "7"}})
-    assert contact.id == "22"
+def test_values_inside_objects_are_not_coerced() -> None:
+    contact = Contact.from_dict({"uuid": "c", "id": 22, "current_values": {"age": "7"}})
+    assert contact.id == 22
     assert contact.current_values == {"age": "7"}
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "field"),
+    [
+        (CreditBalance, {"balance": "lots"}, "CreditBalance.balance"),
+        (Contact, {"uuid": {"$gt": ""}}, "Contact.uuid"),
+        (Contact, {"uuid": "c", "id": "22"}, "Contact.id"),
+        (Contact, {"uuid": "c", "id": True}, "Contact.id"),
+        (Contact, {"uuid": "c", "tier": "Gold"}, "Tier"),
+        (Contact, {"uuid": "c", "subscriptions": {"a": 1}}, "Contact.subscriptions"),
+        (Contact, {"uuid": "c", "current_values": ["age"]}, "Contact.current_values"),
+        (Reward, {"uuid": "r", "title": 7}, "Reward.title"),
+    ],
+)
+def test_a_value_of_another_type_than_its_field_is_an_error(
+    model: type[Model], data: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(TypeError, match=re.escape(field)):
+        model.from_dict(data)
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_numbers_are_finite(number: float) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        CreditReception.from_dict({"uuid": "t", "unit_value": number})
+
+
+def test_subclasses_of_json_types_are_accepted() -> None:
+    class Title(str):
+        pass
+
+    reward = Reward.from_dict(OrderedDict(uuid="r", title=Title("Net"), stock=None))
+    assert reward.title == "Net"
+    assert reward.to_dict() == {"uuid": "r", "title": "Net", "stock": None}
+
+
+def test_a_number_field_accepts_integers() -> None:
+    reception = CreditReception.from_dict({"uuid": "t", "unit_value": 2})
+    assert reception.unit_value == 2
+    assert reception.to_dict() == {"uuid": "t", "unit_value": 2}
 
 
 @pytest.mark.parametrize(

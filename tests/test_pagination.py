@@ -13,6 +13,7 @@ from piggy_async import (
     AsyncPaginator,
     OAuthClient,
     Page,
+    PaginationError,
     RegisterClient,
     ServerError,
 )
@@ -143,9 +144,15 @@ async def test_starting_page(piggy: OAuthClient, mock: aioresponses) -> None:
     assert sorted(pages_requested(mock)) == ["2", "2", "3"], "page 1 is never asked for"
 
 
-@pytest.mark.parametrize("page", [0, -1, "2", True, 1.0])
-def test_an_invalid_starting_page_is_a_value_error(page: Any, piggy: OAuthClient) -> None:
-    with pytest.raises(ValueError, match="page"):
+@pytest.mark.parametrize("page", [0, -1])
+def test_a_starting_page_below_1_is_a_value_error(page: int, piggy: OAuthClient) -> None:
+    with pytest.raises(ValueError, match="page must be at least 1"):
+        piggy.contacts.list(page=page)
+
+
+@pytest.mark.parametrize("page", ["2", True, 1.0])
+def test_a_starting_page_not_an_int_is_a_type_error(page: Any, piggy: OAuthClient) -> None:
+    with pytest.raises(TypeError, match="page must be an int"):
         piggy.contacts.list(page=page)
 
 
@@ -226,19 +233,40 @@ async def test_a_short_page_without_last_page_is_the_last(
     assert pages_requested(mock) == ["1", "2"]
 
 
-async def test_pages_advance_even_if_meta_repeats_a_page_number(
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"page": 1, "limit": 2, "last_page": 3, "total": 6},  # a stale page number
+        [],  # no usable meta at all
+        {"page": "?", "limit": None},
+    ],
+)
+async def test_a_page_that_repeats_the_previous_one_stops_iteration(
+    meta: Any, piggy: OAuthClient, mock: aioresponses
+) -> None:
+    """A server that ignores `page` must not make the paginator yield the same items
+    forever: the repeat is a PaginationError, once the first page's items are out."""
+    stuck = {"data": contacts(1), "meta": meta}
+    mock.get(endpoint(OAUTH, "/contacts"), payload=stuck, repeat=True)
+    seen: list[str] = []
+    with pytest.raises(PaginationError, match="page 2 has the same items as page 1"):
+        async for contact in piggy.contacts.list():
+            seen.append(contact.uuid)
+            if len(seen) > 20:
+                break
+    assert seen == ALL_UUIDS[:2]
+    assert pages_requested(mock) == ["1", "2"]
+
+
+async def test_without_a_last_page_the_total_ends_iteration(
     piggy: OAuthClient, mock: aioresponses
 ) -> None:
-    """A server that ignores `page` (or echoes a stale number) must not make the paginator
-    request the same page forever."""
-    stuck = {"data": contacts(1), "meta": {"page": 1, "limit": 2, "last_page": 3, "total": 6}}
-    mock.get(endpoint(OAUTH, "/contacts"), payload=stuck, repeat=True)
-    seen = 0
-    async for _ in piggy.contacts.list(limit=2):
-        seen += 1
-        if seen > 20:
-            break
-    assert pages_requested(mock) == ["1", "2", "3"], f"{seen} items before giving up"
+    for number in (1, 2):
+        meta = {"total": 4, "per_page": 2}
+        mock.get(f"{CONTACTS}?page={number}", payload={"data": contacts(number), "meta": meta})
+    found = [contact.uuid async for contact in piggy.contacts.list()]
+    assert found == ALL_UUIDS[:4]
+    assert pages_requested(mock) == ["1", "2"]
 
 
 async def test_an_error_on_a_later_page_surfaces_during_iteration(

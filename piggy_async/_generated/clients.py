@@ -4,66 +4,80 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from piggy_async._client import BaseClient
 
-from .resources.automations import OAuthAutomations
-from .resources.bookings import OAuthBookings, RegisterBookings
-from .resources.brand_kit import OAuthBrandKit
-from .resources.collectable_rewards import OAuthCollectableRewards, RegisterCollectableRewards
-from .resources.contact_attributes import OAuthContactAttributes, RegisterContactAttributes
-from .resources.contact_identifiers import OAuthContactIdentifiers, RegisterContactIdentifiers
-from .resources.contact_session_tokens import (
-    OAuthContactSessionTokens,
-    RegisterContactSessionTokens,
-)
-from .resources.contact_subscriptions import OAuthContactSubscriptions, RegisterContactSubscriptions
-from .resources.contact_verification import OAuthContactVerification
-from .resources.contacts import OAuthContacts, RegisterContacts
-from .resources.contacts_portal import OAuthContactsPortal
-from .resources.credit_receptions import OAuthCreditReceptions, RegisterCreditReceptions
-from .resources.custom_attribute_groups import (
-    OAuthCustomAttributeGroups,
-    RegisterCustomAttributeGroups,
-)
-from .resources.custom_attributes import OAuthCustomAttributes, RegisterCustomAttributes
-from .resources.forms import OAuthForms
-from .resources.giftcard_programs import OAuthGiftcardPrograms
-from .resources.giftcard_transactions import OAuthGiftcardTransactions, RegisterGiftcardTransactions
-from .resources.giftcards import OAuthGiftcards, RegisterGiftcards
-from .resources.health import OAuthHealth
-from .resources.loyalty_program import OAuthLoyaltyProgram, RegisterLoyaltyProgram
-from .resources.loyalty_tokens import OAuthLoyaltyTokens, RegisterLoyaltyTokens
-from .resources.loyalty_transaction_attributes import (
-    OAuthLoyaltyTransactionAttributes,
-    RegisterLoyaltyTransactionAttributes,
-)
-from .resources.loyalty_transactions import OAuthLoyaltyTransactions
-from .resources.order_returns import OAuthOrderReturns, RegisterOrderReturns
-from .resources.orders import OAuthOrders, RegisterOrders
-from .resources.perks import OAuthPerks, RegisterPerks
-from .resources.portal_sessions import OAuthPortalSessions, RegisterPortalSessions
-from .resources.pos_transactions import RegisterPosTransactions
-from .resources.prepaid_transactions import OAuthPrepaidTransactions, RegisterPrepaidTransactions
-from .resources.product_categories import OAuthProductCategories, RegisterProductCategories
-from .resources.products import OAuthProducts, RegisterProducts
-from .resources.promotion_attributes import OAuthPromotionAttributes, RegisterPromotionAttributes
-from .resources.promotions import OAuthPromotions, RegisterPromotions
-from .resources.referrals import OAuthReferrals
-from .resources.registers import RegisterRegisters
-from .resources.reward_attributes import OAuthRewardAttributes, RegisterRewardAttributes
-from .resources.reward_receptions import OAuthRewardReceptions, RegisterRewardReceptions
-from .resources.rewards import OAuthRewards, RegisterRewards
-from .resources.shift_teams import OAuthShiftTeams
-from .resources.shift_types import OAuthShiftTypes
-from .resources.shifts import OAuthShifts
-from .resources.shops import OAuthShops
-from .resources.subscription_types import OAuthSubscriptionTypes, RegisterSubscriptionTypes
-from .resources.tiers import OAuthTiers
-from .resources.units import OAuthUnits, RegisterUnits
-from .resources.visits import OAuthVisits, RegisterVisits
-from .resources.vouchers import OAuthVouchers, RegisterVouchers
-from .resources.webhook_subscriptions import OAuthWebhookSubscriptions
+if TYPE_CHECKING:
+    from .resources.automations import OAuthAutomations
+    from .resources.bookings import OAuthBookings, RegisterBookings
+    from .resources.brand_kit import OAuthBrandKit
+    from .resources.collectable_rewards import OAuthCollectableRewards, RegisterCollectableRewards
+    from .resources.contact_attributes import OAuthContactAttributes, RegisterContactAttributes
+    from .resources.contact_identifiers import OAuthContactIdentifiers, RegisterContactIdentifiers
+    from .resources.contact_session_tokens import (
+        OAuthContactSessionTokens,
+        RegisterContactSessionTokens,
+    )
+    from .resources.contact_subscriptions import (
+        OAuthContactSubscriptions,
+        RegisterContactSubscriptions,
+    )
+    from .resources.contact_verification import OAuthContactVerification
+    from .resources.contacts import OAuthContacts, RegisterContacts
+    from .resources.contacts_portal import OAuthContactsPortal
+    from .resources.credit_receptions import OAuthCreditReceptions, RegisterCreditReceptions
+    from .resources.custom_attribute_groups import (
+        OAuthCustomAttributeGroups,
+        RegisterCustomAttributeGroups,
+    )
+    from .resources.custom_attributes import OAuthCustomAttributes, RegisterCustomAttributes
+    from .resources.forms import OAuthForms
+    from .resources.giftcard_programs import OAuthGiftcardPrograms
+    from .resources.giftcard_transactions import (
+        OAuthGiftcardTransactions,
+        RegisterGiftcardTransactions,
+    )
+    from .resources.giftcards import OAuthGiftcards, RegisterGiftcards
+    from .resources.health import OAuthHealth
+    from .resources.loyalty_program import OAuthLoyaltyProgram, RegisterLoyaltyProgram
+    from .resources.loyalty_tokens import OAuthLoyaltyTokens, RegisterLoyaltyTokens
+    from .resources.loyalty_transaction_attributes import (
+        OAuthLoyaltyTransactionAttributes,
+        RegisterLoyaltyTransactionAttributes,
+    )
+    from .resources.loyalty_transactions import OAuthLoyaltyTransactions
+    from .resources.order_returns import OAuthOrderReturns, RegisterOrderReturns
+    from .resources.orders import OAuthOrders, RegisterOrders
+    from .resources.perks import OAuthPerks, RegisterPerks
+    from .resources.portal_sessions import OAuthPortalSessions, RegisterPortalSessions
+    from .resources.pos_transactions import RegisterPosTransactions
+    from .resources.prepaid_transactions import (
+        OAuthPrepaidTransactions,
+        RegisterPrepaidTransactions,
+    )
+    from .resources.product_categories import OAuthProductCategories, RegisterProductCategories
+    from .resources.products import OAuthProducts, RegisterProducts
+    from .resources.promotion_attributes import (
+        OAuthPromotionAttributes,
+        RegisterPromotionAttributes,
+    )
+    from .resources.promotions import OAuthPromotions, RegisterPromotions
+    from .resources.referrals import OAuthReferrals
+    from .resources.registers import RegisterRegisters
+    from .resources.reward_attributes import OAuthRewardAttributes, RegisterRewardAttributes
+    from .resources.reward_receptions import OAuthRewardReceptions, RegisterRewardReceptions
+    from .resources.rewards import OAuthRewards, RegisterRewards
+    from .resources.shift_teams import OAuthShiftTeams
+    from .resources.shift_types import OAuthShiftTypes
+    from .resources.shifts import OAuthShifts
+    from .resources.shops import OAuthShops
+    from .resources.subscription_types import OAuthSubscriptionTypes, RegisterSubscriptionTypes
+    from .resources.tiers import OAuthTiers
+    from .resources.units import OAuthUnits, RegisterUnits
+    from .resources.visits import OAuthVisits, RegisterVisits
+    from .resources.vouchers import OAuthVouchers, RegisterVouchers
+    from .resources.webhook_subscriptions import OAuthWebhookSubscriptions
 
 
 class OAuthResources(BaseClient):
@@ -72,231 +86,323 @@ class OAuthResources(BaseClient):
     @cached_property
     def automations(self) -> OAuthAutomations:
         """Automations."""
+        from .resources.automations import OAuthAutomations
+
         return OAuthAutomations(self)
 
     @cached_property
     def bookings(self) -> OAuthBookings:
         """Bookings."""
+        from .resources.bookings import OAuthBookings
+
         return OAuthBookings(self)
 
     @cached_property
     def brand_kit(self) -> OAuthBrandKit:
         """Brand Kit."""
+        from .resources.brand_kit import OAuthBrandKit
+
         return OAuthBrandKit(self)
 
     @cached_property
     def collectable_rewards(self) -> OAuthCollectableRewards:
         """Collectable Rewards."""
+        from .resources.collectable_rewards import OAuthCollectableRewards
+
         return OAuthCollectableRewards(self)
 
     @cached_property
     def contact_attributes(self) -> OAuthContactAttributes:
         """Contact Attributes."""
+        from .resources.contact_attributes import OAuthContactAttributes
+
         return OAuthContactAttributes(self)
 
     @cached_property
     def contact_identifiers(self) -> OAuthContactIdentifiers:
         """Contact Identifiers."""
+        from .resources.contact_identifiers import OAuthContactIdentifiers
+
         return OAuthContactIdentifiers(self)
 
     @cached_property
     def contact_session_tokens(self) -> OAuthContactSessionTokens:
         """Contact Session Tokens."""
+        from .resources.contact_session_tokens import OAuthContactSessionTokens
+
         return OAuthContactSessionTokens(self)
 
     @cached_property
     def contact_subscriptions(self) -> OAuthContactSubscriptions:
         """Contact Subscriptions."""
+        from .resources.contact_subscriptions import OAuthContactSubscriptions
+
         return OAuthContactSubscriptions(self)
 
     @cached_property
     def contact_verification(self) -> OAuthContactVerification:
         """Contact Verification."""
+        from .resources.contact_verification import OAuthContactVerification
+
         return OAuthContactVerification(self)
 
     @cached_property
     def contacts(self) -> OAuthContacts:
         """Contacts."""
+        from .resources.contacts import OAuthContacts
+
         return OAuthContacts(self)
 
     @cached_property
     def contacts_portal(self) -> OAuthContactsPortal:
         """Contacts Portal."""
+        from .resources.contacts_portal import OAuthContactsPortal
+
         return OAuthContactsPortal(self)
 
     @cached_property
     def credit_receptions(self) -> OAuthCreditReceptions:
         """Credit Receptions."""
+        from .resources.credit_receptions import OAuthCreditReceptions
+
         return OAuthCreditReceptions(self)
 
     @cached_property
     def custom_attribute_groups(self) -> OAuthCustomAttributeGroups:
         """Custom Attribute Groups."""
+        from .resources.custom_attribute_groups import OAuthCustomAttributeGroups
+
         return OAuthCustomAttributeGroups(self)
 
     @cached_property
     def custom_attributes(self) -> OAuthCustomAttributes:
         """Custom Attributes."""
+        from .resources.custom_attributes import OAuthCustomAttributes
+
         return OAuthCustomAttributes(self)
 
     @cached_property
     def forms(self) -> OAuthForms:
         """Forms."""
+        from .resources.forms import OAuthForms
+
         return OAuthForms(self)
 
     @cached_property
     def giftcard_programs(self) -> OAuthGiftcardPrograms:
         """Giftcard Programs."""
+        from .resources.giftcard_programs import OAuthGiftcardPrograms
+
         return OAuthGiftcardPrograms(self)
 
     @cached_property
     def giftcard_transactions(self) -> OAuthGiftcardTransactions:
         """Giftcard Transactions."""
+        from .resources.giftcard_transactions import OAuthGiftcardTransactions
+
         return OAuthGiftcardTransactions(self)
 
     @cached_property
     def giftcards(self) -> OAuthGiftcards:
         """Giftcards."""
+        from .resources.giftcards import OAuthGiftcards
+
         return OAuthGiftcards(self)
 
     @cached_property
     def health(self) -> OAuthHealth:
         """Health."""
+        from .resources.health import OAuthHealth
+
         return OAuthHealth(self)
 
     @cached_property
     def loyalty_program(self) -> OAuthLoyaltyProgram:
         """Loyalty Program."""
+        from .resources.loyalty_program import OAuthLoyaltyProgram
+
         return OAuthLoyaltyProgram(self)
 
     @cached_property
     def loyalty_tokens(self) -> OAuthLoyaltyTokens:
         """Loyalty Tokens."""
+        from .resources.loyalty_tokens import OAuthLoyaltyTokens
+
         return OAuthLoyaltyTokens(self)
 
     @cached_property
     def loyalty_transaction_attributes(self) -> OAuthLoyaltyTransactionAttributes:
         """Loyalty Transaction Attributes."""
+        from .resources.loyalty_transaction_attributes import OAuthLoyaltyTransactionAttributes
+
         return OAuthLoyaltyTransactionAttributes(self)
 
     @cached_property
     def loyalty_transactions(self) -> OAuthLoyaltyTransactions:
         """Loyalty Transactions."""
+        from .resources.loyalty_transactions import OAuthLoyaltyTransactions
+
         return OAuthLoyaltyTransactions(self)
 
     @cached_property
     def order_returns(self) -> OAuthOrderReturns:
         """Order Returns."""
+        from .resources.order_returns import OAuthOrderReturns
+
         return OAuthOrderReturns(self)
 
     @cached_property
     def orders(self) -> OAuthOrders:
         """Orders."""
+        from .resources.orders import OAuthOrders
+
         return OAuthOrders(self)
 
     @cached_property
     def perks(self) -> OAuthPerks:
         """Perks."""
+        from .resources.perks import OAuthPerks
+
         return OAuthPerks(self)
 
     @cached_property
     def portal_sessions(self) -> OAuthPortalSessions:
         """Portal Sessions."""
+        from .resources.portal_sessions import OAuthPortalSessions
+
         return OAuthPortalSessions(self)
 
     @cached_property
     def prepaid_transactions(self) -> OAuthPrepaidTransactions:
         """Prepaid Transactions."""
+        from .resources.prepaid_transactions import OAuthPrepaidTransactions
+
         return OAuthPrepaidTransactions(self)
 
     @cached_property
     def product_categories(self) -> OAuthProductCategories:
         """Product Categories."""
+        from .resources.product_categories import OAuthProductCategories
+
         return OAuthProductCategories(self)
 
     @cached_property
     def products(self) -> OAuthProducts:
         """Products."""
+        from .resources.products import OAuthProducts
+
         return OAuthProducts(self)
 
     @cached_property
     def promotion_attributes(self) -> OAuthPromotionAttributes:
         """Promotion Attributes."""
+        from .resources.promotion_attributes import OAuthPromotionAttributes
+
         return OAuthPromotionAttributes(self)
 
     @cached_property
     def promotions(self) -> OAuthPromotions:
         """Promotions."""
+        from .resources.promotions import OAuthPromotions
+
         return OAuthPromotions(self)
 
     @cached_property
     def referrals(self) -> OAuthReferrals:
         """Referrals."""
+        from .resources.referrals import OAuthReferrals
+
         return OAuthReferrals(self)
 
     @cached_property
     def reward_attributes(self) -> OAuthRewardAttributes:
         """Reward Attributes."""
+        from .resources.reward_attributes import OAuthRewardAttributes
+
         return OAuthRewardAttributes(self)
 
     @cached_property
     def reward_receptions(self) -> OAuthRewardReceptions:
         """Reward Receptions."""
+        from .resources.reward_receptions import OAuthRewardReceptions
+
         return OAuthRewardReceptions(self)
 
     @cached_property
     def rewards(self) -> OAuthRewards:
         """Rewards."""
+        from .resources.rewards import OAuthRewards
+
         return OAuthRewards(self)
 
     @cached_property
     def shift_teams(self) -> OAuthShiftTeams:
         """Shift Teams."""
+        from .resources.shift_teams import OAuthShiftTeams
+
         return OAuthShiftTeams(self)
 
     @cached_property
     def shift_types(self) -> OAuthShiftTypes:
         """Shift Types."""
+        from .resources.shift_types import OAuthShiftTypes
+
         return OAuthShiftTypes(self)
 
     @cached_property
     def shifts(self) -> OAuthShifts:
         """Shifts."""
+        from .resources.shifts import OAuthShifts
+
         return OAuthShifts(self)
 
     @cached_property
     def shops(self) -> OAuthShops:
         """Shops."""
+        from .resources.shops import OAuthShops
+
         return OAuthShops(self)
 
     @cached_property
     def subscription_types(self) -> OAuthSubscriptionTypes:
         """Subscription Types."""
+        from .resources.subscription_types import OAuthSubscriptionTypes
+
         return OAuthSubscriptionTypes(self)
 
     @cached_property
     def tiers(self) -> OAuthTiers:
         """Tiers."""
+        from .resources.tiers import OAuthTiers
+
         return OAuthTiers(self)
 
     @cached_property
     def units(self) -> OAuthUnits:
         """Units."""
+        from .resources.units import OAuthUnits
+
         return OAuthUnits(self)
 
     @cached_property
     def visits(self) -> OAuthVisits:
         """Visits."""
+        from .resources.visits import OAuthVisits
+
         return OAuthVisits(self)
 
     @cached_property
     def vouchers(self) -> OAuthVouchers:
         """Vouchers."""
+        from .resources.vouchers import OAuthVouchers
+
         return OAuthVouchers(self)
 
     @cached_property
     def webhook_subscriptions(self) -> OAuthWebhookSubscriptions:
         """Webhook Subscriptions."""
+        from .resources.webhook_subscriptions import OAuthWebhookSubscriptions
+
         return OAuthWebhookSubscriptions(self)
 
 
@@ -306,164 +412,230 @@ class RegisterResources(BaseClient):
     @cached_property
     def bookings(self) -> RegisterBookings:
         """Bookings."""
+        from .resources.bookings import RegisterBookings
+
         return RegisterBookings(self)
 
     @cached_property
     def collectable_rewards(self) -> RegisterCollectableRewards:
         """Collectable Rewards."""
+        from .resources.collectable_rewards import RegisterCollectableRewards
+
         return RegisterCollectableRewards(self)
 
     @cached_property
     def contact_attributes(self) -> RegisterContactAttributes:
         """Contact Attributes."""
+        from .resources.contact_attributes import RegisterContactAttributes
+
         return RegisterContactAttributes(self)
 
     @cached_property
     def contact_identifiers(self) -> RegisterContactIdentifiers:
         """Contact Identifiers."""
+        from .resources.contact_identifiers import RegisterContactIdentifiers
+
         return RegisterContactIdentifiers(self)
 
     @cached_property
     def contact_session_tokens(self) -> RegisterContactSessionTokens:
         """Contact Session Tokens."""
+        from .resources.contact_session_tokens import RegisterContactSessionTokens
+
         return RegisterContactSessionTokens(self)
 
     @cached_property
     def contact_subscriptions(self) -> RegisterContactSubscriptions:
         """Contact Subscriptions."""
+        from .resources.contact_subscriptions import RegisterContactSubscriptions
+
         return RegisterContactSubscriptions(self)
 
     @cached_property
     def contacts(self) -> RegisterContacts:
         """Contacts."""
+        from .resources.contacts import RegisterContacts
+
         return RegisterContacts(self)
 
     @cached_property
     def credit_receptions(self) -> RegisterCreditReceptions:
         """Credit Receptions."""
+        from .resources.credit_receptions import RegisterCreditReceptions
+
         return RegisterCreditReceptions(self)
 
     @cached_property
     def custom_attribute_groups(self) -> RegisterCustomAttributeGroups:
         """Custom Attribute Groups."""
+        from .resources.custom_attribute_groups import RegisterCustomAttributeGroups
+
         return RegisterCustomAttributeGroups(self)
 
     @cached_property
     def custom_attributes(self) -> RegisterCustomAttributes:
         """Custom Attributes."""
+        from .resources.custom_attributes import RegisterCustomAttributes
+
         return RegisterCustomAttributes(self)
 
     @cached_property
     def giftcard_transactions(self) -> RegisterGiftcardTransactions:
         """Giftcard Transactions."""
+        from .resources.giftcard_transactions import RegisterGiftcardTransactions
+
         return RegisterGiftcardTransactions(self)
 
     @cached_property
     def giftcards(self) -> RegisterGiftcards:
         """Giftcards."""
+        from .resources.giftcards import RegisterGiftcards
+
         return RegisterGiftcards(self)
 
     @cached_property
     def loyalty_program(self) -> RegisterLoyaltyProgram:
         """Loyalty Program."""
+        from .resources.loyalty_program import RegisterLoyaltyProgram
+
         return RegisterLoyaltyProgram(self)
 
     @cached_property
     def loyalty_tokens(self) -> RegisterLoyaltyTokens:
         """Loyalty Tokens."""
+        from .resources.loyalty_tokens import RegisterLoyaltyTokens
+
         return RegisterLoyaltyTokens(self)
 
     @cached_property
     def loyalty_transaction_attributes(self) -> RegisterLoyaltyTransactionAttributes:
         """Loyalty Transaction Attributes."""
+        from .resources.loyalty_transaction_attributes import RegisterLoyaltyTransactionAttributes
+
         return RegisterLoyaltyTransactionAttributes(self)
 
     @cached_property
     def order_returns(self) -> RegisterOrderReturns:
         """Order Returns."""
+        from .resources.order_returns import RegisterOrderReturns
+
         return RegisterOrderReturns(self)
 
     @cached_property
     def orders(self) -> RegisterOrders:
         """Orders."""
+        from .resources.orders import RegisterOrders
+
         return RegisterOrders(self)
 
     @cached_property
     def perks(self) -> RegisterPerks:
         """Perks."""
+        from .resources.perks import RegisterPerks
+
         return RegisterPerks(self)
 
     @cached_property
     def portal_sessions(self) -> RegisterPortalSessions:
         """Portal Sessions."""
+        from .resources.portal_sessions import RegisterPortalSessions
+
         return RegisterPortalSessions(self)
 
     @cached_property
     def pos_transactions(self) -> RegisterPosTransactions:
         """POS Transactions."""
+        from .resources.pos_transactions import RegisterPosTransactions
+
         return RegisterPosTransactions(self)
 
     @cached_property
     def prepaid_transactions(self) -> RegisterPrepaidTransactions:
         """Prepaid Transactions."""
+        from .resources.prepaid_transactions import RegisterPrepaidTransactions
+
         return RegisterPrepaidTransactions(self)
 
     @cached_property
     def product_categories(self) -> RegisterProductCategories:
         """Product Categories."""
+        from .resources.product_categories import RegisterProductCategories
+
         return RegisterProductCategories(self)
 
     @cached_property
     def products(self) -> RegisterProducts:
         """Products."""
+        from .resources.products import RegisterProducts
+
         return RegisterProducts(self)
 
     @cached_property
     def promotion_attributes(self) -> RegisterPromotionAttributes:
         """Promotion Attributes."""
+        from .resources.promotion_attributes import RegisterPromotionAttributes
+
         return RegisterPromotionAttributes(self)
 
     @cached_property
     def promotions(self) -> RegisterPromotions:
         """Promotions."""
+        from .resources.promotions import RegisterPromotions
+
         return RegisterPromotions(self)
 
     @cached_property
     def registers(self) -> RegisterRegisters:
         """Registers."""
+        from .resources.registers import RegisterRegisters
+
         return RegisterRegisters(self)
 
     @cached_property
     def reward_attributes(self) -> RegisterRewardAttributes:
         """Reward Attributes."""
+        from .resources.reward_attributes import RegisterRewardAttributes
+
         return RegisterRewardAttributes(self)
 
     @cached_property
     def reward_receptions(self) -> RegisterRewardReceptions:
         """Reward Receptions."""
+        from .resources.reward_receptions import RegisterRewardReceptions
+
         return RegisterRewardReceptions(self)
 
     @cached_property
     def rewards(self) -> RegisterRewards:
         """Rewards."""
+        from .resources.rewards import RegisterRewards
+
         return RegisterRewards(self)
 
     @cached_property
     def subscription_types(self) -> RegisterSubscriptionTypes:
         """Subscription Types."""
+        from .resources.subscription_types import RegisterSubscriptionTypes
+
         return RegisterSubscriptionTypes(self)
 
     @cached_property
     def units(self) -> RegisterUnits:
         """Units."""
+        from .resources.units import RegisterUnits
+
         return RegisterUnits(self)
 
     @cached_property
     def visits(self) -> RegisterVisits:
         """Visits."""
+        from .resources.visits import RegisterVisits
+
         return RegisterVisits(self)
 
     @cached_property
     def vouchers(self) -> RegisterVouchers:
         """Vouchers."""
+        from .resources.vouchers import RegisterVouchers
+
         return RegisterVouchers(self)

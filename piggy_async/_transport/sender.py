@@ -232,7 +232,7 @@ class Transport:
                 renewed = True
                 if await self.auth.renew(self._token_sender(settings), authorization):
                     continue
-            error = error_from_response(status, response[1], response_headers)
+            error = error_from_response(status, response[1], response_headers, operation=label)
             delay = self._retry_delay_after_status(operation, error, failures, settings)
             if delay is None or clock.now() + delay >= deadline:
                 raise error
@@ -351,9 +351,8 @@ class Transport:
             self._emit("response", label, attempt, result[0], elapsed=self.clock.now() - started)
         if logger.isEnabledFor(logging.DEBUG):
             elapsed = (self.clock.now() - started) * 1000
-            logger.debug(
-                "%s %s -> %d in %.1f ms", operation.method, url.raw_path, result[0], elapsed
-            )
+            path = operation.redacted_path(url.raw_path)
+            logger.debug("%s %s -> %d in %.1f ms", operation.method, path, result[0], elapsed)
         return result
 
     @staticmethod

@@ -31,6 +31,7 @@ from ._clock import Clock, ManualClock
 from ._faults import Faults
 from ._rate_limit import RateLimit
 from ._redis_server import RedisServer
+from ._sample import Sample, write_sample_csv
 from ._seed import SeedData, SeedReward, SeedTier
 from ._server import FakePiggy
 from ._state import (
@@ -57,6 +58,7 @@ __all__ = [
     "RateLimit",
     "RedisServer",
     "RequestRecord",
+    "Sample",
     "SeedData",
     "SeedReward",
     "SeedTier",
@@ -65,4 +67,5 @@ __all__ = [
     "TransactionRecord",
     "VoucherRecord",
     "Webhooks",
+    "write_sample_csv",
 ]

@@ -9,36 +9,53 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ._replies import invalid_input
 
 _FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+MAX_NESTING = 64
+"""Brackets a form key may nest, as PHP's `max_input_nesting_level`."""
 
 
 async def read_body(request: web.Request) -> dict[str, Any]:
     """The body as a dict (empty when there is none); `Failure` 1003 if it is not an
-    object in JSON or a form."""
+    object in JSON (NaN and Infinity are not JSON; nesting too deep to decode is refused)
+    or a well-formed form."""
     if not request.body_exists:
         return {}
     if request.content_type in _FORMS:
-        return parse_form((await request.post()).items())
+        try:
+            pairs = (await request.post()).items()
+        except (ValueError, HttpProcessingError):  # how aiohttp's readers refuse bad forms
+            raise invalid_input({"body": ["The body must be a well-formed form."]}) from None
+        return parse_form(pairs)
+    raw = await request.read()
     try:
-        decoded = json.loads(await request.read())
-    except ValueError:
+        decoded = json.loads(raw, parse_constant=_not_json)
+    except (ValueError, RecursionError):
         raise invalid_input({"body": ["The body must be valid JSON."]}) from None
     if not isinstance(decoded, dict):
         raise invalid_input({"body": ["The body must be a JSON object."]})
     return decoded
 
 
+def _not_json(constant: str) -> NoReturn:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def parse_form(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """Nest bracketed keys; `[]` appends, as PHP does, and numbered keys become lists."""
+    """Nest bracketed keys; `[]` appends, as PHP does, and numbered keys become lists.
+
+    `Failure` 1003 for a key nested deeper than `MAX_NESTING`."""
     root: dict[str, Any] = {}
     for key, value in pairs:
         *parents, leaf = _key_path(key)
+        if len(parents) > MAX_NESTING:
+            raise invalid_input({parents[0]: ["The field is nested too deeply."]})
         node = root
         for part in parents:
             name = part or str(len(node))

@@ -18,7 +18,7 @@ from piggy_async._operation import Api
 
 from ._bodies import read_body
 from ._clock import Clock
-from ._replies import Failure
+from ._replies import Failure, json_response
 
 MAX_LIVE_TOKENS: Final = 1000
 """Issued tokens remembered at most; the oldest is forgotten first, keeping memory bounded."""
@@ -62,8 +62,8 @@ class Credentials:
         """`POST /oauth/token`: an un-enveloped token, or Passport's OAuth error body."""
         try:
             fields = await read_body(request)
-        except Failure:
-            fields = {}
+        except Failure as failure:  # not JSON or a form: the API's own validation error
+            return json_response(failure.status, failure.body(), {})
         if fields.get("grant_type") != "client_credentials":
             return _oauth_error(
                 400, "unsupported_grant_type", "The authorization grant type is not supported."

@@ -8,7 +8,8 @@ same faults on every run. Each fault strikes where it strikes in production:
 - `reset` and `malformed` strike after the request was handled: the work is done but the
   answer is lost (the connection breaks off mid-body) or unreadable (a 200 cut short), so a
   retry meets the effects of the first attempt, as it would against the real API.
-- `latency` delays the `slow` share of requests before they are handled.
+- `delay_seconds` is how long the `delayed` share of requests (all, by default) waits before
+  being handled.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def _share(help: str, default: float = 0.0) -> Any:
 
 @attrs.frozen
 class Faults:
-    """The share of API requests (0 to 1) that meets each fault; all off by default.
+    """The share of API requests (0 to 1) that meets each fault, and how long requests are
+    delayed (`delay_seconds`, for the `delayed` share); all off by default.
 
     Each field's `help` metadata describes it (and is the help of the matching `serve`
     option of `python -m piggy_async.testing`).
@@ -47,12 +49,12 @@ class Faults:
     error_503: float = _share("share of requests answered 503 (maintenance mode)")
     reset: float = _share("share of requests whose connection breaks off mid-response")
     malformed: float = _share("share of requests answered with a body cut short")
-    latency: float = attrs.field(
+    delay_seconds: float = attrs.field(
         default=0.0,
-        validator=attrs.validators.ge(0.0),
-        metadata={"help": "seconds the slow share of requests waits before being handled"},
+        validator=[attrs.validators.ge(0.0), attrs.validators.lt(float("inf"))],
+        metadata={"help": "seconds each delayed request waits before being handled"},
     )
-    slow: float = _share("share of requests delayed by the latency", default=1.0)
+    delayed: float = _share("share of requests that wait delay_seconds (all by default)", 1.0)
 
     def __attrs_post_init__(self) -> None:
         if sum(getattr(self, kind) for kind in typing.get_args(FaultKind)) > 1.0:
@@ -60,7 +62,9 @@ class Faults:
 
     @property
     def enabled(self) -> bool:
-        return self.latency > 0 or any(getattr(self, kind) for kind in typing.get_args(FaultKind))
+        return self.delay_seconds > 0 or any(
+            getattr(self, kind) for kind in typing.get_args(FaultKind)
+        )
 
 
 @attrs.frozen
@@ -95,7 +99,8 @@ class FaultInjector:
     def draw(self) -> Draw:
         if not self._enabled:
             return _NO_FAULT
-        delay = self._faults.latency if self._rng.random() < self._faults.slow else 0.0
+        delayed = self._rng.random() < self._faults.delayed
+        delay = self._faults.delay_seconds if delayed else 0.0
         roll = self._rng.random()
         fault = next((kind for threshold, kind in self._thresholds if roll < threshold), None)
         return Draw(delay, fault)

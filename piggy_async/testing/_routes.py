@@ -21,12 +21,13 @@ from piggy_async._defaults import API_PREFIXES, TOKEN_PATH
 from ._call import Handler
 from ._endpoint import Endpoint, Runtime
 from ._handlers import HANDLERS
+from ._replies import Failure, json_response
 from ._state import RequestRecord
 from ._synthesis import synthesized
 
 
 def build_app(runtime: Runtime) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[_error_envelope])
     operations = piggy_async.operations()
     _check_handlers(operations)
     for path, group in _by_path(operations).items():
@@ -36,6 +37,22 @@ def build_app(runtime: Runtime) -> web.Application:
             resource.add_route(operation.method, endpoint.handle)
     app.router.add_post(TOKEN_PATH, _token_endpoint(runtime))
     return app
+
+
+@web.middleware
+async def _error_envelope(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """aiohttp's own error answers (404 no such route, 405 wrong method, 413 body too
+    large) in the API's JSON error envelope instead of plain text."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        failure = Failure(None, status=error.status, message=error.reason)
+        allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else {}
+        return json_response(failure.status, failure.body(), allow)
 
 
 def _by_path(operations: Sequence[Operation[Any]]) -> dict[str, list[Operation[Any]]]:

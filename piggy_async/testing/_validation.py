@@ -14,6 +14,7 @@ the handler, since custom attributes travel that way.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -50,11 +51,19 @@ def _integer(value: Any) -> int:
 
 
 def _number(value: Any) -> float:
+    """A finite number: NaN and Infinity are no amounts (and "nan" is no numeric string)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        return float(value)
-    raise ValueError
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond any float
+            raise ValueError from None
+    elif isinstance(value, str):
+        number = float(value)  # OverflowError is impossible: a string too large reads inf
+    else:
+        raise ValueError
+    if not math.isfinite(number):
+        raise ValueError
+    return number
 
 
 def _boolean(value: Any) -> bool:

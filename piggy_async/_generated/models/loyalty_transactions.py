@@ -8,7 +8,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from piggy_async._converter import register_tagged_union
+from piggy_async._codecs import register_tagged_union
 from piggy_async._model import Model
 from piggy_async._unset import UNSET, Unset
 

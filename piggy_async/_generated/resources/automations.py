@@ -6,7 +6,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -64,13 +66,15 @@ class OAuthAutomations(Resource):
 
         `GET /automations`
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
         return await self._client.request(OAUTH_LIST, options=request_options)
 
     async def run(
         self,
         *,
-        contact_uuid: str,
-        automation_uuid: str,
+        contact_uuid: str | UUID,
+        automation_uuid: str | UUID,
         data: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Any:
@@ -88,8 +92,17 @@ class OAuthAutomations(Resource):
             data: Values made available inside the run.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60013 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.MODEL_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_RUN)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_RUN)
+        if automation_uuid.__class__ is not str:
+            automation_uuid = check.uuid(automation_uuid, "automation_uuid", OAUTH_RUN)
+        if data is not UNSET and data is not None and data.__class__ is not dict:
+            data = check.mapping(data, "data", OAUTH_RUN)
         return await self._client.request(
             OAUTH_RUN,
             body={"contact_uuid": contact_uuid, "automation_uuid": automation_uuid, "data": data},

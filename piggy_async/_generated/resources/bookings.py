@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -130,8 +132,8 @@ class OAuthBookings(Resource):
     async def create(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
         starts_at: datetime | Unset = UNSET,
@@ -163,8 +165,61 @@ class OAuthBookings(Resource):
             prepaid_amount: Amount prepaid, in cents.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", OAUTH_CREATE)
+        if source is not UNSET and source is not None and source.__class__ is not str:
+            source = check.text(source, "source", OAUTH_CREATE)
+        if (
+            starts_at is not UNSET
+            and starts_at is not None
+            and (starts_at.__class__ is not datetime or starts_at.tzinfo is None)
+        ):
+            starts_at = check.moment(starts_at, "starts_at", OAUTH_CREATE)
+        if (
+            ends_at is not UNSET
+            and ends_at is not None
+            and (ends_at.__class__ is not datetime or ends_at.tzinfo is None)
+        ):
+            ends_at = check.moment(ends_at, "ends_at", OAUTH_CREATE)
+        if (
+            checked_in_at is not UNSET
+            and checked_in_at is not None
+            and (checked_in_at.__class__ is not datetime or checked_in_at.tzinfo is None)
+        ):
+            checked_in_at = check.moment(checked_in_at, "checked_in_at", OAUTH_CREATE)
+        if (
+            number_of_people is not UNSET
+            and number_of_people is not None
+            and number_of_people.__class__ is not int
+        ):
+            number_of_people = check.integer(number_of_people, "number_of_people", OAUTH_CREATE)
+        if (
+            company_name is not UNSET
+            and company_name is not None
+            and company_name.__class__ is not str
+        ):
+            company_name = check.text(company_name, "company_name", OAUTH_CREATE)
+        if status is not UNSET and status is not None and status.__class__ is not str:
+            status = check.text(status, "status", OAUTH_CREATE)
+        if (
+            prepaid_amount is not UNSET
+            and prepaid_amount is not None
+            and prepaid_amount.__class__ is not int
+        ):
+            prepaid_amount = check.integer(prepaid_amount, "prepaid_amount", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -185,7 +240,7 @@ class OAuthBookings(Resource):
 
     async def update(
         self,
-        booking_uuid: str,
+        booking_uuid: str | UUID,
         *,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
@@ -217,8 +272,58 @@ class OAuthBookings(Resource):
             prepaid_amount: Amount prepaid, in cents.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if booking_uuid.__class__ is not str:
+            booking_uuid = check.uuid(booking_uuid, "booking_uuid", OAUTH_UPDATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", OAUTH_UPDATE)
+        if source is not UNSET and source is not None and source.__class__ is not str:
+            source = check.text(source, "source", OAUTH_UPDATE)
+        if (
+            starts_at is not UNSET
+            and starts_at is not None
+            and (starts_at.__class__ is not datetime or starts_at.tzinfo is None)
+        ):
+            starts_at = check.moment(starts_at, "starts_at", OAUTH_UPDATE)
+        if (
+            ends_at is not UNSET
+            and ends_at is not None
+            and (ends_at.__class__ is not datetime or ends_at.tzinfo is None)
+        ):
+            ends_at = check.moment(ends_at, "ends_at", OAUTH_UPDATE)
+        if (
+            checked_in_at is not UNSET
+            and checked_in_at is not None
+            and (checked_in_at.__class__ is not datetime or checked_in_at.tzinfo is None)
+        ):
+            checked_in_at = check.moment(checked_in_at, "checked_in_at", OAUTH_UPDATE)
+        if (
+            number_of_people is not UNSET
+            and number_of_people is not None
+            and number_of_people.__class__ is not int
+        ):
+            number_of_people = check.integer(number_of_people, "number_of_people", OAUTH_UPDATE)
+        if (
+            company_name is not UNSET
+            and company_name is not None
+            and company_name.__class__ is not str
+        ):
+            company_name = check.text(company_name, "company_name", OAUTH_UPDATE)
+        if status is not UNSET and status is not None and status.__class__ is not str:
+            status = check.text(status, "status", OAUTH_UPDATE)
+        if (
+            prepaid_amount is not UNSET
+            and prepaid_amount is not None
+            and prepaid_amount.__class__ is not int
+        ):
+            prepaid_amount = check.integer(prepaid_amount, "prepaid_amount", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"booking_uuid": booking_uuid},
@@ -248,7 +353,7 @@ class RegisterBookings(Resource):
     async def create(
         self,
         *,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
         starts_at: datetime | Unset = UNSET,
@@ -279,8 +384,59 @@ class RegisterBookings(Resource):
             prepaid_amount: Amount prepaid, in cents.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", REGISTER_CREATE)
+        if source is not UNSET and source is not None and source.__class__ is not str:
+            source = check.text(source, "source", REGISTER_CREATE)
+        if (
+            starts_at is not UNSET
+            and starts_at is not None
+            and (starts_at.__class__ is not datetime or starts_at.tzinfo is None)
+        ):
+            starts_at = check.moment(starts_at, "starts_at", REGISTER_CREATE)
+        if (
+            ends_at is not UNSET
+            and ends_at is not None
+            and (ends_at.__class__ is not datetime or ends_at.tzinfo is None)
+        ):
+            ends_at = check.moment(ends_at, "ends_at", REGISTER_CREATE)
+        if (
+            checked_in_at is not UNSET
+            and checked_in_at is not None
+            and (checked_in_at.__class__ is not datetime or checked_in_at.tzinfo is None)
+        ):
+            checked_in_at = check.moment(checked_in_at, "checked_in_at", REGISTER_CREATE)
+        if (
+            number_of_people is not UNSET
+            and number_of_people is not None
+            and number_of_people.__class__ is not int
+        ):
+            number_of_people = check.integer(number_of_people, "number_of_people", REGISTER_CREATE)
+        if (
+            company_name is not UNSET
+            and company_name is not None
+            and company_name.__class__ is not str
+        ):
+            company_name = check.text(company_name, "company_name", REGISTER_CREATE)
+        if status is not UNSET and status is not None and status.__class__ is not str:
+            status = check.text(status, "status", REGISTER_CREATE)
+        if (
+            prepaid_amount is not UNSET
+            and prepaid_amount is not None
+            and prepaid_amount.__class__ is not int
+        ):
+            prepaid_amount = check.integer(prepaid_amount, "prepaid_amount", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -300,7 +456,7 @@ class RegisterBookings(Resource):
 
     async def update(
         self,
-        booking_uuid: str,
+        booking_uuid: str | UUID,
         *,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
@@ -332,8 +488,58 @@ class RegisterBookings(Resource):
             prepaid_amount: Amount prepaid, in cents.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if booking_uuid.__class__ is not str:
+            booking_uuid = check.uuid(booking_uuid, "booking_uuid", REGISTER_UPDATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", REGISTER_UPDATE)
+        if source is not UNSET and source is not None and source.__class__ is not str:
+            source = check.text(source, "source", REGISTER_UPDATE)
+        if (
+            starts_at is not UNSET
+            and starts_at is not None
+            and (starts_at.__class__ is not datetime or starts_at.tzinfo is None)
+        ):
+            starts_at = check.moment(starts_at, "starts_at", REGISTER_UPDATE)
+        if (
+            ends_at is not UNSET
+            and ends_at is not None
+            and (ends_at.__class__ is not datetime or ends_at.tzinfo is None)
+        ):
+            ends_at = check.moment(ends_at, "ends_at", REGISTER_UPDATE)
+        if (
+            checked_in_at is not UNSET
+            and checked_in_at is not None
+            and (checked_in_at.__class__ is not datetime or checked_in_at.tzinfo is None)
+        ):
+            checked_in_at = check.moment(checked_in_at, "checked_in_at", REGISTER_UPDATE)
+        if (
+            number_of_people is not UNSET
+            and number_of_people is not None
+            and number_of_people.__class__ is not int
+        ):
+            number_of_people = check.integer(number_of_people, "number_of_people", REGISTER_UPDATE)
+        if (
+            company_name is not UNSET
+            and company_name is not None
+            and company_name.__class__ is not str
+        ):
+            company_name = check.text(company_name, "company_name", REGISTER_UPDATE)
+        if status is not UNSET and status is not None and status.__class__ is not str:
+            status = check.text(status, "status", REGISTER_UPDATE)
+        if (
+            prepaid_amount is not UNSET
+            and prepaid_amount is not None
+            and prepaid_amount.__class__ is not int
+        ):
+            prepaid_amount = check.integer(prepaid_amount, "prepaid_amount", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"booking_uuid": booking_uuid},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -40,4 +41,6 @@ class OAuthBrandKit(Resource):
 
         `GET /brand-kit`
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
         return await self._client.request(OAUTH_GET, options=request_options)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import builtins
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -107,7 +109,7 @@ class OAuthCollectableRewards(Resource):
     __slots__ = ()
 
     async def list(
-        self, *, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, *, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> builtins.list[CollectableReward]:
         """List Collectable Rewards.
 
@@ -119,14 +121,19 @@ class OAuthCollectableRewards(Resource):
             contact_uuid: The contact's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST, query={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def collect(
-        self, loyalty_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, loyalty_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CollectableRewardRedemption:
         """Collect Reward.
 
@@ -139,8 +146,14 @@ class OAuthCollectableRewards(Resource):
                 was claimed.
 
         Raises:
-            APIError: documented codes 6003, 80300 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`, `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_COLLECT)
+        if loyalty_transaction_uuid.__class__ is not str:
+            loyalty_transaction_uuid = check.uuid(
+                loyalty_transaction_uuid, "loyalty_transaction_uuid", OAUTH_COLLECT
+            )
         return await self._client.request(
             OAUTH_COLLECT,
             path={"loyalty_transaction_uuid": loyalty_transaction_uuid},
@@ -148,7 +161,9 @@ class OAuthCollectableRewards(Resource):
         )
 
     async def reverse(
-        self, collectable_reward_redemption_uuid: str, **request_options: Unpack[RequestOptions]
+        self,
+        collectable_reward_redemption_uuid: str | UUID,
+        **request_options: Unpack[RequestOptions],
     ) -> CollectableRewardRedemption:
         """Reverse Collected Reward.
 
@@ -160,6 +175,14 @@ class OAuthCollectableRewards(Resource):
             collectable_reward_redemption_uuid: The redemption's UUID, as returned by
                 `collect`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_REVERSE)
+        if collectable_reward_redemption_uuid.__class__ is not str:
+            collectable_reward_redemption_uuid = check.uuid(
+                collectable_reward_redemption_uuid,
+                "collectable_reward_redemption_uuid",
+                OAUTH_REVERSE,
+            )
         return await self._client.request(
             OAUTH_REVERSE,
             path={"collectable_reward_redemption_uuid": collectable_reward_redemption_uuid},
@@ -176,7 +199,7 @@ class RegisterCollectableRewards(Resource):
     __slots__ = ()
 
     async def list(
-        self, *, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, *, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> builtins.list[CollectableReward]:
         """List Collectable Rewards.
 
@@ -188,14 +211,19 @@ class RegisterCollectableRewards(Resource):
             contact_uuid: The contact's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_LIST)
         return await self._client.request(
             REGISTER_LIST, query={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def collect(
-        self, loyalty_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, loyalty_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CollectableRewardRedemption:
         """Collect Reward.
 
@@ -208,8 +236,14 @@ class RegisterCollectableRewards(Resource):
                 was claimed.
 
         Raises:
-            APIError: documented codes 6003, 80300 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`, `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_COLLECT)
+        if loyalty_transaction_uuid.__class__ is not str:
+            loyalty_transaction_uuid = check.uuid(
+                loyalty_transaction_uuid, "loyalty_transaction_uuid", REGISTER_COLLECT
+            )
         return await self._client.request(
             REGISTER_COLLECT,
             path={"loyalty_transaction_uuid": loyalty_transaction_uuid},
@@ -217,7 +251,9 @@ class RegisterCollectableRewards(Resource):
         )
 
     async def reverse(
-        self, collectable_reward_redemption_uuid: str, **request_options: Unpack[RequestOptions]
+        self,
+        collectable_reward_redemption_uuid: str | UUID,
+        **request_options: Unpack[RequestOptions],
     ) -> CollectableRewardRedemption:
         """Reverse Collected Reward.
 
@@ -229,6 +265,14 @@ class RegisterCollectableRewards(Resource):
             collectable_reward_redemption_uuid: The redemption's UUID, as returned by
                 `collect`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_REVERSE)
+        if collectable_reward_redemption_uuid.__class__ is not str:
+            collectable_reward_redemption_uuid = check.uuid(
+                collectable_reward_redemption_uuid,
+                "collectable_reward_redemption_uuid",
+                REGISTER_REVERSE,
+            )
         return await self._client.request(
             REGISTER_REVERSE,
             path={"collectable_reward_redemption_uuid": collectable_reward_redemption_uuid},

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -210,8 +212,16 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_FIND
+            )
         return await self._client.request(
             OAUTH_FIND,
             query={"contact_identifier_value": contact_identifier_value},
@@ -222,7 +232,7 @@ class OAuthContactIdentifiers(Resource):
         self,
         *,
         contact_identifier_value: str,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         contact_identifier_name: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> ContactIdentifier:
@@ -239,8 +249,30 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_name: A display name; defaults to the value.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60006 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_CREATE
+            )
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if (
+            contact_identifier_name is not UNSET
+            and contact_identifier_name is not None
+            and contact_identifier_name.__class__ is not str
+        ):
+            contact_identifier_name = check.text(
+                contact_identifier_name, "contact_identifier_name", OAUTH_CREATE
+            )
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -255,7 +287,7 @@ class OAuthContactIdentifiers(Resource):
         self,
         *,
         contact_identifier_value: str,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         **request_options: Unpack[RequestOptions],
     ) -> ContactIdentifier:
         """Link Contact Identifier.
@@ -269,8 +301,19 @@ class OAuthContactIdentifiers(Resource):
             contact_uuid: The contact to link the identifier to. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004, 55031, 60014 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
+            ConflictError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LINK)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_LINK
+            )
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LINK)
         return await self._client.request(
             OAUTH_LINK,
             body={
@@ -294,8 +337,16 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UNLINK)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_UNLINK
+            )
         return await self._client.request(
             OAUTH_UNLINK,
             body={"contact_identifier_value": contact_identifier_value},
@@ -322,8 +373,32 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_active: Whether the identifier is active.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60006 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_UPDATE
+            )
+        if (
+            contact_identifier_name is not UNSET
+            and contact_identifier_name is not None
+            and contact_identifier_name.__class__ is not str
+        ):
+            contact_identifier_name = check.text(
+                contact_identifier_name, "contact_identifier_name", OAUTH_UPDATE
+            )
+        if (
+            contact_identifier_active is not UNSET
+            and contact_identifier_active is not None
+            and contact_identifier_active.__class__ is not bool
+        ):
+            contact_identifier_active = check.boolean(
+                contact_identifier_active, "contact_identifier_active", OAUTH_UPDATE
+            )
         return await self._client.request(
             OAUTH_UPDATE,
             body={
@@ -347,8 +422,15 @@ class OAuthContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_DELETE
+            )
         return await self._client.request(
             OAUTH_DELETE,
             query={"contact_identifier_value": contact_identifier_value},
@@ -377,8 +459,16 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_FIND
+            )
         return await self._client.request(
             REGISTER_FIND,
             query={"contact_identifier_value": contact_identifier_value},
@@ -389,7 +479,7 @@ class RegisterContactIdentifiers(Resource):
         self,
         *,
         contact_identifier_value: str,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         contact_identifier_name: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> ContactIdentifier:
@@ -406,8 +496,30 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_name: A display name; defaults to the value.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60006 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_CREATE
+            )
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if (
+            contact_identifier_name is not UNSET
+            and contact_identifier_name is not None
+            and contact_identifier_name.__class__ is not str
+        ):
+            contact_identifier_name = check.text(
+                contact_identifier_name, "contact_identifier_name", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -422,7 +534,7 @@ class RegisterContactIdentifiers(Resource):
         self,
         *,
         contact_identifier_value: str,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         **request_options: Unpack[RequestOptions],
     ) -> ContactIdentifier:
         """Link Contact Identifier.
@@ -436,8 +548,19 @@ class RegisterContactIdentifiers(Resource):
             contact_uuid: The contact to link the identifier to. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004, 55031, 60014 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
+            ConflictError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LINK)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_LINK
+            )
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_LINK)
         return await self._client.request(
             REGISTER_LINK,
             body={
@@ -461,8 +584,16 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003, 60004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UNLINK)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_UNLINK
+            )
         return await self._client.request(
             REGISTER_UNLINK,
             body={"contact_identifier_value": contact_identifier_value},
@@ -482,8 +613,15 @@ class RegisterContactIdentifiers(Resource):
             contact_identifier_value: The identifier's value. Required.
 
         Raises:
-            APIError: documented codes 1003, 60003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_DELETE)
+        if contact_identifier_value.__class__ is not str:
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_DELETE
+            )
         return await self._client.request(
             REGISTER_DELETE,
             query={"contact_identifier_value": contact_identifier_value},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -20,7 +21,7 @@ OAUTH_GET: Operation[ContactSessionToken] = Operation(
     summary="Get Contact Session Token",
     data_type=ContactSessionToken,
     data_spec="ContactSessionToken",
-    params=(Param("contact_session_token", "path", "str", required=True),),
+    params=(Param("contact_session_token", "path", "str", required=True, secret=True),),
 )
 
 OAUTH_USE: Operation[ContactSessionToken] = Operation(
@@ -32,7 +33,7 @@ OAUTH_USE: Operation[ContactSessionToken] = Operation(
     summary="Use Contact Session Token",
     data_type=ContactSessionToken,
     data_spec="ContactSessionToken",
-    params=(Param("contact_session_token", "path", "str", required=True),),
+    params=(Param("contact_session_token", "path", "str", required=True, secret=True),),
 )
 
 REGISTER_GET: Operation[ContactSessionToken] = Operation(
@@ -44,7 +45,7 @@ REGISTER_GET: Operation[ContactSessionToken] = Operation(
     summary="Get Contact Session Token",
     data_type=ContactSessionToken,
     data_spec="ContactSessionToken",
-    params=(Param("contact_session_token", "path", "str", required=True),),
+    params=(Param("contact_session_token", "path", "str", required=True, secret=True),),
 )
 
 REGISTER_USE: Operation[ContactSessionToken] = Operation(
@@ -56,7 +57,7 @@ REGISTER_USE: Operation[ContactSessionToken] = Operation(
     summary="Use Contact Session Token",
     data_type=ContactSessionToken,
     data_spec="ContactSessionToken",
-    params=(Param("contact_session_token", "path", "str", required=True),),
+    params=(Param("contact_session_token", "path", "str", required=True, secret=True),),
 )
 
 OPERATIONS: tuple[Operation[Any], ...] = (
@@ -87,6 +88,12 @@ class OAuthContactSessionTokens(Resource):
         Args:
             contact_session_token: The session token.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if contact_session_token.__class__ is not str:
+            contact_session_token = check.text(
+                contact_session_token, "contact_session_token", OAUTH_GET
+            )
         return await self._client.request(
             OAUTH_GET,
             path={"contact_session_token": contact_session_token},
@@ -105,6 +112,12 @@ class OAuthContactSessionTokens(Resource):
         Args:
             contact_session_token: The session token.
         """
+        if request_options:
+            check.options(request_options, OAUTH_USE)
+        if contact_session_token.__class__ is not str:
+            contact_session_token = check.text(
+                contact_session_token, "contact_session_token", OAUTH_USE
+            )
         return await self._client.request(
             OAUTH_USE,
             path={"contact_session_token": contact_session_token},
@@ -131,6 +144,12 @@ class RegisterContactSessionTokens(Resource):
         Args:
             contact_session_token: The session token.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if contact_session_token.__class__ is not str:
+            contact_session_token = check.text(
+                contact_session_token, "contact_session_token", REGISTER_GET
+            )
         return await self._client.request(
             REGISTER_GET,
             path={"contact_session_token": contact_session_token},
@@ -149,6 +168,12 @@ class RegisterContactSessionTokens(Resource):
         Args:
             contact_session_token: The session token.
         """
+        if request_options:
+            check.options(request_options, REGISTER_USE)
+        if contact_session_token.__class__ is not str:
+            contact_session_token = check.text(
+                contact_session_token, "contact_session_token", REGISTER_USE
+            )
         return await self._client.request(
             REGISTER_USE,
             path={"contact_session_token": contact_session_token},

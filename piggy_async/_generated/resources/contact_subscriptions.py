@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import builtins
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -121,7 +123,7 @@ class OAuthContactSubscriptions(Resource):
     __slots__ = ()
 
     async def list(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> builtins.list[Subscription]:
         """List Contact Subscriptions.
 
@@ -133,15 +135,19 @@ class OAuthContactSubscriptions(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def subscribe(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         subscription_type_uuid: str | int,
         **request_options: Unpack[RequestOptions],
@@ -158,8 +164,16 @@ class OAuthContactSubscriptions(Resource):
             subscription_type_uuid: The subscription type's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55030 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SUBSCRIPTION_TYPE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_SUBSCRIBE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_SUBSCRIBE)
+        subscription_type_uuid = check.text_or_integer(
+            subscription_type_uuid, "subscription_type_uuid", OAUTH_SUBSCRIBE
+        )
         return await self._client.request(
             OAUTH_SUBSCRIBE,
             path={"contact_uuid": contact_uuid},
@@ -169,7 +183,7 @@ class OAuthContactSubscriptions(Resource):
 
     async def unsubscribe(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         subscription_type_uuid: str | int,
         **request_options: Unpack[RequestOptions],
@@ -185,8 +199,16 @@ class OAuthContactSubscriptions(Resource):
             subscription_type_uuid: The subscription type's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55030 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SUBSCRIPTION_TYPE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UNSUBSCRIBE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_UNSUBSCRIBE)
+        subscription_type_uuid = check.text_or_integer(
+            subscription_type_uuid, "subscription_type_uuid", OAUTH_UNSUBSCRIBE
+        )
         return await self._client.request(
             OAUTH_UNSUBSCRIBE,
             path={"contact_uuid": contact_uuid},
@@ -203,7 +225,7 @@ class RegisterContactSubscriptions(Resource):
     __slots__ = ()
 
     async def list(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> builtins.list[Subscription]:
         """List Contact Subscriptions.
 
@@ -215,15 +237,19 @@ class RegisterContactSubscriptions(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_LIST)
         return await self._client.request(
             REGISTER_LIST, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def subscribe(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         subscription_type_uuid: str | int,
         **request_options: Unpack[RequestOptions],
@@ -240,8 +266,16 @@ class RegisterContactSubscriptions(Resource):
             subscription_type_uuid: The subscription type's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55030 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SUBSCRIPTION_TYPE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_SUBSCRIBE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_SUBSCRIBE)
+        subscription_type_uuid = check.text_or_integer(
+            subscription_type_uuid, "subscription_type_uuid", REGISTER_SUBSCRIBE
+        )
         return await self._client.request(
             REGISTER_SUBSCRIBE,
             path={"contact_uuid": contact_uuid},
@@ -251,7 +285,7 @@ class RegisterContactSubscriptions(Resource):
 
     async def unsubscribe(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         subscription_type_uuid: str | int,
         **request_options: Unpack[RequestOptions],
@@ -267,8 +301,16 @@ class RegisterContactSubscriptions(Resource):
             subscription_type_uuid: The subscription type's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55030 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SUBSCRIPTION_TYPE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UNSUBSCRIBE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_UNSUBSCRIBE)
+        subscription_type_uuid = check.text_or_integer(
+            subscription_type_uuid, "subscription_type_uuid", REGISTER_UNSUBSCRIBE
+        )
         return await self._client.request(
             REGISTER_UNSUBSCRIBE,
             path={"contact_uuid": contact_uuid},

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -82,8 +84,13 @@ class OAuthContactVerification(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 55032 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.USER_APP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_SEND)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_SEND)
         return await self._client.request(
             OAUTH_SEND, body={"email": email}, options=request_options
         )
@@ -102,14 +109,21 @@ class OAuthContactVerification(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 55032, 13010 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.USER_APP_NOT_FOUND`, `ErrorCode.PASSCODE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_VERIFY)
+        if code.__class__ is not str:
+            code = check.text(code, "code", OAUTH_VERIFY)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_VERIFY)
         return await self._client.request(
             OAUTH_VERIFY, body={"code": code, "email": email}, options=request_options
         )
 
     async def get_auth_token(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> str | ContactAuthToken:
         """Get Contact Auth Token.
 
@@ -121,8 +135,13 @@ class OAuthContactVerification(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 55031, 1053, 3000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            AuthenticationError: `ErrorCode.ACCOUNT_SECRET_INVALID`, `ErrorCode.TOKEN_EXPIRED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_AUTH_TOKEN)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET_AUTH_TOKEN)
         return await self._client.request(
             OAUTH_GET_AUTH_TOKEN, path={"contact_uuid": contact_uuid}, options=request_options
         )

@@ -7,7 +7,9 @@ import builtins
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -566,8 +568,40 @@ class OAuthContacts(Resource):
             created_at_lte: Created at or before this moment.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
+        if sort is not UNSET and sort is not None and sort not in ("created_at", "-created_at"):
+            sort = check.choice(sort, "sort", OAUTH_LIST)
+        if (
+            created_at_gt is not UNSET
+            and created_at_gt is not None
+            and (created_at_gt.__class__ is not datetime or created_at_gt.tzinfo is None)
+        ):
+            created_at_gt = check.moment(created_at_gt, "created_at_gt", OAUTH_LIST)
+        if (
+            created_at_gte is not UNSET
+            and created_at_gte is not None
+            and (created_at_gte.__class__ is not datetime or created_at_gte.tzinfo is None)
+        ):
+            created_at_gte = check.moment(created_at_gte, "created_at_gte", OAUTH_LIST)
+        if (
+            created_at_lt is not UNSET
+            and created_at_lt is not None
+            and (created_at_lt.__class__ is not datetime or created_at_lt.tzinfo is None)
+        ):
+            created_at_lt = check.moment(created_at_lt, "created_at_lt", OAUTH_LIST)
+        if (
+            created_at_lte is not UNSET
+            and created_at_lte is not None
+            and (created_at_lte.__class__ is not datetime or created_at_lte.tzinfo is None)
+        ):
+            created_at_lte = check.moment(created_at_lte, "created_at_lte", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={
@@ -600,8 +634,19 @@ class OAuthContacts(Resource):
             referral_code: A referral code of the referral programme.
 
         Raises:
-            APIError: documented codes 1003, 60005 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_CREATE)
+        if (
+            referral_code is not UNSET
+            and referral_code is not None
+            and referral_code.__class__ is not str
+        ):
+            referral_code = check.text(referral_code, "referral_code", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={"email": email, "referral_code": referral_code},
@@ -627,8 +672,20 @@ class OAuthContacts(Resource):
             referral_code: A referral code of the referral programme.
 
         Raises:
-            APIError: documented codes 1003, 60005, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_ASYNC)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_CREATE_ASYNC)
+        if (
+            referral_code is not UNSET
+            and referral_code is not None
+            and referral_code.__class__ is not str
+        ):
+            referral_code = check.text(referral_code, "referral_code", OAUTH_CREATE_ASYNC)
         return await self._client.request(
             OAUTH_CREATE_ASYNC,
             body={"email": email, "referral_code": referral_code},
@@ -653,8 +710,22 @@ class OAuthContacts(Resource):
                 contact.
 
         Raises:
-            APIError: documented codes 1003, 60005, 60014, 60003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
+            ConflictError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_ANONYMOUS)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_CREATE_ANONYMOUS
+            )
         return await self._client.request(
             OAUTH_CREATE_ANONYMOUS,
             body={"contact_identifier_value": contact_identifier_value},
@@ -674,8 +745,13 @@ class OAuthContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_ONE_BY)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_FIND_ONE_BY)
         return await self._client.request(
             OAUTH_FIND_ONE_BY, query={"email": email}, options=request_options
         )
@@ -693,8 +769,13 @@ class OAuthContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_OR_CREATE)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_FIND_OR_CREATE)
         return await self._client.request(
             OAUTH_FIND_OR_CREATE, query={"email": email}, options=request_options
         )
@@ -712,13 +793,20 @@ class OAuthContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_OR_CREATE_ASYNC)
+        if email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_FIND_OR_CREATE_ASYNC)
         return await self._client.request(
             OAUTH_FIND_OR_CREATE_ASYNC, query={"email": email}, options=request_options
         )
 
-    async def get(self, contact_uuid: str, **request_options: Unpack[RequestOptions]) -> Contact:
+    async def get(
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Contact:
         """Get Contact.
 
         Retrieve a contact by UUID.
@@ -729,15 +817,20 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def update(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         attributes: Mapping[str, Any],
         **request_options: Unpack[RequestOptions],
@@ -755,8 +848,15 @@ class OAuthContacts(Resource):
                 Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_UPDATE)
+        if attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"contact_uuid": contact_uuid},
@@ -766,7 +866,7 @@ class OAuthContacts(Resource):
 
     async def delete(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         type: Literal["DEFAULT", "GDPR"],
         **request_options: Unpack[RequestOptions],
@@ -783,8 +883,14 @@ class OAuthContacts(Resource):
             type: The deletion type. Required.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_DELETE)
+        if type not in ("DEFAULT", "GDPR"):
+            type = check.choice(type, "type", OAUTH_DELETE)
         return await self._client.request(
             OAUTH_DELETE,
             path={"contact_uuid": contact_uuid},
@@ -794,7 +900,7 @@ class OAuthContacts(Resource):
 
     async def claim(
         self,
-        anonymous_contact_uuid: str,
+        anonymous_contact_uuid: str | UUID,
         *,
         email: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -811,8 +917,18 @@ class OAuthContacts(Resource):
             email: The contact's real email address.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60016 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            ConflictError: `ErrorCode.CONTACT_NOT_ANONYMOUS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CLAIM)
+        if anonymous_contact_uuid.__class__ is not str:
+            anonymous_contact_uuid = check.uuid(
+                anonymous_contact_uuid, "anonymous_contact_uuid", OAUTH_CLAIM
+            )
+        if email is not UNSET and email is not None and email.__class__ is not str:
+            email = check.text(email, "email", OAUTH_CLAIM)
         return await self._client.request(
             OAUTH_CLAIM,
             path={"anonymous_contact_uuid": anonymous_contact_uuid},
@@ -823,8 +939,8 @@ class OAuthContacts(Resource):
     async def merge(
         self,
         *,
-        source_contact_uuid: str,
-        destination_contact_uuid: str,
+        source_contact_uuid: str | UUID,
+        destination_contact_uuid: str | UUID,
         **request_options: Unpack[RequestOptions],
     ) -> Any:
         """Merge Contact.
@@ -840,8 +956,18 @@ class OAuthContacts(Resource):
             destination_contact_uuid: The contact that remains. Required.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_MERGE)
+        if source_contact_uuid.__class__ is not str:
+            source_contact_uuid = check.uuid(
+                source_contact_uuid, "source_contact_uuid", OAUTH_MERGE
+            )
+        if destination_contact_uuid.__class__ is not str:
+            destination_contact_uuid = check.uuid(
+                destination_contact_uuid, "destination_contact_uuid", OAUTH_MERGE
+            )
         return await self._client.request(
             OAUTH_MERGE,
             body={
@@ -852,7 +978,7 @@ class OAuthContacts(Resource):
         )
 
     async def list_contact_identifiers(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> builtins.list[ContactIdentifier]:
         """Get Contact Identifiers.
 
@@ -864,8 +990,13 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST_CONTACT_IDENTIFIERS)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST_CONTACT_IDENTIFIERS)
         return await self._client.request(
             OAUTH_LIST_CONTACT_IDENTIFIERS,
             path={"contact_uuid": contact_uuid},
@@ -873,7 +1004,7 @@ class OAuthContacts(Resource):
         )
 
     async def get_credit_balance(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditBalance:
         """Get Credit Balance.
 
@@ -885,14 +1016,19 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_CREDIT_BALANCE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET_CREDIT_BALANCE)
         return await self._client.request(
             OAUTH_GET_CREDIT_BALANCE, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def get_prepaid_balance(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> PrepaidBalance:
         """Get Prepaid Balance.
 
@@ -904,14 +1040,19 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_PREPAID_BALANCE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET_PREPAID_BALANCE)
         return await self._client.request(
             OAUTH_GET_PREPAID_BALANCE, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def get_tier(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> Tier | None:
         """Get Tier.
 
@@ -923,8 +1064,13 @@ class OAuthContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_TIER)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET_TIER)
         return await self._client.request(
             OAUTH_GET_TIER, path={"contact_uuid": contact_uuid}, options=request_options
         )
@@ -944,6 +1090,9 @@ class OAuthContacts(Resource):
                 ..., "value": ...}], "subscription_types": [{"uuid": ..., "enroll": true}]}.
                 Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_BATCH)
+        contacts = check.objects(contacts, "contacts", OAUTH_CREATE_BATCH)
         return await self._client.request(
             OAUTH_CREATE_BATCH, body={"contacts": contacts}, options=request_options
         )
@@ -988,8 +1137,40 @@ class RegisterContacts(Resource):
             created_at_lte: Created at or before this moment.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
+        if sort is not UNSET and sort is not None and sort not in ("created_at", "-created_at"):
+            sort = check.choice(sort, "sort", REGISTER_LIST)
+        if (
+            created_at_gt is not UNSET
+            and created_at_gt is not None
+            and (created_at_gt.__class__ is not datetime or created_at_gt.tzinfo is None)
+        ):
+            created_at_gt = check.moment(created_at_gt, "created_at_gt", REGISTER_LIST)
+        if (
+            created_at_gte is not UNSET
+            and created_at_gte is not None
+            and (created_at_gte.__class__ is not datetime or created_at_gte.tzinfo is None)
+        ):
+            created_at_gte = check.moment(created_at_gte, "created_at_gte", REGISTER_LIST)
+        if (
+            created_at_lt is not UNSET
+            and created_at_lt is not None
+            and (created_at_lt.__class__ is not datetime or created_at_lt.tzinfo is None)
+        ):
+            created_at_lt = check.moment(created_at_lt, "created_at_lt", REGISTER_LIST)
+        if (
+            created_at_lte is not UNSET
+            and created_at_lte is not None
+            and (created_at_lte.__class__ is not datetime or created_at_lte.tzinfo is None)
+        ):
+            created_at_lte = check.moment(created_at_lte, "created_at_lte", REGISTER_LIST)
         return self._client.paginate(
             REGISTER_LIST,
             query={
@@ -1022,8 +1203,19 @@ class RegisterContacts(Resource):
             referral_code: A referral code of the referral programme.
 
         Raises:
-            APIError: documented codes 1003, 60005 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_CREATE)
+        if (
+            referral_code is not UNSET
+            and referral_code is not None
+            and referral_code.__class__ is not str
+        ):
+            referral_code = check.text(referral_code, "referral_code", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={"email": email, "referral_code": referral_code},
@@ -1049,8 +1241,20 @@ class RegisterContacts(Resource):
             referral_code: A referral code of the referral programme.
 
         Raises:
-            APIError: documented codes 1003, 60005, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_ASYNC)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_CREATE_ASYNC)
+        if (
+            referral_code is not UNSET
+            and referral_code is not None
+            and referral_code.__class__ is not str
+        ):
+            referral_code = check.text(referral_code, "referral_code", REGISTER_CREATE_ASYNC)
         return await self._client.request(
             REGISTER_CREATE_ASYNC,
             body={"email": email, "referral_code": referral_code},
@@ -1075,8 +1279,22 @@ class RegisterContacts(Resource):
                 contact.
 
         Raises:
-            APIError: documented codes 1003, 60005, 60014, 60003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.CONTACT_ALREADY_EXISTS`.
+            ConflictError: `ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED`.
+            NotFoundError: `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_ANONYMOUS)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_CREATE_ANONYMOUS
+            )
         return await self._client.request(
             REGISTER_CREATE_ANONYMOUS,
             body={"contact_identifier_value": contact_identifier_value},
@@ -1096,8 +1314,13 @@ class RegisterContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_ONE_BY)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_FIND_ONE_BY)
         return await self._client.request(
             REGISTER_FIND_ONE_BY, query={"email": email}, options=request_options
         )
@@ -1115,8 +1338,13 @@ class RegisterContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_OR_CREATE)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_FIND_OR_CREATE)
         return await self._client.request(
             REGISTER_FIND_OR_CREATE, query={"email": email}, options=request_options
         )
@@ -1134,13 +1362,20 @@ class RegisterContacts(Resource):
             email: The contact's email address. Required.
 
         Raises:
-            APIError: documented codes 1003, 60000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            LimitReachedError: `ErrorCode.USAGE_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_OR_CREATE_ASYNC)
+        if email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_FIND_OR_CREATE_ASYNC)
         return await self._client.request(
             REGISTER_FIND_OR_CREATE_ASYNC, query={"email": email}, options=request_options
         )
 
-    async def get(self, contact_uuid: str, **request_options: Unpack[RequestOptions]) -> Contact:
+    async def get(
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Contact:
         """Get Contact.
 
         Retrieve a contact by UUID.
@@ -1151,15 +1386,20 @@ class RegisterContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"contact_uuid": contact_uuid}, options=request_options
         )
 
     async def update(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         attributes: Mapping[str, Any],
         **request_options: Unpack[RequestOptions],
@@ -1177,8 +1417,15 @@ class RegisterContacts(Resource):
                 Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_UPDATE)
+        if attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"contact_uuid": contact_uuid},
@@ -1188,7 +1435,7 @@ class RegisterContacts(Resource):
 
     async def delete(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         type: Literal["DEFAULT", "GDPR"],
         **request_options: Unpack[RequestOptions],
@@ -1205,8 +1452,14 @@ class RegisterContacts(Resource):
             type: The deletion type. Required.
 
         Raises:
-            APIError: documented codes 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_DELETE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_DELETE)
+        if type not in ("DEFAULT", "GDPR"):
+            type = check.choice(type, "type", REGISTER_DELETE)
         return await self._client.request(
             REGISTER_DELETE,
             path={"contact_uuid": contact_uuid},
@@ -1216,7 +1469,7 @@ class RegisterContacts(Resource):
 
     async def claim(
         self,
-        anonymous_contact_uuid: str,
+        anonymous_contact_uuid: str | UUID,
         *,
         email: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -1233,8 +1486,18 @@ class RegisterContacts(Resource):
             email: The contact's real email address.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60016 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
+            ConflictError: `ErrorCode.CONTACT_NOT_ANONYMOUS`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CLAIM)
+        if anonymous_contact_uuid.__class__ is not str:
+            anonymous_contact_uuid = check.uuid(
+                anonymous_contact_uuid, "anonymous_contact_uuid", REGISTER_CLAIM
+            )
+        if email is not UNSET and email is not None and email.__class__ is not str:
+            email = check.text(email, "email", REGISTER_CLAIM)
         return await self._client.request(
             REGISTER_CLAIM,
             path={"anonymous_contact_uuid": anonymous_contact_uuid},
@@ -1243,7 +1506,7 @@ class RegisterContacts(Resource):
         )
 
     async def get_credit_balance(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditBalance:
         """Get Credit Balance.
 
@@ -1255,8 +1518,13 @@ class RegisterContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET_CREDIT_BALANCE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_GET_CREDIT_BALANCE)
         return await self._client.request(
             REGISTER_GET_CREDIT_BALANCE,
             path={"contact_uuid": contact_uuid},
@@ -1264,7 +1532,7 @@ class RegisterContacts(Resource):
         )
 
     async def get_prepaid_balance(
-        self, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> PrepaidBalance:
         """Get Prepaid Balance.
 
@@ -1276,8 +1544,13 @@ class RegisterContacts(Resource):
             contact_uuid: The contact's UUID.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET_PREPAID_BALANCE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_GET_PREPAID_BALANCE)
         return await self._client.request(
             REGISTER_GET_PREPAID_BALANCE,
             path={"contact_uuid": contact_uuid},
@@ -1299,18 +1572,21 @@ class RegisterContacts(Resource):
                 ..., "value": ...}], "subscription_types": [{"uuid": ..., "enroll": true}]}.
                 Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_BATCH)
+        contacts = check.objects(contacts, "contacts", REGISTER_CREATE_BATCH)
         return await self._client.request(
             REGISTER_CREATE_BATCH, body={"contacts": contacts}, options=request_options
         )
 
     def list_loyalty_transactions(
         self,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         *,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         type: Literal["credit_receptions", "reward_receptions"] | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> AsyncPaginator[LoyaltyTransaction]:
         """List Contact Loyalty Transactions.
@@ -1331,8 +1607,27 @@ class RegisterContacts(Resource):
             shop_uuid: Only transactions at this shop.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST_LOYALTY_TRANSACTIONS)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(
+                contact_uuid, "contact_uuid", REGISTER_LIST_LOYALTY_TRANSACTIONS
+            )
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST_LOYALTY_TRANSACTIONS)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST_LOYALTY_TRANSACTIONS)
+        if (
+            type is not UNSET
+            and type is not None
+            and type not in ("credit_receptions", "reward_receptions")
+        ):
+            type = check.choice(type, "type", REGISTER_LIST_LOYALTY_TRANSACTIONS)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", REGISTER_LIST_LOYALTY_TRANSACTIONS)
         return self._client.paginate(
             REGISTER_LIST_LOYALTY_TRANSACTIONS,
             path={"contact_uuid": contact_uuid},

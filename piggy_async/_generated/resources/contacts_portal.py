@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -36,7 +38,7 @@ class OAuthContactsPortal(Resource):
     __slots__ = ()
 
     async def get_auth_url(
-        self, *, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, *, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> ContactsPortalAuthUrl:
         """Get Contacts Portal Auth URL.
 
@@ -48,8 +50,13 @@ class OAuthContactsPortal(Resource):
             contact_uuid: The contact's UUID. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_AUTH_URL)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_GET_AUTH_URL)
         return await self._client.request(
             OAUTH_GET_AUTH_URL, query={"contact_uuid": contact_uuid}, options=request_options
         )

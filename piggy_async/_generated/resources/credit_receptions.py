@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
+from math import isfinite
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._attributes import with_attributes
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
@@ -153,13 +157,13 @@ class OAuthCreditReceptions(Resource):
     async def create(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID,
         credits: int | Unset = UNSET,
-        unit_value: float | Unset = UNSET,
+        unit_value: float | Decimal | Unset = UNSET,
         unit_name: str | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
-        pos_transaction_uuid: str | Unset = UNSET,
+        pos_transaction_uuid: str | UUID | Unset = UNSET,
         attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
@@ -184,8 +188,46 @@ class OAuthCreditReceptions(Resource):
                 top-level body keys (e.g. {"receipt_number": "A-123"}).
 
         Raises:
-            APIError: documented codes 1003, 1008, 55031, 60003, 60007, 1015, 60001, 55046, 1027, 6001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`, `ErrorCode.POS_TRANSACTION_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.MAXIMUM_CREDITS_REACHED`.
+            ConflictError: `ErrorCode.CREDIT_RECEPTION_IN_PROGRESS`, `ErrorCode.POS_TRANSACTION_ALREADY_LINKED`.
+            MisconfiguredError: `ErrorCode.NO_DEFAULT_UNIT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if credits is not UNSET and credits is not None and credits.__class__ is not int:
+            credits = check.integer(credits, "credits", OAUTH_CREATE)
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
+            unit_value = check.money(unit_value, "unit_value", OAUTH_CREATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", OAUTH_CREATE)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_CREATE
+            )
+        if (
+            pos_transaction_uuid is not UNSET
+            and pos_transaction_uuid is not None
+            and pos_transaction_uuid.__class__ is not str
+        ):
+            pos_transaction_uuid = check.uuid(
+                pos_transaction_uuid, "pos_transaction_uuid", OAUTH_CREATE
+            )
+        if attributes is not UNSET and attributes is not None and attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body=with_attributes(
@@ -204,7 +246,7 @@ class OAuthCreditReceptions(Resource):
         )
 
     async def reverse(
-        self, credit_reception_uuid: str, **request_options: Unpack[RequestOptions]
+        self, credit_reception_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditReception:
         """Reverse Credit Reception.
 
@@ -217,8 +259,14 @@ class OAuthCreditReceptions(Resource):
             credit_reception_uuid: The credit reception's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_REVERSE)
+        if credit_reception_uuid.__class__ is not str:
+            credit_reception_uuid = check.uuid(
+                credit_reception_uuid, "credit_reception_uuid", OAUTH_REVERSE
+            )
         return await self._client.request(
             OAUTH_REVERSE,
             path={"credit_reception_uuid": credit_reception_uuid},
@@ -228,9 +276,9 @@ class OAuthCreditReceptions(Resource):
     async def calculate(
         self,
         *,
-        shop_uuid: str,
-        unit_value: float,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        unit_value: float | Decimal,
+        contact_uuid: str | UUID | Unset = UNSET,
         unit_name: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditCalculation:
@@ -248,8 +296,23 @@ class OAuthCreditReceptions(Resource):
             unit_name: The unit; defaults to the default unit.
 
         Raises:
-            APIError: documented codes 1003, 1008, 55031, 60007 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CALCULATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CALCULATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CALCULATE)
+        if unit_value.__class__ is not float or not isfinite(unit_value):
+            unit_value = check.money(unit_value, "unit_value", OAUTH_CALCULATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", OAUTH_CALCULATE)
         return await self._client.request(
             OAUTH_CALCULATE,
             query={
@@ -273,12 +336,12 @@ class RegisterCreditReceptions(Resource):
     async def create(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         credits: int | Unset = UNSET,
-        unit_value: float | Unset = UNSET,
+        unit_value: float | Decimal | Unset = UNSET,
         unit_name: str | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
-        pos_transaction_uuid: str | Unset = UNSET,
+        pos_transaction_uuid: str | UUID | Unset = UNSET,
         attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
@@ -302,8 +365,48 @@ class RegisterCreditReceptions(Resource):
                 top-level body keys (e.g. {"receipt_number": "A-123"}).
 
         Raises:
-            APIError: documented codes 1003, 1008, 55031, 60003, 60007, 1015, 60001, 55046, 1027, 6001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`, `ErrorCode.POS_TRANSACTION_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.MAXIMUM_CREDITS_REACHED`.
+            ConflictError: `ErrorCode.CREDIT_RECEPTION_IN_PROGRESS`, `ErrorCode.POS_TRANSACTION_ALREADY_LINKED`.
+            MisconfiguredError: `ErrorCode.NO_DEFAULT_UNIT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if credits is not UNSET and credits is not None and credits.__class__ is not int:
+            credits = check.integer(credits, "credits", REGISTER_CREATE)
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
+            unit_value = check.money(unit_value, "unit_value", REGISTER_CREATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", REGISTER_CREATE)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_CREATE
+            )
+        if (
+            pos_transaction_uuid is not UNSET
+            and pos_transaction_uuid is not None
+            and pos_transaction_uuid.__class__ is not str
+        ):
+            pos_transaction_uuid = check.uuid(
+                pos_transaction_uuid, "pos_transaction_uuid", REGISTER_CREATE
+            )
+        if attributes is not UNSET and attributes is not None and attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body=with_attributes(
@@ -321,7 +424,7 @@ class RegisterCreditReceptions(Resource):
         )
 
     async def reverse(
-        self, credit_reception_uuid: str, **request_options: Unpack[RequestOptions]
+        self, credit_reception_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditReception:
         """Reverse Credit Reception.
 
@@ -334,8 +437,14 @@ class RegisterCreditReceptions(Resource):
             credit_reception_uuid: The credit reception's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_REVERSE)
+        if credit_reception_uuid.__class__ is not str:
+            credit_reception_uuid = check.uuid(
+                credit_reception_uuid, "credit_reception_uuid", REGISTER_REVERSE
+            )
         return await self._client.request(
             REGISTER_REVERSE,
             path={"credit_reception_uuid": credit_reception_uuid},
@@ -345,8 +454,8 @@ class RegisterCreditReceptions(Resource):
     async def calculate(
         self,
         *,
-        unit_value: float,
-        contact_uuid: str | Unset = UNSET,
+        unit_value: float | Decimal,
+        contact_uuid: str | UUID | Unset = UNSET,
         unit_name: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditCalculation:
@@ -363,8 +472,21 @@ class RegisterCreditReceptions(Resource):
             unit_name: The unit; defaults to the default unit.
 
         Raises:
-            APIError: documented codes 1003, 1008, 55031, 60007 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.UNIT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CALCULATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CALCULATE)
+        if unit_value.__class__ is not float or not isfinite(unit_value):
+            unit_value = check.money(unit_value, "unit_value", REGISTER_CALCULATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", REGISTER_CALCULATE)
         return await self._client.request(
             REGISTER_CALCULATE,
             query={"contact_uuid": contact_uuid, "unit_value": unit_value, "unit_name": unit_name},
@@ -372,7 +494,7 @@ class RegisterCreditReceptions(Resource):
         )
 
     async def push(
-        self, credit_reception_uuid: str, **request_options: Unpack[RequestOptions]
+        self, credit_reception_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> Any:
         """Push Credit Reception.
 
@@ -384,8 +506,16 @@ class RegisterCreditReceptions(Resource):
             credit_reception_uuid: The credit reception's UUID.
 
         Raises:
-            APIError: documented codes 1003, 1028, 55024 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CREDIT_RECEPTION_NOT_FOUND`.
+            PermissionDeniedError: `ErrorCode.CREDIT_RECEPTION_NOT_CREATED_BY_SHOP`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_PUSH)
+        if credit_reception_uuid.__class__ is not str:
+            credit_reception_uuid = check.uuid(
+                credit_reception_uuid, "credit_reception_uuid", REGISTER_PUSH
+            )
         return await self._client.request(
             REGISTER_PUSH,
             path={"credit_reception_uuid": credit_reception_uuid},

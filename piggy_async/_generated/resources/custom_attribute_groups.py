@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -100,6 +101,10 @@ class OAuthCustomAttributeGroups(Resource):
             entity: The entity, e.g. "contact" (same values as for custom attributes).
                 Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST, query={"entity": entity}, options=request_options
         )
@@ -123,6 +128,14 @@ class OAuthCustomAttributeGroups(Resource):
             label: The label shown to users.
             entity: The entity, e.g. "contact". Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if label is not UNSET and label is not None and label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_CREATE)
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={"name": name, "label": label, "entity": entity},
@@ -150,6 +163,10 @@ class RegisterCustomAttributeGroups(Resource):
             entity: The entity, e.g. "contact" (same values as for custom attributes).
                 Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", REGISTER_LIST)
         return await self._client.request(
             REGISTER_LIST, query={"entity": entity}, options=request_options
         )
@@ -173,6 +190,14 @@ class RegisterCustomAttributeGroups(Resource):
             label: The label shown to users.
             entity: The entity, e.g. "contact". Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if label is not UNSET and label is not None and label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_CREATE)
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={"name": name, "label": label, "entity": entity},

@@ -7,6 +7,7 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -206,6 +207,10 @@ class OAuthCustomAttributes(Resource):
             entity: The entity: business_profiles, contact, reward, promotion, voucher,
                 giftcard, giftcard_transaction, prepaid, booking, visit or shift. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST, query={"entity": entity}, options=request_options
         )
@@ -259,6 +264,48 @@ class OAuthCustomAttributes(Resource):
             description: A description of the attribute.
             group_name: The name of the custom attribute group to put it in.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_CREATE)
+        if type not in (
+            "url",
+            "text",
+            "date",
+            "phone",
+            "float",
+            "color",
+            "email",
+            "number",
+            "select",
+            "boolean",
+            "rich_text",
+            "date_time",
+            "long_text",
+            "date_range",
+            "time_range",
+            "identifier",
+            "birth_date",
+            "file_upload",
+            "media_upload",
+            "multi_select",
+            "license_plate",
+        ):
+            type = check.choice(type, "type", OAUTH_CREATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", OAUTH_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_CREATE)
+        if group_name is not UNSET and group_name is not None and group_name.__class__ is not str:
+            group_name = check.text(group_name, "group_name", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -299,6 +346,26 @@ class OAuthCustomAttributes(Resource):
             description: A new description.
             group_name: The custom attribute group to move it to.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if custom_attribute_name.__class__ is not str:
+            custom_attribute_name = check.text(
+                custom_attribute_name, "custom_attribute_name", OAUTH_UPDATE
+            )
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", OAUTH_UPDATE)
+        if label is not UNSET and label is not None and label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_UPDATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", OAUTH_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_UPDATE)
+        if group_name is not UNSET and group_name is not None and group_name.__class__ is not str:
+            group_name = check.text(group_name, "group_name", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"custom_attribute_name": custom_attribute_name},
@@ -334,6 +401,10 @@ class RegisterCustomAttributes(Resource):
             entity: The entity: business_profiles, contact, reward, promotion, voucher,
                 giftcard, giftcard_transaction, prepaid, booking, visit or shift. Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", REGISTER_LIST)
         return await self._client.request(
             REGISTER_LIST, query={"entity": entity}, options=request_options
         )
@@ -387,6 +458,48 @@ class RegisterCustomAttributes(Resource):
             description: A description of the attribute.
             group_name: The name of the custom attribute group to put it in.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", REGISTER_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_CREATE)
+        if type not in (
+            "url",
+            "text",
+            "date",
+            "phone",
+            "float",
+            "color",
+            "email",
+            "number",
+            "select",
+            "boolean",
+            "rich_text",
+            "date_time",
+            "long_text",
+            "date_range",
+            "time_range",
+            "identifier",
+            "birth_date",
+            "file_upload",
+            "media_upload",
+            "multi_select",
+            "license_plate",
+        ):
+            type = check.choice(type, "type", REGISTER_CREATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", REGISTER_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_CREATE)
+        if group_name is not UNSET and group_name is not None and group_name.__class__ is not str:
+            group_name = check.text(group_name, "group_name", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -427,6 +540,26 @@ class RegisterCustomAttributes(Resource):
             description: A new description.
             group_name: The custom attribute group to move it to.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if custom_attribute_name.__class__ is not str:
+            custom_attribute_name = check.text(
+                custom_attribute_name, "custom_attribute_name", REGISTER_UPDATE
+            )
+        if entity.__class__ is not str:
+            entity = check.text(entity, "entity", REGISTER_UPDATE)
+        if label is not UNSET and label is not None and label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_UPDATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", REGISTER_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_UPDATE)
+        if group_name is not UNSET and group_name is not None and group_name.__class__ is not str:
+            group_name = check.text(group_name, "group_name", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"custom_attribute_name": custom_attribute_name},

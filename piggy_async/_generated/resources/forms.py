@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, Literal, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -58,8 +59,18 @@ class OAuthForms(Resource):
             type: Only forms of this type.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("PUBLISHED", "DRAFT", "BIN")
+        ):
+            status = check.choice(status, "status", OAUTH_LIST)
+        if type is not UNSET and type is not None and type not in ("PUBLIC", "PRIVATE"):
+            type = check.choice(type, "type", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST, query={"status": status, "type": type}, options=request_options
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -43,4 +44,6 @@ class OAuthGiftcardPrograms(Resource):
 
         `GET /giftcard-programs`
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
         return await self._client.request(OAUTH_LIST, options=request_options)

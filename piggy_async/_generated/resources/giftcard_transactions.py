@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -179,8 +181,8 @@ class OAuthGiftcardTransactions(Resource):
         page: int | Unset = UNSET,
         per_page: int | Unset = UNSET,
         giftcard_hash: str | Unset = UNSET,
-        giftcard_program_uuid: str | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
+        giftcard_program_uuid: str | UUID | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         sort: Literal["created_at", "-created_at"] | Unset = UNSET,
         created_at_gt: datetime | Unset = UNSET,
         created_at_gte: datetime | Unset = UNSET,
@@ -210,6 +212,58 @@ class OAuthGiftcardTransactions(Resource):
             created_at_lt: Created before this moment.
             created_at_lte: Created at or before this moment.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if (
+            per_page is not UNSET
+            and per_page is not None
+            and (per_page.__class__ is not int or per_page < 1)
+        ):
+            per_page = check.positive_integer(per_page, "per_page", OAUTH_LIST)
+        if (
+            giftcard_hash is not UNSET
+            and giftcard_hash is not None
+            and giftcard_hash.__class__ is not str
+        ):
+            giftcard_hash = check.text(giftcard_hash, "giftcard_hash", OAUTH_LIST)
+        if (
+            giftcard_program_uuid is not UNSET
+            and giftcard_program_uuid is not None
+            and giftcard_program_uuid.__class__ is not str
+        ):
+            giftcard_program_uuid = check.uuid(
+                giftcard_program_uuid, "giftcard_program_uuid", OAUTH_LIST
+            )
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_LIST)
+        if sort is not UNSET and sort is not None and sort not in ("created_at", "-created_at"):
+            sort = check.choice(sort, "sort", OAUTH_LIST)
+        if (
+            created_at_gt is not UNSET
+            and created_at_gt is not None
+            and (created_at_gt.__class__ is not datetime or created_at_gt.tzinfo is None)
+        ):
+            created_at_gt = check.moment(created_at_gt, "created_at_gt", OAUTH_LIST)
+        if (
+            created_at_gte is not UNSET
+            and created_at_gte is not None
+            and (created_at_gte.__class__ is not datetime or created_at_gte.tzinfo is None)
+        ):
+            created_at_gte = check.moment(created_at_gte, "created_at_gte", OAUTH_LIST)
+        if (
+            created_at_lt is not UNSET
+            and created_at_lt is not None
+            and (created_at_lt.__class__ is not datetime or created_at_lt.tzinfo is None)
+        ):
+            created_at_lt = check.moment(created_at_lt, "created_at_lt", OAUTH_LIST)
+        if (
+            created_at_lte is not UNSET
+            and created_at_lte is not None
+            and (created_at_lte.__class__ is not datetime or created_at_lte.tzinfo is None)
+        ):
+            created_at_lte = check.moment(created_at_lte, "created_at_lte", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={
@@ -230,9 +284,9 @@ class OAuthGiftcardTransactions(Resource):
     async def create(
         self,
         *,
-        giftcard_uuid: str,
+        giftcard_uuid: str | UUID,
         amount_in_cents: int,
-        shop_uuid: str,
+        shop_uuid: str | UUID,
         custom_attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> GiftcardTransaction:
@@ -249,8 +303,26 @@ class OAuthGiftcardTransactions(Resource):
             custom_attributes: Giftcard transaction custom attribute values by name.
 
         Raises:
-            APIError: documented codes 5006, 5008, 5003, 5002, 1000 (see `ErrorCode`).
+            ConflictError: `ErrorCode.GIFTCARD_CANNOT_BE_INCREMENTED`.
+            LimitReachedError: `ErrorCode.GIFTCARD_MAX_AMOUNT_EXCEEDED`.
+            InsufficientBalanceError: `ErrorCode.GIFTCARD_INSUFFICIENT_AMOUNT`.
+            UnavailableError: `ErrorCode.GIFTCARD_EXPIRED`.
+            ServerError: `ErrorCode.INTERNAL_ERROR`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if giftcard_uuid.__class__ is not str:
+            giftcard_uuid = check.uuid(giftcard_uuid, "giftcard_uuid", OAUTH_CREATE)
+        if amount_in_cents.__class__ is not int:
+            amount_in_cents = check.integer(amount_in_cents, "amount_in_cents", OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if (
+            custom_attributes is not UNSET
+            and custom_attributes is not None
+            and custom_attributes.__class__ is not dict
+        ):
+            custom_attributes = check.mapping(custom_attributes, "custom_attributes", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -263,7 +335,7 @@ class OAuthGiftcardTransactions(Resource):
         )
 
     async def get(
-        self, giftcard_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, giftcard_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> GiftcardTransaction:
         """Get Giftcard Transaction.
 
@@ -275,8 +347,14 @@ class OAuthGiftcardTransactions(Resource):
             giftcard_transaction_uuid: The giftcard transaction's UUID.
 
         Raises:
-            APIError: documented codes 5010 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.GIFTCARD_TRANSACTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if giftcard_transaction_uuid.__class__ is not str:
+            giftcard_transaction_uuid = check.uuid(
+                giftcard_transaction_uuid, "giftcard_transaction_uuid", OAUTH_GET
+            )
         return await self._client.request(
             OAUTH_GET,
             path={"giftcard_transaction_uuid": giftcard_transaction_uuid},
@@ -284,7 +362,7 @@ class OAuthGiftcardTransactions(Resource):
         )
 
     async def reverse(
-        self, giftcard_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, giftcard_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> GiftcardTransaction:
         """Reverse Giftcard Transaction.
 
@@ -297,8 +375,19 @@ class OAuthGiftcardTransactions(Resource):
             giftcard_transaction_uuid: The UUID of the transaction to reverse.
 
         Raises:
-            APIError: documented codes 5010, 5006, 5008, 5003, 5002, 55025, 1000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.GIFTCARD_TRANSACTION_NOT_FOUND`.
+            ConflictError: `ErrorCode.GIFTCARD_CANNOT_BE_INCREMENTED`, `ErrorCode.NOT_LAST_GIFTCARD_TRANSACTION`.
+            LimitReachedError: `ErrorCode.GIFTCARD_MAX_AMOUNT_EXCEEDED`.
+            InsufficientBalanceError: `ErrorCode.GIFTCARD_INSUFFICIENT_AMOUNT`.
+            UnavailableError: `ErrorCode.GIFTCARD_EXPIRED`.
+            ServerError: `ErrorCode.INTERNAL_ERROR`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_REVERSE)
+        if giftcard_transaction_uuid.__class__ is not str:
+            giftcard_transaction_uuid = check.uuid(
+                giftcard_transaction_uuid, "giftcard_transaction_uuid", OAUTH_REVERSE
+            )
         return await self._client.request(
             OAUTH_REVERSE,
             path={"giftcard_transaction_uuid": giftcard_transaction_uuid},
@@ -306,7 +395,7 @@ class OAuthGiftcardTransactions(Resource):
         )
 
     async def correct(
-        self, giftcard_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, giftcard_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> GiftcardTransaction:
         """Correct Giftcard Transaction.
 
@@ -317,6 +406,12 @@ class OAuthGiftcardTransactions(Resource):
         Args:
             giftcard_transaction_uuid: The UUID of the transaction to correct.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CORRECT)
+        if giftcard_transaction_uuid.__class__ is not str:
+            giftcard_transaction_uuid = check.uuid(
+                giftcard_transaction_uuid, "giftcard_transaction_uuid", OAUTH_CORRECT
+            )
         return await self._client.request(
             OAUTH_CORRECT,
             path={"giftcard_transaction_uuid": giftcard_transaction_uuid},
@@ -337,7 +432,7 @@ class RegisterGiftcardTransactions(Resource):
     async def create(
         self,
         *,
-        giftcard_uuid: str,
+        giftcard_uuid: str | UUID,
         amount_in_cents: int,
         custom_attributes: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -354,8 +449,26 @@ class RegisterGiftcardTransactions(Resource):
             custom_attributes: Giftcard transaction custom attribute values by name.
 
         Raises:
-            APIError: documented codes 5006, 5008, 5003, 5002, 1000 (see `ErrorCode`).
+            ConflictError: `ErrorCode.GIFTCARD_CANNOT_BE_INCREMENTED`.
+            LimitReachedError: `ErrorCode.GIFTCARD_MAX_AMOUNT_EXCEEDED`.
+            InsufficientBalanceError: `ErrorCode.GIFTCARD_INSUFFICIENT_AMOUNT`.
+            UnavailableError: `ErrorCode.GIFTCARD_EXPIRED`.
+            ServerError: `ErrorCode.INTERNAL_ERROR`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if giftcard_uuid.__class__ is not str:
+            giftcard_uuid = check.uuid(giftcard_uuid, "giftcard_uuid", REGISTER_CREATE)
+        if amount_in_cents.__class__ is not int:
+            amount_in_cents = check.integer(amount_in_cents, "amount_in_cents", REGISTER_CREATE)
+        if (
+            custom_attributes is not UNSET
+            and custom_attributes is not None
+            and custom_attributes.__class__ is not dict
+        ):
+            custom_attributes = check.mapping(
+                custom_attributes, "custom_attributes", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -367,7 +480,7 @@ class RegisterGiftcardTransactions(Resource):
         )
 
     async def get(
-        self, giftcard_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, giftcard_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> GiftcardTransaction:
         """Get Giftcard Transaction.
 
@@ -379,8 +492,14 @@ class RegisterGiftcardTransactions(Resource):
             giftcard_transaction_uuid: The giftcard transaction's UUID.
 
         Raises:
-            APIError: documented codes 5010 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.GIFTCARD_TRANSACTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if giftcard_transaction_uuid.__class__ is not str:
+            giftcard_transaction_uuid = check.uuid(
+                giftcard_transaction_uuid, "giftcard_transaction_uuid", REGISTER_GET
+            )
         return await self._client.request(
             REGISTER_GET,
             path={"giftcard_transaction_uuid": giftcard_transaction_uuid},
@@ -388,7 +507,7 @@ class RegisterGiftcardTransactions(Resource):
         )
 
     async def reverse(
-        self, giftcard_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, giftcard_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> GiftcardTransaction:
         """Reverse Giftcard Transaction.
 
@@ -401,8 +520,19 @@ class RegisterGiftcardTransactions(Resource):
             giftcard_transaction_uuid: The UUID of the transaction to reverse.
 
         Raises:
-            APIError: documented codes 5010, 5006, 5008, 5003, 5002, 55025, 1000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.GIFTCARD_TRANSACTION_NOT_FOUND`.
+            ConflictError: `ErrorCode.GIFTCARD_CANNOT_BE_INCREMENTED`, `ErrorCode.NOT_LAST_GIFTCARD_TRANSACTION`.
+            LimitReachedError: `ErrorCode.GIFTCARD_MAX_AMOUNT_EXCEEDED`.
+            InsufficientBalanceError: `ErrorCode.GIFTCARD_INSUFFICIENT_AMOUNT`.
+            UnavailableError: `ErrorCode.GIFTCARD_EXPIRED`.
+            ServerError: `ErrorCode.INTERNAL_ERROR`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_REVERSE)
+        if giftcard_transaction_uuid.__class__ is not str:
+            giftcard_transaction_uuid = check.uuid(
+                giftcard_transaction_uuid, "giftcard_transaction_uuid", REGISTER_REVERSE
+            )
         return await self._client.request(
             REGISTER_REVERSE,
             path={"giftcard_transaction_uuid": giftcard_transaction_uuid},
@@ -410,7 +540,7 @@ class RegisterGiftcardTransactions(Resource):
         )
 
     async def correct(
-        self, giftcard_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, giftcard_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> GiftcardTransaction:
         """Correct Giftcard Transaction.
 
@@ -421,6 +551,12 @@ class RegisterGiftcardTransactions(Resource):
         Args:
             giftcard_transaction_uuid: The UUID of the transaction to correct.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CORRECT)
+        if giftcard_transaction_uuid.__class__ is not str:
+            giftcard_transaction_uuid = check.uuid(
+                giftcard_transaction_uuid, "giftcard_transaction_uuid", REGISTER_CORRECT
+            )
         return await self._client.request(
             REGISTER_CORRECT,
             path={"giftcard_transaction_uuid": giftcard_transaction_uuid},

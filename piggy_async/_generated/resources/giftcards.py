@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -183,7 +185,7 @@ class OAuthGiftcards(Resource):
     def list(
         self,
         *,
-        giftcard_program_uuid: str | Unset = UNSET,
+        giftcard_program_uuid: str | UUID | Unset = UNSET,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -203,15 +205,32 @@ class OAuthGiftcards(Resource):
             limit: Records per page. Maximum: 100.
 
         Raises:
-            APIError: documented codes 1003, 1100 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_PROGRAM_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if (
+            giftcard_program_uuid is not UNSET
+            and giftcard_program_uuid is not None
+            and giftcard_program_uuid.__class__ is not str
+        ):
+            giftcard_program_uuid = check.uuid(
+                giftcard_program_uuid, "giftcard_program_uuid", OAUTH_LIST
+            )
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={"giftcard_program_uuid": giftcard_program_uuid, "page": page, "limit": limit},
             options=request_options,
         )
 
-    async def get(self, giftcard_uuid: str, **request_options: Unpack[RequestOptions]) -> Giftcard:
+    async def get(
+        self, giftcard_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Giftcard:
         """Get Giftcard.
 
         Retrieve a giftcard by UUID.
@@ -222,8 +241,13 @@ class OAuthGiftcards(Resource):
             giftcard_uuid: The giftcard's UUID.
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if giftcard_uuid.__class__ is not str:
+            giftcard_uuid = check.uuid(giftcard_uuid, "giftcard_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"giftcard_uuid": giftcard_uuid}, options=request_options
         )
@@ -241,8 +265,13 @@ class OAuthGiftcards(Resource):
             hash: The giftcard's hash or QR code value. Required.
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_ONE_BY)
+        if hash.__class__ is not str:
+            hash = check.text(hash, "hash", OAUTH_FIND_ONE_BY)
         return await self._client.request(
             OAUTH_FIND_ONE_BY, query={"hash": hash}, options=request_options
         )
@@ -251,7 +280,7 @@ class OAuthGiftcards(Resource):
         self,
         *,
         type: Literal[0, 1],
-        giftcard_program_uuid: str,
+        giftcard_program_uuid: str | UUID,
         **request_options: Unpack[RequestOptions],
     ) -> Giftcard:
         """Create Giftcard.
@@ -265,8 +294,17 @@ class OAuthGiftcards(Resource):
             giftcard_program_uuid: The giftcard program to create the card in. Required.
 
         Raises:
-            APIError: documented codes 1003, 55021, 1100 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`, `ErrorCode.ONLY_DIGITAL_GIFTCARDS`.
+            NotFoundError: `ErrorCode.GIFTCARD_PROGRAM_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if type.__class__ is bool or type not in (0, 1):
+            type = check.choice(type, "type", OAUTH_CREATE)
+        if giftcard_program_uuid.__class__ is not str:
+            giftcard_program_uuid = check.uuid(
+                giftcard_program_uuid, "giftcard_program_uuid", OAUTH_CREATE
+            )
         return await self._client.request(
             OAUTH_CREATE,
             body={"type": type, "giftcard_program_uuid": giftcard_program_uuid},
@@ -275,10 +313,10 @@ class OAuthGiftcards(Resource):
 
     async def send_by_email(
         self,
-        giftcard_uuid: str,
+        giftcard_uuid: str | UUID,
         *,
-        contact_uuid: str,
-        email_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID,
+        email_uuid: str | UUID | Unset = UNSET,
         merge_tags: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> GiftcardEmailResult:
@@ -298,8 +336,19 @@ class OAuthGiftcards(Resource):
             merge_tags: Extra merge tags; keys must start with "custom.".
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_SEND_BY_EMAIL)
+        if giftcard_uuid.__class__ is not str:
+            giftcard_uuid = check.uuid(giftcard_uuid, "giftcard_uuid", OAUTH_SEND_BY_EMAIL)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_SEND_BY_EMAIL)
+        if email_uuid is not UNSET and email_uuid is not None and email_uuid.__class__ is not str:
+            email_uuid = check.uuid(email_uuid, "email_uuid", OAUTH_SEND_BY_EMAIL)
+        if merge_tags is not UNSET and merge_tags is not None and merge_tags.__class__ is not dict:
+            merge_tags = check.mapping(merge_tags, "merge_tags", OAUTH_SEND_BY_EMAIL)
         return await self._client.request(
             OAUTH_SEND_BY_EMAIL,
             path={"giftcard_uuid": giftcard_uuid},
@@ -320,7 +369,7 @@ class RegisterGiftcards(Resource):
     def list(
         self,
         *,
-        giftcard_program_uuid: str | Unset = UNSET,
+        giftcard_program_uuid: str | UUID | Unset = UNSET,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -340,8 +389,23 @@ class RegisterGiftcards(Resource):
             limit: Records per page. Maximum: 100.
 
         Raises:
-            APIError: documented codes 1003, 1100 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_PROGRAM_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if (
+            giftcard_program_uuid is not UNSET
+            and giftcard_program_uuid is not None
+            and giftcard_program_uuid.__class__ is not str
+        ):
+            giftcard_program_uuid = check.uuid(
+                giftcard_program_uuid, "giftcard_program_uuid", REGISTER_LIST
+            )
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
         return self._client.paginate(
             REGISTER_LIST,
             query={"giftcard_program_uuid": giftcard_program_uuid, "page": page, "limit": limit},
@@ -361,8 +425,13 @@ class RegisterGiftcards(Resource):
             hash: The giftcard's hash or QR code value. Required.
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_ONE_BY)
+        if hash.__class__ is not str:
+            hash = check.text(hash, "hash", REGISTER_FIND_ONE_BY)
         return await self._client.request(
             REGISTER_FIND_ONE_BY, query={"hash": hash}, options=request_options
         )
@@ -371,7 +440,7 @@ class RegisterGiftcards(Resource):
         self,
         *,
         type: Literal[0, 1],
-        giftcard_program_uuid: str,
+        giftcard_program_uuid: str | UUID,
         **request_options: Unpack[RequestOptions],
     ) -> Giftcard:
         """Create Giftcard.
@@ -385,8 +454,17 @@ class RegisterGiftcards(Resource):
             giftcard_program_uuid: The giftcard program to create the card in. Required.
 
         Raises:
-            APIError: documented codes 1003, 55021, 1100 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`, `ErrorCode.ONLY_DIGITAL_GIFTCARDS`.
+            NotFoundError: `ErrorCode.GIFTCARD_PROGRAM_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if type.__class__ is bool or type not in (0, 1):
+            type = check.choice(type, "type", REGISTER_CREATE)
+        if giftcard_program_uuid.__class__ is not str:
+            giftcard_program_uuid = check.uuid(
+                giftcard_program_uuid, "giftcard_program_uuid", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={"type": type, "giftcard_program_uuid": giftcard_program_uuid},
@@ -395,10 +473,10 @@ class RegisterGiftcards(Resource):
 
     async def send_by_email(
         self,
-        giftcard_uuid: str,
+        giftcard_uuid: str | UUID,
         *,
-        contact_uuid: str,
-        email_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID,
+        email_uuid: str | UUID | Unset = UNSET,
         merge_tags: Mapping[str, Any] | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> GiftcardEmailResult:
@@ -418,8 +496,19 @@ class RegisterGiftcards(Resource):
             merge_tags: Extra merge tags; keys must start with "custom.".
 
         Raises:
-            APIError: documented codes 1003, 5001 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.GIFTCARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_SEND_BY_EMAIL)
+        if giftcard_uuid.__class__ is not str:
+            giftcard_uuid = check.uuid(giftcard_uuid, "giftcard_uuid", REGISTER_SEND_BY_EMAIL)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_SEND_BY_EMAIL)
+        if email_uuid is not UNSET and email_uuid is not None and email_uuid.__class__ is not str:
+            email_uuid = check.uuid(email_uuid, "email_uuid", REGISTER_SEND_BY_EMAIL)
+        if merge_tags is not UNSET and merge_tags is not None and merge_tags.__class__ is not dict:
+            merge_tags = check.mapping(merge_tags, "merge_tags", REGISTER_SEND_BY_EMAIL)
         return await self._client.request(
             REGISTER_SEND_BY_EMAIL,
             path={"giftcard_uuid": giftcard_uuid},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -38,4 +39,6 @@ class OAuthHealth(Resource):
 
         `GET /`
         """
+        if request_options:
+            check.options(request_options, OAUTH_PING)
         return await self._client.request(OAUTH_PING, options=request_options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -54,6 +55,8 @@ class OAuthLoyaltyProgram(Resource):
 
         `GET /loyalty-program`
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
         return await self._client.request(OAUTH_GET, options=request_options)
 
 
@@ -71,4 +74,6 @@ class RegisterLoyaltyProgram(Resource):
 
         `GET /loyalty-program`
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
         return await self._client.request(REGISTER_GET, options=request_options)

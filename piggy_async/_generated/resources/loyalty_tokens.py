@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from math import isfinite
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -100,11 +104,11 @@ class OAuthLoyaltyTokens(Resource):
         *,
         version: Literal["v1", "v2", "v3"],
         unique_id: str,
-        shop_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         shop_id: int | Unset = UNSET,
         credits: int | Unset = UNSET,
         unit_name: str | Unset = UNSET,
-        unit_value: float | Unset = UNSET,
+        unit_value: float | Decimal | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> str:
         """Create Loyalty Token.
@@ -123,8 +127,28 @@ class OAuthLoyaltyTokens(Resource):
             unit_value: The unit value (v2 and v3); required without `credits`.
 
         Raises:
-            APIError: documented codes 60018, 60019 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.LOYALTY_TOKEN_CREDITS_REQUIRED`, `ErrorCode.LOYALTY_TOKEN_UNITS_REQUIRED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if version not in ("v1", "v2", "v3"):
+            version = check.choice(version, "version", OAUTH_CREATE)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if shop_id is not UNSET and shop_id is not None and shop_id.__class__ is not int:
+            shop_id = check.integer(shop_id, "shop_id", OAUTH_CREATE)
+        if unique_id.__class__ is not str:
+            unique_id = check.text(unique_id, "unique_id", OAUTH_CREATE)
+        if credits is not UNSET and credits is not None and credits.__class__ is not int:
+            credits = check.integer(credits, "credits", OAUTH_CREATE)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", OAUTH_CREATE)
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
+            unit_value = check.money(unit_value, "unit_value", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -146,12 +170,12 @@ class OAuthLoyaltyTokens(Resource):
         unique_id: str,
         timestamp: int,
         hash: str,
-        contact_uuid: str,
-        shop_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID,
+        shop_uuid: str | UUID | Unset = UNSET,
         shop_id: int | Unset = UNSET,
         credits: int | Unset = UNSET,
         unit_name: str | Unset = UNSET,
-        unit_value: float | Unset = UNSET,
+        unit_value: float | Decimal | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
         """Claim Loyalty Token.
@@ -172,6 +196,32 @@ class OAuthLoyaltyTokens(Resource):
             unit_name: The token's unit (v2 and v3).
             unit_value: The token's unit value (v2 and v3).
         """
+        if request_options:
+            check.options(request_options, OAUTH_CLAIM)
+        if version not in ("v1", "v2", "v3"):
+            version = check.choice(version, "version", OAUTH_CLAIM)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CLAIM)
+        if shop_id is not UNSET and shop_id is not None and shop_id.__class__ is not int:
+            shop_id = check.integer(shop_id, "shop_id", OAUTH_CLAIM)
+        if unique_id.__class__ is not str:
+            unique_id = check.text(unique_id, "unique_id", OAUTH_CLAIM)
+        if timestamp.__class__ is not int:
+            timestamp = check.integer(timestamp, "timestamp", OAUTH_CLAIM)
+        if hash.__class__ is not str:
+            hash = check.text(hash, "hash", OAUTH_CLAIM)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CLAIM)
+        if credits is not UNSET and credits is not None and credits.__class__ is not int:
+            credits = check.integer(credits, "credits", OAUTH_CLAIM)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", OAUTH_CLAIM)
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
+            unit_value = check.money(unit_value, "unit_value", OAUTH_CLAIM)
         return await self._client.request(
             OAUTH_CLAIM,
             body={
@@ -205,12 +255,12 @@ class RegisterLoyaltyTokens(Resource):
         unique_id: str,
         timestamp: int,
         hash: str,
-        contact_uuid: str,
-        shop_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID,
+        shop_uuid: str | UUID | Unset = UNSET,
         shop_id: int | Unset = UNSET,
         credits: int | Unset = UNSET,
         unit_name: str | Unset = UNSET,
-        unit_value: float | Unset = UNSET,
+        unit_value: float | Decimal | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> CreditReception:
         """Claim Loyalty Token at Register.
@@ -231,6 +281,32 @@ class RegisterLoyaltyTokens(Resource):
             unit_name: The token's unit (v2 and v3).
             unit_value: The token's unit value (v2 and v3).
         """
+        if request_options:
+            check.options(request_options, REGISTER_CLAIM_AT_REGISTER)
+        if version not in ("v1", "v2", "v3"):
+            version = check.choice(version, "version", REGISTER_CLAIM_AT_REGISTER)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", REGISTER_CLAIM_AT_REGISTER)
+        if shop_id is not UNSET and shop_id is not None and shop_id.__class__ is not int:
+            shop_id = check.integer(shop_id, "shop_id", REGISTER_CLAIM_AT_REGISTER)
+        if unique_id.__class__ is not str:
+            unique_id = check.text(unique_id, "unique_id", REGISTER_CLAIM_AT_REGISTER)
+        if timestamp.__class__ is not int:
+            timestamp = check.integer(timestamp, "timestamp", REGISTER_CLAIM_AT_REGISTER)
+        if hash.__class__ is not str:
+            hash = check.text(hash, "hash", REGISTER_CLAIM_AT_REGISTER)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CLAIM_AT_REGISTER)
+        if credits is not UNSET and credits is not None and credits.__class__ is not int:
+            credits = check.integer(credits, "credits", REGISTER_CLAIM_AT_REGISTER)
+        if unit_name is not UNSET and unit_name is not None and unit_name.__class__ is not str:
+            unit_name = check.text(unit_name, "unit_name", REGISTER_CLAIM_AT_REGISTER)
+        if (
+            unit_value is not UNSET
+            and unit_value is not None
+            and (unit_value.__class__ is not float or not isfinite(unit_value))
+        ):
+            unit_value = check.money(unit_value, "unit_value", REGISTER_CLAIM_AT_REGISTER)
         return await self._client.request(
             REGISTER_CLAIM_AT_REGISTER,
             body={

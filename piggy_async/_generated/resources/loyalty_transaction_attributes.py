@@ -7,6 +7,7 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -156,6 +157,8 @@ class OAuthLoyaltyTransactionAttributes(Resource):
 
         `GET /loyalty-transaction-attributes`
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
         return await self._client.request(OAUTH_LIST, options=request_options)
 
     async def create(
@@ -205,8 +208,46 @@ class OAuthLoyaltyTransactionAttributes(Resource):
                 "Blue"}.
 
         Raises:
-            APIError: documented codes 60009 (see `ErrorCode`).
+            AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if data_type not in (
+            "url",
+            "text",
+            "date",
+            "phone",
+            "float",
+            "color",
+            "email",
+            "number",
+            "select",
+            "boolean",
+            "rich_text",
+            "date_time",
+            "long_text",
+            "date_range",
+            "time_range",
+            "identifier",
+            "birth_date",
+            "file_upload",
+            "media_upload",
+            "multi_select",
+            "license_plate",
+        ):
+            data_type = check.choice(data_type, "data_type", OAUTH_CREATE)
+        if label is not UNSET and label is not None and label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_CREATE)
+        if options is not UNSET and options is not None:
+            options = check.mapping_or_objects(options, "options", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -237,6 +278,8 @@ class RegisterLoyaltyTransactionAttributes(Resource):
 
         `GET /loyalty-transaction-attributes`
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
         return await self._client.request(REGISTER_LIST, options=request_options)
 
     async def create(
@@ -286,8 +329,46 @@ class RegisterLoyaltyTransactionAttributes(Resource):
                 "Blue"}.
 
         Raises:
-            APIError: documented codes 60009 (see `ErrorCode`).
+            AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if data_type not in (
+            "url",
+            "text",
+            "date",
+            "phone",
+            "float",
+            "color",
+            "email",
+            "number",
+            "select",
+            "boolean",
+            "rich_text",
+            "date_time",
+            "long_text",
+            "date_range",
+            "time_range",
+            "identifier",
+            "birth_date",
+            "file_upload",
+            "media_upload",
+            "multi_select",
+            "license_plate",
+        ):
+            data_type = check.choice(data_type, "data_type", REGISTER_CREATE)
+        if label is not UNSET and label is not None and label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_CREATE)
+        if options is not UNSET and options is not None:
+            options = check.mapping_or_objects(options, "options", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -56,8 +58,8 @@ class OAuthLoyaltyTransactions(Resource):
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         type: Literal["credit_receptions", "reward_receptions"] | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         sort: Literal["created_at", "-created_at"] | Unset = UNSET,
         created_at_gt: datetime | Unset = UNSET,
         created_at_gte: datetime | Unset = UNSET,
@@ -89,8 +91,55 @@ class OAuthLoyaltyTransactions(Resource):
             created_at_lte: Created at or before this moment.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
+        if (
+            type is not UNSET
+            and type is not None
+            and type not in ("credit_receptions", "reward_receptions")
+        ):
+            type = check.choice(type, "type", OAUTH_LIST)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_LIST)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST)
+        if sort is not UNSET and sort is not None and sort not in ("created_at", "-created_at"):
+            sort = check.choice(sort, "sort", OAUTH_LIST)
+        if (
+            created_at_gt is not UNSET
+            and created_at_gt is not None
+            and (created_at_gt.__class__ is not datetime or created_at_gt.tzinfo is None)
+        ):
+            created_at_gt = check.moment(created_at_gt, "created_at_gt", OAUTH_LIST)
+        if (
+            created_at_gte is not UNSET
+            and created_at_gte is not None
+            and (created_at_gte.__class__ is not datetime or created_at_gte.tzinfo is None)
+        ):
+            created_at_gte = check.moment(created_at_gte, "created_at_gte", OAUTH_LIST)
+        if (
+            created_at_lt is not UNSET
+            and created_at_lt is not None
+            and (created_at_lt.__class__ is not datetime or created_at_lt.tzinfo is None)
+        ):
+            created_at_lt = check.moment(created_at_lt, "created_at_lt", OAUTH_LIST)
+        if (
+            created_at_lte is not UNSET
+            and created_at_lte is not None
+            and (created_at_lte.__class__ is not datetime or created_at_lte.tzinfo is None)
+        ):
+            created_at_lte = check.moment(created_at_lte, "created_at_lte", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -152,6 +154,18 @@ class OAuthOrderReturns(Resource):
             status: The return status. Required.
             line_items: The returned lines: {"uuid", "quantity", "reason"?}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if order.__class__ is not dict:
+            order = check.mapping(order, "order", OAUTH_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_CREATE
+            )
+        if status not in ("PENDING", "COMPLETED"):
+            status = check.choice(status, "status", OAUTH_CREATE)
+        if line_items is not UNSET and line_items is not None:
+            line_items = check.objects(line_items, "line_items", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -164,7 +178,7 @@ class OAuthOrderReturns(Resource):
         )
 
     async def process(
-        self, order_return_uuid: str, **request_options: Unpack[RequestOptions]
+        self, order_return_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> OrderResult:
         """Process Order Return.
 
@@ -175,6 +189,10 @@ class OAuthOrderReturns(Resource):
         Args:
             order_return_uuid: The return's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_PROCESS)
+        if order_return_uuid.__class__ is not str:
+            order_return_uuid = check.uuid(order_return_uuid, "order_return_uuid", OAUTH_PROCESS)
         return await self._client.request(
             OAUTH_PROCESS, path={"order_return_uuid": order_return_uuid}, options=request_options
         )
@@ -209,6 +227,28 @@ class OAuthOrderReturns(Resource):
             charges: Charges refunded: {"external_identifier", "amount"?,
                 "discount_amount"?, "total_amount"}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_AND_PROCESS)
+        if order.__class__ is not dict:
+            order = check.mapping(order, "order", OAUTH_CREATE_AND_PROCESS)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_CREATE_AND_PROCESS
+            )
+        if status not in ("PENDING", "COMPLETED"):
+            status = check.choice(status, "status", OAUTH_CREATE_AND_PROCESS)
+        if line_items is not UNSET and line_items is not None:
+            line_items = check.objects(line_items, "line_items", OAUTH_CREATE_AND_PROCESS)
+        if sub_line_items is not UNSET and sub_line_items is not None:
+            sub_line_items = check.objects(
+                sub_line_items, "sub_line_items", OAUTH_CREATE_AND_PROCESS
+            )
+        if applied_discounts is not UNSET and applied_discounts is not None:
+            applied_discounts = check.objects(
+                applied_discounts, "applied_discounts", OAUTH_CREATE_AND_PROCESS
+            )
+        if charges is not UNSET and charges is not None:
+            charges = check.objects(charges, "charges", OAUTH_CREATE_AND_PROCESS)
         return await self._client.request(
             OAUTH_CREATE_AND_PROCESS,
             body={
@@ -253,6 +293,18 @@ class RegisterOrderReturns(Resource):
             status: The return status. Required.
             line_items: The returned lines: {"uuid", "quantity", "reason"?}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if order.__class__ is not dict:
+            order = check.mapping(order, "order", REGISTER_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_CREATE
+            )
+        if status not in ("PENDING", "COMPLETED"):
+            status = check.choice(status, "status", REGISTER_CREATE)
+        if line_items is not UNSET and line_items is not None:
+            line_items = check.objects(line_items, "line_items", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -265,7 +317,7 @@ class RegisterOrderReturns(Resource):
         )
 
     async def process(
-        self, order_return_uuid: str, **request_options: Unpack[RequestOptions]
+        self, order_return_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> OrderResult:
         """Process Order Return.
 
@@ -276,6 +328,10 @@ class RegisterOrderReturns(Resource):
         Args:
             order_return_uuid: The return's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_PROCESS)
+        if order_return_uuid.__class__ is not str:
+            order_return_uuid = check.uuid(order_return_uuid, "order_return_uuid", REGISTER_PROCESS)
         return await self._client.request(
             REGISTER_PROCESS, path={"order_return_uuid": order_return_uuid}, options=request_options
         )
@@ -310,6 +366,28 @@ class RegisterOrderReturns(Resource):
             charges: Charges refunded: {"external_identifier", "amount"?,
                 "discount_amount"?, "total_amount"}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_AND_PROCESS)
+        if order.__class__ is not dict:
+            order = check.mapping(order, "order", REGISTER_CREATE_AND_PROCESS)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_CREATE_AND_PROCESS
+            )
+        if status not in ("PENDING", "COMPLETED"):
+            status = check.choice(status, "status", REGISTER_CREATE_AND_PROCESS)
+        if line_items is not UNSET and line_items is not None:
+            line_items = check.objects(line_items, "line_items", REGISTER_CREATE_AND_PROCESS)
+        if sub_line_items is not UNSET and sub_line_items is not None:
+            sub_line_items = check.objects(
+                sub_line_items, "sub_line_items", REGISTER_CREATE_AND_PROCESS
+            )
+        if applied_discounts is not UNSET and applied_discounts is not None:
+            applied_discounts = check.objects(
+                applied_discounts, "applied_discounts", REGISTER_CREATE_AND_PROCESS
+            )
+        if charges is not UNSET and charges is not None:
+            charges = check.objects(charges, "charges", REGISTER_CREATE_AND_PROCESS)
         return await self._client.request(
             REGISTER_CREATE_AND_PROCESS,
             body={

@@ -7,7 +7,9 @@ import builtins
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -379,6 +381,8 @@ class OAuthOrders(Resource):
 
         `GET /orders`
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
         return await self._client.request(OAUTH_LIST, options=request_options)
 
     async def create(
@@ -441,6 +445,61 @@ class OAuthOrders(Resource):
             payments: Payments made with Leat balances: {"uuid", "type":
                 GIFTCARD_TRANSACTION | PREPAID_TRANSACTION}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_CREATE
+            )
+        if reference is not UNSET and reference is not None and reference.__class__ is not str:
+            reference = check.text(reference, "reference", OAUTH_CREATE)
+        if status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED"):
+            status = check.choice(status, "status", OAUTH_CREATE)
+        if payment_status not in ("UNPAID", "PENDING", "PAID"):
+            payment_status = check.choice(payment_status, "payment_status", OAUTH_CREATE)
+        if total_order_amount.__class__ is not int:
+            total_order_amount = check.integer(
+                total_order_amount, "total_order_amount", OAUTH_CREATE
+            )
+        if (
+            order_amount is not UNSET
+            and order_amount is not None
+            and order_amount.__class__ is not int
+        ):
+            order_amount = check.integer(order_amount, "order_amount", OAUTH_CREATE)
+        if (
+            total_discount_amount is not UNSET
+            and total_discount_amount is not None
+            and total_discount_amount.__class__ is not int
+        ):
+            total_discount_amount = check.integer(
+                total_discount_amount, "total_discount_amount", OAUTH_CREATE
+            )
+        if currency is not UNSET and currency is not None and currency.__class__ is not str:
+            currency = check.text(currency, "currency", OAUTH_CREATE)
+        if (
+            paid_at is not UNSET
+            and paid_at is not None
+            and (paid_at.__class__ is not datetime or paid_at.tzinfo is None)
+        ):
+            paid_at = check.moment(paid_at, "paid_at", OAUTH_CREATE)
+        if (
+            completed_at is not UNSET
+            and completed_at is not None
+            and (completed_at.__class__ is not datetime or completed_at.tzinfo is None)
+        ):
+            completed_at = check.moment(completed_at, "completed_at", OAUTH_CREATE)
+        if contact.__class__ is not dict:
+            contact = check.mapping(contact, "contact", OAUTH_CREATE)
+        if business_profile.__class__ is not dict:
+            business_profile = check.mapping(business_profile, "business_profile", OAUTH_CREATE)
+        line_items = check.objects(line_items, "line_items", OAUTH_CREATE)
+        if applied_discounts is not UNSET and applied_discounts is not None:
+            applied_discounts = check.objects(applied_discounts, "applied_discounts", OAUTH_CREATE)
+        if charges is not UNSET and charges is not None:
+            charges = check.objects(charges, "charges", OAUTH_CREATE)
+        if payments is not UNSET and payments is not None:
+            payments = check.objects(payments, "payments", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -464,7 +523,7 @@ class OAuthOrders(Resource):
             options=request_options,
         )
 
-    async def get(self, order_uuid: str, **request_options: Unpack[RequestOptions]) -> Order:
+    async def get(self, order_uuid: str | UUID, **request_options: Unpack[RequestOptions]) -> Order:
         """Get Order.
 
         Retrieve an order by UUID.
@@ -474,6 +533,10 @@ class OAuthOrders(Resource):
         Args:
             order_uuid: The order's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if order_uuid.__class__ is not str:
+            order_uuid = check.uuid(order_uuid, "order_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"order_uuid": order_uuid}, options=request_options
         )
@@ -490,13 +553,17 @@ class OAuthOrders(Resource):
         Args:
             external_identifier: The order's external identifier. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(external_identifier, "external_identifier", OAUTH_FIND)
         return await self._client.request(
             OAUTH_FIND, query={"external_identifier": external_identifier}, options=request_options
         )
 
     async def update(
         self,
-        order_uuid: str,
+        order_uuid: str | UUID,
         *,
         status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"] | Unset = UNSET,
         payment_status: Literal["UNPAID", "PENDING", "PAID"] | Unset = UNSET,
@@ -513,6 +580,22 @@ class OAuthOrders(Resource):
             status: The new order status.
             payment_status: The new payment status.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if order_uuid.__class__ is not str:
+            order_uuid = check.uuid(order_uuid, "order_uuid", OAUTH_UPDATE)
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED")
+        ):
+            status = check.choice(status, "status", OAUTH_UPDATE)
+        if (
+            payment_status is not UNSET
+            and payment_status is not None
+            and payment_status not in ("UNPAID", "PENDING", "PAID")
+        ):
+            payment_status = check.choice(payment_status, "payment_status", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"order_uuid": order_uuid},
@@ -521,7 +604,7 @@ class OAuthOrders(Resource):
         )
 
     async def process(
-        self, order_uuid: str, **request_options: Unpack[RequestOptions]
+        self, order_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> OrderResult:
         """Process Order.
 
@@ -532,6 +615,10 @@ class OAuthOrders(Resource):
         Args:
             order_uuid: The order's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_PROCESS)
+        if order_uuid.__class__ is not str:
+            order_uuid = check.uuid(order_uuid, "order_uuid", OAUTH_PROCESS)
         return await self._client.request(
             OAUTH_PROCESS, path={"order_uuid": order_uuid}, options=request_options
         )
@@ -595,6 +682,67 @@ class OAuthOrders(Resource):
             payments: Payments made with Leat balances: {"uuid", "type":
                 GIFTCARD_TRANSACTION | PREPAID_TRANSACTION}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_AND_PROCESS)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_CREATE_AND_PROCESS
+            )
+        if reference is not UNSET and reference is not None and reference.__class__ is not str:
+            reference = check.text(reference, "reference", OAUTH_CREATE_AND_PROCESS)
+        if status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED"):
+            status = check.choice(status, "status", OAUTH_CREATE_AND_PROCESS)
+        if payment_status not in ("UNPAID", "PENDING", "PAID"):
+            payment_status = check.choice(
+                payment_status, "payment_status", OAUTH_CREATE_AND_PROCESS
+            )
+        if total_order_amount.__class__ is not int:
+            total_order_amount = check.integer(
+                total_order_amount, "total_order_amount", OAUTH_CREATE_AND_PROCESS
+            )
+        if (
+            order_amount is not UNSET
+            and order_amount is not None
+            and order_amount.__class__ is not int
+        ):
+            order_amount = check.integer(order_amount, "order_amount", OAUTH_CREATE_AND_PROCESS)
+        if (
+            total_discount_amount is not UNSET
+            and total_discount_amount is not None
+            and total_discount_amount.__class__ is not int
+        ):
+            total_discount_amount = check.integer(
+                total_discount_amount, "total_discount_amount", OAUTH_CREATE_AND_PROCESS
+            )
+        if currency is not UNSET and currency is not None and currency.__class__ is not str:
+            currency = check.text(currency, "currency", OAUTH_CREATE_AND_PROCESS)
+        if (
+            paid_at is not UNSET
+            and paid_at is not None
+            and (paid_at.__class__ is not datetime or paid_at.tzinfo is None)
+        ):
+            paid_at = check.moment(paid_at, "paid_at", OAUTH_CREATE_AND_PROCESS)
+        if (
+            completed_at is not UNSET
+            and completed_at is not None
+            and (completed_at.__class__ is not datetime or completed_at.tzinfo is None)
+        ):
+            completed_at = check.moment(completed_at, "completed_at", OAUTH_CREATE_AND_PROCESS)
+        if contact.__class__ is not dict:
+            contact = check.mapping(contact, "contact", OAUTH_CREATE_AND_PROCESS)
+        if business_profile.__class__ is not dict:
+            business_profile = check.mapping(
+                business_profile, "business_profile", OAUTH_CREATE_AND_PROCESS
+            )
+        line_items = check.objects(line_items, "line_items", OAUTH_CREATE_AND_PROCESS)
+        if applied_discounts is not UNSET and applied_discounts is not None:
+            applied_discounts = check.objects(
+                applied_discounts, "applied_discounts", OAUTH_CREATE_AND_PROCESS
+            )
+        if charges is not UNSET and charges is not None:
+            charges = check.objects(charges, "charges", OAUTH_CREATE_AND_PROCESS)
+        if payments is not UNSET and payments is not None:
+            payments = check.objects(payments, "payments", OAUTH_CREATE_AND_PROCESS)
         return await self._client.request(
             OAUTH_CREATE_AND_PROCESS,
             body={
@@ -671,6 +819,75 @@ class OAuthOrders(Resource):
                 {"uuid"} or {"external_identifier"}.
             payments: Payments, as for `create`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_SIMULATE)
+        if (
+            external_identifier is not UNSET
+            and external_identifier is not None
+            and external_identifier.__class__ is not str
+        ):
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_SIMULATE
+            )
+        if reference is not UNSET and reference is not None and reference.__class__ is not str:
+            reference = check.text(reference, "reference", OAUTH_SIMULATE)
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED")
+        ):
+            status = check.choice(status, "status", OAUTH_SIMULATE)
+        if (
+            payment_status is not UNSET
+            and payment_status is not None
+            and payment_status not in ("UNPAID", "PENDING", "PAID")
+        ):
+            payment_status = check.choice(payment_status, "payment_status", OAUTH_SIMULATE)
+        if total_order_amount.__class__ is not int:
+            total_order_amount = check.integer(
+                total_order_amount, "total_order_amount", OAUTH_SIMULATE
+            )
+        if (
+            order_amount is not UNSET
+            and order_amount is not None
+            and order_amount.__class__ is not int
+        ):
+            order_amount = check.integer(order_amount, "order_amount", OAUTH_SIMULATE)
+        if (
+            total_discount_amount is not UNSET
+            and total_discount_amount is not None
+            and total_discount_amount.__class__ is not int
+        ):
+            total_discount_amount = check.integer(
+                total_discount_amount, "total_discount_amount", OAUTH_SIMULATE
+            )
+        if currency is not UNSET and currency is not None and currency.__class__ is not str:
+            currency = check.text(currency, "currency", OAUTH_SIMULATE)
+        if (
+            paid_at is not UNSET
+            and paid_at is not None
+            and (paid_at.__class__ is not datetime or paid_at.tzinfo is None)
+        ):
+            paid_at = check.moment(paid_at, "paid_at", OAUTH_SIMULATE)
+        if (
+            completed_at is not UNSET
+            and completed_at is not None
+            and (completed_at.__class__ is not datetime or completed_at.tzinfo is None)
+        ):
+            completed_at = check.moment(completed_at, "completed_at", OAUTH_SIMULATE)
+        if contact is not UNSET and contact is not None and contact.__class__ is not dict:
+            contact = check.mapping(contact, "contact", OAUTH_SIMULATE)
+        if business_profile.__class__ is not dict:
+            business_profile = check.mapping(business_profile, "business_profile", OAUTH_SIMULATE)
+        line_items = check.objects(line_items, "line_items", OAUTH_SIMULATE)
+        if applied_discounts is not UNSET and applied_discounts is not None:
+            applied_discounts = check.objects(
+                applied_discounts, "applied_discounts", OAUTH_SIMULATE
+            )
+        if charges is not UNSET and charges is not None:
+            charges = check.objects(charges, "charges", OAUTH_SIMULATE)
+        if payments is not UNSET and payments is not None:
+            payments = check.objects(payments, "payments", OAUTH_SIMULATE)
         return await self._client.request(
             OAUTH_SIMULATE,
             body={
@@ -712,6 +929,8 @@ class RegisterOrders(Resource):
 
         `GET /orders`
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
         return await self._client.request(REGISTER_LIST, options=request_options)
 
     async def create(
@@ -774,6 +993,63 @@ class RegisterOrders(Resource):
             payments: Payments made with Leat balances: {"uuid", "type":
                 GIFTCARD_TRANSACTION | PREPAID_TRANSACTION}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_CREATE
+            )
+        if reference is not UNSET and reference is not None and reference.__class__ is not str:
+            reference = check.text(reference, "reference", REGISTER_CREATE)
+        if status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED"):
+            status = check.choice(status, "status", REGISTER_CREATE)
+        if payment_status not in ("UNPAID", "PENDING", "PAID"):
+            payment_status = check.choice(payment_status, "payment_status", REGISTER_CREATE)
+        if total_order_amount.__class__ is not int:
+            total_order_amount = check.integer(
+                total_order_amount, "total_order_amount", REGISTER_CREATE
+            )
+        if (
+            order_amount is not UNSET
+            and order_amount is not None
+            and order_amount.__class__ is not int
+        ):
+            order_amount = check.integer(order_amount, "order_amount", REGISTER_CREATE)
+        if (
+            total_discount_amount is not UNSET
+            and total_discount_amount is not None
+            and total_discount_amount.__class__ is not int
+        ):
+            total_discount_amount = check.integer(
+                total_discount_amount, "total_discount_amount", REGISTER_CREATE
+            )
+        if currency is not UNSET and currency is not None and currency.__class__ is not str:
+            currency = check.text(currency, "currency", REGISTER_CREATE)
+        if (
+            paid_at is not UNSET
+            and paid_at is not None
+            and (paid_at.__class__ is not datetime or paid_at.tzinfo is None)
+        ):
+            paid_at = check.moment(paid_at, "paid_at", REGISTER_CREATE)
+        if (
+            completed_at is not UNSET
+            and completed_at is not None
+            and (completed_at.__class__ is not datetime or completed_at.tzinfo is None)
+        ):
+            completed_at = check.moment(completed_at, "completed_at", REGISTER_CREATE)
+        if contact.__class__ is not dict:
+            contact = check.mapping(contact, "contact", REGISTER_CREATE)
+        if business_profile.__class__ is not dict:
+            business_profile = check.mapping(business_profile, "business_profile", REGISTER_CREATE)
+        line_items = check.objects(line_items, "line_items", REGISTER_CREATE)
+        if applied_discounts is not UNSET and applied_discounts is not None:
+            applied_discounts = check.objects(
+                applied_discounts, "applied_discounts", REGISTER_CREATE
+            )
+        if charges is not UNSET and charges is not None:
+            charges = check.objects(charges, "charges", REGISTER_CREATE)
+        if payments is not UNSET and payments is not None:
+            payments = check.objects(payments, "payments", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -797,7 +1073,7 @@ class RegisterOrders(Resource):
             options=request_options,
         )
 
-    async def get(self, order_uuid: str, **request_options: Unpack[RequestOptions]) -> Order:
+    async def get(self, order_uuid: str | UUID, **request_options: Unpack[RequestOptions]) -> Order:
         """Get Order.
 
         Retrieve an order by UUID.
@@ -807,6 +1083,10 @@ class RegisterOrders(Resource):
         Args:
             order_uuid: The order's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if order_uuid.__class__ is not str:
+            order_uuid = check.uuid(order_uuid, "order_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"order_uuid": order_uuid}, options=request_options
         )
@@ -823,6 +1103,12 @@ class RegisterOrders(Resource):
         Args:
             external_identifier: The order's external identifier. Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_FIND
+            )
         return await self._client.request(
             REGISTER_FIND,
             query={"external_identifier": external_identifier},
@@ -831,7 +1117,7 @@ class RegisterOrders(Resource):
 
     async def update(
         self,
-        order_uuid: str,
+        order_uuid: str | UUID,
         *,
         status: Literal["CREATED", "PENDING", "COMPLETED", "CANCELLED"] | Unset = UNSET,
         payment_status: Literal["UNPAID", "PENDING", "PAID"] | Unset = UNSET,
@@ -848,6 +1134,22 @@ class RegisterOrders(Resource):
             status: The new order status.
             payment_status: The new payment status.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if order_uuid.__class__ is not str:
+            order_uuid = check.uuid(order_uuid, "order_uuid", REGISTER_UPDATE)
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED")
+        ):
+            status = check.choice(status, "status", REGISTER_UPDATE)
+        if (
+            payment_status is not UNSET
+            and payment_status is not None
+            and payment_status not in ("UNPAID", "PENDING", "PAID")
+        ):
+            payment_status = check.choice(payment_status, "payment_status", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"order_uuid": order_uuid},
@@ -856,7 +1158,7 @@ class RegisterOrders(Resource):
         )
 
     async def process(
-        self, order_uuid: str, **request_options: Unpack[RequestOptions]
+        self, order_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> OrderResult:
         """Process Order.
 
@@ -867,6 +1169,10 @@ class RegisterOrders(Resource):
         Args:
             order_uuid: The order's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_PROCESS)
+        if order_uuid.__class__ is not str:
+            order_uuid = check.uuid(order_uuid, "order_uuid", REGISTER_PROCESS)
         return await self._client.request(
             REGISTER_PROCESS, path={"order_uuid": order_uuid}, options=request_options
         )
@@ -930,6 +1236,67 @@ class RegisterOrders(Resource):
             payments: Payments made with Leat balances: {"uuid", "type":
                 GIFTCARD_TRANSACTION | PREPAID_TRANSACTION}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_AND_PROCESS)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_CREATE_AND_PROCESS
+            )
+        if reference is not UNSET and reference is not None and reference.__class__ is not str:
+            reference = check.text(reference, "reference", REGISTER_CREATE_AND_PROCESS)
+        if status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED"):
+            status = check.choice(status, "status", REGISTER_CREATE_AND_PROCESS)
+        if payment_status not in ("UNPAID", "PENDING", "PAID"):
+            payment_status = check.choice(
+                payment_status, "payment_status", REGISTER_CREATE_AND_PROCESS
+            )
+        if total_order_amount.__class__ is not int:
+            total_order_amount = check.integer(
+                total_order_amount, "total_order_amount", REGISTER_CREATE_AND_PROCESS
+            )
+        if (
+            order_amount is not UNSET
+            and order_amount is not None
+            and order_amount.__class__ is not int
+        ):
+            order_amount = check.integer(order_amount, "order_amount", REGISTER_CREATE_AND_PROCESS)
+        if (
+            total_discount_amount is not UNSET
+            and total_discount_amount is not None
+            and total_discount_amount.__class__ is not int
+        ):
+            total_discount_amount = check.integer(
+                total_discount_amount, "total_discount_amount", REGISTER_CREATE_AND_PROCESS
+            )
+        if currency is not UNSET and currency is not None and currency.__class__ is not str:
+            currency = check.text(currency, "currency", REGISTER_CREATE_AND_PROCESS)
+        if (
+            paid_at is not UNSET
+            and paid_at is not None
+            and (paid_at.__class__ is not datetime or paid_at.tzinfo is None)
+        ):
+            paid_at = check.moment(paid_at, "paid_at", REGISTER_CREATE_AND_PROCESS)
+        if (
+            completed_at is not UNSET
+            and completed_at is not None
+            and (completed_at.__class__ is not datetime or completed_at.tzinfo is None)
+        ):
+            completed_at = check.moment(completed_at, "completed_at", REGISTER_CREATE_AND_PROCESS)
+        if contact.__class__ is not dict:
+            contact = check.mapping(contact, "contact", REGISTER_CREATE_AND_PROCESS)
+        if business_profile.__class__ is not dict:
+            business_profile = check.mapping(
+                business_profile, "business_profile", REGISTER_CREATE_AND_PROCESS
+            )
+        line_items = check.objects(line_items, "line_items", REGISTER_CREATE_AND_PROCESS)
+        if applied_discounts is not UNSET and applied_discounts is not None:
+            applied_discounts = check.objects(
+                applied_discounts, "applied_discounts", REGISTER_CREATE_AND_PROCESS
+            )
+        if charges is not UNSET and charges is not None:
+            charges = check.objects(charges, "charges", REGISTER_CREATE_AND_PROCESS)
+        if payments is not UNSET and payments is not None:
+            payments = check.objects(payments, "payments", REGISTER_CREATE_AND_PROCESS)
         return await self._client.request(
             REGISTER_CREATE_AND_PROCESS,
             body={
@@ -1006,6 +1373,77 @@ class RegisterOrders(Resource):
                 {"uuid"} or {"external_identifier"}.
             payments: Payments, as for `create`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_SIMULATE)
+        if (
+            external_identifier is not UNSET
+            and external_identifier is not None
+            and external_identifier.__class__ is not str
+        ):
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_SIMULATE
+            )
+        if reference is not UNSET and reference is not None and reference.__class__ is not str:
+            reference = check.text(reference, "reference", REGISTER_SIMULATE)
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("CREATED", "PENDING", "COMPLETED", "CANCELLED")
+        ):
+            status = check.choice(status, "status", REGISTER_SIMULATE)
+        if (
+            payment_status is not UNSET
+            and payment_status is not None
+            and payment_status not in ("UNPAID", "PENDING", "PAID")
+        ):
+            payment_status = check.choice(payment_status, "payment_status", REGISTER_SIMULATE)
+        if total_order_amount.__class__ is not int:
+            total_order_amount = check.integer(
+                total_order_amount, "total_order_amount", REGISTER_SIMULATE
+            )
+        if (
+            order_amount is not UNSET
+            and order_amount is not None
+            and order_amount.__class__ is not int
+        ):
+            order_amount = check.integer(order_amount, "order_amount", REGISTER_SIMULATE)
+        if (
+            total_discount_amount is not UNSET
+            and total_discount_amount is not None
+            and total_discount_amount.__class__ is not int
+        ):
+            total_discount_amount = check.integer(
+                total_discount_amount, "total_discount_amount", REGISTER_SIMULATE
+            )
+        if currency is not UNSET and currency is not None and currency.__class__ is not str:
+            currency = check.text(currency, "currency", REGISTER_SIMULATE)
+        if (
+            paid_at is not UNSET
+            and paid_at is not None
+            and (paid_at.__class__ is not datetime or paid_at.tzinfo is None)
+        ):
+            paid_at = check.moment(paid_at, "paid_at", REGISTER_SIMULATE)
+        if (
+            completed_at is not UNSET
+            and completed_at is not None
+            and (completed_at.__class__ is not datetime or completed_at.tzinfo is None)
+        ):
+            completed_at = check.moment(completed_at, "completed_at", REGISTER_SIMULATE)
+        if contact is not UNSET and contact is not None and contact.__class__ is not dict:
+            contact = check.mapping(contact, "contact", REGISTER_SIMULATE)
+        if business_profile.__class__ is not dict:
+            business_profile = check.mapping(
+                business_profile, "business_profile", REGISTER_SIMULATE
+            )
+        line_items = check.objects(line_items, "line_items", REGISTER_SIMULATE)
+        if applied_discounts is not UNSET and applied_discounts is not None:
+            applied_discounts = check.objects(
+                applied_discounts, "applied_discounts", REGISTER_SIMULATE
+            )
+        if charges is not UNSET and charges is not None:
+            charges = check.objects(charges, "charges", REGISTER_SIMULATE)
+        if payments is not UNSET and payments is not None:
+            payments = check.objects(payments, "payments", REGISTER_SIMULATE)
         return await self._client.request(
             REGISTER_SIMULATE,
             body={

@@ -6,7 +6,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -184,6 +186,8 @@ class OAuthPerks(Resource):
 
         `GET /perks`
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
         return await self._client.request(OAUTH_LIST, options=request_options)
 
     async def create(
@@ -210,15 +214,24 @@ class OAuthPerks(Resource):
                 exactly one default. Required.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if data_type not in ("single_select", "boolean"):
+            data_type = check.choice(data_type, "data_type", OAUTH_CREATE)
+        options = check.objects(options, "options", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={"label": label, "name": name, "data_type": data_type, "options": options},
             options=request_options,
         )
 
-    async def get(self, perk_uuid: str, **request_options: Unpack[RequestOptions]) -> Perk:
+    async def get(self, perk_uuid: str | UUID, **request_options: Unpack[RequestOptions]) -> Perk:
         """Get Perk.
 
         Retrieve a perk by UUID.
@@ -229,14 +242,19 @@ class OAuthPerks(Resource):
             perk_uuid: The perk's UUID.
 
         Raises:
-            APIError: documented codes 1003, 110000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if perk_uuid.__class__ is not str:
+            perk_uuid = check.uuid(perk_uuid, "perk_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"perk_uuid": perk_uuid}, options=request_options
         )
 
     async def update(
-        self, perk_uuid: str, *, label: str, **request_options: Unpack[RequestOptions]
+        self, perk_uuid: str | UUID, *, label: str, **request_options: Unpack[RequestOptions]
     ) -> Perk:
         """Update Perk.
 
@@ -249,8 +267,15 @@ class OAuthPerks(Resource):
             label: The new label. Required.
 
         Raises:
-            APIError: documented codes 1003, 110000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if perk_uuid.__class__ is not str:
+            perk_uuid = check.uuid(perk_uuid, "perk_uuid", OAUTH_UPDATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"perk_uuid": perk_uuid},
@@ -258,7 +283,9 @@ class OAuthPerks(Resource):
             options=request_options,
         )
 
-    async def delete(self, perk_uuid: str, **request_options: Unpack[RequestOptions]) -> None:
+    async def delete(
+        self, perk_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> None:
         """Delete Perk.
 
         Delete a perk.
@@ -269,8 +296,12 @@ class OAuthPerks(Resource):
             perk_uuid: The perk's UUID.
 
         Raises:
-            APIError: documented codes 110000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if perk_uuid.__class__ is not str:
+            perk_uuid = check.uuid(perk_uuid, "perk_uuid", OAUTH_DELETE)
         return await self._client.request(
             OAUTH_DELETE, path={"perk_uuid": perk_uuid}, options=request_options
         )
@@ -290,6 +321,8 @@ class RegisterPerks(Resource):
 
         `GET /perks`
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
         return await self._client.request(REGISTER_LIST, options=request_options)
 
     async def create(
@@ -316,15 +349,24 @@ class RegisterPerks(Resource):
                 exactly one default. Required.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if data_type not in ("single_select", "boolean"):
+            data_type = check.choice(data_type, "data_type", REGISTER_CREATE)
+        options = check.objects(options, "options", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={"label": label, "name": name, "data_type": data_type, "options": options},
             options=request_options,
         )
 
-    async def get(self, perk_uuid: str, **request_options: Unpack[RequestOptions]) -> Perk:
+    async def get(self, perk_uuid: str | UUID, **request_options: Unpack[RequestOptions]) -> Perk:
         """Get Perk.
 
         Retrieve a perk by UUID.
@@ -335,14 +377,19 @@ class RegisterPerks(Resource):
             perk_uuid: The perk's UUID.
 
         Raises:
-            APIError: documented codes 1003, 110000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if perk_uuid.__class__ is not str:
+            perk_uuid = check.uuid(perk_uuid, "perk_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"perk_uuid": perk_uuid}, options=request_options
         )
 
     async def update(
-        self, perk_uuid: str, *, label: str, **request_options: Unpack[RequestOptions]
+        self, perk_uuid: str | UUID, *, label: str, **request_options: Unpack[RequestOptions]
     ) -> Perk:
         """Update Perk.
 
@@ -355,8 +402,15 @@ class RegisterPerks(Resource):
             label: The new label. Required.
 
         Raises:
-            APIError: documented codes 1003, 110000 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if perk_uuid.__class__ is not str:
+            perk_uuid = check.uuid(perk_uuid, "perk_uuid", REGISTER_UPDATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"perk_uuid": perk_uuid},
@@ -364,7 +418,9 @@ class RegisterPerks(Resource):
             options=request_options,
         )
 
-    async def delete(self, perk_uuid: str, **request_options: Unpack[RequestOptions]) -> None:
+    async def delete(
+        self, perk_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> None:
         """Delete Perk.
 
         Delete a perk.
@@ -375,8 +431,12 @@ class RegisterPerks(Resource):
             perk_uuid: The perk's UUID.
 
         Raises:
-            APIError: documented codes 110000 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.PERK_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_DELETE)
+        if perk_uuid.__class__ is not str:
+            perk_uuid = check.uuid(perk_uuid, "perk_uuid", REGISTER_DELETE)
         return await self._client.request(
             REGISTER_DELETE, path={"perk_uuid": perk_uuid}, options=request_options
         )

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -437,7 +439,7 @@ class OAuthPortalSessions(Resource):
     __slots__ = ()
 
     async def get(
-        self, portal_session_uuid: str, **request_options: Unpack[RequestOptions]
+        self, portal_session_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> PortalSession:
         """Get Portal Session.
 
@@ -449,8 +451,12 @@ class OAuthPortalSessions(Resource):
             portal_session_uuid: The portal session's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if portal_session_uuid.__class__ is not str:
+            portal_session_uuid = check.uuid(portal_session_uuid, "portal_session_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"portal_session_uuid": portal_session_uuid}, options=request_options
         )
@@ -458,8 +464,8 @@ class OAuthPortalSessions(Resource):
     async def create(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -487,8 +493,68 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", OAUTH_CREATE)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification, "enable_email_identification", OAUTH_CREATE
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", OAUTH_CREATE
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", OAUTH_CREATE
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(camera_service, "camera_service", OAUTH_CREATE)
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", OAUTH_CREATE)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method, "primary_identification_method", OAUTH_CREATE
+            )
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -508,8 +574,8 @@ class OAuthPortalSessions(Resource):
     async def create_credit_reception(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -537,8 +603,76 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_CREDIT_RECEPTION)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE_CREDIT_RECEPTION)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE_CREDIT_RECEPTION)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", OAUTH_CREATE_CREDIT_RECEPTION)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                OAUTH_CREATE_CREDIT_RECEPTION,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", OAUTH_CREATE_CREDIT_RECEPTION
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard,
+                "enable_on_screen_keyboard",
+                OAUTH_CREATE_CREDIT_RECEPTION,
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", OAUTH_CREATE_CREDIT_RECEPTION
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", OAUTH_CREATE_CREDIT_RECEPTION)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                OAUTH_CREATE_CREDIT_RECEPTION,
+            )
         return await self._client.request(
             OAUTH_CREATE_CREDIT_RECEPTION,
             body={
@@ -558,9 +692,9 @@ class OAuthPortalSessions(Resource):
     async def create_redeem_giftcards(
         self,
         *,
-        shop_uuid: str,
+        shop_uuid: str | UUID,
         amount_in_cents: int,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -591,8 +725,88 @@ class OAuthPortalSessions(Resource):
             allow_multiple_giftcards: Allow paying with more than one giftcard.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_REDEEM_GIFTCARDS)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE_REDEEM_GIFTCARDS)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE_REDEEM_GIFTCARDS)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", OAUTH_CREATE_REDEEM_GIFTCARDS)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                OAUTH_CREATE_REDEEM_GIFTCARDS,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", OAUTH_CREATE_REDEEM_GIFTCARDS
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard,
+                "enable_on_screen_keyboard",
+                OAUTH_CREATE_REDEEM_GIFTCARDS,
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", OAUTH_CREATE_REDEEM_GIFTCARDS
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", OAUTH_CREATE_REDEEM_GIFTCARDS)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                OAUTH_CREATE_REDEEM_GIFTCARDS,
+            )
+        if amount_in_cents.__class__ is not int:
+            amount_in_cents = check.integer(
+                amount_in_cents, "amount_in_cents", OAUTH_CREATE_REDEEM_GIFTCARDS
+            )
+        if (
+            allow_multiple_giftcards is not UNSET
+            and allow_multiple_giftcards is not None
+            and allow_multiple_giftcards.__class__ is not bool
+        ):
+            allow_multiple_giftcards = check.boolean(
+                allow_multiple_giftcards, "allow_multiple_giftcards", OAUTH_CREATE_REDEEM_GIFTCARDS
+            )
         return await self._client.request(
             OAUTH_CREATE_REDEEM_GIFTCARDS,
             body={
@@ -614,8 +828,8 @@ class OAuthPortalSessions(Resource):
     async def create_top_up_giftcards(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -643,8 +857,76 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_TOP_UP_GIFTCARDS)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE_TOP_UP_GIFTCARDS)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE_TOP_UP_GIFTCARDS)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", OAUTH_CREATE_TOP_UP_GIFTCARDS)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                OAUTH_CREATE_TOP_UP_GIFTCARDS,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", OAUTH_CREATE_TOP_UP_GIFTCARDS
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard,
+                "enable_on_screen_keyboard",
+                OAUTH_CREATE_TOP_UP_GIFTCARDS,
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", OAUTH_CREATE_TOP_UP_GIFTCARDS
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", OAUTH_CREATE_TOP_UP_GIFTCARDS)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                OAUTH_CREATE_TOP_UP_GIFTCARDS,
+            )
         return await self._client.request(
             OAUTH_CREATE_TOP_UP_GIFTCARDS,
             body={
@@ -664,8 +946,8 @@ class OAuthPortalSessions(Resource):
     async def create_pay_prepaid(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -693,8 +975,72 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_PAY_PREPAID)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE_PAY_PREPAID)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE_PAY_PREPAID)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", OAUTH_CREATE_PAY_PREPAID)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification, "enable_email_identification", OAUTH_CREATE_PAY_PREPAID
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", OAUTH_CREATE_PAY_PREPAID
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", OAUTH_CREATE_PAY_PREPAID
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", OAUTH_CREATE_PAY_PREPAID
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", OAUTH_CREATE_PAY_PREPAID)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                OAUTH_CREATE_PAY_PREPAID,
+            )
         return await self._client.request(
             OAUTH_CREATE_PAY_PREPAID,
             body={
@@ -714,8 +1060,8 @@ class OAuthPortalSessions(Resource):
     async def create_top_up_prepaid(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -743,8 +1089,74 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_TOP_UP_PREPAID)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE_TOP_UP_PREPAID)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE_TOP_UP_PREPAID)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", OAUTH_CREATE_TOP_UP_PREPAID)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                OAUTH_CREATE_TOP_UP_PREPAID,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", OAUTH_CREATE_TOP_UP_PREPAID
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", OAUTH_CREATE_TOP_UP_PREPAID
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", OAUTH_CREATE_TOP_UP_PREPAID
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", OAUTH_CREATE_TOP_UP_PREPAID)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                OAUTH_CREATE_TOP_UP_PREPAID,
+            )
         return await self._client.request(
             OAUTH_CREATE_TOP_UP_PREPAID,
             body={
@@ -764,8 +1176,8 @@ class OAuthPortalSessions(Resource):
     async def create_prepaid(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -793,8 +1205,68 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_PREPAID)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE_PREPAID)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE_PREPAID)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", OAUTH_CREATE_PREPAID)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification, "enable_email_identification", OAUTH_CREATE_PREPAID
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", OAUTH_CREATE_PREPAID
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", OAUTH_CREATE_PREPAID
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(camera_service, "camera_service", OAUTH_CREATE_PREPAID)
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", OAUTH_CREATE_PREPAID)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method, "primary_identification_method", OAUTH_CREATE_PREPAID
+            )
         return await self._client.request(
             OAUTH_CREATE_PREPAID,
             body={
@@ -814,8 +1286,8 @@ class OAuthPortalSessions(Resource):
     async def create_vouchers(
         self,
         *,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -843,8 +1315,70 @@ class OAuthPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_VOUCHERS)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE_VOUCHERS)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE_VOUCHERS)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", OAUTH_CREATE_VOUCHERS)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification, "enable_email_identification", OAUTH_CREATE_VOUCHERS
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", OAUTH_CREATE_VOUCHERS
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", OAUTH_CREATE_VOUCHERS
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(camera_service, "camera_service", OAUTH_CREATE_VOUCHERS)
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", OAUTH_CREATE_VOUCHERS)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                OAUTH_CREATE_VOUCHERS,
+            )
         return await self._client.request(
             OAUTH_CREATE_VOUCHERS,
             body={
@@ -872,7 +1406,7 @@ class RegisterPortalSessions(Resource):
     __slots__ = ()
 
     async def get(
-        self, portal_session_uuid: str, **request_options: Unpack[RequestOptions]
+        self, portal_session_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> PortalSession:
         """Get Portal Session.
 
@@ -884,8 +1418,14 @@ class RegisterPortalSessions(Resource):
             portal_session_uuid: The portal session's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if portal_session_uuid.__class__ is not str:
+            portal_session_uuid = check.uuid(
+                portal_session_uuid, "portal_session_uuid", REGISTER_GET
+            )
         return await self._client.request(
             REGISTER_GET, path={"portal_session_uuid": portal_session_uuid}, options=request_options
         )
@@ -893,7 +1433,7 @@ class RegisterPortalSessions(Resource):
     async def create(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -920,8 +1460,66 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", REGISTER_CREATE)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification, "enable_email_identification", REGISTER_CREATE
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", REGISTER_CREATE
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", REGISTER_CREATE
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(camera_service, "camera_service", REGISTER_CREATE)
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", REGISTER_CREATE)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method, "primary_identification_method", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -940,7 +1538,7 @@ class RegisterPortalSessions(Resource):
     async def create_credit_reception(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -967,8 +1565,78 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_CREDIT_RECEPTION)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(
+                contact_uuid, "contact_uuid", REGISTER_CREATE_CREDIT_RECEPTION
+            )
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(
+                scanner_type, "scanner_type", REGISTER_CREATE_CREDIT_RECEPTION
+            )
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                REGISTER_CREATE_CREDIT_RECEPTION,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", REGISTER_CREATE_CREDIT_RECEPTION
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard,
+                "enable_on_screen_keyboard",
+                REGISTER_CREATE_CREDIT_RECEPTION,
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", REGISTER_CREATE_CREDIT_RECEPTION
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", REGISTER_CREATE_CREDIT_RECEPTION)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                REGISTER_CREATE_CREDIT_RECEPTION,
+            )
         return await self._client.request(
             REGISTER_CREATE_CREDIT_RECEPTION,
             body={
@@ -988,7 +1656,7 @@ class RegisterPortalSessions(Resource):
         self,
         *,
         amount_in_cents: int,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -1018,8 +1686,92 @@ class RegisterPortalSessions(Resource):
             allow_multiple_giftcards: Allow paying with more than one giftcard.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_REDEEM_GIFTCARDS)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(
+                contact_uuid, "contact_uuid", REGISTER_CREATE_REDEEM_GIFTCARDS
+            )
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(
+                scanner_type, "scanner_type", REGISTER_CREATE_REDEEM_GIFTCARDS
+            )
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                REGISTER_CREATE_REDEEM_GIFTCARDS,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", REGISTER_CREATE_REDEEM_GIFTCARDS
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard,
+                "enable_on_screen_keyboard",
+                REGISTER_CREATE_REDEEM_GIFTCARDS,
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", REGISTER_CREATE_REDEEM_GIFTCARDS
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", REGISTER_CREATE_REDEEM_GIFTCARDS)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                REGISTER_CREATE_REDEEM_GIFTCARDS,
+            )
+        if amount_in_cents.__class__ is not int:
+            amount_in_cents = check.integer(
+                amount_in_cents, "amount_in_cents", REGISTER_CREATE_REDEEM_GIFTCARDS
+            )
+        if (
+            allow_multiple_giftcards is not UNSET
+            and allow_multiple_giftcards is not None
+            and allow_multiple_giftcards.__class__ is not bool
+        ):
+            allow_multiple_giftcards = check.boolean(
+                allow_multiple_giftcards,
+                "allow_multiple_giftcards",
+                REGISTER_CREATE_REDEEM_GIFTCARDS,
+            )
         return await self._client.request(
             REGISTER_CREATE_REDEEM_GIFTCARDS,
             body={
@@ -1040,7 +1792,7 @@ class RegisterPortalSessions(Resource):
     async def create_top_up_giftcards(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -1067,8 +1819,78 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_TOP_UP_GIFTCARDS)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(
+                contact_uuid, "contact_uuid", REGISTER_CREATE_TOP_UP_GIFTCARDS
+            )
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(
+                scanner_type, "scanner_type", REGISTER_CREATE_TOP_UP_GIFTCARDS
+            )
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                REGISTER_CREATE_TOP_UP_GIFTCARDS,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", REGISTER_CREATE_TOP_UP_GIFTCARDS
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard,
+                "enable_on_screen_keyboard",
+                REGISTER_CREATE_TOP_UP_GIFTCARDS,
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", REGISTER_CREATE_TOP_UP_GIFTCARDS
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", REGISTER_CREATE_TOP_UP_GIFTCARDS)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                REGISTER_CREATE_TOP_UP_GIFTCARDS,
+            )
         return await self._client.request(
             REGISTER_CREATE_TOP_UP_GIFTCARDS,
             body={
@@ -1087,7 +1909,7 @@ class RegisterPortalSessions(Resource):
     async def create_pay_prepaid(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -1114,8 +1936,72 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_PAY_PREPAID)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE_PAY_PREPAID)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", REGISTER_CREATE_PAY_PREPAID)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                REGISTER_CREATE_PAY_PREPAID,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", REGISTER_CREATE_PAY_PREPAID
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", REGISTER_CREATE_PAY_PREPAID
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", REGISTER_CREATE_PAY_PREPAID
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", REGISTER_CREATE_PAY_PREPAID)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                REGISTER_CREATE_PAY_PREPAID,
+            )
         return await self._client.request(
             REGISTER_CREATE_PAY_PREPAID,
             body={
@@ -1134,7 +2020,7 @@ class RegisterPortalSessions(Resource):
     async def create_top_up_prepaid(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -1161,8 +2047,76 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_TOP_UP_PREPAID)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE_TOP_UP_PREPAID)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(
+                scanner_type, "scanner_type", REGISTER_CREATE_TOP_UP_PREPAID
+            )
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification,
+                "enable_email_identification",
+                REGISTER_CREATE_TOP_UP_PREPAID,
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", REGISTER_CREATE_TOP_UP_PREPAID
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard,
+                "enable_on_screen_keyboard",
+                REGISTER_CREATE_TOP_UP_PREPAID,
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", REGISTER_CREATE_TOP_UP_PREPAID
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", REGISTER_CREATE_TOP_UP_PREPAID)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                REGISTER_CREATE_TOP_UP_PREPAID,
+            )
         return await self._client.request(
             REGISTER_CREATE_TOP_UP_PREPAID,
             body={
@@ -1181,7 +2135,7 @@ class RegisterPortalSessions(Resource):
     async def create_prepaid(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -1208,8 +2162,68 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_PREPAID)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE_PREPAID)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", REGISTER_CREATE_PREPAID)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification, "enable_email_identification", REGISTER_CREATE_PREPAID
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", REGISTER_CREATE_PREPAID
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", REGISTER_CREATE_PREPAID
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(camera_service, "camera_service", REGISTER_CREATE_PREPAID)
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", REGISTER_CREATE_PREPAID)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                REGISTER_CREATE_PREPAID,
+            )
         return await self._client.request(
             REGISTER_CREATE_PREPAID,
             body={
@@ -1228,7 +2242,7 @@ class RegisterPortalSessions(Resource):
     async def create_vouchers(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         scanner_type: Literal["camera", "hand_scanner"] | Unset = UNSET,
         enable_email_identification: bool | Unset = UNSET,
         enable_registration: bool | Unset = UNSET,
@@ -1255,8 +2269,70 @@ class RegisterPortalSessions(Resource):
             primary_identification_method: The identification method offered first.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_VOUCHERS)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE_VOUCHERS)
+        if (
+            scanner_type is not UNSET
+            and scanner_type is not None
+            and scanner_type not in ("camera", "hand_scanner")
+        ):
+            scanner_type = check.choice(scanner_type, "scanner_type", REGISTER_CREATE_VOUCHERS)
+        if (
+            enable_email_identification is not UNSET
+            and enable_email_identification is not None
+            and enable_email_identification.__class__ is not bool
+        ):
+            enable_email_identification = check.boolean(
+                enable_email_identification, "enable_email_identification", REGISTER_CREATE_VOUCHERS
+            )
+        if (
+            enable_registration is not UNSET
+            and enable_registration is not None
+            and enable_registration.__class__ is not bool
+        ):
+            enable_registration = check.boolean(
+                enable_registration, "enable_registration", REGISTER_CREATE_VOUCHERS
+            )
+        if (
+            enable_on_screen_keyboard is not UNSET
+            and enable_on_screen_keyboard is not None
+            and enable_on_screen_keyboard.__class__ is not bool
+        ):
+            enable_on_screen_keyboard = check.boolean(
+                enable_on_screen_keyboard, "enable_on_screen_keyboard", REGISTER_CREATE_VOUCHERS
+            )
+        if (
+            camera_service is not UNSET
+            and camera_service is not None
+            and (camera_service.__class__ is bool or camera_service not in (1, 2, 3))
+        ):
+            camera_service = check.choice(
+                camera_service, "camera_service", REGISTER_CREATE_VOUCHERS
+            )
+        if (
+            facing_mode is not UNSET
+            and facing_mode is not None
+            and facing_mode not in ("user", "environment")
+        ):
+            facing_mode = check.choice(facing_mode, "facing_mode", REGISTER_CREATE_VOUCHERS)
+        if (
+            primary_identification_method is not UNSET
+            and primary_identification_method is not None
+            and primary_identification_method not in ("identifier", "email")
+        ):
+            primary_identification_method = check.choice(
+                primary_identification_method,
+                "primary_identification_method",
+                REGISTER_CREATE_VOUCHERS,
+            )
         return await self._client.request(
             REGISTER_CREATE_VOUCHERS,
             body={

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -77,8 +79,22 @@ class RegisterPosTransactions(Resource):
             terminal_id: The payment terminal's id.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if amount_in_cents.__class__ is not int:
+            amount_in_cents = check.integer(amount_in_cents, "amount_in_cents", REGISTER_CREATE)
+        if transaction_id is not UNSET and transaction_id is not None:
+            transaction_id = check.text_or_integer(
+                transaction_id, "transaction_id", REGISTER_CREATE
+            )
+        if (
+            terminal_id is not UNSET
+            and terminal_id is not None
+            and terminal_id.__class__ is not str
+        ):
+            terminal_id = check.text(terminal_id, "terminal_id", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -90,7 +106,7 @@ class RegisterPosTransactions(Resource):
         )
 
     async def push(
-        self, pos_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, pos_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> Any:
         """Push POS Transaction.
 
@@ -103,8 +119,15 @@ class RegisterPosTransactions(Resource):
             pos_transaction_uuid: The POS transaction's UUID.
 
         Raises:
-            APIError: documented codes 1027, 6001 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.POS_TRANSACTION_NOT_FOUND`.
+            ConflictError: `ErrorCode.POS_TRANSACTION_ALREADY_LINKED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_PUSH)
+        if pos_transaction_uuid.__class__ is not str:
+            pos_transaction_uuid = check.uuid(
+                pos_transaction_uuid, "pos_transaction_uuid", REGISTER_PUSH
+            )
         return await self._client.request(
             REGISTER_PUSH,
             path={"pos_transaction_uuid": pos_transaction_uuid},

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -102,8 +104,8 @@ class OAuthPrepaidTransactions(Resource):
         self,
         *,
         amount_in_cents: int,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> PrepaidTransaction:
@@ -123,8 +125,30 @@ class OAuthPrepaidTransactions(Resource):
             shop_uuid: The shop where the transaction takes place. Required.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60003, 60004, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_CREATE
+            )
+        if amount_in_cents.__class__ is not int:
+            amount_in_cents = check.integer(amount_in_cents, "amount_in_cents", OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -139,8 +163,8 @@ class OAuthPrepaidTransactions(Resource):
     def list(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -162,8 +186,23 @@ class OAuthPrepaidTransactions(Resource):
             limit: Records per page. Maximum: 30.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={
@@ -176,7 +215,7 @@ class OAuthPrepaidTransactions(Resource):
         )
 
     async def reverse(
-        self, prepaid_transaction_uuid: str, **request_options: Unpack[RequestOptions]
+        self, prepaid_transaction_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> PrepaidTransaction:
         """Reverse Prepaid Transaction.
 
@@ -188,8 +227,16 @@ class OAuthPrepaidTransactions(Resource):
             prepaid_transaction_uuid: The UUID of the transaction to reverse.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60003, 60004, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_REVERSE)
+        if prepaid_transaction_uuid.__class__ is not str:
+            prepaid_transaction_uuid = check.uuid(
+                prepaid_transaction_uuid, "prepaid_transaction_uuid", OAUTH_REVERSE
+            )
         return await self._client.request(
             OAUTH_REVERSE,
             path={"prepaid_transaction_uuid": prepaid_transaction_uuid},
@@ -209,9 +256,9 @@ class RegisterPrepaidTransactions(Resource):
         self,
         *,
         amount_in_cents: int,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> PrepaidTransaction:
         """Create Prepaid Transaction.
@@ -230,8 +277,30 @@ class RegisterPrepaidTransactions(Resource):
             shop_uuid: The shop where the transaction takes place.
 
         Raises:
-            APIError: documented codes 1003, 55031, 60003, 60004, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.CONTACT_IDENTIFIER_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
+            UnavailableError: `ErrorCode.CONTACT_IDENTIFIER_INACTIVE`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_CREATE
+            )
+        if amount_in_cents.__class__ is not int:
+            amount_in_cents = check.integer(amount_in_cents, "amount_in_cents", REGISTER_CREATE)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={

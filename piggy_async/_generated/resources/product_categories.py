@@ -6,7 +6,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -285,6 +287,12 @@ class OAuthProductCategories(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -302,6 +310,14 @@ class OAuthProductCategories(Resource):
             external_identifier: Your identifier for the category. Required.
             name: The category's name. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_CREATE
+            )
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={"external_identifier": external_identifier, "name": name},
@@ -321,12 +337,15 @@ class OAuthProductCategories(Resource):
             categories: The categories, each {"external_identifier": ..., "name": ...}.
                 Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_BATCH)
+        categories = check.objects(categories, "categories", OAUTH_CREATE_BATCH)
         return await self._client.request(
             OAUTH_CREATE_BATCH, body={"categories": categories}, options=request_options
         )
 
     async def get(
-        self, category_uuid: str, **request_options: Unpack[RequestOptions]
+        self, category_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> ProductCategory:
         """Get Product Category.
 
@@ -337,6 +356,10 @@ class OAuthProductCategories(Resource):
         Args:
             category_uuid: The category's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if category_uuid.__class__ is not str:
+            category_uuid = check.uuid(category_uuid, "category_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"category_uuid": category_uuid}, options=request_options
         )
@@ -353,6 +376,10 @@ class OAuthProductCategories(Resource):
         Args:
             external_identifier: The category's external identifier. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(external_identifier, "external_identifier", OAUTH_FIND)
         return await self._client.request(
             OAUTH_FIND, query={"external_identifier": external_identifier}, options=request_options
         )
@@ -374,6 +401,14 @@ class OAuthProductCategories(Resource):
             external_identifier: The category's external identifier. Required.
             name: The name to give a new category.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_OR_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_FIND_OR_CREATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_FIND_OR_CREATE)
         return await self._client.request(
             OAUTH_FIND_OR_CREATE,
             body={"external_identifier": external_identifier, "name": name},
@@ -382,7 +417,7 @@ class OAuthProductCategories(Resource):
 
     async def update(
         self,
-        category_uuid: str,
+        category_uuid: str | UUID,
         *,
         external_identifier: str | Unset = UNSET,
         name: str | Unset = UNSET,
@@ -399,6 +434,20 @@ class OAuthProductCategories(Resource):
             external_identifier: A new external identifier.
             name: A new name.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if category_uuid.__class__ is not str:
+            category_uuid = check.uuid(category_uuid, "category_uuid", OAUTH_UPDATE)
+        if (
+            external_identifier is not UNSET
+            and external_identifier is not None
+            and external_identifier.__class__ is not str
+        ):
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"category_uuid": category_uuid},
@@ -406,7 +455,9 @@ class OAuthProductCategories(Resource):
             options=request_options,
         )
 
-    async def delete(self, category_uuid: str, **request_options: Unpack[RequestOptions]) -> None:
+    async def delete(
+        self, category_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> None:
         """Delete Product Category.
 
         Delete a product category.
@@ -416,6 +467,10 @@ class OAuthProductCategories(Resource):
         Args:
             category_uuid: The category's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if category_uuid.__class__ is not str:
+            category_uuid = check.uuid(category_uuid, "category_uuid", OAUTH_DELETE)
         return await self._client.request(
             OAUTH_DELETE, path={"category_uuid": category_uuid}, options=request_options
         )
@@ -448,6 +503,12 @@ class RegisterProductCategories(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
         return self._client.paginate(
             REGISTER_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -465,6 +526,14 @@ class RegisterProductCategories(Resource):
             external_identifier: Your identifier for the category. Required.
             name: The category's name. Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_CREATE
+            )
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={"external_identifier": external_identifier, "name": name},
@@ -484,12 +553,15 @@ class RegisterProductCategories(Resource):
             categories: The categories, each {"external_identifier": ..., "name": ...}.
                 Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_BATCH)
+        categories = check.objects(categories, "categories", REGISTER_CREATE_BATCH)
         return await self._client.request(
             REGISTER_CREATE_BATCH, body={"categories": categories}, options=request_options
         )
 
     async def get(
-        self, category_uuid: str, **request_options: Unpack[RequestOptions]
+        self, category_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> ProductCategory:
         """Get Product Category.
 
@@ -500,6 +572,10 @@ class RegisterProductCategories(Resource):
         Args:
             category_uuid: The category's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if category_uuid.__class__ is not str:
+            category_uuid = check.uuid(category_uuid, "category_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"category_uuid": category_uuid}, options=request_options
         )
@@ -516,6 +592,12 @@ class RegisterProductCategories(Resource):
         Args:
             external_identifier: The category's external identifier. Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_FIND
+            )
         return await self._client.request(
             REGISTER_FIND,
             query={"external_identifier": external_identifier},
@@ -539,6 +621,14 @@ class RegisterProductCategories(Resource):
             external_identifier: The category's external identifier. Required.
             name: The name to give a new category.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_OR_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_FIND_OR_CREATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_FIND_OR_CREATE)
         return await self._client.request(
             REGISTER_FIND_OR_CREATE,
             body={"external_identifier": external_identifier, "name": name},
@@ -547,7 +637,7 @@ class RegisterProductCategories(Resource):
 
     async def update(
         self,
-        category_uuid: str,
+        category_uuid: str | UUID,
         *,
         external_identifier: str | Unset = UNSET,
         name: str | Unset = UNSET,
@@ -564,6 +654,20 @@ class RegisterProductCategories(Resource):
             external_identifier: A new external identifier.
             name: A new name.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if category_uuid.__class__ is not str:
+            category_uuid = check.uuid(category_uuid, "category_uuid", REGISTER_UPDATE)
+        if (
+            external_identifier is not UNSET
+            and external_identifier is not None
+            and external_identifier.__class__ is not str
+        ):
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"category_uuid": category_uuid},
@@ -571,7 +675,9 @@ class RegisterProductCategories(Resource):
             options=request_options,
         )
 
-    async def delete(self, category_uuid: str, **request_options: Unpack[RequestOptions]) -> None:
+    async def delete(
+        self, category_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> None:
         """Delete Product Category.
 
         Delete a product category.
@@ -581,6 +687,10 @@ class RegisterProductCategories(Resource):
         Args:
             category_uuid: The category's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_DELETE)
+        if category_uuid.__class__ is not str:
+            category_uuid = check.uuid(category_uuid, "category_uuid", REGISTER_DELETE)
         return await self._client.request(
             REGISTER_DELETE, path={"category_uuid": category_uuid}, options=request_options
         )

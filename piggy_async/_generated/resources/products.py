@@ -6,7 +6,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -298,6 +300,12 @@ class OAuthProducts(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -324,6 +332,22 @@ class OAuthProducts(Resource):
             categories: The product's categories, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_CREATE
+            )
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_CREATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -348,11 +372,16 @@ class OAuthProducts(Resource):
             products: The products, each with the keys of `create`:
                 {"external_identifier", "name", "description"?, "categories"?}. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_BATCH)
+        products = check.objects(products, "products", OAUTH_CREATE_BATCH)
         return await self._client.request(
             OAUTH_CREATE_BATCH, body={"products": products}, options=request_options
         )
 
-    async def get(self, product_uuid: str, **request_options: Unpack[RequestOptions]) -> Product:
+    async def get(
+        self, product_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Product:
         """Get Product.
 
         Retrieve a product by UUID.
@@ -362,6 +391,10 @@ class OAuthProducts(Resource):
         Args:
             product_uuid: The product's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"product_uuid": product_uuid}, options=request_options
         )
@@ -378,6 +411,10 @@ class OAuthProducts(Resource):
         Args:
             external_identifier: The product's external identifier. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(external_identifier, "external_identifier", OAUTH_FIND)
         return await self._client.request(
             OAUTH_FIND, query={"external_identifier": external_identifier}, options=request_options
         )
@@ -404,6 +441,22 @@ class OAuthProducts(Resource):
             categories: Categories for a new product, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND_OR_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_FIND_OR_CREATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_FIND_OR_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_FIND_OR_CREATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", OAUTH_FIND_OR_CREATE)
         return await self._client.request(
             OAUTH_FIND_OR_CREATE,
             body={
@@ -417,7 +470,7 @@ class OAuthProducts(Resource):
 
     async def update(
         self,
-        product_uuid: str,
+        product_uuid: str | UUID,
         *,
         external_identifier: str | Unset = UNSET,
         name: str | Unset = UNSET,
@@ -439,6 +492,28 @@ class OAuthProducts(Resource):
             categories: The new categories, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", OAUTH_UPDATE)
+        if (
+            external_identifier is not UNSET
+            and external_identifier is not None
+            and external_identifier.__class__ is not str
+        ):
+            external_identifier = check.text(
+                external_identifier, "external_identifier", OAUTH_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_UPDATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"product_uuid": product_uuid},
@@ -451,7 +526,9 @@ class OAuthProducts(Resource):
             options=request_options,
         )
 
-    async def delete(self, product_uuid: str, **request_options: Unpack[RequestOptions]) -> None:
+    async def delete(
+        self, product_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> None:
         """Delete Product.
 
         Delete a product.
@@ -461,6 +538,10 @@ class OAuthProducts(Resource):
         Args:
             product_uuid: The product's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", OAUTH_DELETE)
         return await self._client.request(
             OAUTH_DELETE, path={"product_uuid": product_uuid}, options=request_options
         )
@@ -494,6 +575,12 @@ class RegisterProducts(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
         return self._client.paginate(
             REGISTER_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -520,6 +607,22 @@ class RegisterProducts(Resource):
             categories: The product's categories, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_CREATE
+            )
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_CREATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -544,11 +647,16 @@ class RegisterProducts(Resource):
             products: The products, each with the keys of `create`:
                 {"external_identifier", "name", "description"?, "categories"?}. Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE_BATCH)
+        products = check.objects(products, "products", REGISTER_CREATE_BATCH)
         return await self._client.request(
             REGISTER_CREATE_BATCH, body={"products": products}, options=request_options
         )
 
-    async def get(self, product_uuid: str, **request_options: Unpack[RequestOptions]) -> Product:
+    async def get(
+        self, product_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Product:
         """Get Product.
 
         Retrieve a product by UUID.
@@ -558,6 +666,10 @@ class RegisterProducts(Resource):
         Args:
             product_uuid: The product's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"product_uuid": product_uuid}, options=request_options
         )
@@ -574,6 +686,12 @@ class RegisterProducts(Resource):
         Args:
             external_identifier: The product's external identifier. Required.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_FIND
+            )
         return await self._client.request(
             REGISTER_FIND,
             query={"external_identifier": external_identifier},
@@ -602,6 +720,22 @@ class RegisterProducts(Resource):
             categories: Categories for a new product, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND_OR_CREATE)
+        if external_identifier.__class__ is not str:
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_FIND_OR_CREATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_FIND_OR_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_FIND_OR_CREATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", REGISTER_FIND_OR_CREATE)
         return await self._client.request(
             REGISTER_FIND_OR_CREATE,
             body={
@@ -615,7 +749,7 @@ class RegisterProducts(Resource):
 
     async def update(
         self,
-        product_uuid: str,
+        product_uuid: str | UUID,
         *,
         external_identifier: str | Unset = UNSET,
         name: str | Unset = UNSET,
@@ -637,6 +771,28 @@ class RegisterProducts(Resource):
             categories: The new categories, each {"uuid": ...} or
                 {"external_identifier": ...}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", REGISTER_UPDATE)
+        if (
+            external_identifier is not UNSET
+            and external_identifier is not None
+            and external_identifier.__class__ is not str
+        ):
+            external_identifier = check.text(
+                external_identifier, "external_identifier", REGISTER_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_UPDATE)
+        if categories is not UNSET and categories is not None:
+            categories = check.objects(categories, "categories", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"product_uuid": product_uuid},
@@ -649,7 +805,9 @@ class RegisterProducts(Resource):
             options=request_options,
         )
 
-    async def delete(self, product_uuid: str, **request_options: Unpack[RequestOptions]) -> None:
+    async def delete(
+        self, product_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> None:
         """Delete Product.
 
         Delete a product.
@@ -659,6 +817,10 @@ class RegisterProducts(Resource):
         Args:
             product_uuid: The product's UUID.
         """
+        if request_options:
+            check.options(request_options, REGISTER_DELETE)
+        if product_uuid.__class__ is not str:
+            product_uuid = check.uuid(product_uuid, "product_uuid", REGISTER_DELETE)
         return await self._client.request(
             REGISTER_DELETE, path={"product_uuid": product_uuid}, options=request_options
         )

@@ -7,6 +7,7 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -278,6 +279,8 @@ class OAuthPromotionAttributes(Resource):
 
         `GET /promotion-attributes`
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
         return await self._client.request(OAUTH_LIST, options=request_options)
 
     async def create(
@@ -327,6 +330,50 @@ class OAuthPromotionAttributes(Resource):
             placeholder: Placeholder text for input fields.
             options: Choices for select types, each {"label": ..., "value": ...}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_CREATE)
+        if type not in (
+            "url",
+            "text",
+            "date",
+            "phone",
+            "float",
+            "color",
+            "email",
+            "number",
+            "select",
+            "boolean",
+            "rich_text",
+            "date_time",
+            "long_text",
+            "date_range",
+            "time_range",
+            "identifier",
+            "birth_date",
+            "file_upload",
+            "media_upload",
+            "multi_select",
+            "license_plate",
+        ):
+            type = check.choice(type, "type", OAUTH_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_CREATE)
+        if (
+            placeholder is not UNSET
+            and placeholder is not None
+            and placeholder.__class__ is not str
+        ):
+            placeholder = check.text(placeholder, "placeholder", OAUTH_CREATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -352,6 +399,12 @@ class OAuthPromotionAttributes(Resource):
         Args:
             promotion_attribute_id: The promotion attribute's numeric id.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if promotion_attribute_id.__class__ is not int:
+            promotion_attribute_id = check.integer(
+                promotion_attribute_id, "promotion_attribute_id", OAUTH_GET
+            )
         return await self._client.request(
             OAUTH_GET,
             path={"promotion_attribute_id": promotion_attribute_id},
@@ -409,6 +462,59 @@ class OAuthPromotionAttributes(Resource):
             placeholder: A new placeholder text.
             options: New choices for select types, each {"label": ..., "value": ...}.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if promotion_attribute_id.__class__ is not int:
+            promotion_attribute_id = check.integer(
+                promotion_attribute_id, "promotion_attribute_id", OAUTH_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_UPDATE)
+        if label is not UNSET and label is not None and label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_UPDATE)
+        if (
+            type is not UNSET
+            and type is not None
+            and type
+            not in (
+                "url",
+                "text",
+                "date",
+                "phone",
+                "float",
+                "color",
+                "email",
+                "number",
+                "select",
+                "boolean",
+                "rich_text",
+                "date_time",
+                "long_text",
+                "date_range",
+                "time_range",
+                "identifier",
+                "birth_date",
+                "file_upload",
+                "media_upload",
+                "multi_select",
+                "license_plate",
+            )
+        ):
+            type = check.choice(type, "type", OAUTH_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_UPDATE)
+        if (
+            placeholder is not UNSET
+            and placeholder is not None
+            and placeholder.__class__ is not str
+        ):
+            placeholder = check.text(placeholder, "placeholder", OAUTH_UPDATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"promotion_attribute_id": promotion_attribute_id},
@@ -441,6 +547,8 @@ class RegisterPromotionAttributes(Resource):
 
         `GET /promotion-attributes`
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
         return await self._client.request(REGISTER_LIST, options=request_options)
 
     async def create(
@@ -490,6 +598,50 @@ class RegisterPromotionAttributes(Resource):
             placeholder: Placeholder text for input fields.
             options: Choices for select types, each {"label": ..., "value": ...}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_CREATE)
+        if type not in (
+            "url",
+            "text",
+            "date",
+            "phone",
+            "float",
+            "color",
+            "email",
+            "number",
+            "select",
+            "boolean",
+            "rich_text",
+            "date_time",
+            "long_text",
+            "date_range",
+            "time_range",
+            "identifier",
+            "birth_date",
+            "file_upload",
+            "media_upload",
+            "multi_select",
+            "license_plate",
+        ):
+            type = check.choice(type, "type", REGISTER_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_CREATE)
+        if (
+            placeholder is not UNSET
+            and placeholder is not None
+            and placeholder.__class__ is not str
+        ):
+            placeholder = check.text(placeholder, "placeholder", REGISTER_CREATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -515,6 +667,12 @@ class RegisterPromotionAttributes(Resource):
         Args:
             promotion_attribute_id: The promotion attribute's numeric id.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if promotion_attribute_id.__class__ is not int:
+            promotion_attribute_id = check.integer(
+                promotion_attribute_id, "promotion_attribute_id", REGISTER_GET
+            )
         return await self._client.request(
             REGISTER_GET,
             path={"promotion_attribute_id": promotion_attribute_id},
@@ -572,6 +730,59 @@ class RegisterPromotionAttributes(Resource):
             placeholder: A new placeholder text.
             options: New choices for select types, each {"label": ..., "value": ...}.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if promotion_attribute_id.__class__ is not int:
+            promotion_attribute_id = check.integer(
+                promotion_attribute_id, "promotion_attribute_id", REGISTER_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_UPDATE)
+        if label is not UNSET and label is not None and label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_UPDATE)
+        if (
+            type is not UNSET
+            and type is not None
+            and type
+            not in (
+                "url",
+                "text",
+                "date",
+                "phone",
+                "float",
+                "color",
+                "email",
+                "number",
+                "select",
+                "boolean",
+                "rich_text",
+                "date_time",
+                "long_text",
+                "date_range",
+                "time_range",
+                "identifier",
+                "birth_date",
+                "file_upload",
+                "media_upload",
+                "multi_select",
+                "license_plate",
+            )
+        ):
+            type = check.choice(type, "type", REGISTER_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_UPDATE)
+        if (
+            placeholder is not UNSET
+            and placeholder is not None
+            and placeholder.__class__ is not str
+        ):
+            placeholder = check.text(placeholder, "placeholder", REGISTER_UPDATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"promotion_attribute_id": promotion_attribute_id},

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import builtins
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -147,6 +149,12 @@ class OAuthPromotions(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -179,8 +187,44 @@ class OAuthPromotions(Resource):
             redemptions_per_voucher: Times each voucher can be redeemed.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if description.__class__ is not str:
+            description = check.text(description, "description", OAUTH_CREATE)
+        if (
+            voucher_limit is not UNSET
+            and voucher_limit is not None
+            and voucher_limit.__class__ is not int
+        ):
+            voucher_limit = check.integer(voucher_limit, "voucher_limit", OAUTH_CREATE)
+        if (
+            limit_per_contact is not UNSET
+            and limit_per_contact is not None
+            and limit_per_contact.__class__ is not int
+        ):
+            limit_per_contact = check.integer(limit_per_contact, "limit_per_contact", OAUTH_CREATE)
+        if (
+            expiration_duration is not UNSET
+            and expiration_duration is not None
+            and expiration_duration.__class__ is not int
+        ):
+            expiration_duration = check.integer(
+                expiration_duration, "expiration_duration", OAUTH_CREATE
+            )
+        if type is not UNSET and type is not None and type.__class__ is not str:
+            type = check.text(type, "type", OAUTH_CREATE)
+        if (
+            redemptions_per_voucher is not UNSET
+            and redemptions_per_voucher is not None
+            and redemptions_per_voucher.__class__ is not int
+        ):
+            redemptions_per_voucher = check.integer(
+                redemptions_per_voucher, "redemptions_per_voucher", OAUTH_CREATE
+            )
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -196,7 +240,7 @@ class OAuthPromotions(Resource):
         )
 
     async def get(
-        self, promotion_uuid: str, **request_options: Unpack[RequestOptions]
+        self, promotion_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> Promotion:
         """Get Promotion.
 
@@ -208,8 +252,12 @@ class OAuthPromotions(Resource):
             promotion_uuid: The promotion's UUID.
 
         Raises:
-            APIError: documented codes 80002 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if promotion_uuid.__class__ is not str:
+            promotion_uuid = check.uuid(promotion_uuid, "promotion_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"promotion_uuid": promotion_uuid}, options=request_options
         )
@@ -240,6 +288,12 @@ class RegisterPromotions(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
         return await self._client.request(
             REGISTER_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -272,8 +326,46 @@ class RegisterPromotions(Resource):
             redemptions_per_voucher: Times each voucher can be redeemed.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if description.__class__ is not str:
+            description = check.text(description, "description", REGISTER_CREATE)
+        if (
+            voucher_limit is not UNSET
+            and voucher_limit is not None
+            and voucher_limit.__class__ is not int
+        ):
+            voucher_limit = check.integer(voucher_limit, "voucher_limit", REGISTER_CREATE)
+        if (
+            limit_per_contact is not UNSET
+            and limit_per_contact is not None
+            and limit_per_contact.__class__ is not int
+        ):
+            limit_per_contact = check.integer(
+                limit_per_contact, "limit_per_contact", REGISTER_CREATE
+            )
+        if (
+            expiration_duration is not UNSET
+            and expiration_duration is not None
+            and expiration_duration.__class__ is not int
+        ):
+            expiration_duration = check.integer(
+                expiration_duration, "expiration_duration", REGISTER_CREATE
+            )
+        if type is not UNSET and type is not None and type.__class__ is not str:
+            type = check.text(type, "type", REGISTER_CREATE)
+        if (
+            redemptions_per_voucher is not UNSET
+            and redemptions_per_voucher is not None
+            and redemptions_per_voucher.__class__ is not int
+        ):
+            redemptions_per_voucher = check.integer(
+                redemptions_per_voucher, "redemptions_per_voucher", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -289,7 +381,7 @@ class RegisterPromotions(Resource):
         )
 
     async def get(
-        self, promotion_uuid: str, **request_options: Unpack[RequestOptions]
+        self, promotion_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> Promotion:
         """Get Promotion.
 
@@ -301,8 +393,12 @@ class RegisterPromotions(Resource):
             promotion_uuid: The promotion's UUID.
 
         Raises:
-            APIError: documented codes 80002 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if promotion_uuid.__class__ is not str:
+            promotion_uuid = check.uuid(promotion_uuid, "promotion_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"promotion_uuid": promotion_uuid}, options=request_options
         )

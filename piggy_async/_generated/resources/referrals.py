@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -62,7 +64,7 @@ class OAuthReferrals(Resource):
     def list(
         self,
         *,
-        referring_contact_uuid: str | Unset = UNSET,
+        referring_contact_uuid: str | UUID | Unset = UNSET,
         status: Literal["pending", "completed", "failed"] | Unset = UNSET,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
@@ -84,8 +86,28 @@ class OAuthReferrals(Resource):
             limit: Records per page. Maximum: 100.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if (
+            referring_contact_uuid is not UNSET
+            and referring_contact_uuid is not None
+            and referring_contact_uuid.__class__ is not str
+        ):
+            referring_contact_uuid = check.uuid(
+                referring_contact_uuid, "referring_contact_uuid", OAUTH_LIST
+            )
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("pending", "completed", "failed")
+        ):
+            status = check.choice(status, "status", OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={
@@ -104,4 +126,6 @@ class OAuthReferrals(Resource):
 
         `GET /referrals/settings`
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET_SETTINGS)
         return await self._client.request(OAUTH_GET_SETTINGS, options=request_options)

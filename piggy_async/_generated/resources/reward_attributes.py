@@ -7,6 +7,7 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -171,6 +172,12 @@ class OAuthRewardAttributes(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -222,6 +229,50 @@ class OAuthRewardAttributes(Resource):
             options: Choices for select types: [{"label": ..., "value": ...}].
             placeholder: A placeholder text.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_CREATE)
+        if type not in (
+            "url",
+            "text",
+            "date",
+            "phone",
+            "float",
+            "color",
+            "email",
+            "number",
+            "select",
+            "boolean",
+            "rich_text",
+            "date_time",
+            "long_text",
+            "date_range",
+            "time_range",
+            "identifier",
+            "birth_date",
+            "file_upload",
+            "media_upload",
+            "multi_select",
+            "license_plate",
+        ):
+            type = check.choice(type, "type", OAUTH_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_CREATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", OAUTH_CREATE)
+        if (
+            placeholder is not UNSET
+            and placeholder is not None
+            and placeholder.__class__ is not str
+        ):
+            placeholder = check.text(placeholder, "placeholder", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -260,6 +311,12 @@ class RegisterRewardAttributes(Resource):
             page: Page to retrieve.
             limit: Records per page.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
         return await self._client.request(
             REGISTER_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -311,6 +368,50 @@ class RegisterRewardAttributes(Resource):
             options: Choices for select types: [{"label": ..., "value": ...}].
             placeholder: A placeholder text.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_CREATE)
+        if type not in (
+            "url",
+            "text",
+            "date",
+            "phone",
+            "float",
+            "color",
+            "email",
+            "number",
+            "select",
+            "boolean",
+            "rich_text",
+            "date_time",
+            "long_text",
+            "date_range",
+            "time_range",
+            "identifier",
+            "birth_date",
+            "file_upload",
+            "media_upload",
+            "multi_select",
+            "license_plate",
+        ):
+            type = check.choice(type, "type", REGISTER_CREATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_CREATE)
+        if options is not UNSET and options is not None:
+            options = check.objects(options, "options", REGISTER_CREATE)
+        if (
+            placeholder is not UNSET
+            and placeholder is not None
+            and placeholder.__class__ is not str
+        ):
+            placeholder = check.text(placeholder, "placeholder", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={

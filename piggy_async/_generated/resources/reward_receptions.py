@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -92,9 +94,9 @@ class OAuthRewardReceptions(Resource):
     async def create(
         self,
         *,
-        contact_uuid: str,
-        reward_uuid: str,
-        shop_uuid: str,
+        contact_uuid: str | UUID,
+        reward_uuid: str | UUID,
+        shop_uuid: str | UUID,
         contact_identifier_value: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> RewardReception:
@@ -111,8 +113,28 @@ class OAuthRewardReceptions(Resource):
             contact_identifier_value: A contact identifier of the contact.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008, 6003, 1017, 1018, 1019, 1052 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.REWARD_NOT_FOUND`.
+            InsufficientBalanceError: `ErrorCode.INSUFFICIENT_CREDITS`.
+            UnavailableError: `ErrorCode.REWARD_STOCK_EMPTY`, `ErrorCode.REWARD_INACTIVE`.
+            LimitReachedError: `ErrorCode.REWARD_CLAIM_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if reward_uuid.__class__ is not str:
+            reward_uuid = check.uuid(reward_uuid, "reward_uuid", OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", OAUTH_CREATE
+            )
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -125,7 +147,7 @@ class OAuthRewardReceptions(Resource):
         )
 
     async def reverse(
-        self, reward_reception_uuid: str, **request_options: Unpack[RequestOptions]
+        self, reward_reception_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditReception:
         """Reverse Reward Reception.
 
@@ -138,8 +160,14 @@ class OAuthRewardReceptions(Resource):
             reward_reception_uuid: The reward reception's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_REVERSE)
+        if reward_reception_uuid.__class__ is not str:
+            reward_reception_uuid = check.uuid(
+                reward_reception_uuid, "reward_reception_uuid", OAUTH_REVERSE
+            )
         return await self._client.request(
             OAUTH_REVERSE,
             path={"reward_reception_uuid": reward_reception_uuid},
@@ -157,8 +185,8 @@ class RegisterRewardReceptions(Resource):
     async def create(
         self,
         *,
-        reward_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        reward_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         contact_identifier_value: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> RewardReception:
@@ -174,8 +202,30 @@ class RegisterRewardReceptions(Resource):
             contact_identifier_value: A contact identifier of the contact.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008, 6003, 1017, 1018, 1019, 1052 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.REWARD_NOT_FOUND`.
+            InsufficientBalanceError: `ErrorCode.INSUFFICIENT_CREDITS`.
+            UnavailableError: `ErrorCode.REWARD_STOCK_EMPTY`, `ErrorCode.REWARD_INACTIVE`.
+            LimitReachedError: `ErrorCode.REWARD_CLAIM_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if reward_uuid.__class__ is not str:
+            reward_uuid = check.uuid(reward_uuid, "reward_uuid", REGISTER_CREATE)
+        if (
+            contact_identifier_value is not UNSET
+            and contact_identifier_value is not None
+            and contact_identifier_value.__class__ is not str
+        ):
+            contact_identifier_value = check.text(
+                contact_identifier_value, "contact_identifier_value", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -187,7 +237,7 @@ class RegisterRewardReceptions(Resource):
         )
 
     async def reverse(
-        self, reward_reception_uuid: str, **request_options: Unpack[RequestOptions]
+        self, reward_reception_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> CreditReception:
         """Reverse Reward Reception.
 
@@ -200,8 +250,14 @@ class RegisterRewardReceptions(Resource):
             reward_reception_uuid: The reward reception's UUID.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_REVERSE)
+        if reward_reception_uuid.__class__ is not str:
+            reward_reception_uuid = check.uuid(
+                reward_reception_uuid, "reward_reception_uuid", REGISTER_REVERSE
+            )
         return await self._client.request(
             REGISTER_REVERSE,
             path={"reward_reception_uuid": reward_reception_uuid},

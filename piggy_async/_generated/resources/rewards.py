@@ -6,7 +6,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._attributes import with_attributes
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
@@ -127,8 +129,8 @@ class OAuthRewards(Resource):
     async def list(
         self,
         *,
-        contact_uuid: str | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> builtins.list[Reward]:
         """List Rewards.
@@ -143,15 +145,27 @@ class OAuthRewards(Resource):
             shop_uuid: Only rewards of this shop.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST,
             query={"contact_uuid": contact_uuid, "shop_uuid": shop_uuid},
             options=request_options,
         )
 
-    async def get(self, reward_uuid: str, **request_options: Unpack[RequestOptions]) -> Reward:
+    async def get(
+        self, reward_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Reward:
         """Get Reward.
 
         Retrieve a reward by UUID.
@@ -162,15 +176,19 @@ class OAuthRewards(Resource):
             reward_uuid: The reward's UUID.
 
         Raises:
-            APIError: documented codes 6003 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if reward_uuid.__class__ is not str:
+            reward_uuid = check.uuid(reward_uuid, "reward_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"reward_uuid": reward_uuid}, options=request_options
         )
 
     async def update(
         self,
-        reward_uuid: str,
+        reward_uuid: str | UUID,
         *,
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
@@ -194,8 +212,29 @@ class OAuthRewards(Resource):
                 keys (e.g. {"custom_attribute": "PLU123"}).
 
         Raises:
-            APIError: documented codes 1003, 6003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if reward_uuid.__class__ is not str:
+            reward_uuid = check.uuid(reward_uuid, "reward_uuid", OAUTH_UPDATE)
+        if title is not UNSET and title is not None and title.__class__ is not str:
+            title = check.text(title, "title", OAUTH_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", OAUTH_UPDATE)
+        if (
+            required_credits is not UNSET
+            and required_credits is not None
+            and required_credits.__class__ is not int
+        ):
+            required_credits = check.integer(required_credits, "required_credits", OAUTH_UPDATE)
+        if attributes is not UNSET and attributes is not None and attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"reward_uuid": reward_uuid},
@@ -216,7 +255,7 @@ class RegisterRewards(Resource):
     __slots__ = ()
 
     async def list(
-        self, *, contact_uuid: str, **request_options: Unpack[RequestOptions]
+        self, *, contact_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> builtins.list[Reward]:
         """List Rewards.
 
@@ -229,13 +268,19 @@ class RegisterRewards(Resource):
             contact_uuid: Only rewards this contact can claim. Required.
 
         Raises:
-            APIError: documented codes 1008, 55031 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_LIST)
         return await self._client.request(
             REGISTER_LIST, query={"contact_uuid": contact_uuid}, options=request_options
         )
 
-    async def get(self, reward_uuid: str, **request_options: Unpack[RequestOptions]) -> Reward:
+    async def get(
+        self, reward_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Reward:
         """Get Reward.
 
         Retrieve a reward by UUID.
@@ -246,15 +291,19 @@ class RegisterRewards(Resource):
             reward_uuid: The reward's UUID.
 
         Raises:
-            APIError: documented codes 6003 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_GET)
+        if reward_uuid.__class__ is not str:
+            reward_uuid = check.uuid(reward_uuid, "reward_uuid", REGISTER_GET)
         return await self._client.request(
             REGISTER_GET, path={"reward_uuid": reward_uuid}, options=request_options
         )
 
     async def update(
         self,
-        reward_uuid: str,
+        reward_uuid: str | UUID,
         *,
         title: str | Unset = UNSET,
         description: str | Unset = UNSET,
@@ -278,8 +327,29 @@ class RegisterRewards(Resource):
                 keys (e.g. {"custom_attribute": "PLU123"}).
 
         Raises:
-            APIError: documented codes 1003, 6003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.REWARD_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if reward_uuid.__class__ is not str:
+            reward_uuid = check.uuid(reward_uuid, "reward_uuid", REGISTER_UPDATE)
+        if title is not UNSET and title is not None and title.__class__ is not str:
+            title = check.text(title, "title", REGISTER_UPDATE)
+        if (
+            description is not UNSET
+            and description is not None
+            and description.__class__ is not str
+        ):
+            description = check.text(description, "description", REGISTER_UPDATE)
+        if (
+            required_credits is not UNSET
+            and required_credits is not None
+            and required_credits.__class__ is not int
+        ):
+            required_credits = check.integer(required_credits, "required_credits", REGISTER_UPDATE)
+        if attributes is not UNSET and attributes is not None and attributes.__class__ is not dict:
+            attributes = check.mapping(attributes, "attributes", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"reward_uuid": reward_uuid},

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -121,6 +123,12 @@ class OAuthShiftTeams(Resource):
             page: Page to retrieve.
             limit: Records per page. Maximum: 100.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -136,8 +144,12 @@ class OAuthShiftTeams(Resource):
             name: The team's name. Required.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE, body={"name": name}, options=request_options
         )
@@ -153,11 +165,17 @@ class OAuthShiftTeams(Resource):
             name: The team's name. Required.
 
         Raises:
-            APIError: documented codes 80540 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_TEAM_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_FIND)
         return await self._client.request(OAUTH_FIND, query={"name": name}, options=request_options)
 
-    async def get(self, team_uuid: str, **request_options: Unpack[RequestOptions]) -> ShiftTeam:
+    async def get(
+        self, team_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> ShiftTeam:
         """Get Shift Team.
 
         Retrieve a shift team by UUID.
@@ -168,14 +186,18 @@ class OAuthShiftTeams(Resource):
             team_uuid: The team's UUID.
 
         Raises:
-            APIError: documented codes 80540 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_TEAM_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if team_uuid.__class__ is not str:
+            team_uuid = check.uuid(team_uuid, "team_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"team_uuid": team_uuid}, options=request_options
         )
 
     async def update(
-        self, team_uuid: str, *, name: str, **request_options: Unpack[RequestOptions]
+        self, team_uuid: str | UUID, *, name: str, **request_options: Unpack[RequestOptions]
     ) -> ShiftTeam:
         """Update Shift Team.
 
@@ -188,8 +210,15 @@ class OAuthShiftTeams(Resource):
             name: The team's new name. Required.
 
         Raises:
-            APIError: documented codes 1003, 80540 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHIFT_TEAM_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if team_uuid.__class__ is not str:
+            team_uuid = check.uuid(team_uuid, "team_uuid", OAUTH_UPDATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"team_uuid": team_uuid},

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -125,6 +127,12 @@ class OAuthShiftTypes(Resource):
             page: Page to retrieve.
             limit: Records per page. Maximum: 100.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST, query={"page": page, "limit": limit}, options=request_options
         )
@@ -143,8 +151,14 @@ class OAuthShiftTypes(Resource):
             description: A description of the type. Required.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if description.__class__ is not str:
+            description = check.text(description, "description", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE, body={"name": name, "description": description}, options=request_options
         )
@@ -160,12 +174,16 @@ class OAuthShiftTypes(Resource):
             name: The type's name. Required.
 
         Raises:
-            APIError: documented codes 80550 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_TYPE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_FIND)
         return await self._client.request(OAUTH_FIND, query={"name": name}, options=request_options)
 
     async def get(
-        self, shift_type_uuid: str, **request_options: Unpack[RequestOptions]
+        self, shift_type_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> ShiftType:
         """Get Shift Type.
 
@@ -177,15 +195,19 @@ class OAuthShiftTypes(Resource):
             shift_type_uuid: The type's UUID.
 
         Raises:
-            APIError: documented codes 80550 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_TYPE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if shift_type_uuid.__class__ is not str:
+            shift_type_uuid = check.uuid(shift_type_uuid, "shift_type_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"shift_type_uuid": shift_type_uuid}, options=request_options
         )
 
     async def update(
         self,
-        shift_type_uuid: str,
+        shift_type_uuid: str | UUID,
         *,
         name: str,
         description: str,
@@ -203,8 +225,17 @@ class OAuthShiftTypes(Resource):
             description: A description of the type. Required.
 
         Raises:
-            APIError: documented codes 1003, 80550 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.SHIFT_TYPE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if shift_type_uuid.__class__ is not str:
+            shift_type_uuid = check.uuid(shift_type_uuid, "shift_type_uuid", OAUTH_UPDATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_UPDATE)
+        if description.__class__ is not str:
+            description = check.text(description, "description", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"shift_type_uuid": shift_type_uuid},

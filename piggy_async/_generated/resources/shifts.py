@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -138,9 +140,9 @@ class OAuthShifts(Resource):
     def list(
         self,
         *,
-        shop_uuid: str,
+        shop_uuid: str | UUID,
         status: str,
-        team_uuid: str | Unset = UNSET,
+        team_uuid: str | UUID | Unset = UNSET,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
@@ -163,8 +165,20 @@ class OAuthShifts(Resource):
             limit: Records per page. Maximum: 100.
 
         Raises:
-            APIError: documented codes 1008, 80531, 80540 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.SHIFT_STATUS_NOT_FOUND`, `ErrorCode.SHIFT_TEAM_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_LIST)
+        if status.__class__ is not str:
+            status = check.text(status, "status", OAUTH_LIST)
+        if team_uuid is not UNSET and team_uuid is not None and team_uuid.__class__ is not str:
+            team_uuid = check.uuid(team_uuid, "team_uuid", OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={
@@ -180,14 +194,14 @@ class OAuthShifts(Resource):
     async def create(
         self,
         *,
-        contact_uuid: str,
-        shop_uuid: str,
+        contact_uuid: str | UUID,
+        shop_uuid: str | UUID,
         started_at: datetime,
         ended_at: datetime,
         status: str,
         external_id: str | Unset = UNSET,
-        team_uuid: str | Unset = UNSET,
-        shift_type_uuid: str | Unset = UNSET,
+        team_uuid: str | UUID | Unset = UNSET,
+        shift_type_uuid: str | UUID | Unset = UNSET,
         break_in_minutes: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Shift:
@@ -209,8 +223,41 @@ class OAuthShifts(Resource):
             break_in_minutes: Break time in minutes.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008, 80530, 80531, 80540, 80550 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`, `ErrorCode.SHIFT_NOT_FOUND`, `ErrorCode.SHIFT_STATUS_NOT_FOUND`, `ErrorCode.SHIFT_TEAM_NOT_FOUND`, `ErrorCode.SHIFT_TYPE_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if started_at.__class__ is not datetime or started_at.tzinfo is None:
+            started_at = check.moment(started_at, "started_at", OAUTH_CREATE)
+        if ended_at.__class__ is not datetime or ended_at.tzinfo is None:
+            ended_at = check.moment(ended_at, "ended_at", OAUTH_CREATE)
+        if status.__class__ is not str:
+            status = check.text(status, "status", OAUTH_CREATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", OAUTH_CREATE)
+        if team_uuid is not UNSET and team_uuid is not None and team_uuid.__class__ is not str:
+            team_uuid = check.uuid(team_uuid, "team_uuid", OAUTH_CREATE)
+        if (
+            shift_type_uuid is not UNSET
+            and shift_type_uuid is not None
+            and shift_type_uuid.__class__ is not str
+        ):
+            shift_type_uuid = check.uuid(shift_type_uuid, "shift_type_uuid", OAUTH_CREATE)
+        if (
+            break_in_minutes is not UNSET
+            and break_in_minutes is not None
+            and break_in_minutes.__class__ is not int
+        ):
+            break_in_minutes = check.integer(break_in_minutes, "break_in_minutes", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -238,13 +285,17 @@ class OAuthShifts(Resource):
             external_id: The shift's external identifier. Required.
 
         Raises:
-            APIError: documented codes 80530 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if external_id.__class__ is not str:
+            external_id = check.text(external_id, "external_id", OAUTH_FIND)
         return await self._client.request(
             OAUTH_FIND, query={"external_id": external_id}, options=request_options
         )
 
-    async def get(self, shift_uuid: str, **request_options: Unpack[RequestOptions]) -> Shift:
+    async def get(self, shift_uuid: str | UUID, **request_options: Unpack[RequestOptions]) -> Shift:
         """Get Shift.
 
         Retrieve a shift by UUID.
@@ -255,21 +306,25 @@ class OAuthShifts(Resource):
             shift_uuid: The shift's UUID.
 
         Raises:
-            APIError: documented codes 80530 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if shift_uuid.__class__ is not str:
+            shift_uuid = check.uuid(shift_uuid, "shift_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"shift_uuid": shift_uuid}, options=request_options
         )
 
     async def update(
         self,
-        shift_uuid: str,
+        shift_uuid: str | UUID,
         *,
         started_at: datetime,
         ended_at: datetime,
         status: str,
-        contact_uuid: str | Unset = UNSET,
-        team_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
+        team_uuid: str | UUID | Unset = UNSET,
         break_in_minutes: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Shift:
@@ -289,8 +344,33 @@ class OAuthShifts(Resource):
             break_in_minutes: Break time in minutes.
 
         Raises:
-            APIError: documented codes 80530, 80531, 1003 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_NOT_FOUND`, `ErrorCode.SHIFT_STATUS_NOT_FOUND`.
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if shift_uuid.__class__ is not str:
+            shift_uuid = check.uuid(shift_uuid, "shift_uuid", OAUTH_UPDATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_UPDATE)
+        if team_uuid is not UNSET and team_uuid is not None and team_uuid.__class__ is not str:
+            team_uuid = check.uuid(team_uuid, "team_uuid", OAUTH_UPDATE)
+        if started_at.__class__ is not datetime or started_at.tzinfo is None:
+            started_at = check.moment(started_at, "started_at", OAUTH_UPDATE)
+        if ended_at.__class__ is not datetime or ended_at.tzinfo is None:
+            ended_at = check.moment(ended_at, "ended_at", OAUTH_UPDATE)
+        if status.__class__ is not str:
+            status = check.text(status, "status", OAUTH_UPDATE)
+        if (
+            break_in_minutes is not UNSET
+            and break_in_minutes is not None
+            and break_in_minutes.__class__ is not int
+        ):
+            break_in_minutes = check.integer(break_in_minutes, "break_in_minutes", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"shift_uuid": shift_uuid},
@@ -305,7 +385,9 @@ class OAuthShifts(Resource):
             options=request_options,
         )
 
-    async def delete(self, shift_uuid: str, **request_options: Unpack[RequestOptions]) -> Any:
+    async def delete(
+        self, shift_uuid: str | UUID, **request_options: Unpack[RequestOptions]
+    ) -> Any:
         """Delete Shift.
 
         Delete a shift.
@@ -316,8 +398,12 @@ class OAuthShifts(Resource):
             shift_uuid: The shift's UUID.
 
         Raises:
-            APIError: documented codes 80530 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHIFT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if shift_uuid.__class__ is not str:
+            shift_uuid = check.uuid(shift_uuid, "shift_uuid", OAUTH_DELETE)
         return await self._client.request(
             OAUTH_DELETE, path={"shift_uuid": shift_uuid}, options=request_options
         )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import builtins
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -57,9 +59,11 @@ class OAuthShops(Resource):
 
         `GET /shops`
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
         return await self._client.request(OAUTH_LIST, options=request_options)
 
-    async def get(self, shop_uuid: str, **request_options: Unpack[RequestOptions]) -> Shop:
+    async def get(self, shop_uuid: str | UUID, **request_options: Unpack[RequestOptions]) -> Shop:
         """Get Shop.
 
         Retrieve a shop by UUID.
@@ -70,8 +74,12 @@ class OAuthShops(Resource):
             shop_uuid: The shop's UUID.
 
         Raises:
-            APIError: documented codes 1008 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"shop_uuid": shop_uuid}, options=request_options
         )

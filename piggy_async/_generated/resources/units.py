@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, Unpack
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -95,6 +96,8 @@ class OAuthUnits(Resource):
 
         `GET /units`
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
         return await self._client.request(OAUTH_LIST, options=request_options)
 
     async def create(
@@ -119,8 +122,19 @@ class OAuthUnits(Resource):
             prefix: A display prefix; defaults to the first character of the name.
 
         Raises:
-            APIError: documented codes 1003, 55045 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.UNIT_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", OAUTH_CREATE)
+        if is_default is not UNSET and is_default is not None and is_default.__class__ is not bool:
+            is_default = check.boolean(is_default, "is_default", OAUTH_CREATE)
+        if prefix is not UNSET and prefix is not None and prefix.__class__ is not str:
+            prefix = check.text(prefix, "prefix", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={"name": name, "label": label, "is_default": is_default, "prefix": prefix},
@@ -142,6 +156,8 @@ class RegisterUnits(Resource):
 
         `GET /units`
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
         return await self._client.request(REGISTER_LIST, options=request_options)
 
     async def create(
@@ -166,8 +182,19 @@ class RegisterUnits(Resource):
             prefix: A display prefix; defaults to the first character of the name.
 
         Raises:
-            APIError: documented codes 1003, 55045 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            AlreadyExistsError: `ErrorCode.UNIT_ALREADY_EXISTS`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", REGISTER_CREATE)
+        if label.__class__ is not str:
+            label = check.text(label, "label", REGISTER_CREATE)
+        if is_default is not UNSET and is_default is not None and is_default.__class__ is not bool:
+            is_default = check.boolean(is_default, "is_default", REGISTER_CREATE)
+        if prefix is not UNSET and prefix is not None and prefix.__class__ is not str:
+            prefix = check.text(prefix, "prefix", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={"name": name, "label": label, "is_default": is_default, "prefix": prefix},

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -157,7 +159,7 @@ class OAuthVisits(Resource):
         *,
         page: int | Unset = UNSET,
         limit: int | Unset = UNSET,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Visit]:
         """List Visits.
@@ -174,13 +176,25 @@ class OAuthVisits(Resource):
             limit: Records per page. Minimum: 0, maximum: 500.
             contact_uuid: Only visits of this contact.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={"page": page, "limit": limit, "contact_uuid": contact_uuid},
             options=request_options,
         )
 
-    async def get(self, visit_uuid: str, **request_options: Unpack[RequestOptions]) -> Visit:
+    async def get(self, visit_uuid: str | UUID, **request_options: Unpack[RequestOptions]) -> Visit:
         """Get Visit.
 
         Retrieve a visit by UUID.
@@ -190,6 +204,10 @@ class OAuthVisits(Resource):
         Args:
             visit_uuid: The visit's UUID.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if visit_uuid.__class__ is not str:
+            visit_uuid = check.uuid(visit_uuid, "visit_uuid", OAUTH_GET)
         return await self._client.request(
             OAUTH_GET, path={"visit_uuid": visit_uuid}, options=request_options
         )
@@ -197,8 +215,8 @@ class OAuthVisits(Resource):
     async def create(
         self,
         *,
-        contact_uuid: str,
-        shop_uuid: str,
+        contact_uuid: str | UUID,
+        shop_uuid: str | UUID,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
         starts_at: datetime | Unset = UNSET,
@@ -220,8 +238,35 @@ class OAuthVisits(Resource):
             ends_at: When the visit ended.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_CREATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", OAUTH_CREATE)
+        if source is not UNSET and source is not None and source.__class__ is not str:
+            source = check.text(source, "source", OAUTH_CREATE)
+        if (
+            starts_at is not UNSET
+            and starts_at is not None
+            and (starts_at.__class__ is not datetime or starts_at.tzinfo is None)
+        ):
+            starts_at = check.moment(starts_at, "starts_at", OAUTH_CREATE)
+        if (
+            ends_at is not UNSET
+            and ends_at is not None
+            and (ends_at.__class__ is not datetime or ends_at.tzinfo is None)
+        ):
+            ends_at = check.moment(ends_at, "ends_at", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -237,7 +282,7 @@ class OAuthVisits(Resource):
 
     async def update(
         self,
-        visit_uuid: str,
+        visit_uuid: str | UUID,
         *,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
@@ -259,8 +304,32 @@ class OAuthVisits(Resource):
             ends_at: When the visit ended.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if visit_uuid.__class__ is not str:
+            visit_uuid = check.uuid(visit_uuid, "visit_uuid", OAUTH_UPDATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", OAUTH_UPDATE)
+        if source is not UNSET and source is not None and source.__class__ is not str:
+            source = check.text(source, "source", OAUTH_UPDATE)
+        if (
+            starts_at is not UNSET
+            and starts_at is not None
+            and (starts_at.__class__ is not datetime or starts_at.tzinfo is None)
+        ):
+            starts_at = check.moment(starts_at, "starts_at", OAUTH_UPDATE)
+        if (
+            ends_at is not UNSET
+            and ends_at is not None
+            and (ends_at.__class__ is not datetime or ends_at.tzinfo is None)
+        ):
+            ends_at = check.moment(ends_at, "ends_at", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"visit_uuid": visit_uuid},
@@ -286,6 +355,9 @@ class OAuthVisits(Resource):
             visits: The visits, each {"contact_email": ..., "business_profile_uuid":
                 ..., "external_id": ...}. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_BATCH)
+        visits = check.objects(visits, "visits", OAUTH_CREATE_BATCH)
         return await self._client.request(
             OAUTH_CREATE_BATCH, body={"visits": visits}, options=request_options
         )
@@ -302,7 +374,7 @@ class RegisterVisits(Resource):
     async def create(
         self,
         *,
-        contact_uuid: str,
+        contact_uuid: str | UUID,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
         starts_at: datetime | Unset = UNSET,
@@ -323,8 +395,33 @@ class RegisterVisits(Resource):
             ends_at: When the visit ended.
 
         Raises:
-            APIError: documented codes 1003, 55031, 1008 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.CONTACT_NOT_FOUND`, `ErrorCode.SHOP_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if contact_uuid.__class__ is not str:
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", REGISTER_CREATE)
+        if source is not UNSET and source is not None and source.__class__ is not str:
+            source = check.text(source, "source", REGISTER_CREATE)
+        if (
+            starts_at is not UNSET
+            and starts_at is not None
+            and (starts_at.__class__ is not datetime or starts_at.tzinfo is None)
+        ):
+            starts_at = check.moment(starts_at, "starts_at", REGISTER_CREATE)
+        if (
+            ends_at is not UNSET
+            and ends_at is not None
+            and (ends_at.__class__ is not datetime or ends_at.tzinfo is None)
+        ):
+            ends_at = check.moment(ends_at, "ends_at", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -339,7 +436,7 @@ class RegisterVisits(Resource):
 
     async def update(
         self,
-        visit_uuid: str,
+        visit_uuid: str | UUID,
         *,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
@@ -361,8 +458,32 @@ class RegisterVisits(Resource):
             ends_at: When the visit ended.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if visit_uuid.__class__ is not str:
+            visit_uuid = check.uuid(visit_uuid, "visit_uuid", REGISTER_UPDATE)
+        if (
+            external_id is not UNSET
+            and external_id is not None
+            and external_id.__class__ is not str
+        ):
+            external_id = check.text(external_id, "external_id", REGISTER_UPDATE)
+        if source is not UNSET and source is not None and source.__class__ is not str:
+            source = check.text(source, "source", REGISTER_UPDATE)
+        if (
+            starts_at is not UNSET
+            and starts_at is not None
+            and (starts_at.__class__ is not datetime or starts_at.tzinfo is None)
+        ):
+            starts_at = check.moment(starts_at, "starts_at", REGISTER_UPDATE)
+        if (
+            ends_at is not UNSET
+            and ends_at is not None
+            and (ends_at.__class__ is not datetime or ends_at.tzinfo is None)
+        ):
+            ends_at = check.moment(ends_at, "ends_at", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"visit_uuid": visit_uuid},

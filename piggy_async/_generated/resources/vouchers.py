@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
@@ -386,8 +388,8 @@ class OAuthVouchers(Resource):
     def list(
         self,
         *,
-        promotion_uuid: str | Unset = UNSET,
-        contact_uuid: str | Unset = UNSET,
+        promotion_uuid: str | UUID | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         status: Literal["ACTIVE", "REDEEMED", "EXPIRED", "DEACTIVATED", "INACTIVE", "LOCKED"]
         | Unset = UNSET,
         page: int | Unset = UNSET,
@@ -411,8 +413,33 @@ class OAuthVouchers(Resource):
             limit: Records per page. Maximum: 500.
 
         Raises:
-            APIError: documented codes 1003, 80002, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if (
+            promotion_uuid is not UNSET
+            and promotion_uuid is not None
+            and promotion_uuid.__class__ is not str
+        ):
+            promotion_uuid = check.uuid(promotion_uuid, "promotion_uuid", OAUTH_LIST)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_LIST)
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("ACTIVE", "REDEEMED", "EXPIRED", "DEACTIVATED", "INACTIVE", "LOCKED")
+        ):
+            status = check.choice(status, "status", OAUTH_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", OAUTH_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", OAUTH_LIST)
         return self._client.paginate(
             OAUTH_LIST,
             query={
@@ -428,9 +455,9 @@ class OAuthVouchers(Resource):
     async def create(
         self,
         *,
-        promotion_uuid: str,
+        promotion_uuid: str | UUID,
         code: str | Unset = UNSET,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         expiration_date: datetime | Unset = UNSET,
         activation_date: datetime | Unset = UNSET,
         total_redemptions_allowed: int | Unset = UNSET,
@@ -455,8 +482,49 @@ class OAuthVouchers(Resource):
             custom_attributes: Voucher custom attribute values by name.
 
         Raises:
-            APIError: documented codes 1003, 80002, 80003, 80008, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.VOUCHER_ALREADY_EXISTS`.
+            LimitReachedError: `ErrorCode.VOUCHER_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if promotion_uuid.__class__ is not str:
+            promotion_uuid = check.uuid(promotion_uuid, "promotion_uuid", OAUTH_CREATE)
+        if code is not UNSET and code is not None and code.__class__ is not str:
+            code = check.text(code, "code", OAUTH_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE)
+        if (
+            expiration_date is not UNSET
+            and expiration_date is not None
+            and (expiration_date.__class__ is not datetime or expiration_date.tzinfo is None)
+        ):
+            expiration_date = check.moment(expiration_date, "expiration_date", OAUTH_CREATE)
+        if (
+            activation_date is not UNSET
+            and activation_date is not None
+            and (activation_date.__class__ is not datetime or activation_date.tzinfo is None)
+        ):
+            activation_date = check.moment(activation_date, "activation_date", OAUTH_CREATE)
+        if (
+            total_redemptions_allowed is not UNSET
+            and total_redemptions_allowed is not None
+            and total_redemptions_allowed.__class__ is not int
+        ):
+            total_redemptions_allowed = check.integer(
+                total_redemptions_allowed, "total_redemptions_allowed", OAUTH_CREATE
+            )
+        if (
+            custom_attributes is not UNSET
+            and custom_attributes is not None
+            and custom_attributes.__class__ is not dict
+        ):
+            custom_attributes = check.mapping(custom_attributes, "custom_attributes", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -474,9 +542,9 @@ class OAuthVouchers(Resource):
     async def create_batch(
         self,
         *,
-        promotion_uuid: str,
+        promotion_uuid: str | UUID,
         quantity: int,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         expiration_date: datetime | Unset = UNSET,
         activation_date: datetime | Unset = UNSET,
         custom_attributes: Mapping[str, Any] | Unset = UNSET,
@@ -497,8 +565,42 @@ class OAuthVouchers(Resource):
             custom_attributes: Voucher custom attribute values by name.
 
         Raises:
-            APIError: documented codes 1003, 80002, 80008, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            LimitReachedError: `ErrorCode.VOUCHER_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE_BATCH)
+        if promotion_uuid.__class__ is not str:
+            promotion_uuid = check.uuid(promotion_uuid, "promotion_uuid", OAUTH_CREATE_BATCH)
+        if quantity.__class__ is not int:
+            quantity = check.integer(quantity, "quantity", OAUTH_CREATE_BATCH)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_CREATE_BATCH)
+        if (
+            expiration_date is not UNSET
+            and expiration_date is not None
+            and (expiration_date.__class__ is not datetime or expiration_date.tzinfo is None)
+        ):
+            expiration_date = check.moment(expiration_date, "expiration_date", OAUTH_CREATE_BATCH)
+        if (
+            activation_date is not UNSET
+            and activation_date is not None
+            and (activation_date.__class__ is not datetime or activation_date.tzinfo is None)
+        ):
+            activation_date = check.moment(activation_date, "activation_date", OAUTH_CREATE_BATCH)
+        if (
+            custom_attributes is not UNSET
+            and custom_attributes is not None
+            and custom_attributes.__class__ is not dict
+        ):
+            custom_attributes = check.mapping(
+                custom_attributes, "custom_attributes", OAUTH_CREATE_BATCH
+            )
         return await self._client.request(
             OAUTH_CREATE_BATCH,
             body={
@@ -523,13 +625,18 @@ class OAuthVouchers(Resource):
             code: The voucher's code. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_FIND)
+        if code.__class__ is not str:
+            code = check.text(code, "code", OAUTH_FIND)
         return await self._client.request(OAUTH_FIND, query={"code": code}, options=request_options)
 
     async def update(
         self,
-        voucher_uuid: str,
+        voucher_uuid: str | UUID,
         *,
         status: Literal["ACTIVE", "DEACTIVATED"],
         custom_attributes: Mapping[str, Any] | Unset = UNSET,
@@ -550,8 +657,27 @@ class OAuthVouchers(Resource):
             expiration_date: A new expiration date; active or inactive vouchers only.
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if voucher_uuid.__class__ is not str:
+            voucher_uuid = check.uuid(voucher_uuid, "voucher_uuid", OAUTH_UPDATE)
+        if status not in ("ACTIVE", "DEACTIVATED"):
+            status = check.choice(status, "status", OAUTH_UPDATE)
+        if (
+            custom_attributes is not UNSET
+            and custom_attributes is not None
+            and custom_attributes.__class__ is not dict
+        ):
+            custom_attributes = check.mapping(custom_attributes, "custom_attributes", OAUTH_UPDATE)
+        if (
+            expiration_date is not UNSET
+            and expiration_date is not None
+            and (expiration_date.__class__ is not datetime or expiration_date.tzinfo is None)
+        ):
+            expiration_date = check.moment(expiration_date, "expiration_date", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"voucher_uuid": voucher_uuid},
@@ -565,10 +691,10 @@ class OAuthVouchers(Resource):
 
     async def validate(
         self,
-        voucher_uuid: str,
+        voucher_uuid: str | UUID,
         *,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Any:
         """Validate Voucher.
@@ -583,6 +709,18 @@ class OAuthVouchers(Resource):
                 contact.
             shop_uuid: The shop where the voucher would be redeemed. Required.
         """
+        if request_options:
+            check.options(request_options, OAUTH_VALIDATE)
+        if voucher_uuid.__class__ is not str:
+            voucher_uuid = check.uuid(voucher_uuid, "voucher_uuid", OAUTH_VALIDATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_VALIDATE)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_VALIDATE)
         return await self._client.request(
             OAUTH_VALIDATE,
             path={"voucher_uuid": voucher_uuid},
@@ -594,8 +732,8 @@ class OAuthVouchers(Resource):
         self,
         *,
         code: str,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         release_key: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Voucher:
@@ -614,8 +752,29 @@ class OAuthVouchers(Resource):
             shop_uuid: The shop where the voucher is redeemed. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80014 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`, `ErrorCode.VOUCHER_INACTIVE`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_REDEEM)
+        if code.__class__ is not str:
+            code = check.text(code, "code", OAUTH_REDEEM)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_REDEEM)
+        if (
+            release_key is not UNSET
+            and release_key is not None
+            and release_key.__class__ is not str
+        ):
+            release_key = check.text(release_key, "release_key", OAUTH_REDEEM)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_REDEEM)
         return await self._client.request(
             OAUTH_REDEEM,
             body={
@@ -628,7 +787,7 @@ class OAuthVouchers(Resource):
         )
 
     async def lock(
-        self, voucher_uuid: str, **request_options: Unpack[RequestOptions]
+        self, voucher_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> VoucherLock:
         """Lock Voucher.
 
@@ -642,14 +801,25 @@ class OAuthVouchers(Resource):
             voucher_uuid: The voucher's UUID.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80017 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`, `ErrorCode.VOUCHER_ALREADY_LOCKED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LOCK)
+        if voucher_uuid.__class__ is not str:
+            voucher_uuid = check.uuid(voucher_uuid, "voucher_uuid", OAUTH_LOCK)
         return await self._client.request(
             OAUTH_LOCK, path={"voucher_uuid": voucher_uuid}, options=request_options
         )
 
     async def release(
-        self, voucher_uuid: str, *, release_key: str, **request_options: Unpack[RequestOptions]
+        self,
+        voucher_uuid: str | UUID,
+        *,
+        release_key: str,
+        **request_options: Unpack[RequestOptions],
     ) -> VoucherLock:
         """Release Voucher.
 
@@ -662,8 +832,17 @@ class OAuthVouchers(Resource):
             release_key: The release key returned by `lock`. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_RELEASE)
+        if voucher_uuid.__class__ is not str:
+            voucher_uuid = check.uuid(voucher_uuid, "voucher_uuid", OAUTH_RELEASE)
+        if release_key.__class__ is not str:
+            release_key = check.text(release_key, "release_key", OAUTH_RELEASE)
         return await self._client.request(
             OAUTH_RELEASE,
             path={"voucher_uuid": voucher_uuid},
@@ -671,7 +850,7 @@ class OAuthVouchers(Resource):
             options=request_options,
         )
 
-    async def reverse(self, uuid: str, **request_options: Unpack[RequestOptions]) -> Any:
+    async def reverse(self, uuid: str | UUID, **request_options: Unpack[RequestOptions]) -> Any:
         """Reverse Voucher Redemption.
 
         Undo a voucher redemption.
@@ -683,8 +862,13 @@ class OAuthVouchers(Resource):
                 (newest docs).
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_REVERSE)
+        if uuid.__class__ is not str:
+            uuid = check.uuid(uuid, "uuid", OAUTH_REVERSE)
         return await self._client.request(
             OAUTH_REVERSE, path={"uuid": uuid}, options=request_options
         )
@@ -694,8 +878,8 @@ class OAuthVouchers(Resource):
         *,
         code: str,
         number_of_times: int,
-        shop_uuid: str,
-        contact_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID,
+        contact_uuid: str | UUID | Unset = UNSET,
         release_key: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> VoucherMultiRedemption:
@@ -714,8 +898,32 @@ class OAuthVouchers(Resource):
             release_key: The release key of a locked voucher.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80014, 80019, 80020 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`, `ErrorCode.VOUCHER_INACTIVE`, `ErrorCode.PROMOTION_INACTIVE`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
+            InsufficientBalanceError: `ErrorCode.VOUCHER_NOT_ENOUGH_REDEMPTIONS`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_MULTI_REDEEM)
+        if code.__class__ is not str:
+            code = check.text(code, "code", OAUTH_MULTI_REDEEM)
+        if number_of_times.__class__ is not int:
+            number_of_times = check.integer(number_of_times, "number_of_times", OAUTH_MULTI_REDEEM)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", OAUTH_MULTI_REDEEM)
+        if shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", OAUTH_MULTI_REDEEM)
+        if (
+            release_key is not UNSET
+            and release_key is not None
+            and release_key.__class__ is not str
+        ):
+            release_key = check.text(release_key, "release_key", OAUTH_MULTI_REDEEM)
         return await self._client.request(
             OAUTH_MULTI_REDEEM,
             body={
@@ -741,8 +949,8 @@ class RegisterVouchers(Resource):
     def list(
         self,
         *,
-        promotion_uuid: str | Unset = UNSET,
-        contact_uuid: str | Unset = UNSET,
+        promotion_uuid: str | UUID | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         status: Literal["ACTIVE", "REDEEMED", "EXPIRED", "DEACTIVATED", "INACTIVE", "LOCKED"]
         | Unset = UNSET,
         page: int | Unset = UNSET,
@@ -766,8 +974,33 @@ class RegisterVouchers(Resource):
             limit: Records per page. Maximum: 500.
 
         Raises:
-            APIError: documented codes 1003, 80002, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LIST)
+        if (
+            promotion_uuid is not UNSET
+            and promotion_uuid is not None
+            and promotion_uuid.__class__ is not str
+        ):
+            promotion_uuid = check.uuid(promotion_uuid, "promotion_uuid", REGISTER_LIST)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_LIST)
+        if (
+            status is not UNSET
+            and status is not None
+            and status not in ("ACTIVE", "REDEEMED", "EXPIRED", "DEACTIVATED", "INACTIVE", "LOCKED")
+        ):
+            status = check.choice(status, "status", REGISTER_LIST)
+        if page is not UNSET and page is not None and (page.__class__ is not int or page < 1):
+            page = check.positive_integer(page, "page", REGISTER_LIST)
+        if limit is not UNSET and limit is not None and (limit.__class__ is not int or limit < 1):
+            limit = check.positive_integer(limit, "limit", REGISTER_LIST)
         return self._client.paginate(
             REGISTER_LIST,
             query={
@@ -783,9 +1016,9 @@ class RegisterVouchers(Resource):
     async def create(
         self,
         *,
-        promotion_uuid: str,
+        promotion_uuid: str | UUID,
         code: str | Unset = UNSET,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         expiration_date: datetime | Unset = UNSET,
         activation_date: datetime | Unset = UNSET,
         total_redemptions_allowed: int | Unset = UNSET,
@@ -810,8 +1043,51 @@ class RegisterVouchers(Resource):
             custom_attributes: Voucher custom attribute values by name.
 
         Raises:
-            APIError: documented codes 1003, 80002, 80003, 80008, 55031 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.PROMOTION_NOT_FOUND`, `ErrorCode.CONTACT_NOT_FOUND`.
+            AlreadyExistsError: `ErrorCode.VOUCHER_ALREADY_EXISTS`.
+            LimitReachedError: `ErrorCode.VOUCHER_LIMIT_REACHED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_CREATE)
+        if promotion_uuid.__class__ is not str:
+            promotion_uuid = check.uuid(promotion_uuid, "promotion_uuid", REGISTER_CREATE)
+        if code is not UNSET and code is not None and code.__class__ is not str:
+            code = check.text(code, "code", REGISTER_CREATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if (
+            expiration_date is not UNSET
+            and expiration_date is not None
+            and (expiration_date.__class__ is not datetime or expiration_date.tzinfo is None)
+        ):
+            expiration_date = check.moment(expiration_date, "expiration_date", REGISTER_CREATE)
+        if (
+            activation_date is not UNSET
+            and activation_date is not None
+            and (activation_date.__class__ is not datetime or activation_date.tzinfo is None)
+        ):
+            activation_date = check.moment(activation_date, "activation_date", REGISTER_CREATE)
+        if (
+            total_redemptions_allowed is not UNSET
+            and total_redemptions_allowed is not None
+            and total_redemptions_allowed.__class__ is not int
+        ):
+            total_redemptions_allowed = check.integer(
+                total_redemptions_allowed, "total_redemptions_allowed", REGISTER_CREATE
+            )
+        if (
+            custom_attributes is not UNSET
+            and custom_attributes is not None
+            and custom_attributes.__class__ is not dict
+        ):
+            custom_attributes = check.mapping(
+                custom_attributes, "custom_attributes", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -837,15 +1113,20 @@ class RegisterVouchers(Resource):
             code: The voucher's code. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_FIND)
+        if code.__class__ is not str:
+            code = check.text(code, "code", REGISTER_FIND)
         return await self._client.request(
             REGISTER_FIND, query={"code": code}, options=request_options
         )
 
     async def update(
         self,
-        voucher_uuid: str,
+        voucher_uuid: str | UUID,
         *,
         status: Literal["ACTIVE", "DEACTIVATED"],
         custom_attributes: Mapping[str, Any] | Unset = UNSET,
@@ -866,8 +1147,29 @@ class RegisterVouchers(Resource):
             expiration_date: A new expiration date; active or inactive vouchers only.
 
         Raises:
-            APIError: documented codes 1003, 80004 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_UPDATE)
+        if voucher_uuid.__class__ is not str:
+            voucher_uuid = check.uuid(voucher_uuid, "voucher_uuid", REGISTER_UPDATE)
+        if status not in ("ACTIVE", "DEACTIVATED"):
+            status = check.choice(status, "status", REGISTER_UPDATE)
+        if (
+            custom_attributes is not UNSET
+            and custom_attributes is not None
+            and custom_attributes.__class__ is not dict
+        ):
+            custom_attributes = check.mapping(
+                custom_attributes, "custom_attributes", REGISTER_UPDATE
+            )
+        if (
+            expiration_date is not UNSET
+            and expiration_date is not None
+            and (expiration_date.__class__ is not datetime or expiration_date.tzinfo is None)
+        ):
+            expiration_date = check.moment(expiration_date, "expiration_date", REGISTER_UPDATE)
         return await self._client.request(
             REGISTER_UPDATE,
             path={"voucher_uuid": voucher_uuid},
@@ -881,10 +1183,10 @@ class RegisterVouchers(Resource):
 
     async def validate(
         self,
-        voucher_uuid: str,
+        voucher_uuid: str | UUID,
         *,
-        contact_uuid: str | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Any:
         """Validate Voucher.
@@ -899,6 +1201,18 @@ class RegisterVouchers(Resource):
                 contact.
             shop_uuid: The shop where the voucher would be redeemed.
         """
+        if request_options:
+            check.options(request_options, REGISTER_VALIDATE)
+        if voucher_uuid.__class__ is not str:
+            voucher_uuid = check.uuid(voucher_uuid, "voucher_uuid", REGISTER_VALIDATE)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_VALIDATE)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", REGISTER_VALIDATE)
         return await self._client.request(
             REGISTER_VALIDATE,
             path={"voucher_uuid": voucher_uuid},
@@ -910,9 +1224,9 @@ class RegisterVouchers(Resource):
         self,
         *,
         code: str,
-        contact_uuid: str | Unset = UNSET,
+        contact_uuid: str | UUID | Unset = UNSET,
         release_key: str | Unset = UNSET,
-        shop_uuid: str | Unset = UNSET,
+        shop_uuid: str | UUID | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Voucher:
         """Redeem Voucher.
@@ -930,8 +1244,29 @@ class RegisterVouchers(Resource):
             shop_uuid: The shop where the voucher is redeemed.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80014 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`, `ErrorCode.VOUCHER_INACTIVE`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_REDEEM)
+        if code.__class__ is not str:
+            code = check.text(code, "code", REGISTER_REDEEM)
+        if (
+            contact_uuid is not UNSET
+            and contact_uuid is not None
+            and contact_uuid.__class__ is not str
+        ):
+            contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_REDEEM)
+        if (
+            release_key is not UNSET
+            and release_key is not None
+            and release_key.__class__ is not str
+        ):
+            release_key = check.text(release_key, "release_key", REGISTER_REDEEM)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", REGISTER_REDEEM)
         return await self._client.request(
             REGISTER_REDEEM,
             body={
@@ -944,7 +1279,7 @@ class RegisterVouchers(Resource):
         )
 
     async def lock(
-        self, voucher_uuid: str, **request_options: Unpack[RequestOptions]
+        self, voucher_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> VoucherLock:
         """Lock Voucher.
 
@@ -958,14 +1293,25 @@ class RegisterVouchers(Resource):
             voucher_uuid: The voucher's UUID.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005, 80012, 80017 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`, `ErrorCode.VOUCHER_DEACTIVATED`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`, `ErrorCode.VOUCHER_ALREADY_LOCKED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_LOCK)
+        if voucher_uuid.__class__ is not str:
+            voucher_uuid = check.uuid(voucher_uuid, "voucher_uuid", REGISTER_LOCK)
         return await self._client.request(
             REGISTER_LOCK, path={"voucher_uuid": voucher_uuid}, options=request_options
         )
 
     async def release(
-        self, voucher_uuid: str, *, release_key: str, **request_options: Unpack[RequestOptions]
+        self,
+        voucher_uuid: str | UUID,
+        *,
+        release_key: str,
+        **request_options: Unpack[RequestOptions],
     ) -> VoucherLock:
         """Release Voucher.
 
@@ -978,8 +1324,17 @@ class RegisterVouchers(Resource):
             release_key: The release key returned by `lock`. Required.
 
         Raises:
-            APIError: documented codes 1003, 80004, 80006, 80005 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.VOUCHER_NOT_FOUND`.
+            UnavailableError: `ErrorCode.VOUCHER_EXPIRED`.
+            ConflictError: `ErrorCode.VOUCHER_ALREADY_REDEEMED`.
         """
+        if request_options:
+            check.options(request_options, REGISTER_RELEASE)
+        if voucher_uuid.__class__ is not str:
+            voucher_uuid = check.uuid(voucher_uuid, "voucher_uuid", REGISTER_RELEASE)
+        if release_key.__class__ is not str:
+            release_key = check.text(release_key, "release_key", REGISTER_RELEASE)
         return await self._client.request(
             REGISTER_RELEASE,
             path={"voucher_uuid": voucher_uuid},

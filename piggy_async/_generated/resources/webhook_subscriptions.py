@@ -6,7 +6,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from typing import Any, Literal, Unpack
+from uuid import UUID
 
+from piggy_async import _arguments as check
 from piggy_async._operation import Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
@@ -184,8 +186,32 @@ class OAuthWebhookSubscriptions(Resource):
             status: Only subscriptions with this status.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_LIST)
+        if (
+            event_type is not UNSET
+            and event_type is not None
+            and event_type
+            not in (
+                "contact_created",
+                "contact_updated",
+                "credit_reception_created",
+                "prepaid_transaction_created",
+                "voucher_created",
+                "voucher_updated",
+                "voucher_redeemed",
+                "form_submission_completed",
+                "referral_completed",
+                "contact_identifier_created",
+                "reward_updated",
+                "promotion_updated",
+            )
+        ):
+            event_type = check.choice(event_type, "event_type", OAUTH_LIST)
+        if status is not UNSET and status is not None and status not in ("ACTIVE", "INACTIVE"):
+            status = check.choice(status, "status", OAUTH_LIST)
         return await self._client.request(
             OAUTH_LIST, query={"event_type": event_type, "status": status}, options=request_options
         )
@@ -232,8 +258,35 @@ class OAuthWebhookSubscriptions(Resource):
                 `contact_updated` subscriptions.
 
         Raises:
-            APIError: documented codes 1003 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_CREATE)
+        if name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_CREATE)
+        if event_type not in (
+            "contact_created",
+            "contact_updated",
+            "credit_reception_created",
+            "prepaid_transaction_created",
+            "voucher_created",
+            "voucher_updated",
+            "voucher_redeemed",
+            "form_submission_completed",
+            "referral_completed",
+            "contact_identifier_created",
+            "reward_updated",
+            "promotion_updated",
+        ):
+            event_type = check.choice(event_type, "event_type", OAUTH_CREATE)
+        if url.__class__ is not str:
+            url = check.text(url, "url", OAUTH_CREATE)
+        if secret is not UNSET and secret is not None and secret.__class__ is not str:
+            secret = check.text(secret, "secret", OAUTH_CREATE)
+        if status is not UNSET and status is not None and status not in ("ACTIVE", "INACTIVE"):
+            status = check.choice(status, "status", OAUTH_CREATE)
+        if attributes is not UNSET and attributes is not None:
+            attributes = check.texts(attributes, "attributes", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -248,7 +301,7 @@ class OAuthWebhookSubscriptions(Resource):
         )
 
     async def get(
-        self, webhook_subscription_uuid: str, **request_options: Unpack[RequestOptions]
+        self, webhook_subscription_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> WebhookSubscription:
         """Get Webhook Subscription.
 
@@ -260,8 +313,14 @@ class OAuthWebhookSubscriptions(Resource):
             webhook_subscription_uuid: The webhook subscription's UUID.
 
         Raises:
-            APIError: documented codes 80300 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_GET)
+        if webhook_subscription_uuid.__class__ is not str:
+            webhook_subscription_uuid = check.uuid(
+                webhook_subscription_uuid, "webhook_subscription_uuid", OAUTH_GET
+            )
         return await self._client.request(
             OAUTH_GET,
             path={"webhook_subscription_uuid": webhook_subscription_uuid},
@@ -270,7 +329,7 @@ class OAuthWebhookSubscriptions(Resource):
 
     async def update(
         self,
-        webhook_subscription_uuid: str,
+        webhook_subscription_uuid: str | UUID,
         *,
         name: str | Unset = UNSET,
         url: str | Unset = UNSET,
@@ -294,8 +353,23 @@ class OAuthWebhookSubscriptions(Resource):
                 when the event type is `contact_updated`.
 
         Raises:
-            APIError: documented codes 1003, 80300 (see `ErrorCode`).
+            InvalidInputError: `ErrorCode.INVALID_INPUT`.
+            NotFoundError: `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_UPDATE)
+        if webhook_subscription_uuid.__class__ is not str:
+            webhook_subscription_uuid = check.uuid(
+                webhook_subscription_uuid, "webhook_subscription_uuid", OAUTH_UPDATE
+            )
+        if name is not UNSET and name is not None and name.__class__ is not str:
+            name = check.text(name, "name", OAUTH_UPDATE)
+        if url is not UNSET and url is not None and url.__class__ is not str:
+            url = check.text(url, "url", OAUTH_UPDATE)
+        if status is not UNSET and status is not None and status not in ("ACTIVE", "INACTIVE"):
+            status = check.choice(status, "status", OAUTH_UPDATE)
+        if attributes is not UNSET and attributes is not None:
+            attributes = check.texts(attributes, "attributes", OAUTH_UPDATE)
         return await self._client.request(
             OAUTH_UPDATE,
             path={"webhook_subscription_uuid": webhook_subscription_uuid},
@@ -304,7 +378,7 @@ class OAuthWebhookSubscriptions(Resource):
         )
 
     async def delete(
-        self, webhook_subscription_uuid: str, **request_options: Unpack[RequestOptions]
+        self, webhook_subscription_uuid: str | UUID, **request_options: Unpack[RequestOptions]
     ) -> Any:
         """Delete Webhook Subscription.
 
@@ -316,8 +390,14 @@ class OAuthWebhookSubscriptions(Resource):
             webhook_subscription_uuid: The webhook subscription's UUID.
 
         Raises:
-            APIError: documented codes 80300 (see `ErrorCode`).
+            NotFoundError: `ErrorCode.WEBHOOK_SUBSCRIPTION_NOT_FOUND`.
         """
+        if request_options:
+            check.options(request_options, OAUTH_DELETE)
+        if webhook_subscription_uuid.__class__ is not str:
+            webhook_subscription_uuid = check.uuid(
+                webhook_subscription_uuid, "webhook_subscription_uuid", OAUTH_DELETE
+            )
         return await self._client.request(
             OAUTH_DELETE,
             path={"webhook_subscription_uuid": webhook_subscription_uuid},

@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .._call import Handler
-from . import contacts, identifiers, loyalty, prepaid, rewards, vouchers, webhook_subscriptions
+from . import (
+    contacts,
+    identifiers,
+    loyalty,
+    prepaid,
+    rewards,
+    shops,
+    vouchers,
+    webhook_subscriptions,
+)
 
 HANDLERS: Mapping[tuple[str, str], Handler] = {
     **contacts.HANDLERS,
@@ -14,6 +23,7 @@ HANDLERS: Mapping[tuple[str, str], Handler] = {
     **loyalty.HANDLERS,
     **prepaid.HANDLERS,
     **rewards.HANDLERS,
+    **shops.HANDLERS,
     **vouchers.HANDLERS,
     **webhook_subscriptions.HANDLERS,
 }

@@ -1,0 +1,115 @@
+"""Request overhead (goal 1): `await piggy.contacts.get(uuid)` against raw aiohttp
+`session.get()` + `await resp.json()`, same GET, same concurrency (64), alternating rounds.
+
+Two servers, each in its own process: a static one answering the seed docs' full contact
+example (a fraction of a core, so the client's cost decides) and `FakePiggy`. The SDK's
+figure includes building the `Contact`, which the raw client does not do. Also reported:
+the client's CPU time per request on each side and, of the SDK's extra, what decoding the
+body into a `Contact` costs. Goal: 1.0x raw throughput.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+from bench._process import server
+from bench._results import Result, alternate
+from bench._static_server import SEED
+from piggy_async import OAuthClient
+from piggy_async._codecs import structurer
+from piggy_async._json import decode
+from piggy_async.models import Contact
+
+CONCURRENCY = 64
+
+
+async def _round(call: Callable[[], Awaitable[Any]], requests: int) -> tuple[float, float]:
+    """Requests per second, and client CPU seconds per request."""
+    remaining = requests
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await call()
+
+    started, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    return requests / elapsed, (time.process_time() - cpu) / requests
+
+
+async def _measure(ready: dict[str, Any], rounds: int, requests: int) -> dict[str, list[float]]:
+    url, key, uuid = ready["url"], ready["key"], ready["contact_uuid"]
+    target = f"{url}/api/v3/oauth/clients/contacts/{uuid}"
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    async with (
+        aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=100), headers=headers
+        ) as session,
+        OAuthClient(api_key=key, base_url=url) as piggy,
+    ):
+
+        async def raw() -> Any:
+            async with session.get(target) as response:
+                return (await response.json())["data"]
+
+        async def sdk() -> Any:
+            return await piggy.contacts.get(uuid)
+
+        await _round(raw, 200)  # warm both pools up
+        await _round(sdk, 200)
+        results: dict[str, list[float]] = {"raw": [], "sdk": [], "raw_cpu": [], "sdk_cpu": []}
+        for _ in range(rounds):
+            for name, call in (("raw", raw), ("sdk", sdk)):
+                rate, cpu = await _round(call, requests)
+                results[name].append(rate)
+                results[f"{name}_cpu"].append(cpu)
+    return results
+
+
+def _decode_cost(body: bytes, rounds: int) -> float:
+    """Microseconds the SDK spends turning the body into a `Contact` beyond `json.loads`."""
+    structure = structurer(Contact)
+    times = alternate(
+        {
+            "sdk": lambda: structure(decode(body, status=200)["data"]),
+            "raw": lambda: json.loads(body)["data"],
+        },
+        rounds=rounds,
+        number=500,
+    )
+    return (statistics.median(times["sdk"]) - statistics.median(times["raw"])) * 1e6
+
+
+def run(quick: bool) -> list[Result]:
+    rounds, requests = (2, 300) if quick else (7, 3000)
+    results: list[Result] = []
+    for name, module in (("static", "bench._static_server"), ("fake", "bench._server")):
+        with server(module) as ready:
+            measured = asyncio.run(_measure(ready, rounds, requests))
+        ratios = [s / r for s, r in zip(measured["sdk"], measured["raw"], strict=True)]
+        raw_cpu = statistics.median(measured["raw_cpu"]) * 1e6
+        sdk_cpu = statistics.median(measured["sdk_cpu"]) * 1e6
+        results += [
+            Result(
+                f"request.{name}.throughput",
+                statistics.median(measured["sdk"]),
+                "req/s",
+                statistics.median(ratios),
+                "raw aiohttp + resp.json()",
+                ">= 1.0",
+                statistics.median(measured["raw"]),
+            ),
+            Result(f"request.{name}.cpu_per_request", sdk_cpu, "us", sdk_cpu / raw_cpu, "raw"),
+        ]
+    body = json.dumps(json.loads(SEED.read_text())).encode()
+    results.append(Result("request.decode_beyond_json_loads", _decode_cost(body, rounds), "us"))
+    return results

@@ -1,0 +1,235 @@
+"""Each resource module of `piggy_async/_generated/resources/`: its `Operation` constants and,
+per API, its resource class with one typed method per operation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from .checks import FORMAT_TYPES, format_annotation, render_checks
+from .errors import raises_section
+from .render_python import (
+    API_CLASS_PREFIX,
+    API_TITLE,
+    class_name,
+    collections_imports,
+    docstring,
+    generated_module,
+    model_imports,
+    or_unset,
+    py_type,
+    typing_imports,
+    wrap,
+)
+from .spec import ErrorCode, Operation, Param, Resource, Spec, TypeRef
+
+
+def _op_const(api: str, op: Operation) -> str:
+    return f"{api.upper()}_{op.name.upper()}"
+
+
+def _param_annotation(param: Param, api: str) -> str:
+    if param.enum:
+        annotation = f"Literal[{', '.join(repr(v) for v in param.enum)}]"
+    else:
+        annotation = format_annotation(py_type(param.type, for_input=True), param)
+    if param.location != "path" and api not in param.required_on:
+        return f"{or_unset(annotation)} = UNSET"
+    return annotation
+
+
+def _tuple(items: Iterable[str]) -> str:
+    """A tuple literal without the trailing comma that makes ruff split it over lines."""
+    items = list(items)
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _result_type(ref: TypeRef) -> str:
+    return "None" if ref.kind == "scalar" and ref.name == "null" else py_type(ref)
+
+
+def _data_type_expr(ref: TypeRef) -> str:
+    if ref.kind == "scalar" and ref.name == "null":
+        return "type(None)"
+    return py_type(ref)
+
+
+def render_resource(spec: Spec, resource: Resource) -> str:
+    apis = [api for api in API_CLASS_PREFIX if resource.operations_for(api)]
+    referenced: set[str] = set()
+    annotations: list[str] = []
+    for op in resource.operations:
+        referenced |= set(op.response.models())
+        annotations.append(py_type(op.response))
+        for api in op.apis:
+            for param in op.params_for(api):
+                referenced |= set(param.type.models())
+                annotations.append(_param_annotation(param, api))
+    needs_unset = any(a.endswith("= UNSET") for a in annotations)
+    paginated = any(op.pagination for op in resource.operations)
+    out = [f'"""The {resource.title} resource: its operations and their methods per API."""\n\n']
+    out.append("from __future__ import annotations\n\n")
+    classes = [_render_resource_class(resource, api, spec.error_table()) for api in apis]
+    if any("builtins." in text for text in classes):
+        out.append("import builtins\n")
+    collections = collections_imports(annotations)
+    if collections:
+        out.append(f"from collections.abc import {', '.join(collections)}\n")
+    if any("Decimal" in a for a in annotations):
+        out.append("from decimal import Decimal\n")
+    if any("datetime" in a for a in annotations):
+        out.append("from datetime import datetime\n")
+    typing_names = sorted({*typing_imports(annotations), "Any", "Unpack"})
+    out.append(f"from typing import {', '.join(typing_names)}\n")
+    if any("isfinite(" in text for text in classes):
+        out.append("from math import isfinite\n")
+    if any(f"| {FORMAT_TYPES['uuid']}" in a for a in annotations):
+        out.append("from uuid import UUID\n")
+    out.append("\nfrom piggy_async import _arguments as check\n")
+    has_params = any(op.params for op in resource.operations)
+    runtime = (
+        ["Operation"] + (["Param"] if has_params else []) + (["Pagination"] if paginated else [])
+    )
+    out.append(f"from piggy_async._operation import {', '.join(sorted(runtime))}\n")
+    out.append("from piggy_async._options import RequestOptions\n")
+    if paginated:
+        out.append("from piggy_async._pagination import AsyncPaginator\n")
+    out.append("from piggy_async._resource import Resource\n")
+    if needs_unset:
+        out.append("from piggy_async._unset import UNSET, Unset\n")
+    if any(p.spread for op in resource.operations for p in op.params):
+        out.append("from piggy_async._attributes import with_attributes\n")
+    out.extend(model_imports(spec, referenced, "", "..models."))
+    consts: list[str] = []
+    for api in apis:
+        for op in resource.operations_for(api):
+            out.append("\n")
+            out.append(_render_operation_const(op, api))
+            consts.append(_op_const(api, op))
+    out.append(f"\nOPERATIONS: tuple[Operation[Any], ...] = ({', '.join(consts)},)\n")
+    out.append(f'"""The {resource.title} operations, in spec order per API."""\n')
+    for text in classes:
+        out.append("\n\n")
+        out.append(text)
+    return generated_module("".join(out))
+
+
+def _render_operation_const(op: Operation, api: str) -> str:
+    lines = [
+        f"{_op_const(api, op)}: Operation[{_result_type(op.response)}] = Operation(\n",
+        f'    api="{api}",\n',
+        f'    resource="{op.resource}",\n',
+        f'    name="{op.name}",\n',
+        f'    method="{op.method}",\n',
+        f'    path="{op.path}",\n',
+        f"    summary={op.summary!r},\n",
+        f"    data_type={_data_type_expr(op.response)},\n",
+        f'    data_spec="{op.response}",\n',
+    ]
+    params = tuple(p for p in op.params_for(api) if not p.spread)  # no key of its own
+    if params:
+        lines.append("    params=(\n")
+        for p in params:
+            extras = ""
+            if api in p.required_on:
+                extras += ", required=True"
+            if p.py_name != p.name:
+                extras += f', py_name="{p.py_name}"'
+            if p.enum:
+                extras += f", enum={tuple(p.enum)!r}"
+            if p.secret:
+                extras += ", secret=True"
+            lines.append(f'        Param("{p.name}", "{p.location}", "{p.type}"{extras}),\n')
+        lines.append("    ),\n")
+    if op.pagination:
+        lines.append(
+            f'    pagination=Pagination(meta="{op.pagination.meta}", '
+            f'size="{op.pagination.size}"),\n'
+        )
+    if op.errors:
+        lines.append(f"    errors={_tuple(str(c) for c in op.errors)},\n")
+    if op.status != 200:
+        lines.append(f"    status={op.status},\n")
+    if op.retry_safe != (op.method in ("GET", "PUT")):
+        lines.append(f"    retry_safe={op.retry_safe},\n")
+    lines.append(")\n")
+    return "".join(lines)
+
+
+def _render_resource_class(resource: Resource, api: str, errors: Mapping[int, ErrorCode]) -> str:
+    name = f"{API_CLASS_PREFIX[api]}{class_name(resource.name)}"
+    out = [f"class {name}(Resource):\n"]
+    doc = "\n".join(wrap(f"{resource.description} ({API_TITLE[api]}.)", "    "))
+    out.append(docstring(doc, "    "))
+    out.append("\n    __slots__ = ()\n")
+    shadows_list = any(op.name == "list" for op in resource.operations_for(api))
+    for op in resource.operations_for(api):
+        out.append("\n")
+        out.append(_render_method(op, api, shadows_list, errors))
+    return "".join(out)
+
+
+def _render_method(
+    op: Operation, api: str, shadows_list: bool, errors: Mapping[int, ErrorCode]
+) -> str:
+    params = op.params_for(api)
+    path_params = [p for p in params if p.location == "path"]
+    others = [p for p in params if p.location != "path"]
+    others.sort(key=lambda p: api not in p.required_on)  # required keywords first, else spec order
+    signature = ["self"]
+    signature += [f"{p.py_name}: {_param_annotation(p, api)}" for p in path_params]
+    if others:
+        signature.append("*")
+        signature += [f"{p.py_name}: {_param_annotation(p, api)}" for p in others]
+    signature.append("**request_options: Unpack[RequestOptions]")
+    if op.pagination:
+        returns = f"AsyncPaginator[{py_type(op.response.args[0])}]"
+        head = f"    def {op.name}({', '.join(signature)}) -> {returns}:\n"
+    else:
+        list_name = "builtins.list" if shadows_list else "list"
+        returns = py_type(op.response, list_name=list_name)
+        head = f"    async def {op.name}({', '.join(signature)}) -> {returns}:\n"
+    out = [head, docstring(_method_doc(op, api, params, errors), "        ")]
+    out += render_checks(op, api, _op_const(api, op), params)
+    call_args = [_op_const(api, op)]
+    for location in ("path", "query", "body"):
+        members = [p for p in params if p.location == location and not p.spread]
+        items = "{" + ", ".join(f'"{p.name}": {p.py_name}' for p in members) + "}"
+        spread = [p.py_name for p in params if p.location == location and p.spread]
+        if spread:
+            call_args.append(f"{location}=with_attributes({items}, {spread[0]})")
+        elif members:
+            call_args.append(f"{location}={items}")
+    call_args.append("options=request_options")
+    if op.pagination:
+        out.append(f"        return self._client.paginate({', '.join(call_args)})\n")
+    else:
+        out.append(f"        return await self._client.request({', '.join(call_args)})\n")
+    return "".join(out)
+
+
+def _method_doc(
+    op: Operation, api: str, params: tuple[Param, ...], errors: Mapping[int, ErrorCode]
+) -> str:
+    lines = [f"{op.summary}.", ""]
+    if op.description:
+        lines += [*wrap(op.description, " " * 8), ""]
+    lines.append(f"`{op.method} {op.path or '/'}`")
+    if op.pagination:
+        lines += [
+            "",
+            "Await the result for one page, or iterate it with `async for` for every item;",
+            "later pages are fetched as the iteration reaches them.",
+        ]
+    documented = [p for p in params if p.description]
+    if documented:
+        lines += ["", "Args:"]
+        for p in documented:
+            text = p.description + (
+                " Required." if api in p.required_on and p.location != "path" else ""
+            )
+            wrapped = wrap(f"{p.py_name}: {text}", " " * 12)
+            lines.append(f"    {wrapped[0]}")
+            lines += [f"        {rest}" for rest in wrapped[1:]]
+    if op.errors:
+        lines += raises_section(op.errors, errors)
+    return "\n".join(lines)

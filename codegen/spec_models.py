@@ -1,0 +1,84 @@
+"""The `models:` section of a spec file: models with fields, and tagged unions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .spec_objects import Field, Model, TaggedUnion
+from .spec_reader import Reader, attribute_name
+from .spec_types import MODEL_NAME
+
+
+def load_models(reader: Reader, models: Any, module: str) -> Iterator[tuple[str, Model]]:
+    table = reader.mapping(models, "models", allowed=models if isinstance(models, dict) else ())
+    for name, body in table.items():
+        key = f"models.{name}"
+        if not isinstance(name, str) or not MODEL_NAME.match(name):
+            raise reader.error(key, "a model name must be PascalCase")
+        data = reader.mapping(
+            body, key, allowed=("description", "fields", "union"), required=("description",)
+        )
+        description = reader.text(data["description"], f"{key}.description")
+        if ("fields" in data) == ("union" in data):
+            raise reader.error(key, "a model has either `fields` or `union`")
+        if "union" in data:
+            union = reader.mapping(
+                data["union"],
+                f"{key}.union",
+                allowed=("discriminator", "variants", "default"),
+                required=("discriminator", "variants", "default"),
+            )
+            variants = reader.mapping(
+                union["variants"], f"{key}.union.variants", allowed=union["variants"]
+            )
+            if not variants or not all(isinstance(v, str) for v in variants.values()):
+                raise reader.error(
+                    f"{key}.union.variants", "expected a mapping of tag to model name"
+                )
+            yield (
+                name,
+                Model(
+                    name,
+                    module,
+                    description,
+                    union=TaggedUnion(
+                        reader.text(union["discriminator"], f"{key}.union.discriminator"),
+                        {str(k): v for k, v in variants.items()},
+                        reader.text(union["default"], f"{key}.union.default"),
+                    ),
+                ),
+            )
+            continue
+        fields_data = reader.mapping(data["fields"], f"{key}.fields", allowed=data["fields"] or {})
+        fields: list[Field] = []
+        attrs_seen: set[str] = set()
+        for field_key, field_body in fields_data.items():
+            fkey = f"{key}.fields.{field_key}"
+            spec_field = reader.mapping(
+                field_body,
+                fkey,
+                allowed=("type", "required", "description", "enum"),
+                required=("type",),
+            )
+            attr = attribute_name(str(field_key))
+            if attr in attrs_seen:
+                raise reader.error(fkey, f"attribute name {attr!r} collides with another field")
+            attrs_seen.add(attr)
+            required = spec_field.get("required", False)
+            if not isinstance(required, bool):
+                raise reader.error(f"{fkey}.required", "expected true or false")
+            fields.append(
+                Field(
+                    str(field_key),
+                    attr,
+                    reader.type(spec_field["type"], f"{fkey}.type"),
+                    required,
+                    reader.text(spec_field["description"], f"{fkey}.description")
+                    if "description" in spec_field
+                    else "",
+                )
+            )
+        if not fields:
+            raise reader.error(f"{key}.fields", "a model needs at least one field")
+        yield name, Model(name, module, description, tuple(fields))

@@ -1,0 +1,125 @@
+"""The validated spec as typed objects: what the renderers read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .spec_types import TypeRef
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    attr: str
+    type: TypeRef
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class TaggedUnion:
+    discriminator: str
+    variants: dict[str, str]
+    default: str
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    module: str  # the spec file stem that defines it
+    description: str
+    fields: tuple[Field, ...] = ()
+    union: TaggedUnion | None = None
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    py_name: str
+    location: str
+    type: TypeRef
+    required_on: frozenset[str]
+    apis: frozenset[str]
+    enum: tuple[Any, ...] | None
+    description: str
+    format: str | None = None
+    """`uuid` or `money` (see `FORMATS`): the Python method also takes `UUID` or `Decimal`."""
+    spread: bool = False
+    """A mapping whose keys are sent as top-level body keys (custom attributes)."""
+    secret: bool = False
+    """A path parameter whose value is a credential: the request log shows `<redacted>`."""
+
+
+@dataclass(frozen=True)
+class Pagination:
+    meta: str
+    size: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    resource: str
+    name: str
+    summary: str
+    description: str
+    apis: tuple[str, ...]
+    method: str
+    path: str
+    params: tuple[Param, ...]
+    response: TypeRef
+    pagination: Pagination | None
+    errors: tuple[int, ...]
+    status: int
+    notes: tuple[str, ...]
+    example: Any
+    retry_safe: bool
+
+    def params_for(self, api: str) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if api in p.apis)
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    title: str
+    description: str
+    operations: tuple[Operation, ...]
+
+    def operations_for(self, api: str) -> tuple[Operation, ...]:
+        return tuple(op for op in self.operations if api in op.apis)
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: int
+    name: str
+    kind: str
+    message: str
+    also: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A webhook event type (`spec/webhooks.yaml`) and the model its payload becomes."""
+
+    type: str
+    model: str
+    description: str
+    data: TypeRef
+
+
+@dataclass
+class Spec:
+    resources: list[Resource] = field(default_factory=list)
+    models: dict[str, Model] = field(default_factory=dict)
+    errors: list[ErrorCode] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    events_description: str = ""
+    """What a webhook delivery is (`spec/webhooks.yaml`'s `description`)."""
+
+    def model_modules(self) -> list[str]:
+        return sorted({m.module for m in self.models.values()})
+
+    def error_table(self) -> dict[int, ErrorCode]:
+        return {error.code: error for error in self.errors}

@@ -1,0 +1,39 @@
+"""`piggy_async.bulk`: the jobs users run most, done once and right.
+
+- `import_contacts`: contact rows (a CSV via `read_contacts_csv`, or any iterable) into
+  Piggy, one contact per unique e-mail, resumable from its SQLite checkpoint
+  (`_checkpoint.py` describes the file).
+- `export_loyalty_transactions` and `export_contacts`: JSON Lines, incremental through a
+  state file (`_state.py` describes it).
+
+The `piggy` command line (`piggy_async.cli`) is a thin layer over these.
+"""
+
+from __future__ import annotations
+
+from ._csv import read_contacts_csv, write_failures
+from ._export import export_contacts, export_loyalty_transactions
+from ._import import check_contacts, import_contacts
+from ._rows import ContactRow
+from ._types import (
+    ExportResult,
+    ImportProgress,
+    ImportResult,
+    ImportStopped,
+    RowFailure,
+)
+
+__all__ = [
+    "ContactRow",
+    "ExportResult",
+    "ImportProgress",
+    "ImportResult",
+    "ImportStopped",
+    "RowFailure",
+    "check_contacts",
+    "export_contacts",
+    "export_loyalty_transactions",
+    "import_contacts",
+    "read_contacts_csv",
+    "write_failures",
+]

@@ -1,0 +1,77 @@
+"""`ContactRow`: one input row of a contact import, and the checks it passes before any of
+it is sent.
+
+Rows are validated here, before the API sees them, so an invalid e-mail address becomes a
+reported failure of its row instead of an exception that stops the run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+MAX_EMAIL_LENGTH = 254
+"""The longest address SMTP can deliver to (RFC 5321 with its angle brackets removed)."""
+
+_EMAIL = re.compile(
+    r"[^@\s\"(),:;<>\[\\\]]+"  # the local part: no spaces, quotes or separators
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+"  # domain labels
+    r"[^\W\d_]{2,63}"  # a top-level domain of letters
+)
+
+
+@attrs.frozen
+class ContactRow:
+    """One contact to import.
+
+    Attributes:
+        number: The row's number in its input, as failures report it (for a CSV file, the
+            row number a spreadsheet shows: the header is row 1).
+        email: The e-mail address, as given.
+        attributes: Contact attribute name to value (`firstname`, custom attributes, ...);
+            empty values are left out, so a blank cell never erases a value.
+    """
+
+    number: int
+    email: str
+    attributes: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+def row_from_mapping(number: int, values: Mapping[str, Any]) -> ContactRow:
+    """A `ContactRow` from `{"email": ..., "<attribute>": ...}`: every other key is an
+    attribute."""
+    email = values.get("email")
+    attributes = {key: value for key, value in values.items() if key != "email"}
+    return ContactRow(number, "" if email is None else str(email), attributes)
+
+
+def email_key(email: str) -> str:
+    """The form two addresses are compared in: the API matches e-mails case-insensitively."""
+    return email.strip().lower()
+
+
+def problem(row: ContactRow) -> str | None:
+    """Why the row cannot be imported, or None if it can."""
+    email = row.email.strip()
+    if not email:
+        return "no e-mail address"
+    if len(email) > MAX_EMAIL_LENGTH:
+        return f"the e-mail address is longer than {MAX_EMAIL_LENGTH} characters"
+    if not _EMAIL.fullmatch(email):
+        return "not a valid e-mail address"
+    for name in row.attributes:
+        if not isinstance(name, str) or not name.strip():
+            return "an attribute without a name"
+    return None
+
+
+def present(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes that carry a value: None and blank strings are left out."""
+    return {
+        name: value
+        for name, value in attributes.items()
+        if value is not None and not (isinstance(value, str) and not value.strip())
+    }

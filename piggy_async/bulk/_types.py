@@ -1,0 +1,94 @@
+"""What the bulk jobs report: progress, results, failed rows, and the error that stops a run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from .._errors import PiggyError
+
+
+@attrs.frozen
+class RowFailure:
+    """An input row that was not imported, and why (`reason` never holds a credential)."""
+
+    row: int
+    email: str
+    reason: str
+
+
+@attrs.frozen
+class ImportProgress:
+    """Where an import stands, in unique contacts (duplicate rows are merged first).
+
+    Attributes:
+        total: Unique valid e-mail addresses in the input.
+        done: Of those, how many are finished (in this run or an earlier one).
+        failed: Of those, how many the API refused.
+    """
+
+    total: int
+    done: int
+    failed: int
+
+
+@attrs.frozen
+class ImportResult:
+    """The outcome of an import, over every run that shared its checkpoint.
+
+    Attributes:
+        rows: Input rows read.
+        created: Contacts that did not exist and were created.
+        updated: Contacts that existed and had attributes changed.
+        unchanged: Contacts that existed with the given attributes already.
+        duplicates: Rows merged into an earlier row with the same e-mail address.
+        failed: Rows not imported (invalid, or refused by the API): see `failures`.
+        pending: Contacts not processed yet (a dry run processes none).
+        failures: Every failed row, in input order.
+    """
+
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    duplicates: int
+    failed: int
+    pending: int
+    failures: tuple[RowFailure, ...]
+
+    @property
+    def existed(self) -> int:
+        """Contacts that were already there (updated or unchanged)."""
+        return self.updated + self.unchanged
+
+
+class ImportStopped(PiggyError):
+    """An import stopped before its end by an error no row can be blamed for (credentials,
+    network, rate limit, maintenance). What was done is in the checkpoint: running the
+    same import again with it resumes.
+
+    Attributes:
+        result: The counts when it stopped.
+        error: The error that stopped it (also the `__cause__`).
+    """
+
+    def __init__(self, result: ImportResult, error: PiggyError) -> None:
+        super().__init__(f"the import stopped: {error}")
+        self.result = result
+        self.error = error
+
+
+@attrs.frozen
+class ExportResult:
+    """The outcome of one export run.
+
+    Attributes:
+        written: Items written to the output by this run.
+        requests: Pages fetched.
+        cursor: The creation second of the newest item exported so far (None if none yet).
+    """
+
+    written: int
+    requests: int
+    cursor: datetime | None

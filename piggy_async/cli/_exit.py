@@ -1,0 +1,65 @@
+"""The exit codes scripts can rely on, and which error leads to which."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, Final, NoReturn, TypeVar
+
+import click
+
+from .._errors import APIError, AuthenticationError, PermissionDeniedError, PiggyError
+
+T = TypeVar("T")
+
+DONE: Final = 0
+"""Done, and no row failed."""
+ROWS_FAILED: Final = 1
+"""Done, but some rows failed (listed in the errors file), or the API refused a `call`."""
+REFUSED: Final = ROWS_FAILED
+USAGE: Final = 2
+"""Usage or configuration error: bad arguments, missing credentials, unreadable files."""
+RETRY: Final = 3
+"""Stopped early by an error a re-run may fix: network, rate limit, maintenance, 5xx."""
+AUTHENTICATION: Final = 4
+"""The credentials were refused (401) or may not do this (403)."""
+
+HELP: Final = f"""\b
+Exit codes:
+  {DONE}  done, no failed rows
+  {ROWS_FAILED}  done, but some rows failed (see the errors file); call: the API refused it
+  {USAGE}  usage or configuration error
+  {RETRY}  stopped early by an error a re-run may fix (network, rate limit, maintenance)
+  {AUTHENTICATION}  authentication failure
+"""
+
+
+def for_error(error: PiggyError, *, refusal: int = RETRY) -> int:
+    """The exit code of a run that `error` ended: `refusal` when the API refused the request
+    itself (a 4xx other than 401, 403 and 429), which ends a bulk job early (3) but is the
+    answer to a single `call` (1)."""
+    if isinstance(error, AuthenticationError | PermissionDeniedError):
+        return AUTHENTICATION
+    if isinstance(error, APIError) and error.status < 500 and error.status != 429:
+        return refusal
+    return RETRY
+
+
+class ConfigError(click.ClickException):
+    """A configuration problem (missing credentials, unreadable input): exit code 2."""
+
+    exit_code = USAGE
+
+
+def fail(error: PiggyError, *, refusal: int = RETRY) -> NoReturn:
+    """End the command with `error` on stderr and the exit code it calls for."""
+    click.echo(f"Error: {error}", err=True)
+    raise click.exceptions.Exit(for_error(error, refusal=refusal))
+
+
+def run(job: Coroutine[Any, Any, T], *, refusal: int = RETRY) -> T:
+    """Run a command's coroutine; an API error that ends it becomes its exit code."""
+    try:
+        return asyncio.run(job)
+    except PiggyError as error:
+        fail(error, refusal=refusal)

@@ -1,0 +1,236 @@
+"""`piggy import-contacts` and `piggy export ...`: the bulk jobs of `piggy_async.bulk`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import click
+
+from .. import bulk
+from ..bulk import ExportResult, ImportResult
+from ._env import ENV_HELP, client, oauth_client
+from ._exit import HELP, ROWS_FAILED, USAGE, ConfigError, fail, run
+
+API = click.option(
+    "--api",
+    type=click.Choice(["oauth", "register"]),
+    default="oauth",
+    show_default=True,
+    help="The API to use (register: with a register's key).",
+)
+
+
+def _columns(pairs: tuple[str, ...]) -> dict[str, str | None]:
+    columns: dict[str, str | None] = {}
+    for pair in pairs:
+        header, equals, attribute = pair.partition("=")
+        if not equals or not header.strip():
+            raise click.BadParameter(
+                f"expected HEADER=ATTRIBUTE, got {pair!r}", param_hint="--column"
+            )
+        columns[header.strip()] = attribute.strip() or None
+    return columns
+
+
+@click.command("import-contacts", epilog=ENV_HELP + "\n" + HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--checkpoint",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file recording what each row became; the same command with the same"
+    " checkpoint resumes.  [default: FILE with .import.sqlite]",
+)
+@click.option(
+    "--errors",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of the failed rows (row,email,reason).  [default: FILE with .failed.csv]",
+)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--dry-run", is_flag=True, help="Validate and merge the rows; send nothing.")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="HEADER=ATTRIBUTE",
+    help="Import column HEADER as contact attribute ATTRIBUTE (empty: leave it out).",
+)
+@API
+def import_contacts(
+    file: Path,
+    checkpoint: Path | None,
+    errors: Path | None,
+    concurrency: int,
+    dry_run: bool,
+    columns: tuple[str, ...],
+    api: Literal["oauth", "register"],
+) -> None:
+    """Import contacts from a CSV file with a header line: an `email` column, and one
+    column per contact attribute (firstname, lastname, custom attributes).
+
+    Rows are checked first: an invalid e-mail address is a failed row, not an error.
+    Rows with the same address (ignoring case) are merged. Existing contacts are updated
+    where their attributes differ. Failed rows are written to the errors file.
+    """
+    rows = bulk.read_contacts_csv(file, columns=_columns(columns))
+    checkpoint = checkpoint or file.with_name(file.name + ".import.sqlite")
+    errors = errors or file.with_name(file.name + ".failed.csv")
+    try:
+        if dry_run:
+            result = run(bulk.check_contacts(rows))
+        else:
+            piggy = client(api)
+            click.echo(f"checkpoint: {checkpoint}")
+            outcome = run(_import(piggy, rows, checkpoint, concurrency))
+            if isinstance(outcome, bulk.ImportStopped):
+                _summary(outcome.result, errors)
+                fail(outcome.error)
+            result = outcome
+    except (ValueError, OSError) as error:
+        raise ConfigError(str(error)) from None
+    _summary(result, errors)
+    if result.failed:
+        raise click.exceptions.Exit(ROWS_FAILED)
+
+
+async def _import(
+    piggy: Any, rows: Any, checkpoint: Path, concurrency: int
+) -> ImportResult | bulk.ImportStopped:
+    """The import's result, or what stopped it (with the counts so far)."""
+    from ._progress import ProgressReport
+
+    async with piggy:
+        with ProgressReport() as report:
+            try:
+                return await bulk.import_contacts(
+                piggy, rows, checkpoint=checkpoint, concurrency=concurrency,
+                on_progress=report.update,
+                )  # fmt: skip
+            except bulk.ImportStopped as stopped:
+                return stopped
+
+
+def _summary(result: ImportResult, errors: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="contact import", show_header=False)
+    for label, count in (
+        ("rows read", result.rows),
+        ("contacts created", result.created),
+        ("contacts updated", result.updated),
+        ("contacts unchanged", result.unchanged),
+        ("duplicate rows merged", result.duplicates),
+        ("rows failed", result.failed),
+        ("contacts still to import", result.pending),
+    ):
+        table.add_row(label, str(count))
+    console = Console()
+    console.print(table)
+    if result.failed:
+        bulk.write_failures(errors, result.failures)
+        console.print(f"failed rows: {errors}", highlight=False)
+
+
+def moment(text: str) -> datetime:
+    """A date or ISO 8601 time from the command line; without a zone it is UTC.
+
+    Raises:
+        click.BadParameter: Not a date.
+    """
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a date like 2024-01-01 or 2024-01-01T12:00:00Z, got {text!r}"
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    return None if value is None else moment(value)
+
+
+def _export_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(
+        (
+            click.option(
+                "--out",
+                type=click.Path(dir_okay=False, path_type=Path),
+                required=True,
+                help="JSON Lines file; appended to when --state is given.",
+            ),
+            click.option(
+                "--since",
+                callback=_since,
+                metavar="DATE",
+                help="Only items created at or after this.",
+            ),
+            click.option(
+                "--state",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="State file: the next run with it exports only what is new.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+@click.group(epilog=ENV_HELP + "\n" + HELP)
+def export() -> None:
+    """Incremental exports to JSON Lines (one object per line, oldest first)."""
+
+
+@export.command("loyalty-transactions", epilog=HELP)
+@_export_options
+@click.option("--type", "kind", type=click.Choice(["credit_receptions", "reward_receptions"]))
+@click.option("--shop", help="Only transactions at this shop (uuid).")
+def loyalty_transactions(
+    out: Path, since: datetime | None, state: Path | None, kind: Any, shop: str | None
+) -> None:
+    """Export loyalty transactions (credit and reward receptions)."""
+    piggy = oauth_client()
+
+    async def job() -> ExportResult:
+        async with piggy:
+            return await bulk.export_loyalty_transactions(
+                piggy, out, since=since, state=state, type=kind, shop_uuid=shop
+            )
+
+    _report("loyalty transactions", out, _guarded(job))
+
+
+@export.command("contacts", epilog=HELP)
+@_export_options
+@API
+def contacts(
+    out: Path, since: datetime | None, state: Path | None, api: Literal["oauth", "register"]
+) -> None:
+    """Export contacts."""
+    piggy = client(api)
+
+    async def job() -> ExportResult:
+        async with piggy:
+            return await bulk.export_contacts(piggy, out, since=since, state=state)
+
+    _report("contacts", out, _guarded(job))
+
+
+def _guarded(job: Callable[[], Any]) -> ExportResult:
+    try:
+        result: ExportResult = run(job(), refusal=USAGE)  # e.g. an unknown --shop
+    except (ValueError, OSError) as error:
+        raise ConfigError(str(error)) from None
+    return result
+
+
+def _report(what: str, out: Path, result: ExportResult) -> None:
+    cursor = "nothing yet" if result.cursor is None else result.cursor.isoformat()
+    click.echo(
+        f"exported {result.written} {what} to {out} ({result.requests}"
+        f" request{'' if result.requests == 1 else 's'};"
+        f" newest created at {cursor})"
+    )
