@@ -21,7 +21,8 @@ import sys
 import time
 from typing import Any
 
-from bench.rate_limit import fake_server
+from bench._process import server as fake_server
+from bench._results import Result
 from piggy_async import OAuthClient, TransportEvent
 from piggy_async.limiters import RedisLimiter
 from piggy_async.testing import RedisServer
@@ -79,39 +80,61 @@ def _round(args: argparse.Namespace, server: dict[str, str], redis_url: str) -> 
     }
 
 
-def main() -> None:
+def run(quick: bool) -> list[Result]:
+    """What `python -m bench` runs: the defaults, or the quick ones."""
+    if not RedisServer.installed():
+        print("shared_limit: skipped, redis-server is not installed", file=sys.stderr)
+        return []
+    return measure(parser(quick).parse_args([]))
+
+
+def measure(args: argparse.Namespace) -> list[Result]:
+    budget = ("--limit", str(args.budget), "--window", str(args.window))
+    rounds: dict[str, list[dict[str, float]]] = {"alone": [], "shared": []}
+    with fake_server("bench._server", *budget) as server, RedisServer() as redis:
+        for _ in range(args.rounds):
+            rounds["alone"].append(_round(args, server, ""))
+            rounds["shared"].append(_round(args, server, redis.url))
+    alone, shared = (
+        {figure: statistics.median(r[figure] for r in rounds[mode]) for figure in rounds[mode][0]}
+        for mode in ("alone", "shared")
+    )
+    setup = f"{PROCESSES} processes x {args.concurrency}, R = {args.budget} per {args.window:g} s"
+    return [
+        Result(
+            "shared_limit.throughput",
+            shared["throughput"],
+            f"x R ({setup})",
+            shared["throughput"] / alone["throughput"],
+            f"AdaptiveLimiter per process: {alone['throughput']:.3f} x R",
+            ">= 0.95 x R",
+            alone["throughput"],
+        ),
+        Result("shared_limit.answered_429", shared["share_429"] * 100, "%"),
+        Result("shared_limit.answered_429_alone", alone["share_429"] * 100, "% (AdaptiveLimiter)"),
+    ]
+
+
+def parser(quick: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.shared_limit", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--budget", type=int, default=600, help="R: requests per window")
-    parser.add_argument("--window", type=float, default=3.0, help="seconds")
-    parser.add_argument("--windows", type=int, default=5, help="windows per round")
+    parser.add_argument("--rounds", type=int, default=1 if quick else 3)
+    parser.add_argument("--budget", type=int, default=200 if quick else 600, help="R")
+    parser.add_argument("--window", type=float, default=1.0 if quick else 3.0, help="seconds")
+    parser.add_argument("--windows", type=int, default=3 if quick else 5, help="per round")
     parser.add_argument("--concurrency", type=int, default=32, help="per process")
     parser.add_argument("--worker", nargs=4, metavar=("URL", "KEY", "CONTACT", "REDIS"))
     parser.add_argument("--seconds", type=float)
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = parser().parse_args()
     if args.worker:
         args.base_url, args.api_key, args.contact, args.redis_url = args.worker
         asyncio.run(_work(args))
         return
-
-    budget = ("--limit", str(args.budget), "--window", str(args.window))
-    results: dict[str, list[dict[str, float]]] = {"alone": [], "shared": []}
-    with fake_server(*budget) as server, RedisServer() as redis:
-        for _ in range(args.rounds):
-            results["alone"].append(_round(args, server, ""))
-            results["shared"].append(_round(args, server, redis.url))
-
-    print(
-        f"{PROCESSES} processes x concurrency {args.concurrency} on one key, budget "
-        f"R = {args.budget} per {args.window:g} s, {args.windows} windows x {args.rounds} rounds"
-    )
-    print(f"  {'':30} {'throughput / R':>15} {'429 share':>10}")
-    labels = {"alone": "AdaptiveLimiter per process", "shared": "RedisLimiter, shared"}
-    for mode, label in labels.items():
-        throughput = statistics.median(r["throughput"] for r in results[mode])
-        share = statistics.median(r["share_429"] for r in results[mode])
-        rounds = ", ".join(f"{r['throughput']:.3f} {r['share_429']:.1%}" for r in results[mode])
-        print(f"  {label:30} {throughput:15.3f} {share:10.2%}   (rounds: {rounds})")
+    for result in measure(args):
+        print(result)
 
 
 if __name__ == "__main__":
