@@ -161,13 +161,10 @@ class RedisLimiter:
         self._down_since: float | None = None
         self._retry_at = 0.0
         self._probing = False
-        self._closed = False
 
     # -- the Limiter protocol ---------------------------------------------------------------
 
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
-        if self._closed:
-            raise RuntimeError("RedisLimiter is closed")
         deadline = None if max_wait is None else self._clock.now() + max_wait
         queue = self._queues.get(key)
         if queue is None:
@@ -222,13 +219,13 @@ class RedisLimiter:
         )
 
     async def aclose(self) -> None:
-        """Report what is left to report (each call bounded by `timeout`), then disconnect."""
-        if self._closed:
-            return
+        """Report what is left to report (each call bounded by `timeout`), then disconnect.
+
+        A client closes its limiter when it closes; one shared by several clients connects
+        again when another of them uses it."""
         if self._flusher is not None:
             await self._flusher
         await self._flush()
-        self._closed = True
         for queue in self._queues.values():
             if queue.server is not None:
                 queue.server.cancel()
@@ -338,7 +335,7 @@ class RedisLimiter:
 
     async def _flush(self) -> None:
         """Report what responses taught, one round trip per budget, until none is left."""
-        while self._pending and self._down_since is None and not self._closed:
+        while self._pending and self._down_since is None:
             await self._round_trip(next(iter(self._pending)), want=0)
 
     def _keys(self, key: str) -> list[str]:

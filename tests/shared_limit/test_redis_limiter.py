@@ -330,3 +330,14 @@ async def test_a_late_request_that_opened_the_apis_next_window_moves_the_budget_
     state = limiter.state(KEY)
     assert state.resets_in is not None and 59 < state.resets_in <= 60
     assert state.remaining == 98
+
+
+async def test_a_limiter_shared_by_clients_outlives_the_first_one_closed(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 100)
+    await limiter.aclose()  # as the first of two clients sharing it closes
+    await limiter.acquire(KEY)
+    assert limiter.shared
+    assert limiter.state(KEY).remaining == 98
