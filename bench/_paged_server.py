@@ -21,7 +21,10 @@ async def main(pages: int, per_page: int, latency: float) -> None:
     bodies = {
         page: json.dumps(
             {
-                "data": items,
+                "data": [  # every page its own items, as the API's pages are
+                    {**item, "uuid": f"{page:08d}-0000-4000-8000-{index:012d}"}
+                    for index, item in enumerate(items)
+                ],
                 "meta": {"page": page, "limit": per_page, "last_page": pages, "total": pages},
             }
         ).encode()

@@ -41,6 +41,7 @@ from ._errors import (
     RedirectError,
     ResponseTooLargeError,
     ServerError,
+    TruncatedResponseError,
     UnavailableError,
     UnprocessableEntityError,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "RegisterClient",
     "RequestOptions",
     "ResponseTooLargeError",
+    "TruncatedResponseError",
     "RetryPolicy",
     "ServerError",
     "SystemClock",

@@ -30,6 +30,11 @@ class Auth(Protocol):
         """What identifies the API budget these credentials draw from (hashed before use)."""
         ...
 
+    def current(self) -> str | None:
+        """The `Authorization` value when it is at hand without waiting, else None (the
+        client then awaits `authorization`)."""
+        ...
+
     async def authorization(self, post: PostToken) -> str:
         """The `Authorization` header value to send."""
         ...
@@ -56,7 +61,15 @@ class ApiKeyAuth:
     def __init__(self, api_key: str) -> None:
         self._header = f"Bearer {_check_secret('api_key', api_key)}"
 
+    @property
+    def static_authorization(self) -> str:
+        """The header never changes: the client sends it with its pool's default headers."""
+        return self._header
+
     def budget_key(self) -> str:
+        return self._header
+
+    def current(self) -> str:
         return self._header
 
     async def authorization(self, post: PostToken) -> str:
@@ -96,11 +109,12 @@ class ClientCredentialsAuth:
     def budget_key(self) -> str:
         return f"client:{self._client_id}"
 
-    async def authorization(self, post: PostToken) -> str:
+    def current(self) -> str | None:
         header = self._header
-        if header is not None and self._clock() < self._expires_at:
-            return header
-        return await self._shared_fetch(post)
+        return header if header is not None and self._clock() < self._expires_at else None
+
+    async def authorization(self, post: PostToken) -> str:
+        return self.current() or await self._shared_fetch(post)
 
     async def renew(self, post: PostToken, rejected: str) -> bool:
         if self._header == rejected:  # nobody renewed it meanwhile

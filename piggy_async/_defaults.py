@@ -26,7 +26,8 @@ TIMEOUT: Final = 120.0
 the rate limiter, a pooled connection or a token. Past it the call raises."""
 
 READ_TIMEOUT: Final = 60.0
-"""Seconds one attempt may wait for the server's next bytes once the request is sent."""
+"""Seconds one attempt may take once connected (sending, waiting, reading the answer); an
+attempt that takes longer is abandoned and, if the call's deadline allows, retried."""
 
 CONNECT_TIMEOUT: Final = 10.0
 """Seconds to open a connection (not counting the wait for a free one in the pool)."""

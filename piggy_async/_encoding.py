@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,9 @@ def fill_path(template: str, values: Mapping[str, Any]) -> str:
     """
     encoded: dict[str, str] = {}
     for name, value in values.items():
+        if value.__class__ is str and _PLAIN_SEGMENT(value):  # uuids and ids: nothing to do
+            encoded[name] = value
+            continue
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise TypeError(f"{name} must be a string, got {type(value).__name__}")
         text = str(value)
@@ -27,6 +31,10 @@ def fill_path(template: str, values: Mapping[str, Any]) -> str:
             raise ValueError(f"{name} must not be empty, '.' or '..', got {text!r}")
         encoded[name] = quote(text, safe="")
     return template.format_map(encoded)
+
+
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_.~-]*\Z").match
+"""A value that percent-encoding leaves as it is and that is not `.` or `..`."""
 
 
 def _utc_iso(value: datetime) -> str:

@@ -168,8 +168,11 @@ class RateLimitError(APIError):
 
     def __str__(self) -> str:
         retry_after = self.retry_after
-        wait = f" (retry after {retry_after:g} s)" if retry_after is not None else ""
-        return super().__str__() + wait
+        if retry_after is None:
+            return super().__str__()
+        if retry_after == float("inf"):
+            return super().__str__() + " (no usable Retry-After)"
+        return super().__str__() + f" (retry after {retry_after:g} s)"
 
 
 class ServerError(APIError):
@@ -186,13 +189,20 @@ class MalformedResponseError(PiggyError):
 
     Attributes:
         status: The HTTP status.
-        excerpt: The start of the body.
+        excerpt: The start of the body. The message does not quote it: a response body
+            holds personal data (e-mails, names), which must not reach logs unasked.
     """
 
     def __init__(self, reason: str, *, status: int, body: bytes) -> None:
         self.status = status
         self.excerpt = _excerpt(body)
-        super().__init__(f"HTTP {status}: {reason}; body starts {self.excerpt!r}")
+        super().__init__(f"HTTP {status}: {reason} (the body's start is in `.excerpt`)")
+
+
+class TruncatedResponseError(MalformedResponseError):
+    """A success response whose body is not JSON at all: most often cut short on the way.
+    Operations safe to repeat are retried after it; other writes raise
+    `OutcomeUnknownError` instead, since the API did answer 2xx."""
 
 
 class PaginationError(PiggyError):

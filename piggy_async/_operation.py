@@ -70,6 +70,14 @@ class Operation(Generic[T]):
     """Whether sending it twice has the effect of sending it once, so that a lost answer
     may be retried (GET, PUT and the POSTs the spec marks `retry_safe`)."""
 
+    label: str = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        default=attrs.Factory(lambda self: f"{self.resource}.{self.name}", takes_self=True),
+    )
+    """`resource.name`, as messages, logs and events name the operation."""
+
     def redacted_path(self, raw_path: str) -> str:
         """`raw_path`, the request's encoded path, with each secret parameter's segment shown
         as `<redacted>`, for the request log.

@@ -17,12 +17,12 @@ from piggy_async import (
     BadRequestError,
     ErrorCode,
     MaintenanceError,
-    MalformedResponseError,
     OAuthClient,
     PiggyError,
     RateLimitError,
     RegisterClient,
     ServerError,
+    TruncatedResponseError,
 )
 from piggy_async.models import CreditReception, RewardReception
 from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit
@@ -494,7 +494,7 @@ async def test_wrong_client_credentials_are_an_authentication_error(server: Fake
         (Faults(error_503=1.0), MaintenanceError),
         (Faults(error_500=1.0), ServerError),
         (Faults(error_502=1.0), ServerError),
-        (Faults(malformed=1.0), MalformedResponseError),
+        (Faults(malformed=1.0), TruncatedResponseError),
         (Faults(reset=1.0), APIConnectionError),
     ],
 )
@@ -526,6 +526,6 @@ async def test_faults_are_reproducible_under_a_seed() -> None:
     assert set(first) == {
         "ok",
         "MaintenanceError",
-        "MalformedResponseError",
+        "TruncatedResponseError",
         "APIConnectionError",
     }

@@ -388,3 +388,12 @@ async def test_retries_are_logged_without_secrets(
     messages = [record.getMessage() for record in caplog.records]
     assert any("contacts.find_one_by: HTTP 502, retry 1 in" in m for m in messages)
     assert not any("sandy" in m or "Bearer" in m for m in messages)
+
+
+async def test_a_read_answered_with_a_cut_off_body_is_retried(
+    client: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, body='{"data": {"uu', content_type="application/json")
+    mock.get(GET_CONTACT, payload=CONTACT)
+    assert (await client.contacts.get("123")).uuid == "123"
+    assert len(sent(mock)) == 2

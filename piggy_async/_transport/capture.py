@@ -49,4 +49,4 @@ def record(operation: Operation[Any], response: tuple[int, bytes, Mapping[str, s
     sink = _SINK.get()
     if sink is not None:
         status, body, headers = response
-        sink.append(RawResponse(f"{operation.resource}.{operation.name}", status, headers, body))
+        sink.append(RawResponse(operation.label, status, headers, body))

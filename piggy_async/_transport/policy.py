@@ -17,6 +17,7 @@ import attrs
 
 from .. import _defaults
 from .backoff import full_jitter
+from .quota import RetryQuota
 
 UNPROCESSED_STATUSES = frozenset({429, 503})
 """Answers that mean the API did not act on the request: safe to resend any write."""
@@ -62,3 +63,52 @@ class RetryPolicy:
     def backoff(self, retry: int, rng: Callable[[], float] = random.random) -> float:
         """The wait before retry number `retry` (0-based) when the server named none."""
         return full_jitter(retry, base=self.base_delay, cap=self.max_delay, random=rng)
+
+    def delay_after_status(
+        self,
+        status: int,
+        asked: float | None,
+        *,
+        retry_safe: bool,
+        failures: int,
+        quota: RetryQuota,
+        rng: Callable[[], float] = random.random,
+    ) -> float | None:
+        """The wait before retrying an error answer, or None to raise it now.
+
+        `asked` is the wait the answer named (`Retry-After`), `failures` how many failures
+        this call already retried. A 429 is the API's "wait", not a failure: it counts
+        against neither `max_retries` nor the retry quota (the deadline and `max_wait`
+        bound it), unless retrying is off.
+        """
+        if self.max_retries == 0 or not self.retries_status(status, retry_safe=retry_safe):
+            return None
+        if status != 429 and (
+            failures >= self.max_retries or not quota.spend(_defaults.RETRY_COST)
+        ):
+            return None
+        if asked is None:
+            return self.backoff(failures, rng)
+        if asked > self.max_wait:
+            return None  # surfaces at once, carrying `retry_after`
+        return asked * (1 + _defaults.PAUSE_SPREAD * rng())
+
+    def delay_after_failure(
+        self,
+        *,
+        sent: bool,
+        retry_safe: bool,
+        failures: int,
+        quota: RetryQuota,
+        rng: Callable[[], float] = random.random,
+    ) -> float | None:
+        """The wait before retrying an attempt that got no usable answer, or None to raise.
+
+        One that broke off after it was `sent` is retried only for a `retry_safe`
+        operation: the server may have acted on it.
+        """
+        if failures >= self.max_retries or (sent and not retry_safe):
+            return None
+        if not quota.spend(_defaults.RETRY_COST_CONNECTION):
+            return None
+        return self.backoff(failures, rng)

@@ -6,7 +6,8 @@
 
 One `Transport` serves a client and every `with_options` view of it: it owns the
 connection pool, the credentials, the limiter and the retry quota; each call brings its
-`CallSettings` (retry policy, deadline, timeouts).
+`CallSettings` (retry policy, deadline, timeouts). The common case (budget to spare, a
+token in hand, a 2xx answer) takes no clock reading, no lock and no extra task.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import urllib.request
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import attrs
@@ -30,21 +30,23 @@ from .._errors import (
     APITimeoutError,
     ClientStateError,
     OutcomeUnknownError,
-    ResponseTooLargeError,
+    TruncatedResponseError,
     error_from_response,
 )
 from .._operation import Operation
 from ..limiters import Limiter, WaitTooLong
 from . import headers as rate_headers
+from .attempt import Failed, Response, env_proxy, send_once
 from .capture import record
 from .clock import Clock
-from .events import EventHook, TransportEvent
+from .events import EventHook, EventKind, TransportEvent
 from .policy import RetryPolicy
 from .quota import RetryQuota
 
+R = TypeVar("R")
+
 logger = logging.getLogger("piggy_async")
 
-Response = tuple[int, bytes, Mapping[str, str]]
 PostToken = Callable[[bytes], Awaitable[Response]]
 """Sends the token request's JSON body to the token endpoint, under the retry policy."""
 
@@ -60,9 +62,12 @@ TOKEN_OPERATION: Operation[Any] = Operation(
     retry_safe=True,  # asking for another token twice does no harm
 )
 
-
 _NOTICEABLE_WAIT = 0.001
 """Seconds: a limiter that let a request through at once took less than this."""
+
+
+def _as_is(_: Operation[Any], response: Response) -> Response:
+    return response
 
 
 @attrs.frozen
@@ -75,14 +80,19 @@ class CallSettings:
     read_timeout: float
     connect_timeout: float
     max_body: int
+    first_attempt: aiohttp.ClientTimeout = attrs.field(init=False)
+    """The first attempt's timeouts, made once: the whole deadline is still ahead of it."""
 
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "first_attempt", self.attempt_timeout(self.timeout))
 
-class _Failed(Exception):
-    """An attempt that got no usable answer; `sent` says whether the request went out."""
-
-    def __init__(self, error: APIConnectionError, *, sent: bool) -> None:
-        self.error = error
-        self.sent = sent
+    def attempt_timeout(self, left: float) -> aiohttp.ClientTimeout:
+        """One timer bounds the attempt: connecting plus reading, within what is `left` of
+        the deadline. (aiohttp's `sock_read` would re-arm a timer for every chunk read.)"""
+        return aiohttp.ClientTimeout(
+            total=min(left, self.connect_timeout + self.read_timeout),
+            sock_connect=self.connect_timeout,
+        )
 
 
 class Transport:
@@ -109,6 +119,8 @@ class Transport:
         """The fingerprint of the credentials that names this client's budget."""
         self.token_url = token_url
         self.limiter = limiter
+        self._try_acquire: Callable[[str], bool] | None = getattr(limiter, "try_acquire", None)
+        self._static_authorization: str | None = getattr(auth, "static_authorization", None)
         self.clock = clock
         self.quota = RetryQuota()
         self._headers = dict(headers)
@@ -128,9 +140,12 @@ class Transport:
         loop = asyncio.get_running_loop()
         if self._session is None:
             self._loop = loop
+            headers = dict(self._headers)
+            if self._static_authorization:  # sent with the pool's defaults, merged by nobody
+                headers["Authorization"] = self._static_authorization
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connection_limit),
-                headers=self._headers,
+                headers=headers,
             )
             # Read once: aiohttp's trust_env would look the proxy up in a thread per request
             self._proxy = env_proxy(self.token_url)
@@ -171,119 +186,166 @@ class Transport:
         payload: bytes | None,
         headers: dict[str, str],
         settings: CallSettings,
+        decode: Callable[[Operation[Any], Response], R],
         *,
         owner: str,
         authenticate: bool = True,
-    ) -> Response:
-        """Send until a success, a final error, or the deadline; return the success."""
-        clock, limiter, key = self.clock, self.limiter, self.key
-        label = f"{operation.resource}.{operation.name}"
+    ) -> R:
+        """Send until a success, a final error, or the deadline; return
+        `decode(operation, success)`.
+
+        `decode` may raise `TruncatedResponseError` for a 2xx whose body is not JSON (cut
+        short on the way): that is retried like a connection broken after sending.
+        """
+        clock, limiter, key, policy = self.clock, self.limiter, self.key, settings.policy
+        label = operation.label
         deadline = clock.now() + settings.timeout
-        attempt = 0
-        failures = 0  # retried failures; 429s are waits the deadline bounds, not failures
-        spent = 0  # retry quota this call took, given back when it succeeds
+        timeout = settings.first_attempt
+        attempt = failures = spent = 0  # spent: retry quota, given back on success
         renewed = False
         while True:
             attempt += 1
             authorization = ""
             if authenticate:  # before the limiter: the token request takes its own turn
-                authorization = await self.auth.authorization(self._token_sender(settings))
-                headers["Authorization"] = authorization
-            waited_from = clock.now()
+                authorization = self.auth.current() or await self.auth.authorization(
+                    self._token_sender(settings)
+                )
+                if authorization != self._static_authorization:
+                    headers["Authorization"] = authorization
+            if self._try_acquire is None or not self._try_acquire(key):
+                await self._acquire(label, attempt, deadline, settings)
+                timeout = settings.attempt_timeout(deadline - clock.now())
+            session = self.session(owner)
+            if self._on_event is not None:
+                self._emit("request", label, attempt)
+            started = clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
             try:
-                await limiter.acquire(key, deadline - waited_from)
-            except WaitTooLong as too_long:
-                raise self._wait_error(label, too_long, settings) from None
-            waited = clock.now() - waited_from
-            if waited > _NOTICEABLE_WAIT:
-                self._emit("wait", label, attempt, delay=waited)
-            try:
-                response = await self._attempt(
-                    operation,
-                    label,
-                    attempt,
+                response = await send_once(
+                    session,
+                    operation.method,
                     url,
                     params,
                     payload,
-                    headers,
-                    settings,
-                    deadline,
-                    owner,
+                    headers or None,
+                    limits=timeout,
+                    proxy=self._proxy,
+                    max_body=settings.max_body,
+                    label=label,
+                    retry_safe=operation.retry_safe,
                 )
-            except _Failed as failed:
+            except Failed as failed:
                 limiter.observe(key, 0, {})
-                delay = self._retry_delay_after_failure(operation, failed, failures, settings)
-                if delay is None or clock.now() + delay >= deadline:
+                delay = policy.delay_after_failure(
+                    sent=failed.sent,
+                    retry_safe=operation.retry_safe,
+                    failures=failures,
+                    quota=self.quota,
+                    rng=self._random,
+                )
+                if delay is None or isinstance(failed.error, OutcomeUnknownError):
                     raise failed.error from None
-                failures += 1
-                spent += _defaults.RETRY_COST_CONNECTION
-                await self._wait_retry(label, attempt, delay, type(failed.error).__name__)
+                failures, spent = failures + 1, spent + _defaults.RETRY_COST_CONNECTION
+                next_timeout = await self._wait_retry(
+                    label, attempt, delay, type(failed.error).__name__, deadline, settings
+                )
+                if next_timeout is None:
+                    raise failed.error from None
+                timeout = next_timeout
                 continue
             except BaseException:
                 limiter.observe(key, 0, {})
                 raise
-            status, _, response_headers = response
+            status, body, response_headers = response
             limiter.observe(key, status, response_headers)
+            if started:
+                self._answered(operation, label, attempt, url, status, clock.now() - started)
             if 200 <= status < 300:
+                try:
+                    result = decode(operation, response)
+                except TruncatedResponseError as truncated:
+                    if not operation.retry_safe:
+                        raise OutcomeUnknownError(
+                            f"{label}: HTTP {status} was answered, but its body is not JSON: "
+                            "look the result up before sending the request again"
+                        ) from None
+                    delay = policy.delay_after_failure(
+                        sent=True,
+                        retry_safe=True,
+                        failures=failures,
+                        quota=self.quota,
+                        rng=self._random,
+                    )
+                    next_timeout = None
+                    if delay is not None:
+                        failures, spent = failures + 1, spent + _defaults.RETRY_COST_CONNECTION
+                        next_timeout = await self._wait_retry(
+                            label, attempt, delay, "an unreadable body", deadline, settings
+                        )
+                    if next_timeout is None:
+                        raise truncated from None
+                    timeout = next_timeout
+                    continue
                 self.quota.refund(spent or _defaults.RETRY_QUOTA_REFUND)
                 record(operation, response)
-                return response
+                return result
             if status == 401 and authenticate and not renewed:
                 renewed = True
                 if await self.auth.renew(self._token_sender(settings), authorization):
                     continue
-            error = error_from_response(status, response[1], response_headers, operation=label)
-            delay = self._retry_delay_after_status(operation, error, failures, settings)
-            if delay is None or clock.now() + delay >= deadline:
+            error = error_from_response(status, body, response_headers, operation=label)
+            asked = rate_headers.retry_after(response_headers)
+            if status == 429:
+                self._emit("rate_limited", label, attempt, status, delay=asked)
+            delay = policy.delay_after_status(
+                status,
+                asked,
+                retry_safe=operation.retry_safe,
+                failures=failures,
+                quota=self.quota,
+                rng=self._random,
+            )
+            if delay is None:
                 raise error
             if status != 429:
-                failures += 1
-                spent += _defaults.RETRY_COST
-            await self._wait_retry(label, attempt, delay, f"HTTP {status}")
-
-    def _retry_delay_after_status(
-        self, operation: Operation[Any], error: APIError, failures: int, settings: CallSettings
-    ) -> float | None:
-        """The wait before retrying an error answer, or None to raise it now.
-
-        A 429 is the API's "wait", not a failure: it counts against neither `max_retries`
-        nor the retry quota (the deadline and `max_wait` bound it), unless retrying is off.
-        """
-        policy = settings.policy
-        status = error.status
-        if policy.max_retries == 0 or not policy.retries_status(
-            status, retry_safe=operation.retry_safe
-        ):
-            return None
-        asked = rate_headers.retry_after(error.headers)
-        if status == 429:
-            self._emit(
-                "rate_limited", operation_label(operation), failures + 1, status, delay=asked
+                failures, spent = failures + 1, spent + _defaults.RETRY_COST
+            next_timeout = await self._wait_retry(
+                label, attempt, delay, f"HTTP {status}", deadline, settings
             )
-        elif failures >= policy.max_retries or not self.quota.spend(_defaults.RETRY_COST):
-            return None
-        if asked is None:
-            return policy.backoff(failures, self._random)
-        if asked > policy.max_wait:
-            return None  # surfaces at once, carrying `retry_after`
-        return asked * (1 + _defaults.PAUSE_SPREAD * self._random())
+            if next_timeout is None:
+                raise error
+            timeout = next_timeout
 
-    def _retry_delay_after_failure(
-        self, operation: Operation[Any], failed: _Failed, failures: int, settings: CallSettings
-    ) -> float | None:
-        policy = settings.policy
-        if failures >= policy.max_retries or isinstance(failed.error, OutcomeUnknownError):
-            return None
-        if failed.sent and not operation.retry_safe:
-            return None
-        if not self.quota.spend(_defaults.RETRY_COST_CONNECTION):
-            return None
-        return policy.backoff(failures, self._random)
+    async def _acquire(
+        self, label: str, attempt: int, deadline: float, settings: CallSettings
+    ) -> None:
+        """Wait for the limiter, within the deadline."""
+        started = self.clock.now()
+        try:
+            await self.limiter.acquire(self.key, deadline - started)
+        except WaitTooLong as too_long:
+            raise self._wait_error(label, too_long, settings) from None
+        waited = self.clock.now() - started
+        if waited > _NOTICEABLE_WAIT:
+            self._emit("wait", label, attempt, delay=waited)
 
-    async def _wait_retry(self, label: str, attempt: int, delay: float, reason: str) -> None:
+    async def _wait_retry(
+        self,
+        label: str,
+        attempt: int,
+        delay: float,
+        reason: str,
+        deadline: float,
+        settings: CallSettings,
+    ) -> aiohttp.ClientTimeout | None:
+        """Sleep `delay` before the next attempt, and return that attempt's timeouts; None,
+        without sleeping, when the deadline would pass first."""
+        left = deadline - self.clock.now() - delay
+        if left <= 0:
+            return None
         logger.info("%s: %s, retry %d in %.2f s", label, reason, attempt, delay)
         self._emit("retry", label, attempt, delay=delay, reason=reason)
         await self.clock.sleep(delay)
+        return settings.attempt_timeout(left)
 
     def _wait_error(
         self, label: str, too_long: WaitTooLong, settings: CallSettings
@@ -299,81 +361,24 @@ class Transport:
             f"past the call's {settings.timeout:g} s deadline"
         )
 
-    async def _attempt(
+    def _answered(
         self,
         operation: Operation[Any],
         label: str,
         attempt: int,
         url: URL,
-        params: list[tuple[str, str]],
-        payload: bytes | None,
-        headers: Mapping[str, str],
-        settings: CallSettings,
-        deadline: float,
-        owner: str,
-    ) -> Response:
-        session = self.session(owner)
-        emit = self._on_event is not None
-        if emit:
-            self._emit("request", label, attempt)
-        started = self.clock.now()
-        left = deadline - started
-        if left <= 0:
-            raise _Failed(APITimeoutError(f"{label}: the call's deadline has passed"), sent=False)
-        timeout = aiohttp.ClientTimeout(
-            total=left, sock_connect=settings.connect_timeout, sock_read=settings.read_timeout
-        )
-        try:
-            async with session.request(
+        status: int,
+        elapsed: float,
+    ) -> None:
+        self._emit("response", label, attempt, status, elapsed=elapsed)
+        if logger.isEnabledFor(logging.DEBUG):  # the path only: no query (e-mails), no headers
+            logger.debug(
+                "%s %s -> %d in %.1f ms",
                 operation.method,
-                url,
-                params=params or None,
-                data=payload,
-                headers=headers,
-                timeout=timeout,
-                allow_redirects=False,
-                proxy=self._proxy,
-            ) as response:
-                body = await _read_capped(response, settings.max_body, label)
-                result = response.status, body, response.headers
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
-            reason = (
-                "could not connect"
-                if isinstance(error, aiohttp.ClientConnectorError)
-                else "connect timed out"
+                operation.redacted_path(url.raw_path),
+                status,
+                elapsed * 1000,
             )
-            raise _Failed(
-                APIConnectionError(f"{label}: {reason} ({_describe(error)})"), sent=False
-            ) from None
-        except (TimeoutError, aiohttp.ClientError, OSError) as error:
-            raise _Failed(self._broken(operation, label, error, settings), sent=True) from None
-        if emit:
-            self._emit("response", label, attempt, result[0], elapsed=self.clock.now() - started)
-        if logger.isEnabledFor(logging.DEBUG):
-            elapsed = (self.clock.now() - started) * 1000
-            path = operation.redacted_path(url.raw_path)
-            logger.debug("%s %s -> %d in %.1f ms", operation.method, path, result[0], elapsed)
-        return result
-
-    @staticmethod
-    def _broken(
-        operation: Operation[Any], label: str, error: BaseException, settings: CallSettings
-    ) -> APIConnectionError:
-        timed_out = isinstance(error, TimeoutError)
-        what = (
-            f"no answer within the {settings.read_timeout:g} s read timeout"
-            if isinstance(error, aiohttp.ServerTimeoutError)
-            else f"no answer within the call's {settings.timeout:g} s timeout"
-            if timed_out
-            else f"the connection broke off ({_describe(error)})"
-        )
-        if not operation.retry_safe:
-            return OutcomeUnknownError(
-                f"{label}: {what} after the request was sent: it may or may not have been "
-                "processed; look the result up before sending it again"
-            )
-        cls = APITimeoutError if timed_out else APIConnectionError
-        return cls(f"{label}: {what}", may_have_been_processed=True)
 
     def _token_sender(self, settings: CallSettings) -> PostToken:
         async def post(payload: bytes) -> Response:
@@ -385,6 +390,7 @@ class Transport:
                 payload,
                 headers,
                 settings,
+                _as_is,
                 owner="the token request",
                 authenticate=False,
             )
@@ -393,7 +399,7 @@ class Transport:
 
     def _emit(
         self,
-        kind: Any,
+        kind: EventKind,
         label: str,
         attempt: int,
         status: int | None = None,
@@ -404,42 +410,3 @@ class Transport:
     ) -> None:
         if self._on_event is not None:
             self._on_event(TransportEvent(kind, label, attempt, status, delay, elapsed, reason))
-
-
-def env_proxy(url: URL) -> str | None:
-    """The proxy `HTTPS_PROXY`/`HTTP_PROXY` name for `url`'s scheme, unless `NO_PROXY`
-    exempts its host."""
-    if url.host is None or urllib.request.proxy_bypass(url.host):
-        return None
-    return urllib.request.getproxies().get(url.scheme)
-
-
-def operation_label(operation: Operation[Any]) -> str:
-    return f"{operation.resource}.{operation.name}"
-
-
-def _describe(error: BaseException) -> str:
-    """The kind of a network failure, without aiohttp's message: that can quote the URL
-    (query strings carry e-mails) or read like an HTTP status."""
-    if isinstance(error, OSError) and error.strerror:
-        return f"{type(error).__name__}: {error.strerror}"
-    return type(error).__name__
-
-
-async def _read_capped(response: aiohttp.ClientResponse, cap: int, label: str) -> bytes:
-    """The body, refusing to hold more than `cap` bytes of it."""
-    length = response.content_length
-    if length is not None:
-        if length > cap:
-            raise ResponseTooLargeError(
-                f"{label}: the response announces {length} bytes, over the {cap}-byte cap"
-            )
-        return await response.read()
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_any():
-        size += len(chunk)
-        if size > cap:
-            raise ResponseTooLargeError(f"{label}: the response passed the {cap}-byte cap")
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -41,6 +41,7 @@ class _Budget:
         "pause",
         "remaining",
         "reset_at",
+        "waiting",
         "window",
         "window_start",
     )
@@ -54,6 +55,8 @@ class _Budget:
         self.reset_at: float | None = None
         self.pause = Pause(rng)
         self.answered = asyncio.Event()
+        self.waiting = 0
+        """Acquires waiting for `answered`, set by the next `observe`."""
 
     def left(self) -> int | None:
         """Requests the budget still allows, counting those in flight as spent."""
@@ -91,6 +94,20 @@ class AdaptiveLimiter:
             budget = self._budgets[key] = _Budget(self._random)
         return budget
 
+    def try_acquire(self, key: str) -> bool:
+        """Let a request go at once if the budget surely allows it (no pause, budget left
+        or unknown); False sends the caller to `acquire`. The client's fast path."""
+        budget = self._budgets.get(key)
+        if budget is None:
+            return False
+        if budget.pause.until and budget.pause.until > self._clock.now():
+            return False
+        remaining = budget.remaining
+        if remaining is not None and remaining - budget.in_flight <= 0:
+            return False
+        budget.in_flight += 1
+        return True
+
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
         budget = self._budget(key)
         while True:
@@ -118,14 +135,17 @@ class AdaptiveLimiter:
 
     @staticmethod
     async def _await_answer(budget: _Budget, max_wait: float | None) -> None:
+        budget.waiting += 1
         try:
             async with asyncio.timeout(max_wait):
                 await budget.answered.wait()
         except TimeoutError:
             raise WaitTooLong(max_wait or 0.0, rate_limited=False) from None
+        finally:
+            budget.waiting -= 1
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
-        budget = self._budget(key)
+        budget = self._budgets.get(key) or self._budget(key)
         now = self._clock.now()
         if budget.in_flight > 0:
             budget.in_flight -= 1
@@ -153,8 +173,9 @@ class AdaptiveLimiter:
             wait = rate_headers.retry_after({"X-RateLimit-Reset": reset})
             if wait is not None and wait != float("inf"):
                 budget.reset_at = now + wait
-        budget.answered.set()
-        budget.answered = asyncio.Event()
+        if budget.waiting:  # wake those waiting for news of the budget
+            budget.answered.set()
+            budget.answered = asyncio.Event()
 
     @staticmethod
     def _learn_window(budget: _Budget, seen: float, wait: float) -> None:

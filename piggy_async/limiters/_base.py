@@ -5,6 +5,10 @@ with every response it gets, so a limiter can both pace requests and learn the A
 from its `X-RateLimit-*` and `Retry-After` headers. One limiter may serve several clients:
 each call names the budget it draws from by `key`, a fingerprint of the client's
 credentials (never the credentials themselves).
+
+A limiter may also offer `try_acquire(key) -> bool`, which lets a request go without
+awaiting when it surely can (True counts as an `acquire`); the client tries it first and
+awaits `acquire` only when it answers False. It saves a coroutine on every request.
 """
 
 from __future__ import annotations

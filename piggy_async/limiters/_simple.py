@@ -15,6 +15,9 @@ from ._pause import Pause
 class NoLimiter:
     """Sends every request at once and learns nothing: for a budget managed elsewhere."""
 
+    def try_acquire(self, key: str) -> bool:
+        return True
+
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
         return None
 

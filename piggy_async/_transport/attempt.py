@@ -1,0 +1,132 @@
+"""One HTTP attempt: send the request, read the answer within the cap, and say how a
+failure happened (before the request left, or after, when the server may have acted on it).
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from .._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    OutcomeUnknownError,
+    ResponseTooLargeError,
+)
+
+Response = tuple[int, bytes, Mapping[str, str]]
+
+
+class Failed(Exception):
+    """An attempt that got no usable answer; `sent` says whether the request went out."""
+
+    def __init__(self, error: APIConnectionError, *, sent: bool) -> None:
+        self.error = error
+        self.sent = sent
+
+
+async def send_once(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: URL,
+    params: list[tuple[str, str]],
+    payload: bytes | None,
+    headers: Mapping[str, str] | None,
+    *,
+    limits: aiohttp.ClientTimeout,
+    proxy: str | None,
+    max_body: int,
+    label: str,
+    retry_safe: bool,
+) -> Response:
+    """Status, body and headers, or `Failed`. Redirects are never followed; `limits` are
+    the attempt's aiohttp timeouts (its share of the deadline, read and connect)."""
+    try:
+        async with session.request(
+            method,
+            url,
+            params=params or None,
+            data=payload,
+            headers=headers,
+            timeout=limits,
+            allow_redirects=False,
+            proxy=proxy,
+        ) as response:
+            length = response.content_length
+            if length is not None and length <= max_body:
+                body = await response.read()
+            else:
+                body = await _read_capped(response, max_body, label)
+            return response.status, body, response.headers
+    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+        reason = (
+            "could not connect"
+            if isinstance(error, aiohttp.ClientConnectorError)
+            else "connect timed out"
+        )
+        raise Failed(
+            APIConnectionError(f"{label}: {reason} ({_describe(error)})"), sent=False
+        ) from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
+        raise Failed(_broken(label, error, limits, retry_safe), sent=True) from None
+
+
+def _broken(
+    label: str, error: BaseException, timeout: aiohttp.ClientTimeout, retry_safe: bool
+) -> APIConnectionError:
+    """The error for an attempt that broke off after the request was sent."""
+    timed_out = isinstance(error, TimeoutError)
+    what = (
+        f"no answer within the {_seconds(timeout.total)} the attempt had"
+        if timed_out
+        else f"the connection broke off ({_describe(error)})"
+    )
+    if not retry_safe:
+        return OutcomeUnknownError(
+            f"{label}: {what} after the request was sent: it may or may not have been "
+            "processed; look the result up before sending it again"
+        )
+    cls = APITimeoutError if timed_out else APIConnectionError
+    return cls(f"{label}: {what}", may_have_been_processed=True)
+
+
+def _seconds(value: float | None) -> str:
+    return "unbounded" if value is None else f"{round(value, 2):g} s"
+
+
+def _describe(error: BaseException) -> str:
+    """The kind of a network failure, without aiohttp's message: that can quote the URL
+    (query strings carry e-mails) or read like an HTTP status."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{type(error).__name__}: {error.strerror}"
+    return type(error).__name__
+
+
+async def _read_capped(response: aiohttp.ClientResponse, cap: int, label: str) -> bytes:
+    """The body, refusing to hold more than `cap` bytes of it."""
+    length = response.content_length
+    if length is not None:
+        raise ResponseTooLargeError(
+            f"{label}: the response announces {length} bytes, over the {cap}-byte cap"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_any():
+        size += len(chunk)
+        if size > cap:
+            raise ResponseTooLargeError(f"{label}: the response passed the {cap}-byte cap")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def env_proxy(url: URL) -> str | None:
+    """The proxy `HTTPS_PROXY`/`HTTP_PROXY` name for `url`'s scheme, unless `NO_PROXY`
+    exempts its host."""
+    if url.host is None or urllib.request.proxy_bypass(url.host):
+        return None
+    proxy: Any = urllib.request.getproxies().get(url.scheme)
+    return str(proxy) if proxy else None
