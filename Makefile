@@ -23,6 +23,7 @@ lint: install  ## ruff (lint + format) and mypy --strict
 	$(BIN)/mypy --strict piggy_async
 
 test: lint  ## lint, then every test (the generated-code drift check included)
+	sh tools/ensure-redis.sh
 	$(BIN)/python -m pytest
 
 demo: install  ## the SDK's main job against the bundled local fake Piggy server

@@ -39,7 +39,7 @@ from ._transport.policy import RetryPolicy
 from ._transport.sender import CallSettings, Transport
 from ._unset import Unset
 from ._version import __version__
-from .limiters import AdaptiveLimiter, Limiter, RateLimitState
+from .limiters import Limiter, RateLimitState, default_limiter
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -87,7 +87,7 @@ class ClientOptions(TypedDict, total=False):
     retry_policy: RetryPolicy
     """Backoff and wait limits; `max_retries` overrides its own."""
     limiter: Limiter
-    """Paces requests within the API budget (default: a new `AdaptiveLimiter`)."""
+    """Paces requests within the API budget (default: `limiters.default_limiter`)."""
     connection_limit: int
     """Connections kept open at most; more concurrent requests queue for one."""
     max_response_bytes: int
@@ -144,7 +144,7 @@ class BaseClient:
             owner=self._owner,
             key=hashlib.sha256(auth.budget_key().encode()).hexdigest()[:32],
             token_url=URL(self._host + _defaults.TOKEN_PATH, encoded=True),
-            limiter=limiter if limiter is not None else AdaptiveLimiter(clock=clock),
+            limiter=limiter if limiter is not None else default_limiter(clock),
             clock=clock,
             headers={
                 "Accept": "application/json",

@@ -9,6 +9,8 @@ BASE_URL: Final = "https://api.piggy.eu"
 
 BASE_URL_ENV: Final = "PIGGY_BASE_URL"
 API_KEY_ENV: Final = "PIGGY_API_KEY"
+LIMITER_URL_ENV: Final = "PIGGY_LIMITER_URL"
+"""A Redis URL: clients made without `limiter=` share their budget through it."""
 
 API_PREFIXES: Final = {
     "oauth": "/api/v3/oauth/clients",

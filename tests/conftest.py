@@ -20,6 +20,7 @@ def _no_piggy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """The developer's own PIGGY_* variables must not leak into the tests."""
     monkeypatch.delenv("PIGGY_API_KEY", raising=False)
     monkeypatch.delenv("PIGGY_BASE_URL", raising=False)
+    monkeypatch.delenv("PIGGY_LIMITER_URL", raising=False)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 - `import_contacts`: contact rows (a CSV via `read_contacts_csv`, or any iterable) into
   Piggy, one contact per unique e-mail, resumable from its SQLite checkpoint
-  (`_checkpoint.py` describes the file).
+  (`_checkpoint.py` describes the file); `shard` splits the rows across workers.
 - `export_loyalty_transactions` and `export_contacts`: JSON Lines, incremental through a
   state file (`_state.py` describes it).
 
@@ -15,6 +15,7 @@ from ._csv import read_contacts_csv, write_failures
 from ._export import export_contacts, export_loyalty_transactions
 from ._import import check_contacts, import_contacts
 from ._rows import ContactRow
+from ._shard import parse_shard, shard
 from ._types import (
     ExportResult,
     ImportProgress,
@@ -34,6 +35,8 @@ __all__ = [
     "export_contacts",
     "export_loyalty_transactions",
     "import_contacts",
+    "parse_shard",
     "read_contacts_csv",
+    "shard",
     "write_failures",
 ]

@@ -57,6 +57,12 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str | None]:
     metavar="HEADER=ATTRIBUTE",
     help="Import column HEADER as contact attribute ATTRIBUTE (empty: leave it out).",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Import only share K of N (by e-mail address), with its own checkpoint and errors"
+    " file: run N workers, K = 1..N. Set PIGGY_LIMITER_URL to share one budget.",
+)
 @API
 def import_contacts(
     file: Path,
@@ -65,6 +71,7 @@ def import_contacts(
     concurrency: int,
     dry_run: bool,
     columns: tuple[str, ...],
+    shard: str | None,
     api: Literal["oauth", "register"],
 ) -> None:
     """Import contacts from a CSV file with a header line: an `email` column, and one
@@ -75,8 +82,16 @@ def import_contacts(
     where their attributes differ. Failed rows are written to the errors file.
     """
     rows = bulk.read_contacts_csv(file, columns=_columns(columns))
-    checkpoint = checkpoint or file.with_name(file.name + ".import.sqlite")
-    errors = errors or file.with_name(file.name + ".failed.csv")
+    name = file.name
+    if shard is not None:
+        try:
+            part, parts = bulk.parse_shard(shard)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--shard") from None
+        rows = bulk.shard(rows, part, parts)
+        name += f".{part}-of-{parts}"
+    checkpoint = checkpoint or file.with_name(name + ".import.sqlite")
+    errors = errors or file.with_name(name + ".failed.csv")
     try:
         if dry_run:
             result = run(bulk.check_contacts(rows))

@@ -3,14 +3,21 @@
     OAuthClient(api_key=..., limiter=AdaptiveLimiter())     # the default
     OAuthClient(api_key=..., limiter=FixedRateLimiter(50))  # at most 50 requests/s
     OAuthClient(api_key=..., limiter=NoLimiter())           # send at once, learn nothing
+    OAuthClient(api_key=..., limiter=RedisLimiter("redis://localhost:6379/0"))
+                                    # one budget shared by every process, through Redis
 
-Every limiter implements `Limiter`, so one shared by several processes can be plugged in.
+Without `limiter=`, a client makes `default_limiter()`: a `RedisLimiter` on the URL in
+`PIGGY_LIMITER_URL` when that is set, else an `AdaptiveLimiter`.
+
+Every limiter implements `Limiter`.
 """
 
 from __future__ import annotations
 
 from ._adaptive import AdaptiveLimiter
 from ._base import Limiter, RateLimitState, WaitTooLong
+from ._default import default_limiter
+from ._redis import RedisLimiter
 from ._simple import FixedRateLimiter, NoLimiter
 
 __all__ = [
@@ -19,5 +26,7 @@ __all__ = [
     "Limiter",
     "NoLimiter",
     "RateLimitState",
+    "RedisLimiter",
     "WaitTooLong",
+    "default_limiter",
 ]

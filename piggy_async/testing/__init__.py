@@ -30,6 +30,7 @@ from __future__ import annotations
 from ._clock import Clock, ManualClock
 from ._faults import Faults
 from ._rate_limit import RateLimit
+from ._redis_server import RedisServer
 from ._sample import Sample, write_sample_csv
 from ._seed import SeedData, SeedReward, SeedTier
 from ._server import FakePiggy
@@ -55,6 +56,7 @@ __all__ = [
     "ManualClock",
     "PrepaidRecord",
     "RateLimit",
+    "RedisServer",
     "RequestRecord",
     "Sample",
     "SeedData",

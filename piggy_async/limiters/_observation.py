@@ -1,0 +1,57 @@
+"""`Observation`: what one response says about its budget, read from its headers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import attrs
+
+from .. import _defaults
+from .._transport import headers as rate_headers
+
+
+@attrs.frozen
+class Observation:
+    limit: int | None = None
+    remaining: int | None = None
+    pause: float | None = None
+    """Seconds every request must wait: a 429's `Retry-After` (or the backoff base)."""
+    resets_in: float | None = None
+    opened_window: bool = False
+    """Whether it answered the first request of the API's window (one of the limit used):
+    that window then ends within one window's length from now."""
+
+    @classmethod
+    def from_response(cls, status: int, headers: Mapping[str, str]) -> Observation:
+        seen = rate_headers.budget(headers)
+        limit, remaining = seen if seen is not None else (None, None)
+        opened = seen is not None and seen[1] == seen[0] - 1
+        wait = rate_headers.retry_after(headers)
+        usable = wait if wait is not None and math.isfinite(wait) else None
+        if status == 429:
+            pause = _defaults.BACKOFF_BASE if usable is None else usable
+            return cls(limit, remaining, pause=pause, opened_window=opened)
+        reset = headers.get("X-RateLimit-Reset")
+        if reset is not None:
+            wait = rate_headers.retry_after({"X-RateLimit-Reset": reset})
+            usable = wait if wait is not None and math.isfinite(wait) else None
+        resets_in = usable if reset is not None else None
+        return cls(limit, remaining, resets_in=resets_in, opened_window=opened)
+
+    def merge(self, newer: Observation) -> Observation:
+        """One observation worth both: the lowest remaining, the longest pause, and whether
+        either opened the window."""
+        return Observation(
+            limit=newer.limit if newer.limit is not None else self.limit,
+            remaining=_least(self.remaining, newer.remaining),
+            pause=max(self.pause or 0.0, newer.pause or 0.0) or None,
+            resets_in=newer.resets_in if newer.resets_in is not None else self.resets_in,
+            opened_window=self.opened_window or newer.opened_window,
+        )
+
+
+def _least(a: int | None, b: int | None) -> int | None:
+    if a is None or b is None:
+        return b if a is None else a
+    return min(a, b)

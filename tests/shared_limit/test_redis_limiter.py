@@ -1,0 +1,343 @@
+"""`RedisLimiter` against a real redis-server: several limiters on one Redis behave like the
+processes of one deployment (each has its own connections and member id)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+import redis.asyncio
+from conftest import everything_stored
+
+from piggy_async import SystemClock, VirtualClock
+from piggy_async.limiters import Limiter, RedisLimiter, WaitTooLong
+from piggy_async.testing import RedisServer
+
+KEY = "fingerprint-0f3a9c"
+
+
+class Slept(Exception):
+    """Stops an `acquire` at its first sleep, whose length the test then checks."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+class StopAtSleep(SystemClock):
+    async def sleep(self, seconds: float) -> None:
+        raise Slept(seconds)
+
+
+@pytest.fixture
+async def limiters(redis_server: RedisServer) -> AsyncIterator[Callable[..., RedisLimiter]]:
+    made: list[RedisLimiter] = []
+
+    def make(**options: Any) -> RedisLimiter:
+        limiter = RedisLimiter(redis_server.url, **{"timeout": 0.5, **options})
+        made.append(limiter)
+        return limiter
+
+    yield make
+    for limiter in made:
+        await limiter.aclose()
+
+
+async def learn(limiter: RedisLimiter, limit: int) -> None:
+    """Send the one request that learns the limit, and report its answer."""
+    await limiter.acquire(KEY)
+    limiter.observe(
+        KEY, 200, {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(limit - 1)}
+    )
+
+
+async def end_window_in(redis_server: RedisServer, seconds: float | None) -> None:
+    """Move the end of the budget's window in Redis: `seconds` from now (None: now)."""
+    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
+        [budget] = [
+            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
+        ]
+        now, micros = await client.time()
+        end = 0 if seconds is None else now * 1000 + micros // 1000 + round(seconds * 1000)
+        await client.hset(budget, "end", end)
+
+
+async def test_every_limiter_draws_from_one_budget_learned_from_headers(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    first, second = limiters(), limiters()
+    assert isinstance(first, Limiter)
+    await first.acquire(KEY)
+    with pytest.raises(WaitTooLong) as learning:
+        await second.acquire(KEY, max_wait=0)  # one request at a time until the limit is known
+    assert not learning.value.rate_limited
+
+    first.observe(KEY, 200, {"X-RateLimit-Limit": "4", "X-RateLimit-Remaining": "3"})
+    await first.acquire(KEY)  # carries the observation: 2 of 4 used
+    await second.acquire(KEY)
+    await second.acquire(KEY)
+    for limiter in (first, second):
+        with pytest.raises(WaitTooLong) as spent:
+            await limiter.acquire(KEY, max_wait=1)
+        assert not spent.value.rate_limited
+        assert 55 < spent.value.wait < 62  # until the 60 s window ends
+    state = second.state(KEY)
+    assert (state.limit, state.remaining, state.paused_for) == (4, 0, 0.0)
+    assert state.resets_in is not None and 55 < state.resets_in <= 61
+
+
+async def test_a_429_seen_by_one_pauses_all_and_they_wake_spread_out(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    seer = limiters()
+    await learn(seer, 100)
+    seer.observe(KEY, 429, {"Retry-After": "30", "X-RateLimit-Remaining": "0"})
+    await seer.aclose()  # reports what it saw before letting go
+
+    early = limiters(random=lambda: 0.0, clock=StopAtSleep())
+    late = limiters(random=lambda: 1.0, clock=StopAtSleep())
+    with pytest.raises(WaitTooLong) as refused:
+        await early.acquire(KEY, max_wait=5)
+    assert refused.value.rate_limited
+    with pytest.raises(Slept) as early_wake:
+        await early.acquire(KEY)
+    with pytest.raises(Slept) as late_wake:
+        await late.acquire(KEY)
+    assert 29 < early_wake.value.seconds <= 30
+    # spread over a fifth of the pause
+    assert late_wake.value.seconds - early_wake.value.seconds == pytest.approx(6.0, abs=0.2)
+    assert 29 < late.state(KEY).paused_for <= 30
+
+
+async def test_the_last_of_a_window_is_spread_over_the_time_left(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 20)
+    for _ in range(18):  # the last 2 (10%) are spread over the window's 60 s: 1 left
+        await limiter.acquire(KEY)
+    with pytest.raises(WaitTooLong) as paced:
+        await limiter.acquire(KEY, max_wait=1)
+    assert not paced.value.rate_limited
+    assert 25 < paced.value.wait < 35
+    assert limiter.state(KEY).remaining == 1
+
+
+async def test_an_answer_from_an_earlier_window_does_not_count_in_the_next(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 10)
+    await limiter.acquire(KEY)  # this task's request goes out in window 1
+
+    await end_window_in(redis_server, None)  # window 1 is over
+
+    async def in_the_next_window() -> None:
+        await limiter.acquire(KEY, max_wait=0)
+        limiter.observe(KEY, 200, {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "9"})
+
+    await asyncio.create_task(in_the_next_window())
+    # the answer to this task's window-1 request arrives late: 0 left, of window 1
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0"})
+    await limiter.acquire(KEY, max_wait=0)
+    assert limiter.state(KEY).remaining == 8
+
+
+async def test_the_budget_key_never_reaches_redis(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 50)
+    await limiter.acquire(KEY)
+    limiter.observe(KEY, 429, {"Retry-After": "1"})
+    await limiter.aclose()
+    stored = await everything_stored(redis_server.url)
+    assert len(stored) > 2
+    assert not [item for item in stored if KEY.encode() in item or b"0f3a9c" in item]
+
+
+async def test_unreachable_redis_paces_locally_warns_once_and_rejoins(
+    limiters: Callable[..., RedisLimiter],
+    redis_server: RedisServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = VirtualClock()
+    limiter = limiters(clock=clock, retry_interval=5.0, window=60.0)
+    other = limiters()
+    await learn(limiter, 100)
+    await limiter.acquire(KEY)
+    await other.acquire(KEY)
+    await limiter.acquire(KEY)  # and learns that two members share the budget
+
+    redis_server.kill()
+    with caplog.at_level(logging.WARNING, "piggy_async.limiters"):
+        for _ in range(10):
+            await limiter.acquire(KEY)
+    assert not limiter.shared
+    assert len(caplog.records) == 1
+    assert "unreachable" in caplog.records[0].getMessage()
+    # alone, at its share: 100 requests a minute between 2 members is one per 1.2 s
+    assert clock.sleeps and all(wait == pytest.approx(1.2) for wait in clock.sleeps)
+    assert repr(limiter).startswith(f"<RedisLimiter {redis_server.url} local")
+
+    redis_server.start()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "piggy_async.limiters"):
+        clock.advance(5.0)
+        await limiter.acquire(KEY)
+    assert limiter.shared
+    assert "back" in caplog.records[0].getMessage()
+
+
+async def test_a_hung_redis_does_not_hold_requests(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters(timeout=0.1)
+    await learn(limiter, 100_000)
+    redis_server.freeze()
+    try:
+        async with asyncio.timeout(5):  # fails the test instead of hanging it
+            for _ in range(20):
+                await limiter.acquire(KEY, max_wait=1)
+        assert not limiter.shared
+        limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100000", "X-RateLimit-Remaining": "5"})
+    finally:
+        redis_server.thaw()
+    assert limiter.state(KEY).remaining == 5
+
+
+async def test_the_redis_password_stays_out_of_reprs_and_logs(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    limiter = RedisLimiter(f"redis://piggy:hunter2@127.0.0.1:{redis_server.port}/0")
+    try:
+        assert "hunter2" not in repr(limiter)
+        assert f"piggy:***@127.0.0.1:{redis_server.port}/0" in repr(limiter)
+        with caplog.at_level(logging.WARNING, "piggy_async.limiters"):
+            await limiter.acquire(KEY)  # the server refuses the password: paced alone
+        assert not limiter.shared
+        assert caplog.records and "hunter2" not in caplog.text
+    finally:
+        await limiter.aclose()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"window": 0}, {"timeout": -1}, {"retry_interval": 0}, {"guard": -1}],
+)
+def test_bad_settings_are_refused(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        RedisLimiter("redis://127.0.0.1:6379/0", **options)
+
+
+def test_a_url_that_is_not_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="Redis URL"):
+        RedisLimiter("127.0.0.1:6379")
+
+
+def test_importing_the_sdk_does_not_need_redis() -> None:
+    code = "import sys, piggy_async, piggy_async.limiters; assert 'redis' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_redis_installed_the_error_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "redis.asyncio", None)
+    with pytest.raises(ImportError, match=r"piggy_async\[redis\]"):
+        RedisLimiter("redis://127.0.0.1:6379/0")
+
+
+async def test_concurrent_acquires_are_granted_together_within_the_budget(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 10)
+    await limiter.acquire(KEY)  # 2 of 10 used
+    outcomes = await asyncio.gather(
+        *(limiter.acquire(KEY, max_wait=1) for _ in range(20)), return_exceptions=True
+    )
+    assert outcomes.count(None) == 8
+    refused = [outcome for outcome in outcomes if isinstance(outcome, WaitTooLong)]
+    assert len(refused) == 12
+    assert all(55 < error.wait < 62 for error in refused)
+
+
+async def test_the_answer_that_opened_the_apis_window_says_when_it_ends(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters(guard=0.0)
+    await learn(limiter, 100)
+    await limiter.acquire(KEY)
+    await end_window_in(redis_server, 58.0)
+    await limiter.acquire(KEY)
+    assert limiter.state(KEY).resets_in is not None and limiter.state(KEY).resets_in <= 58
+    # a burst's answers, reported together: the API's window began with the first of them
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99"})
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "40"})
+    await limiter.acquire(KEY)
+    state = limiter.state(KEY)
+    assert state.resets_in is not None and 59.5 < state.resets_in <= 60
+    assert state.remaining == 39
+
+
+class HeldClock(SystemClock):
+    """Real time, but every sleep lasts until the test ends."""
+
+    def __init__(self) -> None:
+        self.asleep = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.asleep.set()
+        await asyncio.Event().wait()
+
+
+async def test_a_wait_past_max_wait_is_refused_at_once_while_others_wait(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    seer = limiters()
+    await learn(seer, 100)
+    seer.observe(KEY, 429, {"Retry-After": "30"})
+    await seer.aclose()
+    clock = HeldClock()
+    limiter = limiters(clock=clock)
+    patient = asyncio.create_task(limiter.acquire(KEY))
+    await clock.asleep.wait()  # the patient one sleeps out the pause
+    with pytest.raises(WaitTooLong) as refused:
+        await limiter.acquire(KEY, max_wait=1)
+    assert refused.value.rate_limited
+    assert 29 < refused.value.wait < 37
+    patient.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await patient
+
+
+async def test_a_late_request_that_opened_the_apis_next_window_moves_the_budget_there(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    limiter = limiters(guard=0.0)
+    await learn(limiter, 100)
+    for _ in range(90):
+        await limiter.acquire(KEY)
+    await end_window_in(redis_server, 0.1)
+    # the last request granted in this window reached the API after its window ended
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99"})
+    await limiter.acquire(KEY, max_wait=0)
+    state = limiter.state(KEY)
+    assert state.resets_in is not None and 59 < state.resets_in <= 60
+    assert state.remaining == 98
+
+
+async def test_a_limiter_shared_by_clients_outlives_the_first_one_closed(
+    limiters: Callable[..., RedisLimiter],
+) -> None:
+    limiter = limiters()
+    await learn(limiter, 100)
+    await limiter.aclose()  # as the first of two clients sharing it closes
+    await limiter.acquire(KEY)
+    assert limiter.shared
+    assert limiter.state(KEY).remaining == 98
