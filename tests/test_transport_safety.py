@@ -24,6 +24,7 @@ from piggy_async import (
     ServerError,
     capture_responses,
 )
+from piggy_async.limiters import AdaptiveLimiter
 
 SECRET = "s3cr3t-client-secret"
 TOKEN = "tok-9f8e7d6c5b4a"
@@ -326,3 +327,19 @@ async def test_https_proxy_and_no_proxy_are_honoured(monkeypatch: pytest.MonkeyP
         async with OAuthClient(api_key="k", base_url=direct.url) as piggy:
             await piggy.contacts.get("123")
         assert len(proxy.requests) == 1 and len(direct.requests) == 1
+
+
+async def test_a_limiter_passed_in_outlives_the_clients_that_share_it(mock: aioresponses) -> None:
+    url = endpoint(OAUTH, "/contacts/123")
+    mock.get(
+        url,
+        body=CONTACT,
+        content_type="application/json",
+        repeat=True,
+        headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "41"},
+    )
+    shared = AdaptiveLimiter()
+    async with OAuthClient(api_key="k", base_url=HOST, limiter=shared) as first:
+        await first.contacts.get("123")
+    async with OAuthClient(api_key="k", base_url=HOST, limiter=shared) as second:
+        assert second.rate_limit.remaining == 41, "what the first client learned is kept"

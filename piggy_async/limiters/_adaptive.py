@@ -204,7 +204,7 @@ class AdaptiveLimiter:
         )
 
     async def aclose(self) -> None:
-        self._budgets.clear()
+        """Nothing to release: what it learned stays, for other clients sharing it."""
 
     def __repr__(self) -> str:
         budgets = ", ".join(

@@ -86,7 +86,7 @@ class FixedRateLimiter:
         return RateLimitState(paused_for=pause.remaining(self._clock.now()) if pause else 0.0)
 
     async def aclose(self) -> None:
-        self._next_free.clear()
+        """Nothing to release: other clients may share it."""
 
     def __repr__(self) -> str:
         return f"FixedRateLimiter(rate={self._rate}/s, burst={self._burst})"
