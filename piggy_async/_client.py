@@ -36,7 +36,8 @@ from ._resource import Resource
 from ._transport.clock import SYSTEM_CLOCK, Clock
 from ._transport.events import EventHook
 from ._transport.policy import RetryPolicy
-from ._transport.sender import CallSettings, Transport
+from ._transport.sender import Transport
+from ._transport.settings import CallSettings
 from ._unset import Unset
 from ._version import __version__
 from .limiters import Limiter, RateLimitState, default_limiter

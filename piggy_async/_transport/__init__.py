@@ -7,6 +7,10 @@ Read top-down, each module one concept:
     backoff.py   exponential backoff with full jitter
     quota.py     `RetryQuota`: a retry budget that stops retry storms while the API fails
     policy.py    `RetryPolicy`: what is retried, how long to wait, when to give up
+    settings.py  `CallSettings`: one call's policy, deadline and timeouts
+    events.py    `TransportEvent`: what `on_event` hooks receive
+    capture.py   `capture_responses()`: status and headers behind typed results
+    attempt.py   one HTTP attempt, and whether a failure happened before or after sending
     sender.py    `Transport`: the attempt loop: deadline → limiter → token → send → decide
 
 The rate limiter it asks before every attempt lives in the public `piggy_async.limiters`.

@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
-import attrs
 from yarl import URL
 
 from .. import _defaults
@@ -40,8 +39,8 @@ from .attempt import Failed, Response, env_proxy, send_once
 from .capture import record
 from .clock import Clock
 from .events import EventHook, EventKind, TransportEvent
-from .policy import RetryPolicy
 from .quota import RetryQuota
+from .settings import CallSettings
 
 R = TypeVar("R")
 
@@ -68,31 +67,6 @@ _NOTICEABLE_WAIT = 0.001
 
 def _as_is(_: Operation[Any], response: Response) -> Response:
     return response
-
-
-@attrs.frozen
-class CallSettings:
-    """What one call may spend: its retry policy, its deadline and its timeouts."""
-
-    policy: RetryPolicy
-    timeout: float
-    """Seconds for the whole call: attempts, waits, the limiter, the pool and the token."""
-    read_timeout: float
-    connect_timeout: float
-    max_body: int
-    first_attempt: aiohttp.ClientTimeout = attrs.field(init=False)
-    """The first attempt's timeouts, made once: the whole deadline is still ahead of it."""
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "first_attempt", self.attempt_timeout(self.timeout))
-
-    def attempt_timeout(self, left: float) -> aiohttp.ClientTimeout:
-        """One timer bounds the attempt: connecting plus reading, within what is `left` of
-        the deadline. (aiohttp's `sock_read` would re-arm a timer for every chunk read.)"""
-        return aiohttp.ClientTimeout(
-            total=min(left, self.connect_timeout + self.read_timeout),
-            sock_connect=self.connect_timeout,
-        )
 
 
 class Transport:
