@@ -76,27 +76,3 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 def seed() -> Callable[[str], Any]:
     """`seed("contacts.get")`: the documented response body of that seed endpoint."""
     return load_seed
-
-
-@pytest.fixture
-def fake_clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-async def fake_piggy(fake_clock: ManualClock) -> AsyncIterator[FakePiggy]:
-    """A FakePiggy on a free loopback port, its time moved by hand with `fake_clock`."""
-    async with FakePiggy(clock=fake_clock) as server:
-        yield server
-
-
-@pytest.fixture
-async def fake_oauth(fake_piggy: FakePiggy) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=fake_piggy.oauth_key, base_url=fake_piggy.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def fake_pos(fake_piggy: FakePiggy) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=fake_piggy.register_key, base_url=fake_piggy.url) as client:
-        yield client

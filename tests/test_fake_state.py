@@ -20,11 +20,9 @@ def _code(error: pytest.ExceptionInfo[APIError]) -> int | None:
     return error.value.code
 
 
-async def test_a_batch_import_stores_its_contacts(
-    fake_oauth: OAuthClient, fake_piggy: FakePiggy
-) -> None:
-    existing = await fake_oauth.contacts.create(email=SANDY)
-    await fake_oauth.contacts.create_batch(
+async def test_a_batch_import_stores_its_contacts(oauth: OAuthClient, server: FakePiggy) -> None:
+    existing = await oauth.contacts.create(email=SANDY)
+    await oauth.contacts.create_batch(
         contacts=[
             {
                 "email": "patrick@bikinibottom.sea",
@@ -34,10 +32,10 @@ async def test_a_batch_import_stores_its_contacts(
             {"email": SANDY, "custom_attributes": [{"name": "firstname", "value": "Sandy"}]},
         ]
     )
-    patrick = await fake_oauth.contacts.find_one_by(email="patrick@bikinibottom.sea")
-    assert fake_piggy.state.contacts[patrick.uuid].attributes == {"favourite_food": "Krabby Patty"}
-    assert fake_piggy.state.contacts[existing.uuid].attributes == {"firstname": "Sandy"}
-    assert len(fake_piggy.state.contacts) == 2
+    patrick = await oauth.contacts.find_one_by(email="patrick@bikinibottom.sea")
+    assert server.state.contacts[patrick.uuid].attributes == {"favourite_food": "Krabby Patty"}
+    assert server.state.contacts[existing.uuid].attributes == {"firstname": "Sandy"}
+    assert len(server.state.contacts) == 2
 
 
 @pytest.mark.parametrize(
@@ -54,40 +52,40 @@ async def test_a_batch_import_stores_its_contacts(
     ],
 )
 async def test_a_bad_entry_fails_the_whole_batch(
-    fake_oauth: OAuthClient, fake_piggy: FakePiggy, entry: object, key: str
+    oauth: OAuthClient, server: FakePiggy, entry: object, key: str
 ) -> None:
     with pytest.raises(APIError) as caught:
-        await fake_oauth.contacts.create_batch(
+        await oauth.contacts.create_batch(
             contacts=[{"email": "patrick@bikinibottom.sea"}, entry]  # type: ignore[list-item]
         )
     assert _code(caught) == ErrorCode.INVALID_INPUT
     assert key in caught.value.errors
-    assert fake_piggy.state.contacts == {}  # nothing stored
+    assert server.state.contacts == {}  # nothing stored
 
 
 async def test_prepaid_transactions_move_the_prepaid_balance(
-    fake_oauth: OAuthClient, fake_pos: RegisterClient, fake_piggy: FakePiggy
+    oauth: OAuthClient, register: RegisterClient, server: FakePiggy
 ) -> None:
-    contact = await fake_oauth.contacts.create(email=SANDY)
-    shop = fake_piggy.state.default_shop_uuid
-    top_up = await fake_oauth.prepaid_transactions.create(
+    contact = await oauth.contacts.create(email=SANDY)
+    shop = server.state.default_shop_uuid
+    top_up = await oauth.prepaid_transactions.create(
         contact_uuid=contact.uuid, amount_in_cents=500, shop_uuid=shop
     )
     assert top_up.prepaid_balance.balance_in_cents == 500  # type: ignore[union-attr]
-    spent = await fake_pos.prepaid_transactions.create(
+    spent = await register.prepaid_transactions.create(
         contact_uuid=contact.uuid, amount_in_cents=-200
     )
     assert spent.amount_in_cents == -200
-    balance = await fake_pos.contacts.get_prepaid_balance(contact.uuid)
+    balance = await register.contacts.get_prepaid_balance(contact.uuid)
     assert (balance.balance_in_cents, balance.balance) == (300, "€3.00")
     with pytest.raises(APIError) as caught:
-        await fake_pos.prepaid_transactions.create(contact_uuid=contact.uuid, amount_in_cents=-301)
+        await register.prepaid_transactions.create(contact_uuid=contact.uuid, amount_in_cents=-301)
     assert _code(caught) == ErrorCode.INVALID_INPUT
-    reversal = await fake_oauth.prepaid_transactions.reverse(spent.uuid)
+    reversal = await oauth.prepaid_transactions.reverse(spent.uuid)
     assert reversal.amount_in_cents == 200
-    listed = await fake_oauth.prepaid_transactions.list(contact_uuid=contact.uuid)
+    listed = await oauth.prepaid_transactions.list(contact_uuid=contact.uuid)
     assert [t.uuid for t in listed.items] == [reversal.uuid, spent.uuid, top_up.uuid]
-    assert fake_piggy.state.contacts[contact.uuid].prepaid_cents == 500
+    assert server.state.contacts[contact.uuid].prepaid_cents == 500
 
 
 async def _voucher_setup(piggy: OAuthClient) -> tuple[str, str]:
@@ -97,17 +95,17 @@ async def _voucher_setup(piggy: OAuthClient) -> tuple[str, str]:
 
 
 async def test_a_voucher_is_created_listed_and_redeemed_once(
-    fake_oauth: OAuthClient, fake_pos: RegisterClient, fake_piggy: FakePiggy
+    oauth: OAuthClient, register: RegisterClient, server: FakePiggy
 ) -> None:
-    promotion, contact = await _voucher_setup(fake_oauth)
-    voucher = await fake_oauth.vouchers.create(
+    promotion, contact = await _voucher_setup(oauth)
+    voucher = await oauth.vouchers.create(
         promotion_uuid=promotion, contact_uuid=contact, code="KRABBY-1"
     )
     assert (voucher.code, voucher.status, voucher.is_redeemed) == ("KRABBY-1", "ACTIVE", False)
     assert voucher.promotion.uuid == promotion  # type: ignore[union-attr]
-    page = await fake_oauth.vouchers.list(contact_uuid=contact, status="ACTIVE")
+    page = await oauth.vouchers.list(contact_uuid=contact, status="ACTIVE")
     assert [v.uuid for v in page.items] == [voucher.uuid] and page.meta["total"] == 1
-    redeemed = await fake_pos.vouchers.redeem(code="KRABBY-1", contact_uuid=contact)
+    redeemed = await register.vouchers.redeem(code="KRABBY-1", contact_uuid=contact)
     assert (redeemed.status, redeemed.is_redeemed, redeemed.times_redeemed) == (
         "REDEEMED",
         True,
@@ -115,90 +113,90 @@ async def test_a_voucher_is_created_listed_and_redeemed_once(
     )
     assert redeemed.voucher_redemption.uuid  # type: ignore[union-attr]
     with pytest.raises(APIError) as caught:
-        await fake_pos.vouchers.redeem(code="KRABBY-1", contact_uuid=contact)
+        await register.vouchers.redeem(code="KRABBY-1", contact_uuid=contact)
     assert _code(caught) == ErrorCode.VOUCHER_ALREADY_REDEEMED
-    assert (await fake_oauth.vouchers.find(code="KRABBY-1")).status == "REDEEMED"
-    assert (await fake_oauth.vouchers.list(status="ACTIVE")).items == []
+    assert (await oauth.vouchers.find(code="KRABBY-1")).status == "REDEEMED"
+    assert (await oauth.vouchers.list(status="ACTIVE")).items == []
 
 
-async def test_a_multi_use_voucher_counts_its_redemptions(fake_pos: RegisterClient) -> None:
-    (promotion,) = await fake_pos.promotions.list()
-    contact = await fake_pos.contacts.create(email=SANDY)
-    await fake_pos.vouchers.create(
+async def test_a_multi_use_voucher_counts_its_redemptions(register: RegisterClient) -> None:
+    (promotion,) = await register.promotions.list()
+    contact = await register.contacts.create(email=SANDY)
+    await register.vouchers.create(
         promotion_uuid=promotion.uuid, code="TWICE", total_redemptions_allowed=2
     )
-    first = await fake_pos.vouchers.redeem(code="TWICE", contact_uuid=contact.uuid)
+    first = await register.vouchers.redeem(code="TWICE", contact_uuid=contact.uuid)
     assert (first.status, first.redemptions_remaining) == ("ACTIVE", 1)
-    second = await fake_pos.vouchers.redeem(code="TWICE", contact_uuid=contact.uuid)
+    second = await register.vouchers.redeem(code="TWICE", contact_uuid=contact.uuid)
     assert (second.status, second.redemptions_remaining) == ("REDEEMED", 0)
 
 
 async def test_vouchers_answer_the_documented_errors(
-    fake_oauth: OAuthClient, fake_pos: RegisterClient, fake_clock: ManualClock
+    oauth: OAuthClient, register: RegisterClient, clock: ManualClock
 ) -> None:
-    promotion, contact = await _voucher_setup(fake_oauth)
-    now = datetime.fromtimestamp(fake_clock(), UTC)
-    await fake_oauth.vouchers.create(promotion_uuid=promotion, code="TAKEN")
+    promotion, contact = await _voucher_setup(oauth)
+    now = datetime.fromtimestamp(clock(), UTC)
+    await oauth.vouchers.create(promotion_uuid=promotion, code="TAKEN")
     with pytest.raises(APIError) as caught:
-        await fake_oauth.vouchers.create(promotion_uuid="nope")
+        await oauth.vouchers.create(promotion_uuid="nope")
     assert _code(caught) == ErrorCode.PROMOTION_NOT_FOUND
     with pytest.raises(APIError) as caught:
-        await fake_oauth.vouchers.create(promotion_uuid=promotion, code="TAKEN")
+        await oauth.vouchers.create(promotion_uuid=promotion, code="TAKEN")
     assert _code(caught) == ErrorCode.VOUCHER_ALREADY_EXISTS
     with pytest.raises(APIError) as caught:
-        await fake_pos.vouchers.redeem(code="MISSING", contact_uuid=contact)
+        await register.vouchers.redeem(code="MISSING", contact_uuid=contact)
     assert _code(caught) == ErrorCode.VOUCHER_NOT_FOUND
-    later = await fake_oauth.vouchers.create(
+    later = await oauth.vouchers.create(
         promotion_uuid=promotion, code="LATER", activation_date=now + timedelta(days=1)
     )
     assert later.status == "INACTIVE"
-    soon = await fake_oauth.vouchers.create(
+    soon = await oauth.vouchers.create(
         promotion_uuid=promotion, code="SOON", expiration_date=now + timedelta(hours=1)
     )
-    off = await fake_oauth.vouchers.create(promotion_uuid=promotion, code="OFF")
-    await fake_oauth.vouchers.update(off.uuid, status="DEACTIVATED")
-    fake_clock.advance(2 * 3600)
-    assert (await fake_oauth.vouchers.find(code=soon.code)).status == "EXPIRED"  # type: ignore[arg-type]
+    off = await oauth.vouchers.create(promotion_uuid=promotion, code="OFF")
+    await oauth.vouchers.update(off.uuid, status="DEACTIVATED")
+    clock.advance(2 * 3600)
+    assert (await oauth.vouchers.find(code=soon.code)).status == "EXPIRED"  # type: ignore[arg-type]
     for code, expected in (
         ("LATER", ErrorCode.VOUCHER_INACTIVE),
         ("SOON", ErrorCode.VOUCHER_EXPIRED),
         ("OFF", ErrorCode.VOUCHER_DEACTIVATED),
     ):
         with pytest.raises(APIError) as caught:
-            await fake_pos.vouchers.redeem(code=code, contact_uuid=contact)
+            await register.vouchers.redeem(code=code, contact_uuid=contact)
         assert _code(caught) == expected
 
 
 async def test_voucher_events_are_delivered(
-    fake_oauth: OAuthClient, fake_pos: RegisterClient, fake_piggy: FakePiggy
+    oauth: OAuthClient, register: RegisterClient, server: FakePiggy
 ) -> None:
-    promotion, contact = await _voucher_setup(fake_oauth)
+    promotion, contact = await _voucher_setup(oauth)
     async with Receiver() as receiver:
         for event_type in ("voucher_created", "voucher_redeemed"):
-            await fake_oauth.webhook_subscriptions.create(
+            await oauth.webhook_subscriptions.create(
                 name=event_type, event_type=event_type, url=receiver.url
             )
-        await fake_oauth.vouchers.create(promotion_uuid=promotion, code="HOOK")
-        await fake_pos.vouchers.redeem(code="HOOK", contact_uuid=contact)
-        await fake_piggy.webhooks.deliver_due()
+        await oauth.vouchers.create(promotion_uuid=promotion, code="HOOK")
+        await register.vouchers.redeem(code="HOOK", contact_uuid=contact)
+        await server.webhooks.deliver_due()
         events = [parse_event(body) for _, body in receiver.requests]
     assert [type(event) for event in events] == [VoucherCreatedEvent, VoucherRedeemedEvent]
     assert events[1].data.voucher.status == "REDEEMED"  # type: ignore[union-attr]
 
 
 async def test_a_created_promotion_issues_vouchers_up_to_its_limit(
-    fake_oauth: OAuthClient,
+    oauth: OAuthClient,
 ) -> None:
-    promotion = await fake_oauth.promotions.create(
+    promotion = await oauth.promotions.create(
         name="Two only", description="Two vouchers at most", voucher_limit=2
     )
-    assert (await fake_oauth.promotions.get(promotion.uuid)).voucher_limit == 2
-    assert promotion.uuid in [p.uuid for p in await fake_oauth.promotions.list()]
+    assert (await oauth.promotions.get(promotion.uuid)).voucher_limit == 2
+    assert promotion.uuid in [p.uuid for p in await oauth.promotions.list()]
     for _ in range(2):
-        await fake_oauth.vouchers.create(promotion_uuid=promotion.uuid)
+        await oauth.vouchers.create(promotion_uuid=promotion.uuid)
     with pytest.raises(APIError) as caught:
-        await fake_oauth.vouchers.create(promotion_uuid=promotion.uuid)
+        await oauth.vouchers.create(promotion_uuid=promotion.uuid)
     assert _code(caught) == ErrorCode.VOUCHER_LIMIT_REACHED
     with pytest.raises(APIError) as caught:
-        await fake_oauth.promotions.get("no-such-promotion")
+        await oauth.promotions.get("no-such-promotion")
     assert _code(caught) == ErrorCode.PROMOTION_NOT_FOUND

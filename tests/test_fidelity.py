@@ -34,16 +34,16 @@ async def test_an_anonymous_basket_can_be_simulated(
 
 
 async def test_a_register_identifier_can_be_created_without_a_contact(
-    fake_pos: RegisterClient, fake_piggy: FakePiggy
+    register: RegisterClient, server: FakePiggy
 ) -> None:
-    identifier = await fake_pos.contact_identifiers.create(contact_identifier_value="CARD-1")
+    identifier = await register.contact_identifiers.create(contact_identifier_value="CARD-1")
     assert identifier.value == "CARD-1" and identifier.contact is None
-    contact = await fake_pos.contacts.create(email="sandy@bikinibottom.sea")
-    linked = await fake_pos.contact_identifiers.link(
+    contact = await register.contacts.create(email="sandy@bikinibottom.sea")
+    linked = await register.contact_identifiers.link(
         contact_identifier_value="CARD-1", contact_uuid=contact.uuid
     )
     assert linked.contact is not None and linked.contact.uuid == contact.uuid
-    assert fake_piggy.state.identifiers["CARD-1"].contact_uuid == contact.uuid
+    assert server.state.identifiers["CARD-1"].contact_uuid == contact.uuid
 
 
 def _referrals(numbers: range) -> list[dict[str, Any]]:
@@ -112,18 +112,18 @@ async def test_reward_attributes_are_sent_as_top_level_body_keys(
 
 
 async def test_custom_attributes_reach_the_fake_and_come_back(
-    fake_oauth: OAuthClient, fake_piggy: FakePiggy
+    oauth: OAuthClient, server: FakePiggy
 ) -> None:
-    contact = await fake_oauth.contacts.create(email="sandy@bikinibottom.sea")
-    reception = await fake_oauth.credit_receptions.create(
-        shop_uuid=fake_piggy.state.default_shop_uuid,
+    contact = await oauth.contacts.create(email="sandy@bikinibottom.sea")
+    reception = await oauth.credit_receptions.create(
+        shop_uuid=server.state.default_shop_uuid,
         contact_uuid=contact.uuid,
         credits=5,
         attributes={"receipt_number": "A-123"},
     )
     assert reception.extra == {"receipt_number": "A-123"}
-    reward_uuid = next(iter(fake_piggy.state.rewards))
-    reward = await fake_oauth.rewards.update(reward_uuid, attributes={"plu": "PLU123"})
+    reward_uuid = next(iter(server.state.rewards))
+    reward = await oauth.rewards.update(reward_uuid, attributes={"plu": "PLU123"})
     assert reward.extra["plu"] == "PLU123"
 
 

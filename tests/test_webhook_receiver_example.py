@@ -84,17 +84,15 @@ async def _subscribe(piggy: OAuthClient, url: str, *event_types: str) -> None:
 
 async def test_fake_deliveries_are_verified_parsed_and_dispatched(
     receiver: tuple[str, Recorder],
-    fake_oauth: OAuthClient,
-    fake_pos: RegisterClient,
-    fake_piggy: FakePiggy,
+    oauth: OAuthClient,
+    register: RegisterClient,
+    server: FakePiggy,
 ) -> None:
     url, recorder = receiver
-    await _subscribe(
-        fake_oauth, url, "contact_created", "credit_reception_created", "voucher_created"
-    )
-    contact = await fake_pos.contacts.create(email="sandy@bikinibottom.sea")
-    await fake_pos.credit_receptions.create(contact_uuid=contact.uuid, credits=3)
-    attempts = await fake_piggy.webhooks.deliver_due()
+    await _subscribe(oauth, url, "contact_created", "credit_reception_created", "voucher_created")
+    contact = await register.contacts.create(email="sandy@bikinibottom.sea")
+    await register.credit_receptions.create(contact_uuid=contact.uuid, credits=3)
+    attempts = await server.webhooks.deliver_due()
     assert [a.status for a in attempts] == [200, 200]
     first, second = recorder.events
     assert isinstance(first, ContactCreatedEvent) and first.data.contact.uuid == contact.uuid
@@ -104,18 +102,18 @@ async def test_fake_deliveries_are_verified_parsed_and_dispatched(
 
 async def test_a_failing_handler_gets_the_delivery_again(
     receiver: tuple[str, Recorder],
-    fake_oauth: OAuthClient,
-    fake_piggy: FakePiggy,
-    fake_clock: ManualClock,
+    oauth: OAuthClient,
+    server: FakePiggy,
+    clock: ManualClock,
 ) -> None:
     url, recorder = receiver
     recorder.failures = 1
-    await _subscribe(fake_oauth, url, "contact_created")
-    await fake_oauth.contacts.create(email="sandy@bikinibottom.sea")
-    (failed,) = await fake_piggy.webhooks.deliver_due()
+    await _subscribe(oauth, url, "contact_created")
+    await oauth.contacts.create(email="sandy@bikinibottom.sea")
+    (failed,) = await server.webhooks.deliver_due()
     assert failed.status == 500 and recorder.events == []
-    fake_clock.advance(RETRY_DELAYS[0])
-    (retried,) = await fake_piggy.webhooks.deliver_due()
+    clock.advance(RETRY_DELAYS[0])
+    (retried,) = await server.webhooks.deliver_due()
     assert retried.status == 200 and len(recorder.events) == 1
 
 
@@ -143,15 +141,15 @@ async def test_forged_malformed_and_unhandled_deliveries(
 
 async def test_the_example_handlers_log_without_personal_data(
     example: ModuleType,
-    fake_oauth: OAuthClient,
-    fake_piggy: FakePiggy,
+    oauth: OAuthClient,
+    server: FakePiggy,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async with _serving(example.make_app(SECRET, example.HANDLERS)) as url:
-        await _subscribe(fake_oauth, url, "contact_created")
-        contact = await fake_oauth.contacts.create(email="sandy@bikinibottom.sea")
+        await _subscribe(oauth, url, "contact_created")
+        contact = await oauth.contacts.create(email="sandy@bikinibottom.sea")
         with caplog.at_level("INFO", logger="webhook_receiver"):
-            (attempt,) = await fake_piggy.webhooks.deliver_due()
+            (attempt,) = await server.webhooks.deliver_due()
     assert attempt.status == 200
     assert f"contact created: {contact.uuid}" in caplog.text
     assert "sandy@" not in caplog.text
