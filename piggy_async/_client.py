@@ -231,7 +231,7 @@ class BaseClient:
 
     # -- the request path -----------------------------------------------------------------
 
-    async def request(
+    def request(
         self,
         operation: Operation[T],
         *,
@@ -239,9 +239,13 @@ class BaseClient:
         query: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
         options: RequestOptions,
-    ) -> T:
-        """Send `operation` and return its response's `data`, structured."""
-        return await self._send(operation, path, query, body, options, _data)
+    ) -> Coroutine[Any, Any, T]:
+        """Send `operation`; awaited, its response's `data`, structured.
+
+        A plain function handing back the transport's coroutine: no frame of its own is
+        kept alive by a request in flight.
+        """
+        return self._send(operation, path, query, body, options, _data)
 
     def paginate(
         self,

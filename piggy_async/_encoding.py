@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +20,8 @@ def fill_path(template: str, values: Mapping[str, Any]) -> str:
     """
     encoded: dict[str, str] = {}
     for name, value in values.items():
-        if value.__class__ is str and _PLAIN_SEGMENT(value):  # uuids and ids: nothing to do
+        if value.__class__ is str and value.isascii() and value.replace("-", "").isalnum():
+            # uuids and ids: percent-encoding leaves them as they are, and no dot in sight
             encoded[name] = value
             continue
         if isinstance(value, bool) or not isinstance(value, str | int):
@@ -31,10 +31,6 @@ def fill_path(template: str, values: Mapping[str, Any]) -> str:
             raise ValueError(f"{name} must not be empty, '.' or '..', got {text!r}")
         encoded[name] = quote(text, safe="")
     return template.format_map(encoded)
-
-
-_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_.~-]*\Z").match
-"""A value that percent-encoding leaves as it is and that is not `.` or `..`."""
 
 
 def _utc_iso(value: datetime) -> str:
