@@ -33,10 +33,10 @@ from ._base import RateLimitState, WaitTooLong
 from ._local_share import LocalShare
 from ._observation import Observation
 from ._pause import Pause
+from ._redis_connection import connect, is_redis_failure, redacted
 from ._redis_script import SCRIPT
 
 if TYPE_CHECKING:
-    from redis.asyncio import Redis
     from redis.commands.core import AsyncScript
 
 logger = logging.getLogger("piggy_async.limiters")
@@ -141,9 +141,9 @@ class RedisLimiter:
             raise ValueError("window, timeout and retry_interval must be positive")
         if guard is not None and guard < 0:
             raise ValueError("guard must not be negative")
-        self._redis = _connect(url, timeout)
+        self._redis = connect(url, timeout)
         self._script: AsyncScript = self._redis.register_script(SCRIPT)
-        self._where = _redacted(url)
+        self._where = redacted(url)
         self._window = window
         self._guard = guard if guard is not None else 0.05 + window / 200
         self._timeout = timeout
@@ -307,7 +307,7 @@ class RedisLimiter:
                     args=self._args(want, epoch, observation if pending else None),
                 )
         except Exception as error:  # any failure to reach Redis means: go on alone
-            if not _is_redis_failure(error):
+            if not is_redis_failure(error):
                 raise
             self._fail(error)
             return None
@@ -387,36 +387,3 @@ class RedisLimiter:
                 self._clock.now() - self._down_since,
             )
             self._down_since = None
-
-
-def _connect(url: str, timeout: float) -> Redis:
-    try:
-        from redis.asyncio import Redis
-        from redis.asyncio.retry import Retry
-        from redis.backoff import NoBackoff
-    except ImportError as error:
-        raise ImportError(
-            "RedisLimiter needs the redis package: pip install 'piggy_async[redis]'"
-        ) from error
-    return Redis.from_url(
-        url,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
-    )
-
-
-def _is_redis_failure(error: BaseException) -> bool:
-    from redis.exceptions import RedisError
-
-    return isinstance(error, RedisError | OSError | TimeoutError)
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, for logs and reprs."""
-    scheme, _, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = credentials.partition(":")[0]
-    return f"{scheme}://{user + ':***' if user else '***'}@{host}"
