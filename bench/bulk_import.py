@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import csv
 import json
 import resource
@@ -25,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from piggy_async import OAuthClient, TransportEvent
@@ -72,7 +70,10 @@ def _peak_memory(rows: int, concurrency: int) -> int:
 
 
 async def _memory_child(rows: int, concurrency: int) -> None:
-    with tempfile.TemporaryDirectory() as folder, _populated_server(rows) as server:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fake_server("bench.bulk_import", "--serve", str(rows)) as server,
+    ):
         path = Path(folder) / "contacts.csv"
         _write_rows(path, rows, names=False)
         async with OAuthClient(api_key=server["key"], base_url=server["url"]) as piggy:
@@ -85,21 +86,6 @@ async def _memory_child(rows: int, concurrency: int) -> None:
         assert result.unchanged == rows, result
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peak_kib": peak}))
-
-
-@contextlib.contextmanager
-def _populated_server(contacts: int) -> Iterator[dict[str, str]]:
-    """An unlimited FakePiggy in its own process, holding the contacts `_write_rows` names."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.bulk_import", "--serve", str(contacts)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        yield json.loads(process.stdout.readline())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 async def _serve(contacts: int) -> None:
