@@ -60,6 +60,32 @@ def _positive(name: str, value: float) -> float:
     return float(value)
 
 
+def _updated(
+    settings: CallSettings,
+    *,
+    timeout: float | None = None,
+    read_timeout: float | None = None,
+    connect_timeout: float | None = None,
+    max_retries: int | None = None,
+    retry_policy: RetryPolicy | None = None,
+) -> CallSettings:
+    """`settings` with what is given instead, checked."""
+    policy = retry_policy or settings.policy
+    if max_retries is not None:
+        policy = attrs.evolve(policy, max_retries=max_retries)
+    return attrs.evolve(
+        settings,
+        policy=policy,
+        timeout=settings.timeout if timeout is None else _positive("timeout", timeout),
+        read_timeout=settings.read_timeout
+        if read_timeout is None
+        else _positive("read_timeout", read_timeout),
+        connect_timeout=settings.connect_timeout
+        if connect_timeout is None
+        else _positive("connect_timeout", connect_timeout),
+    )
+
+
 def _api_base(base_url: str, api: Api) -> str:
     base = URL(base_url)
     if not base.is_absolute() or base.scheme not in ("http", "https") or not base.host:
@@ -129,15 +155,15 @@ class BaseClient:
             raise TypeError("connection_limit must be a whole number")
         if connection_limit < 1 or max_response_bytes < 1:
             raise ValueError("connection_limit and max_response_bytes must be at least 1")
-        policy = retry_policy or RetryPolicy()
-        if max_retries is not None:
-            policy = attrs.evolve(policy, max_retries=max_retries)
-        self._settings = CallSettings(
-            policy=policy,
-            timeout=_positive("timeout", timeout),
-            read_timeout=_positive("read_timeout", read_timeout),
-            connect_timeout=_positive("connect_timeout", connect_timeout),
-            max_body=max_response_bytes,
+        self._settings = _updated(
+            CallSettings(
+                policy=retry_policy or RetryPolicy(),
+                timeout=_positive("timeout", timeout),
+                read_timeout=_positive("read_timeout", read_timeout),
+                connect_timeout=_positive("connect_timeout", connect_timeout),
+                max_body=max_response_bytes,
+            ),
+            max_retries=max_retries,
         )
         self._owner = type(self).__name__
         self._transport = Transport(
@@ -185,24 +211,17 @@ class BaseClient:
             fast = piggy.with_options(timeout=5, max_retries=0)
             await fast.contacts.get(uuid)
         """
-        settings = self._settings
-        policy = retry_policy or settings.policy
-        if max_retries is not None:
-            policy = attrs.evolve(policy, max_retries=max_retries)
         view = copy.copy(self)
         for name, value in list(vars(view).items()):  # cached resources belong to `self`
             if isinstance(value, Resource):
                 del view.__dict__[name]
-        view._settings = attrs.evolve(
-            settings,
-            policy=policy,
-            timeout=settings.timeout if timeout is None else _positive("timeout", timeout),
-            read_timeout=settings.read_timeout
-            if read_timeout is None
-            else _positive("read_timeout", read_timeout),
-            connect_timeout=settings.connect_timeout
-            if connect_timeout is None
-            else _positive("connect_timeout", connect_timeout),
+        view._settings = _updated(
+            self._settings,
+            timeout=timeout,
+            read_timeout=read_timeout,
+            connect_timeout=connect_timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
         )
         return view
 
@@ -295,9 +314,9 @@ class BaseClient:
                     raise TypeError(f"{operation.method} requests have no body: use extra_query")
                 body = {**(body or {}), **options["extra_body"]}
             if "timeout" in options or "max_retries" in options:
-                settings = self.with_options(
-                    timeout=options.get("timeout"), max_retries=options.get("max_retries")
-                )._settings
+                settings = _updated(
+                    settings, timeout=options.get("timeout"), max_retries=options.get("max_retries")
+                )
         params = encode_query(query) if query else []
         payload: bytes | None = None
         if operation.method in ("POST", "PUT"):
