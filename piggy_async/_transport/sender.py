@@ -216,7 +216,7 @@ class Transport:
                     quota=self.quota,
                     rng=self._random,
                 )
-                if delay is None or isinstance(failed.error, OutcomeUnknownError):
+                if delay is None:  # a write lost after sending (OutcomeUnknownError) lands here
                     raise failed.error from None
                 failures, spent = failures + 1, spent + _defaults.RETRY_COST_CONNECTION
                 next_timeout = await self._wait_retry(
