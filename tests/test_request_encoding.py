@@ -252,27 +252,15 @@ async def test_extra_body_on_a_get_is_a_type_error(piggy: OAuthClient) -> None:
         await piggy.contacts.get("c-1", extra_body={"x": 1})
 
 
-async def test_per_call_timeout(piggy: OAuthClient, mock: aioresponses) -> None:
-    mock.get(endpoint(OAUTH, "/contacts/123/credit-balance"), payload=BALANCE_BODY, repeat=True)
-    await piggy.contacts.get_credit_balance("123", timeout=2.5)
-    await piggy.contacts.get_credit_balance("123")
-    with_timeout, default = sent(mock)
-    assert with_timeout.kwargs["timeout"].total == pytest.approx(2.5, abs=0.5)
-    assert default.kwargs["timeout"].total == pytest.approx(70.0, abs=0.5), (
-        "connect + read bound the attempt"
-    )
-
-
-async def test_client_headers_and_timeout(mock: aioresponses) -> None:
+async def test_client_headers(mock: aioresponses) -> None:
     mock.get(endpoint(OAUTH, "/contacts/123/credit-balance"), payload=BALANCE_BODY)
     async with OAuthClient(
-        api_key="k", base_url=HOST, timeout=7, headers={"X-Partner-ID": "partner"}
+        api_key="k", base_url=HOST, headers={"X-Partner-ID": "partner"}
     ) as piggy:
         await piggy.contacts.get_credit_balance("123")
     request = only_request(mock)
     assert request.headers["X-Partner-ID"] == "partner"
     assert request.headers["Authorization"] == "Bearer k"
-    assert request.kwargs["timeout"].total == pytest.approx(7, abs=0.5)
 
 
 @pytest.mark.parametrize("kwargs", [{"timeout": 0}, {"timeout": -1}, {"connection_limit": 0}])

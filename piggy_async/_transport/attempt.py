@@ -5,6 +5,7 @@ failure happened (before the request left, or after, when the server may have ac
 from __future__ import annotations
 
 import urllib.request
+from asyncio import CancelledError, current_task
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,9 @@ from .._errors import (
     OutcomeUnknownError,
     ResponseTooLargeError,
 )
+from .._operation import Operation
+from .settings import CallSettings
+from .watchdog import Watchdog
 
 Response = tuple[int, bytes, Mapping[str, str]]
 
@@ -31,37 +35,46 @@ class Failed(Exception):
 
 async def send_once(
     session: aiohttp.ClientSession,
-    method: str,
+    watchdog: Watchdog,
+    operation: Operation[Any],
     url: URL,
     params: list[tuple[str, str]],
     payload: bytes | None,
     headers: Mapping[str, str] | None,
-    *,
-    limits: aiohttp.ClientTimeout,
+    settings: CallSettings,
+    seconds: float,
     proxy: str | None,
-    max_body: int,
-    label: str,
-    retry_safe: bool,
 ) -> Response:
-    """Status, body and headers, or `Failed`. Redirects are never followed; `limits` are
-    the attempt's aiohttp timeouts (its share of the deadline, read and connect)."""
+    """Status, body and headers, or `Failed`. Redirects are never followed; the attempt
+    has `seconds` in all (the watchdog keeps that limit) and connecting its own limit."""
+    label = operation.label
+    task = current_task()
+    assert task is not None, "attempts run in a task"
+    cancelling = task.cancelling()
+    watchdog.watch(task, seconds)
     try:
-        async with session.request(
-            method,
-            url,
-            params=params or None,
-            data=payload,
-            headers=headers,
-            timeout=limits,
-            allow_redirects=False,
-            proxy=proxy,
-        ) as response:
-            length = response.content_length
-            if length is not None and length <= max_body:
-                body = await response.read()
-            else:
-                body = await _read_capped(response, max_body, label)
-            return response.status, body, response.headers
+        try:
+            async with session.request(
+                operation.method,
+                url,
+                params=params or None,
+                data=payload,
+                headers=headers,
+                timeout=settings.connect_limit,
+                allow_redirects=False,
+                proxy=proxy,
+            ) as response:
+                length = response.content_length
+                if length is not None and length <= settings.max_body:
+                    body = await response.read()
+                else:
+                    body = await _read_capped(response, settings.max_body, label)
+        finally:
+            timed_out = watchdog.release(task)
+    except CancelledError:
+        if timed_out and task.uncancel() <= cancelling:  # its time ran out: no one else's
+            raise Failed(_broken(label, None, seconds, operation.retry_safe), sent=True) from None
+        raise
     except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
         reason = (
             "could not connect"
@@ -72,19 +85,22 @@ async def send_once(
             APIConnectionError(f"{label}: {reason} ({_describe(error)})"), sent=False
         ) from None
     except (TimeoutError, aiohttp.ClientError, OSError) as error:
-        raise Failed(_broken(label, error, limits, retry_safe), sent=True) from None
+        raise Failed(_broken(label, error, seconds, operation.retry_safe), sent=True) from None
+    if timed_out:  # the answer won the race against the cancellation
+        task.uncancel()
+    return response.status, body, response.headers
 
 
 def _broken(
-    label: str, error: BaseException, timeout: aiohttp.ClientTimeout, retry_safe: bool
+    label: str, error: BaseException | None, seconds: float, retry_safe: bool
 ) -> APIConnectionError:
-    """The error for an attempt that broke off after the request was sent."""
-    timed_out = isinstance(error, TimeoutError)
-    what = (
-        f"no answer within the {_seconds(timeout.total)} the attempt had"
-        if timed_out
-        else f"the connection broke off ({_describe(error)})"
-    )
+    """The error for an attempt that broke off after the request was sent (`error` None:
+    it ran out of its `seconds`)."""
+    timed_out = error is None or isinstance(error, TimeoutError)
+    if error is None or timed_out:
+        what = f"no answer within the {round(seconds, 2):g} s the attempt had"
+    else:
+        what = f"the connection broke off ({_describe(error)})"
     if not retry_safe:
         return OutcomeUnknownError(
             f"{label}: {what} after the request was sent: it may or may not have been "
@@ -92,10 +108,6 @@ def _broken(
         )
     cls = APITimeoutError if timed_out else APIConnectionError
     return cls(f"{label}: {what}", may_have_been_processed=True)
-
-
-def _seconds(value: float | None) -> str:
-    return "unbounded" if value is None else f"{round(value, 2):g} s"
 
 
 def _describe(error: BaseException) -> str:

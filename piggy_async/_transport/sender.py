@@ -5,9 +5,10 @@
         └──────── wait (Retry-After or backoff) ◄── retry? (RetryPolicy) ┘
 
 One `Transport` serves a client and every `with_options` view of it: it owns the
-connection pool, the credentials, the limiter and the retry quota; each call brings its
-`CallSettings` (retry policy, deadline, timeouts). The common case (budget to spare, a
-token in hand, a 2xx answer) takes no clock reading, no lock and no extra task.
+connection pool, the credentials, the limiter, the retry quota and the watchdog that bounds
+each attempt in time; each call brings its `CallSettings` (retry policy, deadline,
+timeouts). The common case (budget to spare, a token in hand, a 2xx answer) takes one clock
+reading, and no lock, timer or extra task.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .clock import Clock
 from .events import EventHook, EventKind, TransportEvent
 from .quota import RetryQuota
 from .settings import CallSettings
+from .watchdog import Watchdog
 
 R = TypeVar("R")
 
@@ -104,6 +106,7 @@ class Transport:
         self._session: aiohttp.ClientSession | None = None
         self._proxy: str | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._watchdog: Watchdog
         self.closed = False
 
     # -- the pool ---------------------------------------------------------------------------
@@ -123,6 +126,7 @@ class Transport:
             )
             # Read once: aiohttp's trust_env would look the proxy up in a thread per request
             self._proxy = env_proxy(self.token_url)
+            self._watchdog = Watchdog(loop)
         elif loop is not self._loop:
             raise ClientStateError(
                 f"{owner} was opened on another event loop: create one client per event loop"
@@ -133,6 +137,7 @@ class Transport:
         self.closed = True
         if self._session is not None:
             session, self._session = self._session, None
+            self._watchdog.close()
             await session.close()
         await self.limiter.aclose()
 
@@ -177,35 +182,36 @@ class Transport:
         timeout = settings.first_attempt
         attempt = failures = spent = 0  # spent: retry quota, given back on success
         renewed = False
+        fixed = self._static_authorization  # in the pool's default headers already
+        authorization = fixed or ""
         while True:
             attempt += 1
-            authorization = ""
-            if authenticate:  # before the limiter: the token request takes its own turn
+            if authenticate and fixed is None:  # before the limiter: a token request waits
                 authorization = self.auth.current() or await self.auth.authorization(
                     self._token_sender(settings)
                 )
-                if authorization != self._static_authorization:
-                    headers["Authorization"] = authorization
+                headers["Authorization"] = authorization
             if self._try_acquire is None or not self._try_acquire(key):
                 await self._acquire(label, attempt, deadline, settings)
-                timeout = settings.attempt_timeout(deadline - clock.now())
-            session = self.session(owner)
+                timeout = settings.attempt_seconds(deadline - clock.now())
+            session = self._session
+            if session is None or self._loop is not asyncio.get_running_loop():
+                session = self.session(owner)  # opens the pool, or says why it can't
             if self._on_event is not None:
                 self._emit("request", label, attempt)
             started = clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
             try:
                 response = await send_once(
                     session,
-                    operation.method,
+                    self._watchdog,
+                    operation,
                     url,
                     params,
                     payload,
                     headers or None,
-                    limits=timeout,
-                    proxy=self._proxy,
-                    max_body=settings.max_body,
-                    label=label,
-                    retry_safe=operation.retry_safe,
+                    settings,
+                    timeout,
+                    self._proxy,
                 )
             except Failed as failed:
                 limiter.observe(key, 0, {})
@@ -310,8 +316,8 @@ class Transport:
         reason: str,
         deadline: float,
         settings: CallSettings,
-    ) -> aiohttp.ClientTimeout | None:
-        """Sleep `delay` before the next attempt, and return that attempt's timeouts; None,
+    ) -> float | None:
+        """Sleep `delay` before the next attempt, and return that attempt's seconds; None,
         without sleeping, when the deadline would pass first."""
         left = deadline - self.clock.now() - delay
         if left <= 0:
@@ -319,7 +325,7 @@ class Transport:
         logger.info("%s: %s, retry %d in %.2f s", label, reason, attempt, delay)
         self._emit("retry", label, attempt, delay=delay, reason=reason)
         await self.clock.sleep(delay)
-        return settings.attempt_timeout(left)
+        return settings.attempt_seconds(left)
 
     def _wait_error(
         self, label: str, too_long: WaitTooLong, settings: CallSettings

@@ -18,16 +18,19 @@ class CallSettings:
     read_timeout: float
     connect_timeout: float
     max_body: int
-    first_attempt: aiohttp.ClientTimeout = attrs.field(init=False)
-    """The first attempt's timeouts, made once: the whole deadline is still ahead of it."""
+    connect_limit: aiohttp.ClientTimeout = attrs.field(init=False)
+    """What aiohttp bounds itself: opening a connection. The attempt's whole time is the
+    transport's watchdog's to keep (cheaper than a timer per request)."""
+
+    first_attempt: float = attrs.field(init=False)
+    """The first attempt's seconds: the whole deadline is still ahead of it."""
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "first_attempt", self.attempt_timeout(self.timeout))
+        limit = aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout)
+        object.__setattr__(self, "connect_limit", limit)
+        object.__setattr__(self, "first_attempt", self.attempt_seconds(self.timeout))
 
-    def attempt_timeout(self, left: float) -> aiohttp.ClientTimeout:
-        """One timer bounds the attempt: connecting plus reading, within what is `left` of
-        the deadline. (aiohttp's `sock_read` would re-arm a timer for every chunk read.)"""
-        return aiohttp.ClientTimeout(
-            total=min(left, self.connect_timeout + self.read_timeout),
-            sock_connect=self.connect_timeout,
-        )
+    def attempt_seconds(self, left: float) -> float:
+        """Seconds one attempt may take, connecting plus reading, within what is `left` of
+        the deadline."""
+        return min(left, self.connect_timeout + self.read_timeout)
