@@ -1,4 +1,4 @@
-"""Every body the SDK reads goes through one decoder: deep nesting, numbers orjson refuses,
+"""Every body the SDK reads goes through one decoder: deep nesting, numbers beyond 64 bits,
 NaN and values of the wrong type are typed errors or decoded right, never a crash."""
 
 from __future__ import annotations
