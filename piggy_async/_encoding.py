@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import string
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -18,19 +20,44 @@ def fill_path(template: str, values: Mapping[str, Any]) -> str:
     Everything but unreserved characters is encoded, `/` included, and a value of only dots
     is refused, so a value can never leave its path segment (`"../x"` becomes `..%2Fx`).
     """
-    encoded: dict[str, str] = {}
-    for name, value in values.items():
-        if value.__class__ is str and value.isascii() and value.replace("-", "").isalnum():
-            # uuids and ids: percent-encoding leaves them as they are, and no dot in sight
-            encoded[name] = value
-            continue
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise TypeError(f"{name} must be a string, got {type(value).__name__}")
-        text = str(value)
-        if not text.strip() or text.strip(".") == "":
-            raise ValueError(f"{name} must not be empty, '.' or '..', got {text!r}")
-        encoded[name] = quote(text, safe="")
-    return template.format_map(encoded)
+    parts = _templates.get(template) or _parse(template)
+    path = parts[0]
+    for at in range(1, len(parts), 2):
+        name = parts[at]
+        value = values[name]
+        if value.__class__ is not str or _plain_segment(value) is None:
+            value = _segment(name, value)
+        path += value + parts[at + 1]  # uuids and ids: percent-encoding changes nothing
+    return path
+
+
+_templates: dict[str, tuple[str, ...]] = {}
+"""A path template split once into text, placeholder name, text, ... text."""
+
+
+def _parse(template: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    for text, name, _, _ in string.Formatter().parse(template):
+        parts.append(text)
+        if name is not None:
+            parts.append(name)
+    if len(parts) % 2 == 0:  # a template ending with a placeholder
+        parts.append("")
+    _templates[template] = tuple(parts)
+    return _templates[template]
+
+
+_plain_segment = re.compile("[A-Za-z0-9-]+").fullmatch
+"""Letters, digits and dashes: a segment as it stands, no dot in sight."""
+
+
+def _segment(name: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    text = str(value)
+    if not text.strip() or text.strip(".") == "":
+        raise ValueError(f"{name} must not be empty, '.' or '..', got {text!r}")
+    return quote(text, safe="")
 
 
 def _utc_iso(value: datetime) -> str:
