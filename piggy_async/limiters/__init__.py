@@ -14,11 +14,15 @@ Every limiter implements `Limiter`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._adaptive import AdaptiveLimiter
 from ._base import Limiter, RateLimitState, WaitTooLong
 from ._default import default_limiter
-from ._redis import RedisLimiter
 from ._simple import FixedRateLimiter, NoLimiter
+
+if TYPE_CHECKING:
+    from ._redis import RedisLimiter
 
 __all__ = [
     "AdaptiveLimiter",
@@ -30,3 +34,12 @@ __all__ = [
     "WaitTooLong",
     "default_limiter",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`RedisLimiter` is imported on first use: most programs never need it."""
+    if name == "RedisLimiter":
+        from ._redis import RedisLimiter
+
+        return RedisLimiter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

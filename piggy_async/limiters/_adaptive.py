@@ -146,7 +146,6 @@ class AdaptiveLimiter:
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
         budget = self._budgets.get(key) or self._budget(key)
-        now = self._clock.now()
         if budget.in_flight > 0:
             budget.in_flight -= 1
         seen = rate_headers.budget(headers)
@@ -157,9 +156,10 @@ class AdaptiveLimiter:
                 or budget.remaining is None
                 or remaining > budget.remaining
             ):
-                budget.window_start = now  # a new window's first answer (or the first seen)
+                budget.window_start = self._clock.now()  # a new window (or the first seen)
             budget.limit, budget.remaining = limit, remaining
         if status == 429:
+            now = self._clock.now()
             wait = rate_headers.retry_after(headers)
             if wait is None or wait == float("inf"):
                 wait = _defaults.BACKOFF_BASE
@@ -172,7 +172,7 @@ class AdaptiveLimiter:
         elif status < 400 and seen is not None and (reset := headers.get("X-RateLimit-Reset")):
             wait = rate_headers.retry_after({"X-RateLimit-Reset": reset})
             if wait is not None and wait != float("inf"):
-                budget.reset_at = now + wait
+                budget.reset_at = self._clock.now() + wait
         if budget.waiting:  # wake those waiting for news of the budget
             budget.answered.set()
             budget.answered = asyncio.Event()

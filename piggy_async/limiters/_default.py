@@ -8,7 +8,6 @@ from .. import _defaults
 from .._transport.clock import Clock
 from ._adaptive import AdaptiveLimiter
 from ._base import Limiter
-from ._redis import RedisLimiter
 
 
 def default_limiter(clock: Clock) -> Limiter:
@@ -16,5 +15,7 @@ def default_limiter(clock: Clock) -> Limiter:
     deployment shares its budget without a change to its code; else an `AdaptiveLimiter`."""
     url = os.environ.get(_defaults.LIMITER_URL_ENV)
     if url:
+        from ._redis import RedisLimiter  # only then: most programs never import it
+
         return RedisLimiter(url, clock=clock)
     return AdaptiveLimiter(clock=clock)
