@@ -51,6 +51,7 @@ async def send_once(
     task = current_task()
     assert task is not None, "attempts run in a task"
     cancelling = task.cancelling()
+    timed_out = False
     watchdog.watch(task, seconds)
     try:
         try:
@@ -70,9 +71,10 @@ async def send_once(
                 else:
                     body = await _read_capped(response, settings.max_body, label)
         finally:
-            timed_out = watchdog.release(task)
+            if watchdog.release(task):  # the watchdog cancelled it: take that back
+                timed_out = task.uncancel() <= cancelling  # and no one else cancelled it
     except CancelledError:
-        if timed_out and task.uncancel() <= cancelling:  # its time ran out: no one else's
+        if timed_out:
             raise Failed(_broken(label, None, seconds, operation.retry_safe), sent=True) from None
         raise
     except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
@@ -86,8 +88,6 @@ async def send_once(
         ) from None
     except (TimeoutError, aiohttp.ClientError, OSError) as error:
         raise Failed(_broken(label, error, seconds, operation.retry_safe), sent=True) from None
-    if timed_out:  # the answer won the race against the cancellation
-        task.uncancel()
     return response.status, body, response.headers
 
 
