@@ -90,7 +90,7 @@ def _decode_cost(body: bytes, rounds: int) -> float:
 
 
 def run(quick: bool) -> list[Result]:
-    rounds, requests = (2, 300) if quick else (7, 3000)
+    rounds, requests = (3, 1000) if quick else (7, 3000)
     results: list[Result] = []
     for name, module in (("static", "bench._static_server"), ("fake", "bench._server")):
         with server(module) as ready:
