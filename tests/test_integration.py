@@ -1,55 +1,21 @@
 """The SDK against FakePiggy over real sockets: the loyalty journey on both clients, paging,
-filters, the documented errors, client credentials and injected faults."""
+filters, contacts and identifiers, balances, tiers and rewards. When things go wrong:
+`test_integration_failures.py`."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
+from fake_helpers import SANDY, api_error, reward_named
 
 from piggy_async import (
-    APIConnectionError,
-    APIError,
-    AuthenticationError,
-    BadRequestError,
     ErrorCode,
-    MaintenanceError,
     OAuthClient,
-    PiggyError,
-    RateLimitError,
     RegisterClient,
-    ServerError,
-    TruncatedResponseError,
 )
 from piggy_async.models import CreditReception, RewardReception
-from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit
-
-SANDY = "sandy@bikinibottom.sea"
-
-
-@contextlib.asynccontextmanager
-async def _own_server(**settings: Any) -> AsyncIterator[OAuthClient]:
-    """An OAuth client that never retries, on a server of its own, for tests that see each
-    answer the server gives."""
-    async with (
-        FakePiggy(**settings) as server,
-        OAuthClient(api_key=server.oauth_key, base_url=server.url, max_retries=0) as client,
-    ):
-        yield client
-
-
-def _reward(server: FakePiggy, title: str) -> str:
-    return next(uuid for uuid, reward in server.state.rewards.items() if reward["title"] == title)
-
-
-async def _error(call: Awaitable[Any], cls: type[APIError] = BadRequestError) -> APIError:
-    with pytest.raises(cls) as caught:
-        await call
-    return caught.value
-
+from piggy_async.testing import FakePiggy, ManualClock
 
 # -- the journey --------------------------------------------------------------------------
 
@@ -65,7 +31,7 @@ async def test_the_oauth_journey(server: FakePiggy, oauth: OAuthClient, clock: M
     balance = await oauth.contacts.get_credit_balance(found.uuid)
     clock.advance(1)
     reception = await oauth.reward_receptions.create(
-        contact_uuid=found.uuid, reward_uuid=_reward(server, "Kelp Shake"), shop_uuid=shop
+        contact_uuid=found.uuid, reward_uuid=reward_named(server, "Kelp Shake"), shop_uuid=shop
     )
     contact = await oauth.contacts.get(found.uuid)
     transactions = [t async for t in oauth.loyalty_transactions.list(contact_uuid=found.uuid)]
@@ -90,7 +56,7 @@ async def test_the_register_journey(
     balance = await register.contacts.get_credit_balance(found.uuid)
     clock.advance(1)
     reception = await register.reward_receptions.create(
-        contact_uuid=found.uuid, reward_uuid=_reward(server, "Krabby Patty")
+        contact_uuid=found.uuid, reward_uuid=reward_named(server, "Krabby Patty")
     )
     transactions = [t async for t in register.contacts.list_loyalty_transactions(found.uuid)]
 
@@ -166,7 +132,7 @@ async def test_loyalty_transactions_filter_by_type_shop_and_creation_time(
     middle = await oauth.credit_receptions.create(shop_uuid=other, contact_uuid=contact, credits=5)
     clock.advance(10)
     late = await oauth.reward_receptions.create(
-        contact_uuid=contact, reward_uuid=_reward(server, "Krabby Patty"), shop_uuid=home
+        contact_uuid=contact, reward_uuid=reward_named(server, "Krabby Patty"), shop_uuid=home
     )
 
     async def listed(**filters: Any) -> list[str]:
@@ -225,7 +191,7 @@ async def test_anonymous_contacts_are_claimed_once(oauth: OAuthClient) -> None:
     anonymous = await oauth.contacts.create_anonymous(contact_identifier_value="CARD-1")
     card = await oauth.contact_identifiers.find(contact_identifier_value="CARD-1")
     claimed = await oauth.contacts.claim(anonymous.uuid, email=SANDY)
-    error = await _error(oauth.contacts.claim(anonymous.uuid, email=SANDY))
+    error = await api_error(oauth.contacts.claim(anonymous.uuid, email=SANDY))
 
     assert card.contact.uuid == anonymous.uuid and card.default is True
     assert (claimed.uuid, claimed.email) == (anonymous.uuid, SANDY)
@@ -261,7 +227,7 @@ async def test_merge_moves_balance_transactions_and_identifiers(
 
     identifiers = await oauth.contacts.list_contact_identifiers(destination)
     transactions = [t async for t in oauth.loyalty_transactions.list(contact_uuid=destination)]
-    gone = await _error(oauth.contacts.get(source))
+    gone = await api_error(oauth.contacts.get(source))
 
     assert (await oauth.contacts.get_credit_balance(destination)).balance == 8
     assert [identifier.value for identifier in identifiers] == ["CARD-1"]
@@ -277,7 +243,7 @@ async def test_deleted_contacts_are_gone_but_their_transactions_stay(
         shop_uuid=server.state.default_shop_uuid, contact_uuid=contact, credits=3
     )
     assert await oauth.contacts.delete(contact, type="GDPR") is None
-    error = await _error(oauth.contacts.find_one_by(email=SANDY))
+    error = await api_error(oauth.contacts.find_one_by(email=SANDY))
     transactions = [t async for t in oauth.loyalty_transactions.list()]
     assert error.code == ErrorCode.CONTACT_NOT_FOUND
     assert [(t.credits, t.contact) for t in transactions] == [(3, None)]
@@ -292,14 +258,14 @@ async def test_identifiers_find_and_credit_their_contact(
     )
     credit = await register.credit_receptions.create(contact_identifier_value="CARD-1", credits=4)
     unlinked = await register.contact_identifiers.unlink(contact_identifier_value="CARD-1")
-    not_linked = await _error(
+    not_linked = await api_error(
         register.credit_receptions.create(contact_identifier_value="CARD-1", credits=4)
     )
     relinked = await register.contact_identifiers.link(
         contact_identifier_value="CARD-1", contact_uuid=contact
     )
     await register.contact_identifiers.delete(contact_identifier_value="CARD-1")
-    deleted = await _error(register.contact_identifiers.find(contact_identifier_value="CARD-1"))
+    deleted = await api_error(register.contact_identifiers.find(contact_identifier_value="CARD-1"))
 
     assert (credit.contact.uuid, credit.contact_identifier.value) == (contact, "CARD-1")
     assert unlinked.contact is None
@@ -313,14 +279,14 @@ async def test_inactive_and_linked_identifiers_are_refused(oauth: OAuthClient) -
     sandy = (await oauth.contacts.create(email=SANDY)).uuid
     gary = (await oauth.contacts.create(email="gary@bikinibottom.sea")).uuid
     await oauth.contact_identifiers.create(contact_identifier_value="CARD-1", contact_uuid=sandy)
-    linked = await _error(
+    linked = await api_error(
         oauth.contact_identifiers.link(contact_identifier_value="CARD-1", contact_uuid=gary)
     )
     await oauth.contact_identifiers.update(
         contact_identifier_value="CARD-1", contact_identifier_active=False
     )
-    inactive = await _error(oauth.contact_identifiers.find(contact_identifier_value="CARD-1"))
-    duplicate = await _error(oauth.contact_identifiers.create(contact_identifier_value="CARD-1"))
+    inactive = await api_error(oauth.contact_identifiers.find(contact_identifier_value="CARD-1"))
+    duplicate = await api_error(oauth.contact_identifiers.create(contact_identifier_value="CARD-1"))
     assert linked.code == ErrorCode.CONTACT_IDENTIFIER_ALREADY_LINKED
     assert inactive.code == ErrorCode.CONTACT_IDENTIFIER_INACTIVE
     assert duplicate.code == ErrorCode.CONTACT_IDENTIFIER_ALREADY_EXISTS
@@ -375,157 +341,3 @@ async def test_rewards_are_listed_read_and_updated(oauth: OAuthClient) -> None:
     assert [reward.required_credits for reward in rewards] == [10, 25, 150]
     assert (await oauth.rewards.get(hat.uuid)).required_credits == 200
     assert updated.extra == {"custom_attribute_one": "JKL"}
-
-
-# -- errors -------------------------------------------------------------------------------
-
-
-async def test_an_unknown_contact_is_55031(oauth: OAuthClient) -> None:
-    error = await _error(oauth.contacts.get("no-such-contact"))
-    assert (error.status, error.code, error.message) == (400, 55031, "Contact not found.")
-    assert error.code == ErrorCode.CONTACT_NOT_FOUND
-
-
-async def test_a_taken_email_is_60005(register: RegisterClient) -> None:
-    await register.contacts.create(email=SANDY)
-    error = await _error(register.contacts.create(email=SANDY.upper()))
-    assert error.code == ErrorCode.CONTACT_ALREADY_EXISTS
-
-
-async def test_an_unknown_reward_is_6003(oauth: OAuthClient, register: RegisterClient) -> None:
-    contact = (await register.contacts.create(email=SANDY)).uuid
-    unknown_get = await _error(oauth.rewards.get("no-such-reward"))
-    unknown_redeem = await _error(
-        register.reward_receptions.create(contact_uuid=contact, reward_uuid="no-such-reward")
-    )
-    assert unknown_get.code == unknown_redeem.code == ErrorCode.REWARD_NOT_FOUND
-
-
-async def test_insufficient_credits_are_1017(server: FakePiggy, oauth: OAuthClient) -> None:
-    contact = (await oauth.contacts.create(email=SANDY)).uuid
-    error = await _error(
-        oauth.reward_receptions.create(
-            contact_uuid=contact,
-            reward_uuid=_reward(server, "Krusty Krab Hat"),
-            shop_uuid=server.state.default_shop_uuid,
-        )
-    )
-    assert error.code == ErrorCode.INSUFFICIENT_CREDITS
-    assert server.state.transactions == {}
-
-
-async def test_an_unknown_shop_is_1008(oauth: OAuthClient) -> None:
-    contact = (await oauth.contacts.create(email=SANDY)).uuid
-    error = await _error(
-        oauth.credit_receptions.create(shop_uuid="no-such-shop", contact_uuid=contact, credits=1)
-    )
-    assert error.code == ErrorCode.SHOP_NOT_FOUND
-
-
-async def test_invalid_input_is_1003_with_the_fields(server: FakePiggy, oauth: OAuthClient) -> None:
-    bad_email = await _error(oauth.contacts.create(email="plankton"))
-    contact = (await oauth.contacts.create(email=SANDY)).uuid
-    no_credits = await _error(
-        oauth.credit_receptions.create(
-            shop_uuid=server.state.default_shop_uuid, contact_uuid=contact
-        )
-    )
-    assert bad_email.code == no_credits.code == ErrorCode.INVALID_INPUT
-    assert bad_email.errors == {"email": ["The email field must be a valid email address."]}
-    assert no_credits.errors == {
-        "credits": ["The credits field is required when unit value is not present."]
-    }
-
-
-async def test_a_wrong_key_is_an_authentication_error(server: FakePiggy) -> None:
-    async with OAuthClient(api_key="wrong", base_url=server.url) as piggy:
-        error = await _error(piggy.contacts.list(), AuthenticationError)
-    assert (error.status, error.message) == (401, "Unauthenticated.")
-
-
-async def test_an_exhausted_budget_is_a_rate_limit_error() -> None:
-    async with _own_server(rate_limit=RateLimit(limit=1, window=30)) as piggy:
-        await piggy.rewards.list()
-        error = await _error(piggy.rewards.list(), RateLimitError)
-    assert isinstance(error, RateLimitError)
-    assert error.retry_after == 30.0
-    assert error.headers["X-RateLimit-Remaining"] == "0"
-
-
-# -- client credentials -------------------------------------------------------------------
-
-
-async def test_client_credentials_fetch_a_token_and_renew_it_when_refused(
-    server: FakePiggy, clock: ManualClock
-) -> None:
-    async with OAuthClient(
-        client_id=server.client_id, client_secret=server.client_secret, base_url=server.url
-    ) as piggy:
-        await piggy.rewards.list()
-        await piggy.rewards.list()
-        clock.advance(3600)  # the server's clock: the client still believes in its token
-        await piggy.rewards.list()
-    requests = [(r.operation, r.status) for r in server.state.requests]
-    token, rewards = None, ("rewards", "list")
-    assert requests == [
-        (token, 200),
-        (rewards, 200),
-        (rewards, 200),
-        (rewards, 401),
-        (token, 200),
-        (rewards, 200),
-    ]
-
-
-async def test_wrong_client_credentials_are_an_authentication_error(server: FakePiggy) -> None:
-    async with OAuthClient(
-        client_id=server.client_id, client_secret="wrong", base_url=server.url
-    ) as piggy:
-        error = await _error(piggy.rewards.list(), AuthenticationError)
-    assert error.message == "token request failed: Client authentication failed"
-
-
-# -- faults -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("faults", "expected"),
-    [
-        (Faults(error_503=1.0), MaintenanceError),
-        (Faults(error_500=1.0), ServerError),
-        (Faults(error_502=1.0), ServerError),
-        (Faults(malformed=1.0), TruncatedResponseError),
-        (Faults(reset=1.0), APIConnectionError),
-    ],
-)
-async def test_faults_surface_as_the_sdk_s_exceptions(
-    faults: Faults, expected: type[PiggyError]
-) -> None:
-    async with _own_server(faults=faults) as piggy:
-        with pytest.raises(PiggyError) as caught:
-            await piggy.rewards.list()
-    assert type(caught.value) is expected
-
-
-async def _outcomes(seed: int) -> list[str]:
-    faults = Faults(error_503=0.2, malformed=0.2, reset=0.2)
-    outcomes = []
-    async with _own_server(faults=faults, seed=seed) as piggy:
-        for _ in range(30):
-            try:
-                await piggy.rewards.list()
-                outcomes.append("ok")
-            except PiggyError as error:
-                outcomes.append(type(error).__name__)
-    return outcomes
-
-
-async def test_faults_are_reproducible_under_a_seed() -> None:
-    first = await _outcomes(seed=3)
-    assert first == await _outcomes(seed=3)
-    assert set(first) == {
-        "ok",
-        "MaintenanceError",
-        "TruncatedResponseError",
-        "APIConnectionError",
-    }
