@@ -65,7 +65,11 @@ class Page(Generic[T]):
             return False
         if self.last_page is not None:
             return self._requested < self.last_page
-        return self.per_page is None or len(self.items) >= self.per_page
+        if self.per_page is None:
+            return True
+        if len(self.items) < self.per_page:
+            return False
+        return self.total is None or self._requested * self.per_page < self.total
 
     def __iter__(self) -> Any:
         return iter(self.items)
@@ -122,17 +126,10 @@ class AsyncPaginator(Generic[T]):
                     "the page number, so the pages cannot be followed"
                 )
             yield page
-            if not self._has_next(page):
+            if not page.has_next:
                 return
             previous = page.items
             number += 1
-
-    @staticmethod
-    def _has_next(page: Page[T]) -> bool:
-        """`page.has_next`, and with no `last_page` in the meta, what the total allows."""
-        if not page.has_next or page.last_page is not None or page.per_page is None:
-            return page.has_next
-        return page.total is None or page._requested * page.per_page < page.total
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

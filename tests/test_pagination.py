@@ -263,10 +263,19 @@ async def test_without_a_last_page_the_total_ends_iteration(
 ) -> None:
     for number in (1, 2):
         meta = {"total": 4, "per_page": 2}
-        mock.get(f"{CONTACTS}?page={number}", payload={"data": contacts(number), "meta": meta})
+        mock.get(
+            f"{CONTACTS}?page={number}",
+            payload={"data": contacts(number), "meta": meta},
+            repeat=True,
+        )
     found = [contact.uuid async for contact in piggy.contacts.list()]
     assert found == ALL_UUIDS[:4]
     assert pages_requested(mock) == ["1", "2"]
+    ahead = [contact.uuid async for contact in piggy.contacts.list().prefetch(4)]
+    assert ahead == ALL_UUIDS[:4], "prefetching stops at the total too"
+    assert sorted(pages_requested(mock)) == ["1", "1", "2", "2"], "no page 3 either time"
+    second = await piggy.contacts.list(page=2)
+    assert not second.has_next, "the page itself says so"
 
 
 async def test_an_error_on_a_later_page_surfaces_during_iteration(
