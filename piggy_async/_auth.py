@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from . import _defaults
 from ._errors import APIError, AuthenticationError, MalformedResponseError
 from ._json import decode
+from ._transport.attempt import Response
 
-PostToken = Callable[[bytes], Awaitable[tuple[int, bytes, Mapping[str, str]]]]
+PostToken = Callable[[bytes], Awaitable[Response]]
 """Sends a JSON body to the token endpoint (retried like any call); returns status, body
 and headers."""
 

@@ -33,6 +33,7 @@ from ._operation import Api, Operation
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
 from ._resource import Resource
+from ._transport.attempt import Response
 from ._transport.clock import SYSTEM_CLOCK, Clock
 from ._transport.events import EventHook
 from ._transport.policy import RetryPolicy
@@ -48,8 +49,6 @@ R = TypeVar("R")
 USER_AGENT = (
     f"piggy_async/{__version__} (python {platform.python_version()}; aiohttp {aiohttp.__version__})"
 )
-
-_Response = tuple[int, bytes, Mapping[str, str]]
 
 
 def _positive(name: str, value: float) -> float:
@@ -228,7 +227,7 @@ class BaseClient:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
-        self._transport.session(self._owner)
+        self._transport.session()
         return self
 
     async def __aexit__(
@@ -296,7 +295,7 @@ class BaseClient:
         query: Mapping[str, Any] | None,
         body: Mapping[str, Any] | None,
         options: RequestOptions,
-        decode: Callable[[Operation[Any], _Response], R],
+        decode: Callable[[Operation[Any], Response], R],
     ) -> Coroutine[Any, Any, R]:
         """The transport's coroutine for this call, its URL, query and body encoded (a plain
         function: a frame fewer held by every request in flight)."""
@@ -322,9 +321,7 @@ class BaseClient:
         if operation.method in ("POST", "PUT"):
             payload = encode_body(body or {})
             headers["Content-Type"] = "application/json"
-        return self._transport.send(
-            operation, url, params, payload, headers, settings, decode, owner=self._owner
-        )
+        return self._transport.send(operation, url, params, payload, headers, settings, decode)
 
 
 # -- decoding ---------------------------------------------------------------------------
@@ -343,14 +340,14 @@ def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, 
     return decoded["data"], decoded.get("meta")
 
 
-def _data(operation: Operation[T], response: _Response) -> T:
+def _data(operation: Operation[T], response: Response) -> T:
     """A response's `data`, structured: what `request` returns."""
     status, raw, _ = response
     data, _meta = _envelope(operation, status, raw)
     return _structure(operation, data, status, raw)
 
 
-def _page(number: int, operation: Operation[list[T]], response: _Response) -> Page[T]:
+def _page(number: int, operation: Operation[list[T]], response: Response) -> Page[T]:
     """A list response as page `number`."""
     status, raw, _ = response
     data, meta = _envelope(operation, status, raw)

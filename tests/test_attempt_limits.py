@@ -5,6 +5,7 @@ and only the watchdog's own cancellations become timeouts."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -63,6 +64,29 @@ async def test_connect_plus_read_bound_an_attempt_within_a_longer_deadline(
     async with client(server.url, timeout=60, read_timeout=0.2, connect_timeout=0.1) as piggy:
         with pytest.raises(APITimeoutError, match=r"within the 0\.3 s the attempt had"):
             await piggy.contacts.get("123")
+
+
+async def test_the_token_request_spends_the_same_deadline_as_its_call() -> None:
+    hang = asyncio.Event()
+
+    async def answer(request: web.Request) -> web.Response:
+        if request.path == "/oauth/token":
+            await asyncio.sleep(0.2)  # a slow token endpoint
+            return web.json_response({"access_token": "t", "expires_in": 3600})
+        await hang.wait()
+        return web.json_response(CONTACT)
+
+    async with (
+        ScriptedServer(answer) as server,
+        OAuthClient(client_id="c", client_secret="s", base_url=server.url, max_retries=0) as piggy,
+    ):
+        with pytest.raises(APITimeoutError) as caught:
+            await piggy.contacts.get("123", timeout=0.3)
+        hang.set()
+    named = re.search(r"within the ([0-9.]+) s", str(caught.value))
+    assert named is not None
+    seconds = float(named.group(1))
+    assert seconds <= 0.1, "the attempt got what the token request left of the 0.3 s"
 
 
 async def test_a_timed_out_write_may_have_been_processed(

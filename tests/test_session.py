@@ -13,6 +13,7 @@ from aioresponses import aioresponses
 from helpers import HOST, OAUTH, endpoint
 
 from piggy_async import ClientStateError, OAuthClient, RegisterClient
+from piggy_async.limiters import AdaptiveLimiter
 
 BALANCE = endpoint(OAUTH, "/contacts/123/credit-balance")
 BALANCE_BODY = {"data": {"balance": 49}, "meta": []}
@@ -87,6 +88,17 @@ async def test_using_a_closed_client_raises(mock: aioresponses) -> None:
         async with piggy:
             pass
     assert len(mock.requests[next(iter(mock.requests))]) == 1, "nothing sent after close"
+
+
+async def test_a_closed_client_takes_nothing_from_a_shared_limiter(mock: aioresponses) -> None:
+    mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
+    shared = AdaptiveLimiter()
+    async with OAuthClient(api_key="k", base_url=HOST, limiter=shared) as piggy:
+        await piggy.contacts.get_credit_balance("123")
+    for _ in range(3):
+        with pytest.raises(ClientStateError):
+            await piggy.contacts.get_credit_balance("123")
+    assert "0 in flight" in repr(shared), "no request was let through only to be refused"
 
 
 async def test_repr_shows_the_lifecycle() -> None:

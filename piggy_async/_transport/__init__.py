@@ -10,8 +10,9 @@ Read top-down, each module one concept:
     settings.py  `CallSettings`: one call's policy, deadline and timeouts
     events.py    `TransportEvent`: what `on_event` hooks receive
     capture.py   `capture_responses()`: status and headers behind typed results
+    watchdog.py  `Watchdog`: one timer keeping the time limit of every attempt in flight
     attempt.py   one HTTP attempt, and whether a failure happened before or after sending
-    sender.py    `Transport`: the attempt loop: deadline → limiter → token → send → decide
+    sender.py    `Transport`: the attempt loop: deadline → token → limiter → send → decide
 
 The rate limiter it asks before every attempt lives in the public `piggy_async.limiters`.
 """

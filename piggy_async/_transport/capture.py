@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from .._operation import Operation
+from .attempt import Response
 
 
 class RawResponse(NamedTuple):
@@ -42,7 +43,7 @@ def capture_responses() -> Iterator[list[RawResponse]]:
         _SINK.reset(token)
 
 
-def record(operation: Operation[Any], response: tuple[int, bytes, Mapping[str, str]]) -> None:
+def record(operation: Operation[Any], response: Response) -> None:
     sink = _SINK.get()
     if sink is not None:
         status, body, headers = response

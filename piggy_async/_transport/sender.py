@@ -1,6 +1,6 @@
 """`Transport`: sends one operation call as one or more attempts.
 
-    deadline ── limiter.acquire ── authorization ── HTTP attempt ── limiter.observe
+    deadline ── authorization ── limiter.acquire ── HTTP attempt ── limiter.observe
         ▲                                                               │
         └──────── wait (Retry-After or backoff) ◄── retry? (RetryPolicy) ┘
 
@@ -17,19 +17,21 @@ import asyncio
 import logging
 import random
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
 from yarl import URL
 
 from .. import _defaults
+from .._auth import PostToken
 from .._errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
     ClientStateError,
     OutcomeUnknownError,
+    RateLimitError,
     TruncatedResponseError,
     error_from_response,
 )
@@ -47,9 +49,6 @@ from .watchdog import Watchdog
 R = TypeVar("R")
 
 logger = logging.getLogger("piggy_async")
-
-PostToken = Callable[[bytes], Awaitable[Response]]
-"""Sends the token request's JSON body to the token endpoint, under the retry policy."""
 
 TOKEN_OPERATION: Operation[Any] = Operation(
     api="oauth",
@@ -111,9 +110,9 @@ class Transport:
 
     # -- the pool ---------------------------------------------------------------------------
 
-    def session(self, owner: str) -> aiohttp.ClientSession:
+    def session(self) -> aiohttp.ClientSession:
         if self.closed:
-            raise ClientStateError(f"{owner} is closed: create a new client to send requests")
+            raise ClientStateError(f"{self.owner} is closed: create a new client to send requests")
         loop = asyncio.get_running_loop()
         if self._session is None:
             self._loop = loop
@@ -129,7 +128,7 @@ class Transport:
             self._watchdog = Watchdog(loop)
         elif loop is not self._loop:
             raise ClientStateError(
-                f"{owner} was opened on another event loop: create one client per event loop"
+                f"{self.owner} was opened on another event loop: create one client per event loop"
             )
         return self._session
 
@@ -167,40 +166,46 @@ class Transport:
         settings: CallSettings,
         decode: Callable[[Operation[Any], Response], R],
         *,
-        owner: str,
         authenticate: bool = True,
+        deadline: float | None = None,
     ) -> R:
         """Send until a success, a final error, or the deadline; return
         `decode(operation, success)`.
 
         `decode` may raise `TruncatedResponseError` for a 2xx whose body is not JSON (cut
-        short on the way): that is retried like a connection broken after sending.
+        short on the way): that is retried like a connection broken after sending. The
+        deadline is `settings.timeout` from now, or the `deadline` of the call this one
+        serves (the token request).
         """
         clock, limiter, key, policy = self.clock, self.limiter, self.key, settings.policy
         label = operation.label
-        deadline = clock.now() + settings.timeout
-        timeout = settings.first_attempt
+        if deadline is None:
+            deadline = clock.now() + settings.timeout
+            timeout = settings.first_attempt
+        else:
+            timeout = settings.attempt_seconds(deadline - clock.now())
         attempt = failures = spent = 0  # spent: retry quota, given back on success
         renewed = False
         fixed = self._static_authorization  # in the pool's default headers already
         authorization = fixed or ""
         while True:
             attempt += 1
+            session = self._session
+            if session is None or self._loop is not asyncio.get_running_loop():
+                session = self.session()  # opens the pool, or says why it can't
             if authenticate and fixed is None:  # before the limiter: a token request waits
-                authorization = self.auth.current() or await self.auth.authorization(
-                    self._token_sender(settings)
-                )
-                headers["Authorization"] = authorization
+                current = self.auth.current()
+                if current is None:
+                    current = await self.auth.authorization(self._token_sender(settings, deadline))
+                    timeout = settings.attempt_seconds(deadline - clock.now())
+                authorization = headers["Authorization"] = current
             if self._try_acquire is None or not self._try_acquire(key):
                 await self._acquire(label, attempt, deadline, settings)
                 timeout = settings.attempt_seconds(deadline - clock.now())
-            session = self._session
-            if session is None or self._loop is not asyncio.get_running_loop():
-                session = self.session(owner)  # opens the pool, or says why it can't
-            if self._on_event is not None:
-                self._emit("request", label, attempt)
-            started = clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
-            try:
+            try:  # from here on, the limiter hears how the attempt ended
+                if self._on_event is not None:
+                    self._emit("request", label, attempt)
+                started = clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
                 response = await send_once(
                     session,
                     self._watchdog,
@@ -270,7 +275,7 @@ class Transport:
                 return result
             if status == 401 and authenticate and not renewed:
                 renewed = True
-                if await self.auth.renew(self._token_sender(settings), authorization):
+                if await self.auth.renew(self._token_sender(settings, deadline), authorization):
                     continue
             error = error_from_response(status, body, response_headers, operation=label)
             asked = rate_headers.retry_after(response_headers)
@@ -331,11 +336,12 @@ class Transport:
         self, label: str, too_long: WaitTooLong, settings: CallSettings
     ) -> APIConnectionError | APIError:
         if too_long.rate_limited:
-            error = error_from_response(429, b"", {"Retry-After": f"{too_long.wait:.3f}"})
-            error.message = (
-                f"{label}: rate limited for another {too_long.wait:.1f} s, past the deadline"
+            return RateLimitError(
+                f"rate limited for another {too_long.wait:.1f} s, past the deadline",
+                status=429,
+                headers={"Retry-After": f"{too_long.wait:.3f}"},
+                operation=label,
             )
-            return error
         return APITimeoutError(
             f"{label}: the rate limiter would wait {too_long.wait:.1f} s, "
             f"past the call's {settings.timeout:g} s deadline"
@@ -360,7 +366,9 @@ class Transport:
                 elapsed * 1000,
             )
 
-    def _token_sender(self, settings: CallSettings) -> PostToken:
+    def _token_sender(self, settings: CallSettings, deadline: float) -> PostToken:
+        """Sends the token request within the `deadline` of the call that needs the token."""
+
         async def post(payload: bytes) -> Response:
             headers = {"Content-Type": "application/json"}
             return await self.send(
@@ -371,8 +379,8 @@ class Transport:
                 headers,
                 settings,
                 _as_is,
-                owner="the token request",
                 authenticate=False,
+                deadline=deadline,
             )
 
         return post

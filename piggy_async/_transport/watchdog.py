@@ -31,7 +31,6 @@ class Watchdog:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._deadlines: dict[asyncio.Task[Any], float] = {}
-        self._expired: set[asyncio.Task[Any]] = set()
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = math.inf
 
@@ -44,10 +43,7 @@ class Watchdog:
 
     def release(self, task: asyncio.Task[Any]) -> bool:
         """Stop watching `task`; True if its time ran out and the watchdog cancelled it."""
-        if self._deadlines.pop(task, None) is not None:
-            return False
-        self._expired.discard(task)
-        return True
+        return self._deadlines.pop(task, None) is None  # gone: the watchdog took it out
 
     def close(self) -> None:
         if self._timer is not None:
@@ -65,7 +61,6 @@ class Watchdog:
         overdue = [task for task, deadline in self._deadlines.items() if deadline <= now]
         for task in overdue:
             del self._deadlines[task]
-            self._expired.add(task)
             task.cancel("the attempt ran out of time")
         if self._deadlines:
             self._arm(min(self._deadlines.values()))
