@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import NamedTuple
 
 import attrs
 
@@ -21,6 +22,14 @@ from .quota import RetryQuota
 
 UNPROCESSED_STATUSES = frozenset({429, 503})
 """Answers that mean the API did not act on the request: safe to resend any write."""
+
+
+class Retry(NamedTuple):
+    """The decision to retry: the wait before the next attempt, and what it took from the
+    retry quota (given back when the call succeeds)."""
+
+    delay: float
+    cost: int
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -73,8 +82,8 @@ class RetryPolicy:
         failures: int,
         quota: RetryQuota,
         rng: Callable[[], float] = random.random,
-    ) -> float | None:
-        """The wait before retrying an error answer, or None to raise it now.
+    ) -> Retry | None:
+        """The retry of an error answer, or None to raise it now.
 
         `asked` is the wait the answer named (`Retry-After`), `failures` how many failures
         this call already retried. A 429 is the API's "wait", not a failure: it counts
@@ -83,15 +92,17 @@ class RetryPolicy:
         """
         if self.max_retries == 0 or not self.retries_status(status, retry_safe=retry_safe):
             return None
-        if status != 429 and (
-            failures >= self.max_retries or not quota.spend(_defaults.RETRY_COST)
-        ):
-            return None
         if asked is None:
-            return self.backoff(failures, rng)
-        if asked > self.max_wait:
+            delay = self.backoff(failures, rng)
+        elif asked > self.max_wait:
             return None  # surfaces at once, carrying `retry_after`
-        return asked * (1 + _defaults.PAUSE_SPREAD * rng())
+        else:
+            delay = asked * (1 + _defaults.PAUSE_SPREAD * rng())
+        if status == 429:
+            return Retry(delay, 0)
+        if failures >= self.max_retries or not quota.spend(_defaults.RETRY_COST):
+            return None
+        return Retry(delay, _defaults.RETRY_COST)
 
     def delay_after_failure(
         self,
@@ -101,8 +112,8 @@ class RetryPolicy:
         failures: int,
         quota: RetryQuota,
         rng: Callable[[], float] = random.random,
-    ) -> float | None:
-        """The wait before retrying an attempt that got no usable answer, or None to raise.
+    ) -> Retry | None:
+        """The retry of an attempt that got no usable answer, or None to raise.
 
         One that broke off after it was `sent` is retried only for a `retry_safe`
         operation: the server may have acted on it.
@@ -111,4 +122,4 @@ class RetryPolicy:
             return None
         if not quota.spend(_defaults.RETRY_COST_CONNECTION):
             return None
-        return self.backoff(failures, rng)
+        return Retry(self.backoff(failures, rng), _defaults.RETRY_COST_CONNECTION)

@@ -220,18 +220,18 @@ class Transport:
                 )
             except Failed as failed:
                 limiter.observe(key, 0, {})
-                delay = policy.delay_after_failure(
+                retry = policy.delay_after_failure(
                     sent=failed.sent,
                     retry_safe=operation.retry_safe,
                     failures=failures,
                     quota=self.quota,
                     rng=self._random,
                 )
-                if delay is None:  # a write lost after sending (OutcomeUnknownError) lands here
+                if retry is None:  # a write lost after sending (OutcomeUnknownError) lands here
                     raise failed.error from None
-                failures, spent = failures + 1, spent + _defaults.RETRY_COST_CONNECTION
+                failures, spent = failures + 1, spent + retry.cost
                 next_timeout = await self._wait_retry(
-                    label, attempt, delay, type(failed.error).__name__, deadline, settings
+                    label, attempt, retry.delay, type(failed.error).__name__, deadline, settings
                 )
                 if next_timeout is None:
                     raise failed.error from None
@@ -253,7 +253,7 @@ class Transport:
                             f"{label}: HTTP {status} was answered, but its body is not JSON: "
                             "look the result up before sending the request again"
                         ) from None
-                    delay = policy.delay_after_failure(
+                    retry = policy.delay_after_failure(
                         sent=True,
                         retry_safe=True,
                         failures=failures,
@@ -261,10 +261,10 @@ class Transport:
                         rng=self._random,
                     )
                     next_timeout = None
-                    if delay is not None:
-                        failures, spent = failures + 1, spent + _defaults.RETRY_COST_CONNECTION
+                    if retry is not None:
+                        failures, spent = failures + 1, spent + retry.cost
                         next_timeout = await self._wait_retry(
-                            label, attempt, delay, "an unreadable body", deadline, settings
+                            label, attempt, retry.delay, "an unreadable body", deadline, settings
                         )
                     if next_timeout is None:
                         raise truncated from None
@@ -281,7 +281,7 @@ class Transport:
             asked = rate_headers.retry_after(response_headers)
             if status == 429:
                 self._emit("rate_limited", label, attempt, status, delay=asked)
-            delay = policy.delay_after_status(
+            retry = policy.delay_after_status(
                 status,
                 asked,
                 retry_safe=operation.retry_safe,
@@ -289,12 +289,12 @@ class Transport:
                 quota=self.quota,
                 rng=self._random,
             )
-            if delay is None:
+            if retry is None:
                 raise error
-            if status != 429:
-                failures, spent = failures + 1, spent + _defaults.RETRY_COST
+            if retry.cost:  # a failure retried, not the API's 429 "wait"
+                failures, spent = failures + 1, spent + retry.cost
             next_timeout = await self._wait_retry(
-                label, attempt, delay, f"HTTP {status}", deadline, settings
+                label, attempt, retry.delay, f"HTTP {status}", deadline, settings
             )
             if next_timeout is None:
                 raise error
