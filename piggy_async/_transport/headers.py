@@ -40,15 +40,23 @@ def retry_after(
             except (TypeError, ValueError, IndexError, OverflowError):
                 return math.inf
         return _usable(seconds)
+    return reset_in(headers, wall_clock)
+
+
+def reset_in(
+    headers: Mapping[str, str], wall_clock: Callable[[], float] = time.time
+) -> float | None:
+    """Seconds until the budget renews, from `X-RateLimit-Reset` (seconds, or a Unix time);
+    None if absent, `math.inf` if unusable."""
     reset = headers.get("X-RateLimit-Reset")
-    if reset is not None:
-        seconds = _number(reset.strip())
-        if seconds is None:
-            return math.inf
-        if seconds > _EPOCH_THRESHOLD:
-            seconds -= wall_clock()
-        return _usable(seconds)
-    return None
+    if reset is None:
+        return None
+    seconds = _number(reset.strip())
+    if seconds is None:
+        return math.inf
+    if seconds > _EPOCH_THRESHOLD:
+        seconds -= wall_clock()
+    return _usable(seconds)
 
 
 def _usable(seconds: float) -> float:

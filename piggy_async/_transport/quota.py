@@ -21,10 +21,6 @@ class RetryQuota:
         self._capacity = capacity
         self._level = capacity
 
-    @property
-    def level(self) -> int:
-        return self._level
-
     def spend(self, cost: int) -> bool:
         """Take `cost` for one retry; False (and nothing taken) when the quota cannot."""
         if cost > self._level:

@@ -57,11 +57,6 @@ class ImportResult:
     pending: int
     failures: tuple[RowFailure, ...]
 
-    @property
-    def existed(self) -> int:
-        """Contacts that were already there (updated or unchanged)."""
-        return self.updated + self.unchanged
-
 
 class ImportStopped(PiggyError):
     """An import stopped before its end by an error no row can be blamed for (credentials,

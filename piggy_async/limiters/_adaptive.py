@@ -169,8 +169,8 @@ class AdaptiveLimiter:
             budget.remaining = budget.limit  # the next window's budget, if known
             budget.in_flight = 0  # what was in flight meets the same 429 or the new window
             budget.window_start = None  # the next window begins with its first request
-        elif status < 400 and seen is not None and (reset := headers.get("X-RateLimit-Reset")):
-            wait = rate_headers.retry_after({"X-RateLimit-Reset": reset})
+        elif status < 400 and seen is not None:
+            wait = rate_headers.reset_in(headers)
             if wait is not None and wait != float("inf"):
                 budget.reset_at = self._clock.now() + wait
         if budget.waiting:  # wake those waiting for news of the budget

@@ -27,16 +27,11 @@ class Observation:
         seen = rate_headers.budget(headers)
         limit, remaining = seen if seen is not None else (None, None)
         opened = seen is not None and seen[1] == seen[0] - 1
-        wait = rate_headers.retry_after(headers)
-        usable = wait if wait is not None and math.isfinite(wait) else None
         if status == 429:
-            pause = _defaults.BACKOFF_BASE if usable is None else usable
+            wait = _finite(rate_headers.retry_after(headers))
+            pause = _defaults.BACKOFF_BASE if wait is None else wait
             return cls(limit, remaining, pause=pause, opened_window=opened)
-        reset = headers.get("X-RateLimit-Reset")
-        if reset is not None:
-            wait = rate_headers.retry_after({"X-RateLimit-Reset": reset})
-            usable = wait if wait is not None and math.isfinite(wait) else None
-        resets_in = usable if reset is not None else None
+        resets_in = _finite(rate_headers.reset_in(headers))
         return cls(limit, remaining, resets_in=resets_in, opened_window=opened)
 
     def merge(self, newer: Observation) -> Observation:
@@ -49,6 +44,10 @@ class Observation:
             resets_in=newer.resets_in if newer.resets_in is not None else self.resets_in,
             opened_window=self.opened_window or newer.opened_window,
         )
+
+
+def _finite(seconds: float | None) -> float | None:
+    return seconds if seconds is not None and math.isfinite(seconds) else None
 
 
 def _least(a: int | None, b: int | None) -> int | None:

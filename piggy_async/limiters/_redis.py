@@ -70,7 +70,6 @@ class _Seen:
     ends_in: float
     paused_for: float
     epoch: int
-    members: int
 
 
 @attrs.define(eq=False)
@@ -152,6 +151,12 @@ class RedisLimiter:
         self._clock = clock
         self._random = random
         self._member = uuid.uuid4().hex
+        self._keyspace: dict[str, list[str]] = {}  # budget key -> its Redis keys
+        keep = max(window * 4, 3600.0)
+        self._fixed_args = (  # the script's arguments that never change
+            [self._member, _ms(window), _ms(self._guard), _LOW_WATER],
+            [_ms(keep), _ms(max(window, 30.0)), _ms(_LEARNING_POLL), _ms(_LEARNING_LEASE)],
+        )
         self._local = LocalShare(window=window, clock=clock, random=random)
         self._seen: dict[str, _Seen] = {}
         self._sent = itertools.count()
@@ -297,14 +302,14 @@ class RedisLimiter:
             self._probing = True
         sent = next(self._sent)
         pending = self._pending.pop(key, None)
-        epoch, observation = pending if pending is not None else (None, Observation())
+        epoch, observation = pending if pending is not None else (None, None)
         try:
             if self._probing:
                 await self._redis.connection_pool.disconnect()
             async with asyncio.timeout(self._timeout):
                 reply = await self._script(
                     keys=self._keys(key),
-                    args=self._args(want, epoch, observation if pending else None),
+                    args=self._args(want, epoch, observation),
                 )
         except Exception as error:  # any failure to reach Redis means: go on alone
             if not is_redis_failure(error):
@@ -326,7 +331,6 @@ class RedisLimiter:
             ends_in=ends_in / 1000,
             paused_for=pause_left / 1000,
             epoch=epoch,
-            members=members,
         )
         self._local.share(
             key, limit=limit if limit > 0 else None, members=members, pause=pause_left / 1000
@@ -339,31 +343,25 @@ class RedisLimiter:
             await self._round_trip(next(iter(self._pending)), want=0)
 
     def _keys(self, key: str) -> list[str]:
-        digest = hashlib.sha256(_KEY_SALT + key.encode()).hexdigest()[:32]
-        budget = f"{self._prefix}:{{{digest}}}"
-        return [budget, f"{budget}:members"]
+        keys = self._keyspace.get(key)
+        if keys is None:
+            digest = hashlib.sha256(_KEY_SALT + key.encode()).hexdigest()[:32]
+            budget = f"{self._prefix}:{{{digest}}}"
+            keys = self._keyspace[key] = [budget, f"{budget}:members"]
+        return keys
 
     def _args(self, want: int, epoch: int | None, observation: Observation | None) -> list[Any]:
-        def ms(seconds: float | None) -> str:
-            return "" if seconds is None else str(round(seconds * 1000))
-
         seen = observation or Observation()
-        keep = max(self._window * 4, 3600.0)
+        head, tail = self._fixed_args
         return [
-            self._member,
-            ms(self._window),
-            ms(self._guard),
-            _LOW_WATER,
+            *head,
             want,
             "" if observation is None else str(epoch if epoch is not None else -1),
             "" if seen.limit is None else seen.limit,
             "" if seen.remaining is None else seen.remaining,
-            ms(seen.pause),
-            ms(seen.resets_in),
-            ms(keep),
-            ms(max(self._window, 30.0)),
-            ms(_LEARNING_POLL),
-            ms(_LEARNING_LEASE),
+            _ms(seen.pause),
+            _ms(seen.resets_in),
+            *tail,
             "1" if seen.opened_window else "",
         ]
 
@@ -387,3 +385,8 @@ class RedisLimiter:
                 self._clock.now() - self._down_since,
             )
             self._down_since = None
+
+
+def _ms(seconds: float | None) -> str:
+    """Seconds as the script takes them: whole milliseconds, '' for none."""
+    return "" if seconds is None else str(round(seconds * 1000))
