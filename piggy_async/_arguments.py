@@ -20,8 +20,9 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 from ._operation import Operation
+from ._options import RequestOptions
 
-OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
+OPTIONS = frozenset(RequestOptions.__annotations__)
 """The keyword arguments every method takes besides its parameters (`RequestOptions`)."""
 
 RESERVED_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "connection"})

@@ -60,7 +60,7 @@ def _segment(name: str, value: Any) -> str:
     return quote(text, safe="")
 
 
-def _utc_iso(value: datetime) -> str:
+def utc_iso(value: datetime) -> str:
     """ISO 8601 in UTC with a `Z` (no `+`, which a query string would turn into a space)."""
     if value.tzinfo is None:
         raise ValueError(f"pass a timezone-aware datetime (e.g. datetime.now(UTC)), got {value!r}")
@@ -72,7 +72,7 @@ def _query_value(name: str, value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, datetime):
         try:
-            return _utc_iso(value)
+            return utc_iso(value)
         except ValueError as error:
             raise ValueError(f"{name}: {error}") from None
     if isinstance(value, str | int | float):
@@ -97,7 +97,7 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Model):
         return value.to_dict()
     if isinstance(value, datetime):
-        return _utc_iso(value)
+        return utc_iso(value)
     if isinstance(value, Mapping):
         return dict(value)
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):

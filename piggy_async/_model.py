@@ -16,7 +16,8 @@ from ._unset import UNSET
 
 @attrs.define(kw_only=True, repr=False)
 class Model:
-    """Base of the API models: structured and unstructured by `piggy_async.converter`."""
+    """Base of the API models: built from JSON and written back by the structure and
+    unstructure functions generated for each model from the spec (`_generated/codecs/`)."""
 
     extra: dict[str, Any] = attrs.field(factory=dict)
     """Keys the API sent that the model does not name (custom attributes, new fields)."""

@@ -23,7 +23,7 @@ import json
 from collections.abc import Mapping
 from typing import Final
 
-from ._converter import converter
+from ._codecs import structure
 from ._errors import PiggyError
 from ._generated.events import EVENT_TYPES
 from ._generated.models.webhooks import UnknownWebhookEvent, WebhookEvent
@@ -102,14 +102,14 @@ def parse_event(raw_body: Body | str) -> WebhookEvent:
     text = raw_body if isinstance(raw_body, str) else _body_bytes(raw_body)
     try:
         payload = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise WebhookPayloadError("the webhook body is not JSON") from None
     if not isinstance(payload, dict):
         raise WebhookPayloadError(
             f"the webhook body is a JSON {type(payload).__name__}, not an object"
         )
     try:
-        event: WebhookEvent = converter.structure(payload, WebhookEvent)  # type: ignore[arg-type]
+        event: WebhookEvent = structure(payload, WebhookEvent)
     except (TypeError, ValueError, KeyError) as error:
         kind = payload.get("type")
         raise WebhookPayloadError(

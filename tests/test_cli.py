@@ -186,6 +186,17 @@ def test_call_prints_the_answer_as_json(server: FakePiggy) -> None:
     assert "55031" in missing.stderr
 
 
+def test_call_refuses_a_value_the_spec_does_not_list(server: FakePiggy) -> None:
+    env = environment(server)
+    as_int = piggy(env, "call", "giftcards.create", "--type", "7")
+    as_text = piggy(env, "call", "contacts.list", "--sort", "name")
+
+    assert (as_int.code, as_text.code) == (2, 2)
+    assert "--type" in as_int.stderr and "one of 0, 1" in as_int.stderr
+    assert "--sort" in as_text.stderr and "'-created_at'" in as_text.stderr
+    assert list(server.state.requests) == [], "nothing was sent"
+
+
 def test_operations_lists_both_apis() -> None:
     outcome = piggy(environment(None), "operations", "--api", "register")
 

@@ -131,10 +131,10 @@ async def _export(
                 if state.advance(moment.replace(microsecond=0), _uuid(item)):
                     file.write(_line(item))
                     written += 1
-            file.flush()
-            os.fsync(file.fileno())
-            state.output_path, state.committed = path, file.tell()
-            if state_path is not None:
+            if state_path is not None:  # the state names only what is on disk
+                file.flush()
+                os.fsync(file.fileno())
+                state.output_path, state.committed = path, file.tell()
                 save_state(os.fspath(state_path), state)
             if on_progress is not None:
                 on_progress(written)

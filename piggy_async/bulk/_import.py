@@ -26,7 +26,7 @@ from .._errors import (
     UnprocessableEntityError,
 )
 from .._generated.error_codes import ErrorCode
-from ._checkpoint import Checkpoint, Digest, PendingContact, Status
+from ._checkpoint import UNFINISHED, Checkpoint, Digest, PendingContact, Status
 from ._rows import ContactRow, row_from_mapping
 from ._types import ImportProgress, ImportResult, ImportStopped
 
@@ -149,7 +149,7 @@ def _result(store: Checkpoint) -> ImportResult:
         unchanged=contacts.get("unchanged", 0),
         duplicates=rows.get("duplicate", 0),
         failed=rows.get("failed", 0),
-        pending=contacts.get("pending", 0) + contacts.get("creating", 0),
+        pending=sum(contacts.get(status, 0) for status in UNFINISHED),
         failures=tuple(store.failures()),
     )
 
@@ -178,7 +178,7 @@ class _Run:
         counts = store.contact_counts()
         self._total = sum(counts.values())
         self._failed = counts.get("failed", 0)
-        self._done = self._total - counts.get("pending", 0) - counts.get("creating", 0)
+        self._done = self._total - sum(counts.get(status, 0) for status in UNFINISHED)
 
     async def run(self) -> None:
         self._report()

@@ -17,10 +17,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 import attrs
+
+from .._encoding import utc_iso
 
 VERSION: Final = 1
 
@@ -51,7 +53,7 @@ class ExportState:
             "job": self.job,
             "version": VERSION,
             "filters": self.filters,
-            "cursor": None if self.cursor is None else _iso(self.cursor),
+            "cursor": None if self.cursor is None else utc_iso(self.cursor),
             "seen": sorted(self.seen),
             "output": {"path": self.output_path, "committed": self.committed},
         }
@@ -102,7 +104,3 @@ def save_state(path: str, state: ExportState) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

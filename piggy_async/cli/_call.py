@@ -9,7 +9,8 @@ from typing import Any, Literal
 import click
 
 from .. import operations as all_operations
-from .._converter import converter
+from .._arguments import choice
+from .._codecs import dump
 from .._operation import Operation, Param
 from ._env import ENV_HELP, client
 from ._exit import HELP, REFUSED, run
@@ -27,27 +28,30 @@ def _find(api: str, name: str) -> Operation[Any]:
     )
 
 
-def _value(param: Param, text: str) -> Any:
-    """A command-line string as the parameter's type; structured types are JSON."""
-    hint = f"--{param.py_name}"
+def _value(param: Param, text: str, operation: Operation[Any]) -> Any:
+    """A command-line string as the parameter's type (structured types are JSON), one of
+    its documented values when the spec lists them."""
     try:
-        if param.type == "int":
-            return int(text)
-        if param.type == "float":
-            return float(text)
-        if param.type == "bool":
-            if text.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(f"expected true or false, got {text!r}")
-            return text.lower() in ("true", "1")
-        if param.type == "datetime":
-            return moment(text)
-        if param.type == "str":
-            if param.enum is not None and text not in param.enum:
-                raise ValueError(f"expected one of {', '.join(map(str, param.enum))}")
-            return text
-        return json.loads(text)
-    except (ValueError, click.BadParameter) as error:
-        raise click.BadParameter(str(error), param_hint=hint) from None
+        value = _typed(param, text)
+        return choice(value, param.py_name, operation) if param.enum is not None else value
+    except (TypeError, ValueError, click.BadParameter) as error:
+        raise click.BadParameter(str(error), param_hint=f"--{param.py_name}") from None
+
+
+def _typed(param: Param, text: str) -> Any:
+    if param.type == "int":
+        return int(text)
+    if param.type == "float":
+        return float(text)
+    if param.type == "bool":
+        if text.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(f"expected true or false, got {text!r}")
+        return text.lower() in ("true", "1")
+    if param.type == "datetime":
+        return moment(text)
+    if param.type == "str":
+        return text
+    return json.loads(text)
 
 
 def _arguments(
@@ -78,7 +82,7 @@ def _arguments(
             raise click.BadParameter(
                 f"unknown option (it takes: {known or 'none'})", param_hint=token
             )
-        values[found.location][found.name] = _value(found, text)
+        values[found.location][found.name] = _value(found, text, operation)
     if len(positional) != len(path_params):
         expected = " ".join(param.name.upper() for param in path_params) or "no arguments"
         raise click.UsageError(f"{operation.resource}.{operation.name} takes {expected}")
@@ -95,7 +99,7 @@ def _arguments(
 
 
 def _print(value: Any) -> None:
-    click.echo(json.dumps(converter.unstructure(value), indent=2, ensure_ascii=False, default=str))
+    click.echo(json.dumps(dump(value), indent=2, ensure_ascii=False, default=str))
 
 
 @click.command(
@@ -136,7 +140,7 @@ def call(
                 _print((await pages).items)
                 return
             async for item in pages:
-                click.echo(json.dumps(converter.unstructure(item), ensure_ascii=False, default=str))
+                click.echo(json.dumps(dump(item), ensure_ascii=False, default=str))
 
     run(send(), refusal=REFUSED)
 

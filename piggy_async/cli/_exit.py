@@ -36,8 +36,8 @@ Exit codes:
 
 def for_error(error: PiggyError, *, refusal: int = RETRY) -> int:
     """The exit code of a run that `error` ended: `refusal` when the API refused the request
-    itself (a 4xx other than 401, 403 and 429), which ends a bulk job early (3) but is the
-    answer to a single `call` (1)."""
+    itself (a 4xx other than 401, 403 and 429): an import stopped early (3), an export
+    given a wrong argument such as an unknown shop (2), the answer to a single `call` (1)."""
     if isinstance(error, AuthenticationError | PermissionDeniedError):
         return AUTHENTICATION
     if isinstance(error, APIError) and error.status < 500 and error.status != 429:
