@@ -86,9 +86,10 @@ async def _measure(calls: int) -> dict[str, float]:
             body = json.dumps(_ANSWERS[name]).encode()
 
             async def send(
-                *args: Any, _body: bytes = body, **kwargs: Any
-            ) -> tuple[int, bytes, dict[str, str]]:
-                return 200, _body, {}
+                operation: Any, *args: Any, _body: bytes = body, **kwargs: Any
+            ) -> Any:
+                decode = args[5]  # after url, params, payload, headers, settings
+                return decode(operation, (200, _body, {}))
 
             async def request(*args: Any, **kwargs: Any) -> None:
                 return None

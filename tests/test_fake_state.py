@@ -88,6 +88,24 @@ async def test_prepaid_transactions_move_the_prepaid_balance(
     assert server.state.contacts[contact.uuid].prepaid_cents == 500
 
 
+async def test_a_merge_moves_the_prepaid_history_with_the_balance(
+    oauth: OAuthClient, server: FakePiggy
+) -> None:
+    source = (await oauth.contacts.create(email="plankton@bikinibottom.sea")).uuid
+    destination = (await oauth.contacts.create(email=SANDY)).uuid
+    top_up = await oauth.prepaid_transactions.create(
+        contact_uuid=source, amount_in_cents=500, shop_uuid=server.state.default_shop_uuid
+    )
+    await oauth.contacts.merge(source_contact_uuid=source, destination_contact_uuid=destination)
+
+    listed = await oauth.prepaid_transactions.list(contact_uuid=destination)
+    reversal = await oauth.prepaid_transactions.reverse(top_up.uuid)
+
+    assert [t.uuid for t in listed.items] == [top_up.uuid]
+    assert reversal.amount_in_cents == -500
+    assert server.state.contacts[destination].prepaid_cents == 0
+
+
 async def _voucher_setup(piggy: OAuthClient) -> tuple[str, str]:
     (promotion,) = await piggy.promotions.list()
     contact = await piggy.contacts.create(email=SANDY)

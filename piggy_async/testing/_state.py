@@ -256,17 +256,22 @@ class State:
         return contact
 
     def merge(self, source: ContactRecord, destination: ContactRecord) -> None:
-        """Move the source's balances, attributes it alone has, identifiers and
-        transactions to the destination; the source ceases to exist."""
+        """Move the source's balances, attributes it alone has, identifiers, transactions
+        (loyalty and prepaid) and vouchers to the destination; the source ceases to exist."""
         destination.credits += source.credits
         destination.credits_received += source.credits_received
         destination.transaction_count += source.transaction_count
         destination.prepaid_cents += source.prepaid_cents
         destination.attributes = {**source.attributes, **destination.attributes}
         destination.updated_at = self.now()
-        for transaction in self.transactions.values():
-            if transaction.contact_uuid == source.uuid:
-                transaction.contact_uuid = destination.uuid
+        owned: list[TransactionRecord | PrepaidRecord | VoucherRecord] = [
+            *self.transactions.values(),
+            *self.prepaid_transactions.values(),
+            *self.vouchers.values(),
+        ]
+        for record in owned:
+            if record.contact_uuid == source.uuid:
+                record.contact_uuid = destination.uuid
         for identifier in self.identifiers_of(source):
             self.link(identifier, destination)
         self.remove_contact(source)

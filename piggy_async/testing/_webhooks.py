@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, Final
 
@@ -31,6 +31,8 @@ from ._clock import Clock
 
 RETRY_DELAYS: Final = (60.0, 120.0, 240.0, 480.0, 960.0)
 """Seconds before each retry of a failed delivery: five retries, each wait twice the last."""
+DELIVERY_TIMEOUT: Final = 10.0
+"""Seconds one delivery attempt may take."""
 
 
 @attrs.define(kw_only=True)
@@ -102,14 +104,9 @@ class Webhooks:
         self,
         clock: Clock,
         account_secret: str,
-        *,
-        retry_delays: tuple[float, ...] = RETRY_DELAYS,
-        timeout: float = 10.0,
     ) -> None:
         self._clock = clock
         self._account_secret = account_secret
-        self._retry_delays = retry_delays
-        self._timeout = timeout
         self._outbox: list[_Delivery] = []
         self._delivering = asyncio.Lock()
         """One delivery run at a time, so no delivery is attempted twice at once."""
@@ -129,17 +126,25 @@ class Webhooks:
         """When the earliest pending delivery falls due (clock seconds), if any."""
         return min((delivery.due for delivery in self._outbox), default=None)
 
-    def emit(self, event_type: str, data: Any, *, changed: Collection[str] = ()) -> None:
-        """Queue a delivery of the event for every ACTIVE subscription to it. The body is
-        fixed now, so it shows the state as it was when the event happened. For
+    def emit(
+        self, event_type: str, data: Callable[[], Any], *, changed: Collection[str] = ()
+    ) -> None:
+        """Queue a delivery of the event for every ACTIVE subscription to it. The body,
+        `{"type": event_type, "data": data()}`, is fixed now, so it shows the state as it
+        was when the event happened; with no subscriber it is never made. For
         `contact_updated`, `changed` names the attributes that changed."""
-        body = json.dumps({"type": event_type, "data": data}, separators=(",", ":")).encode()
+        targets = [
+            subscription
+            for subscription in self.subscriptions.values()
+            if subscription.event_type == event_type
+            and subscription.status == "ACTIVE"
+            and (event_type != "contact_updated" or set(subscription.attributes) & set(changed))
+        ]
+        if not targets:
+            return
+        body = json.dumps({"type": event_type, "data": data()}, separators=(",", ":")).encode()
         now = self._clock()
-        for subscription in self.subscriptions.values():
-            if subscription.event_type != event_type or subscription.status != "ACTIVE":
-                continue
-            if event_type == "contact_updated" and not set(subscription.attributes) & set(changed):
-                continue
+        for subscription in targets:
             secret = subscription.secret or self._account_secret
             self._outbox.append(
                 _Delivery(
@@ -162,7 +167,7 @@ class Webhooks:
             if not due:
                 return []
             made: list[DeliveryAttempt] = []
-            timeout = aiohttp.ClientTimeout(total=self._timeout)
+            timeout = aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT)
             async with aiohttp.ClientSession(timeout=timeout) as session:
                 for delivery in due:
                     attempt = await self._attempt(session, delivery)
@@ -198,8 +203,8 @@ class Webhooks:
     def _settle(self, delivery: _Delivery, attempt: DeliveryAttempt, now: float) -> None:
         if attempt.succeeded:
             self._outbox.remove(delivery)
-        elif delivery.attempts > len(self._retry_delays):
+        elif delivery.attempts > len(RETRY_DELAYS):
             self._outbox.remove(delivery)
             self.abandoned.append(attempt)
         else:
-            delivery.due = now + self._retry_delays[delivery.attempts - 1]
+            delivery.due = now + RETRY_DELAYS[delivery.attempts - 1]

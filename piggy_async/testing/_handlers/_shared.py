@@ -62,11 +62,11 @@ def email_of(call: Call) -> str:
 
 def announce_created(state: State, contact: ContactRecord) -> None:
     """Tell `contact_created` webhook subscribers."""
-    state.webhooks.emit("contact_created", {"contact": render.contact(state, contact)})
+    state.webhooks.emit("contact_created", lambda: {"contact": render.contact(state, contact)})
 
 
 def announce_updated(state: State, contact: ContactRecord, changed: Collection[str]) -> None:
     """Tell the `contact_updated` subscribers that watch one of the `changed` attributes."""
     state.webhooks.emit(
-        "contact_updated", {"contact": render.contact(state, contact)}, changed=changed
+        "contact_updated", lambda: {"contact": render.contact(state, contact)}, changed=changed
     )

@@ -31,7 +31,7 @@ def create(state: State, call: Call) -> Reply:
         contact=contact,
     )
     data = render.identifier(state, identifier)
-    state.webhooks.emit("contact_identifier_created", {"contact_identifier": data})
+    state.webhooks.emit("contact_identifier_created", lambda: {"contact_identifier": data})
     return Reply(data)
 
 

@@ -53,7 +53,7 @@ def create_credit_reception(state: State, call: Call) -> Reply:
 def _credit_reception_created(state: State, transaction: TransactionRecord) -> Reply:
     """The reception, also announced to `credit_reception_created` webhook subscribers."""
     data = render.transaction(state, transaction)
-    state.webhooks.emit("credit_reception_created", {"credit_reception": data})
+    state.webhooks.emit("credit_reception_created", lambda: {"credit_reception": data})
     return Reply(data)
 
 

@@ -63,7 +63,7 @@ def _record(
     )
     state.prepaid_transactions[record.uuid] = record
     data = render.prepaid_transaction(state, record)
-    state.webhooks.emit("prepaid_transaction_created", {"prepaid_transaction": data})
+    state.webhooks.emit("prepaid_transaction_created", lambda: {"prepaid_transaction": data})
     return data
 
 

@@ -31,7 +31,7 @@ def update(state: State, call: Call) -> Reply:
     reward = state.reward(call.args["reward_uuid"])
     reward.update({name: call.args[name] for name in _UPDATABLE if name in call.args})
     reward.update({key: value for key, value in call.extra.items() if key not in _IDENTITY})
-    state.webhooks.emit("reward_updated", {"reward": reward})
+    state.webhooks.emit("reward_updated", lambda: {"reward": reward})
     return Reply(reward)
 
 

@@ -45,7 +45,7 @@ def _by_code(state: State, code: str) -> VoucherRecord:
 
 
 def _announce(state: State, event_type: str, data: dict[str, Any]) -> Reply:
-    state.webhooks.emit(event_type, {"voucher": data})
+    state.webhooks.emit(event_type, lambda: {"voucher": data})
     return Reply(data)
 
 
