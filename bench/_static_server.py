@@ -13,13 +13,18 @@ from pathlib import Path
 SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds" / "contacts.get.json"
 
 
+def body() -> bytes:
+    """The seed contact example, compact, as the server sends it."""
+    return json.dumps(json.loads(SEED.read_text())).encode()
+
+
 def _response() -> bytes:
-    body = json.dumps(json.loads(SEED.read_text())).encode()
+    content = body()
     head = (
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
+        f"Content-Length: {len(content)}\r\nConnection: keep-alive\r\n\r\n"
     )
-    return head.encode() + body
+    return head.encode() + content
 
 
 class _Static(asyncio.Protocol):

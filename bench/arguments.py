@@ -85,9 +85,7 @@ async def _measure(calls: int) -> dict[str, float]:
         for name, call in _calls(piggy).items():
             body = json.dumps(_ANSWERS[name]).encode()
 
-            async def send(
-                operation: Any, *args: Any, _body: bytes = body, **kwargs: Any
-            ) -> Any:
+            async def send(operation: Any, *args: Any, _body: bytes = body, **kwargs: Any) -> Any:
                 decode = args[5]  # after url, params, payload, headers, settings
                 return decode(operation, (200, _body, {}))
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import aiohttp
 
+from bench import _static_server
 from bench._process import server
 from bench._results import Result, alternate
-from bench._static_server import SEED
 from piggy_async import OAuthClient
 from piggy_async._codecs import structurer
 from piggy_async._json import decode
@@ -110,6 +110,6 @@ def run(quick: bool) -> list[Result]:
             ),
             Result(f"request.{name}.cpu_per_request", sdk_cpu, "us", sdk_cpu / raw_cpu, "raw"),
         ]
-    body = json.dumps(json.loads(SEED.read_text())).encode()
+    body = _static_server.body()
     results.append(Result("request.decode_beyond_json_loads", _decode_cost(body, rounds), "us"))
     return results

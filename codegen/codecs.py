@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .render_python import HEADER, py_type
+from .render_python import HEADER, module_title, py_type
 from .spec import Field, Model, Spec, TypeRef
 
 # The exact-class test that passes a scalar without a call, and the class the slow path checks.
@@ -86,11 +86,10 @@ class _CodecModule:
             self.models.add(model.name)
             functions.append(self._structure(model))
             functions.append(self._unstructure(model))
-        title = "shared by several resources" if self.module == "shared" else "of the "
-        title += "" if self.module == "shared" else f"{self.module} resource"
         out = [
             HEADER,
-            f'"""Structure and unstructure functions of the models {title}."""\n\n',
+            f'"""Structure and unstructure functions of the models {module_title(self.module)}."""'
+            "\n\n",
             "from __future__ import annotations\n\n",
         ]
         constants = "".join(self.constants)

@@ -10,17 +10,15 @@ from pathlib import Path
 
 from .render import render
 from .render_docs import render_docs
-from .render_events import render_events
 from .spec import Spec, load_spec
 
 GENERATED = Path("piggy_async") / "_generated"
 DOCS = Path("docs") / "api.md"
 
 
-def build(root: Path, spec: Spec | None = None) -> dict[str, str]:
+def build(root: Path, spec: Spec) -> dict[str, str]:
     """The formatted generated files, by path relative to `piggy_async/_generated/`."""
-    spec = spec or load_spec(root / "spec")
-    files = {**render(spec), **render_events(spec)}
+    files = render(spec)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for name, text in files.items():

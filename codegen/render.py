@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .codecs import render_codecs
 from .errors import render_error_kinds
+from .render_events import render_events
 from .render_python import (
     API_CLASS_PREFIX,
     API_TITLE,
@@ -17,6 +18,7 @@ from .render_python import (
     docstring,
     generated_module,
     model_imports,
+    module_title,
     or_unset,
     py_type,
     typing_imports,
@@ -45,6 +47,7 @@ def render(spec: Spec) -> dict[str, str]:
     for resource in spec.resources:
         files[f"resources/{resource.name}.py"] = render_resource(spec, resource)
     files.update(render_codecs(spec))
+    files.update(render_events(spec))
     return files
 
 
@@ -116,10 +119,7 @@ def _render_model_module(spec: Spec, module: str) -> str:
             referenced |= {*model.union.variants.values(), model.union.default}
     has_union = any(m.union for m in models)
     has_fields = any(m.fields for m in models)
-    title = {"shared": "shared by several resources", "webhooks": "of the webhook events"}.get(
-        module, f"of the {module} resource"
-    )
-    out = [f'"""Models {title}."""\n\n', "from __future__ import annotations\n\n"]
+    out = [f'"""Models {module_title(module)}."""\n\n', "from __future__ import annotations\n\n"]
     if any("datetime" in a for a in annotations):
         out.append("from datetime import datetime\n")
     typing_names = typing_imports(annotations) + (["TypeAlias"] if has_union else [])

@@ -107,3 +107,12 @@ def model_imports(spec: Spec, names: Iterable[str], here: str, prefix: str) -> l
         f"from {prefix}{module} import {', '.join(sorted(by_module[module]))}\n"
         for module in sorted(by_module)
     ]
+
+
+def module_title(module: str) -> str:
+    """What a module of models holds, as its docstring says: `of the contacts resource`."""
+    if module == "shared":
+        return "shared by several resources"
+    if module == "webhooks":
+        return "of the webhook events"
+    return f"of the {module} resource"

@@ -72,10 +72,9 @@ async def main() -> None:
         async with FakePiggy(faults=FAULTS, rate_limit=RATE_LIMIT, seed=7) as server:
             print(f"fake Piggy on {server.url}: 5% of requests fail, {RATE_LIMIT.limit} per"
                   f" {RATE_LIMIT.window:g} s")  # fmt: skip
-            imported = [*map(str, (folder / "contacts.csv",))]
-            code = await piggy(server, "import-contacts", *imported)
+            code = await piggy(server, "import-contacts", sample.path)
             while code == RETRY:  # stopped early: the same command resumes from the checkpoint
-                code = await piggy(server, "import-contacts", *imported)
+                code = await piggy(server, "import-contacts", sample.path)
             print(f"exit code {code}; {len(server.state.contacts)} contacts on the server")
 
             out, state = str(folder / "tx.jsonl"), str(folder / "tx.state")
