@@ -141,9 +141,11 @@ def _render_operation_const(op: Operation, api: str) -> str:
             lines.append(f'        Param("{p.name}", "{p.location}", "{p.type}"{extras}),\n')
         lines.append("    ),\n")
     if op.pagination:
+        default_size = op.pagination.default_size
+        size = "" if default_size is None else f", default_size={default_size}"
         lines.append(
             f'    pagination=Pagination(meta="{op.pagination.meta}", '
-            f'size="{op.pagination.size}"),\n'
+            f'size="{op.pagination.size}"{size}),\n'
         )
     if op.errors:
         lines.append(f"    errors={_tuple(str(c) for c in op.errors)},\n")

@@ -49,12 +49,16 @@ class Param:
     """A mapping whose keys are sent as top-level body keys (custom attributes)."""
     secret: bool = False
     """A path parameter whose value is a credential: the request log shows `<redacted>`."""
+    default: Any = None
+    """What the API assumes when the parameter is left out, as the spec documents it."""
 
 
 @dataclass(frozen=True)
 class Pagination:
     meta: str
     size: str
+    default_size: int | None = None
+    """The page size the API uses when the size parameter is left out."""
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,12 @@ def _load_operation(reader: Reader, resource: str, name: Any, body: Any) -> Oper
                 )
         if response.kind != "list":
             raise reader.error(f"{key}.response", "a paginated operation's response is list[T]")
-        pagination = Pagination(page["meta"], page["size"])
+        default_size = by_name[page["size"]].default
+        if default_size is not None and (
+            isinstance(default_size, bool) or not isinstance(default_size, int) or default_size < 1
+        ):
+            raise reader.error(f"{key}.params.{page['size']}.default", "expected a page size")
+        pagination = Pagination(page["meta"], page["size"], default_size)
     errors = data.get("errors", [])
     if not isinstance(errors, list) or not all(isinstance(c, int) for c in errors):
         raise reader.error(f"{key}.errors", "expected a list of error codes")
@@ -218,6 +223,7 @@ def _load_params(
                 format=param_format,
                 spread=spread,
                 secret=_secret(reader, pkey, data),
+                default=data.get("default"),
             )
         )
     return tuple(result)

@@ -41,6 +41,8 @@ class Pagination:
 
     meta: MetaStyle
     size: str
+    default_size: int | None = None
+    """The page size the API uses when the size parameter is left out."""
 
 
 @attrs.frozen

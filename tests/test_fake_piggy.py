@@ -114,6 +114,21 @@ async def test_pages_answer_in_their_documented_meta_style(
     assert set(body["meta"]) == keys
 
 
+@pytest.mark.parametrize(
+    ("resource", "size"),
+    [("contacts", 30), ("giftcard_transactions", 10), ("loyalty_transactions", 10)],
+)
+async def test_pages_are_as_long_as_the_spec_documents_when_not_asked(
+    server: FakePiggy, session: aiohttp.ClientSession, resource: str, size: int
+) -> None:
+    operation = _operation("oauth", resource, "list")
+    assert operation.pagination is not None
+    assert operation.pagination.default_size == size, "the spec's default reached the table"
+    status, body = await _send(session, server, operation, {})
+    assert status == 200
+    assert int(body["meta"].get("per_page") or body["meta"]["limit"]) == size
+
+
 async def test_laravel_pages_link_their_neighbours(
     server: FakePiggy, session: aiohttp.ClientSession
 ) -> None:

@@ -22,6 +22,8 @@ from ._replies import Reply, invalid_input
 
 MAX_PAGE_SIZE = 100
 """The largest page the API serves on most lists; larger `limit`s are cut to it."""
+UNDOCUMENTED_SIZE = 30
+"""The page size where the spec names no default (Laravel's own)."""
 
 _BOUNDS: dict[str, Callable[[datetime, datetime], bool]] = {
     "created_at[gt]": operator.gt,
@@ -53,15 +55,15 @@ def by_creation(items: list[D], sort: str) -> list[D]:
     return ordered[::-1] if sort == "-created_at" else ordered
 
 
-def paginate(
-    call: Call, items: Sequence[T], render: Callable[[T], Any], *, default_size: int
-) -> Reply:
-    """The page of `items` the call asked for, rendered, with its operation's `meta`."""
+def paginate(call: Call, items: Sequence[T], render: Callable[[T], Any]) -> Reply:
+    """The page of `items` the call asked for, rendered, with its operation's `meta`; as
+    many items as asked for, or as the spec documents the API gives when not asked."""
     pagination = call.operation.pagination
     if pagination is None:
         raise TypeError(f"{call.operation!r} is not paginated")
     page: int = call.args.get("page", 1)
-    size: int = min(call.args.get(pagination.size, default_size), MAX_PAGE_SIZE)
+    asked: int = call.args.get(pagination.size, pagination.default_size or UNDOCUMENTED_SIZE)
+    size = min(asked, MAX_PAGE_SIZE)
     _check_bounds(pagination, page, size)
     start = (page - 1) * size
     chunk = [render(item) for item in items[start : start + size]]

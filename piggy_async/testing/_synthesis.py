@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from ._state import State
 
 _EXAMPLE_MOMENT = datetime(2024, 1, 1, 12, 0, tzinfo=UTC).isoformat()
-_SYNTHESIZED_PAGE_SIZE = 30
 
 
 def example(annotation: Any, key: str = "") -> Any:
@@ -102,7 +101,7 @@ def synthesized(operation: Operation[Any]) -> Handler:
         return lambda state, call: reply
 
     def page(state: State, call: Call) -> Reply:
-        return paginate(call, data, _same, default_size=_SYNTHESIZED_PAGE_SIZE)
+        return paginate(call, data, _same)
 
     return page
 

@@ -38,7 +38,7 @@ OAUTH_LIST: Operation[list[Contact]] = Operation(
         Param("created_at[lt]", "query", "datetime", py_name="created_at_lt"),
         Param("created_at[lte]", "query", "datetime", py_name="created_at_lte"),
     ),
-    pagination=Pagination(meta="viewing", size="limit"),
+    pagination=Pagination(meta="viewing", size="limit", default_size=30),
     errors=(1003,),
 )
 
@@ -285,7 +285,7 @@ REGISTER_LIST: Operation[list[Contact]] = Operation(
         Param("created_at[lt]", "query", "datetime", py_name="created_at_lt"),
         Param("created_at[lte]", "query", "datetime", py_name="created_at_lte"),
     ),
-    pagination=Pagination(meta="viewing", size="limit"),
+    pagination=Pagination(meta="viewing", size="limit", default_size=30),
     errors=(1003,),
 )
 
@@ -488,7 +488,7 @@ REGISTER_LIST_LOYALTY_TRANSACTIONS: Operation[list[LoyaltyTransaction]] = Operat
         Param("type", "query", "str", enum=("credit_receptions", "reward_receptions")),
         Param("shop_uuid", "query", "str"),
     ),
-    pagination=Pagination(meta="viewing", size="limit"),
+    pagination=Pagination(meta="viewing", size="limit", default_size=10),
     errors=(1003, 55031, 1008),
 )
 

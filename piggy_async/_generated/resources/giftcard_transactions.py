@@ -38,7 +38,7 @@ OAUTH_LIST: Operation[list[GiftcardTransaction]] = Operation(
         Param("created_at[lt]", "query", "datetime", py_name="created_at_lt"),
         Param("created_at[lte]", "query", "datetime", py_name="created_at_lte"),
     ),
-    pagination=Pagination(meta="viewing", size="perPage"),
+    pagination=Pagination(meta="viewing", size="perPage", default_size=10),
 )
 
 OAUTH_CREATE: Operation[GiftcardTransaction] = Operation(

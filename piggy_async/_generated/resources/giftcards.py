@@ -30,7 +30,7 @@ OAUTH_LIST: Operation[list[Giftcard]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
-    pagination=Pagination(meta="short", size="limit"),
+    pagination=Pagination(meta="short", size="limit", default_size=30),
     errors=(1003, 1100),
 )
 
@@ -108,7 +108,7 @@ REGISTER_LIST: Operation[list[Giftcard]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
-    pagination=Pagination(meta="short", size="limit"),
+    pagination=Pagination(meta="short", size="limit", default_size=30),
     errors=(1003, 1100),
 )
 

@@ -37,7 +37,7 @@ OAUTH_LIST: Operation[list[LoyaltyTransaction]] = Operation(
         Param("created_at[lt]", "query", "datetime", py_name="created_at_lt"),
         Param("created_at[lte]", "query", "datetime", py_name="created_at_lte"),
     ),
-    pagination=Pagination(meta="viewing", size="limit"),
+    pagination=Pagination(meta="viewing", size="limit", default_size=10),
     errors=(1003, 55031, 1008),
 )
 

@@ -48,7 +48,7 @@ OAUTH_LIST: Operation[list[PrepaidTransaction]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
-    pagination=Pagination(meta="laravel", size="limit"),
+    pagination=Pagination(meta="laravel", size="limit", default_size=10),
     errors=(1003, 55031, 1008),
 )
 

@@ -30,7 +30,7 @@ OAUTH_LIST: Operation[list[Referral]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
-    pagination=Pagination(meta="none", size="limit"),
+    pagination=Pagination(meta="none", size="limit", default_size=30),
     errors=(1003,),
 )
 

@@ -28,7 +28,7 @@ OAUTH_LIST: Operation[list[ShiftTeam]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
-    pagination=Pagination(meta="short", size="limit"),
+    pagination=Pagination(meta="short", size="limit", default_size=30),
 )
 
 OAUTH_CREATE: Operation[ShiftTeam] = Operation(

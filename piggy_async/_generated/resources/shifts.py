@@ -32,7 +32,7 @@ OAUTH_LIST: Operation[list[Shift]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
-    pagination=Pagination(meta="short", size="limit"),
+    pagination=Pagination(meta="short", size="limit", default_size=30),
     errors=(1008, 80531, 80540),
 )
 

@@ -31,7 +31,7 @@ OAUTH_LIST: Operation[list[Visit]] = Operation(
         Param("limit", "query", "int"),
         Param("contact_uuid", "query", "str"),
     ),
-    pagination=Pagination(meta="minimal", size="limit"),
+    pagination=Pagination(meta="minimal", size="limit", default_size=30),
 )
 
 OAUTH_GET: Operation[Visit] = Operation(

@@ -38,7 +38,7 @@ OAUTH_LIST: Operation[list[Voucher]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
-    pagination=Pagination(meta="laravel", size="limit"),
+    pagination=Pagination(meta="laravel", size="limit", default_size=30),
     errors=(1003, 80002, 55031),
 )
 
@@ -232,7 +232,7 @@ REGISTER_LIST: Operation[list[Voucher]] = Operation(
         Param("page", "query", "int"),
         Param("limit", "query", "int"),
     ),
-    pagination=Pagination(meta="laravel", size="limit"),
+    pagination=Pagination(meta="laravel", size="limit", default_size=30),
     errors=(1003, 80002, 55031),
 )
 

@@ -15,16 +15,11 @@ from .._state import ContactRecord, State
 from ._batch import create_batch
 from ._shared import announce_created, announce_updated, channel_of, email_of
 
-CONTACTS_PAGE_SIZE = 30
-"""The API's default `limit` for contacts."""
-
 
 def list_contacts(state: State, call: Call) -> Reply:
     contacts = created_within(state.contacts.values(), call.args)
     ordered = by_creation(contacts, call.args.get("sort", "created_at"))
-    return paginate(
-        call, ordered, functools.partial(render.contact, state), default_size=CONTACTS_PAGE_SIZE
-    )
+    return paginate(call, ordered, functools.partial(render.contact, state))
 
 
 def create(state: State, call: Call) -> Reply:

@@ -19,9 +19,6 @@ from .._replies import Failure, Reply, invalid_input
 from .._state import State, TransactionRecord
 from ._shared import contact_of, shop_of
 
-TRANSACTIONS_PAGE_SIZE = 10
-"""The API's default `limit` for loyalty transactions."""
-
 _TYPE_FILTERS = {"credit_receptions": "credit_reception", "reward_receptions": "reward_reception"}
 """The `type` filter's plural values → the transactions' singular `type`."""
 
@@ -146,7 +143,6 @@ def _transactions(state: State, call: Call, contact_uuid: str | None) -> Reply:
         call,
         by_creation(matching, call.args.get("sort", "-created_at")),
         functools.partial(render.transaction, state),
-        default_size=TRANSACTIONS_PAGE_SIZE,
     )
 
 

@@ -14,9 +14,6 @@ from .._replies import Failure, Reply, invalid_input
 from .._state import PrepaidRecord, State
 from ._shared import contact_of, shop_of
 
-PREPAID_PAGE_SIZE = 10
-"""The API's default `limit` for prepaid transactions."""
-
 
 def create(state: State, call: Call) -> Reply:
     """A positive amount tops up, a negative one spends. Spending more than the balance is
@@ -86,7 +83,6 @@ def list_transactions(state: State, call: Call) -> Reply:
         call,
         by_creation(matching, "-created_at"),
         functools.partial(render.prepaid_transaction, state),
-        default_size=PREPAID_PAGE_SIZE,
     )
 
 

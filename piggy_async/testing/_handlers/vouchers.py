@@ -18,9 +18,6 @@ from .._seed import promotion_json
 from .._state import State, VoucherRecord
 from ._shared import shop_of
 
-VOUCHERS_PAGE_SIZE = 30
-"""The API's default `limit` for vouchers."""
-
 _REFUSALS = {
     "REDEEMED": ErrorCode.VOUCHER_ALREADY_REDEEMED,
     "DEACTIVATED": ErrorCode.VOUCHER_DEACTIVATED,
@@ -111,7 +108,6 @@ def list_vouchers(state: State, call: Call) -> Reply:
         call,
         by_creation(matching, "created_at"),
         functools.partial(render.voucher, state),
-        default_size=VOUCHERS_PAGE_SIZE,
     )
 
 
