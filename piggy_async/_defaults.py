@@ -76,3 +76,27 @@ PAUSE_SPREAD_MIN: Final = 0.25
 
 MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
 """Bytes: the largest response body a client reads; past it, `ResponseTooLargeError`."""
+
+# -- the limiters --------------------------------------------------------------------------
+
+LEARNING_LEASE: Final = 1.0
+"""Seconds the one request sent to learn an unknown limit holds its turn, in one process,
+if its answer never comes back."""
+
+SHARED_LEARNING_LEASE: Final = 2.0
+"""The same through Redis: longer, as the turn is also held across round trips to Redis."""
+
+SHARED_LEARNING_POLL: Final = 0.05
+"""Seconds between a waiting process's looks at Redis while another learns the limit."""
+
+REDIS_WINDOW: Final = 60.0
+"""Seconds in the API's budget window, for `RedisLimiter` (a minute for Piggy)."""
+
+REDIS_TIMEOUT: Final = 0.25
+"""Seconds one Redis call may take before `RedisLimiter` paces the process alone."""
+
+REDIS_RETRY_INTERVAL: Final = 5.0
+"""Seconds between attempts to reach Redis again after a failure."""
+
+REDIS_PREFIX: Final = "piggy:limit"
+"""The start of `RedisLimiter`'s key names."""

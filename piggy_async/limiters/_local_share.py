@@ -15,13 +15,11 @@ from collections.abc import Callable
 
 import attrs
 
+from .. import _defaults
 from .._transport.clock import Clock
 from ._base import RateLimitState, WaitTooLong
 from ._observation import Observation
 from ._pause import Pause
-
-_LEARNING_LEASE = 1.0
-"""Seconds the request sent to learn the limit holds its turn if no answer comes back."""
 
 
 @attrs.define
@@ -61,10 +59,10 @@ class LocalShare:
             if budget.learning is None:
                 budget.learning = asyncio.Event()
                 return
-            if max_wait is not None and max_wait < _LEARNING_LEASE:
-                raise WaitTooLong(_LEARNING_LEASE, rate_limited=False)
+            if max_wait is not None and max_wait < _defaults.LEARNING_LEASE:
+                raise WaitTooLong(_defaults.LEARNING_LEASE, rate_limited=False)
             try:
-                async with asyncio.timeout(_LEARNING_LEASE):
+                async with asyncio.timeout(_defaults.LEARNING_LEASE):
                     await budget.learning.wait()
             except TimeoutError:
                 budget.learning = None

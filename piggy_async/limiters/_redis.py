@@ -42,10 +42,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("piggy_async.limiters")
 
 _KEY_SALT = b"piggy_async.limiters.RedisLimiter\0"
-_LEARNING_POLL = 0.05
-"""Seconds between turns while waiting for the one request that learns the limit."""
-_LEARNING_LEASE = 2.0
-"""Seconds that request holds its turn if its answer never comes back."""
 _MOST_PER_TRIP = 256
 """Grants asked for in one round trip at most."""
 _LOW_WATER = 0.1
@@ -126,11 +122,11 @@ class RedisLimiter:
         self,
         url: str,
         *,
-        window: float = 60.0,
+        window: float = _defaults.REDIS_WINDOW,
         guard: float | None = None,
-        timeout: float = 0.25,
-        retry_interval: float = 5.0,
-        prefix: str = "piggy:limit",
+        timeout: float = _defaults.REDIS_TIMEOUT,
+        retry_interval: float = _defaults.REDIS_RETRY_INTERVAL,
+        prefix: str = _defaults.REDIS_PREFIX,
         clock: Clock = SYSTEM_CLOCK,
         random: Callable[[], float] = _random.random,
     ) -> None:
@@ -155,7 +151,12 @@ class RedisLimiter:
         keep = max(window * 4, 3600.0)
         self._fixed_args = (  # the script's arguments that never change
             [self._member, _ms(window), _ms(self._guard), _LOW_WATER],
-            [_ms(keep), _ms(max(window, 30.0)), _ms(_LEARNING_POLL), _ms(_LEARNING_LEASE)],
+            [
+                _ms(keep),
+                _ms(max(window, 30.0)),
+                _ms(_defaults.SHARED_LEARNING_POLL),
+                _ms(_defaults.SHARED_LEARNING_LEASE),
+            ],
         )
         self._local = LocalShare(window=window, clock=clock, random=random)
         self._seen: dict[str, _Seen] = {}
@@ -275,7 +276,7 @@ class RedisLimiter:
                     pause = Pause(self._random)
                     pause.start(now, wait)
                     wait = pause.wake_delay(now)
-                elif wait > _LEARNING_POLL:
+                elif wait > _defaults.SHARED_LEARNING_POLL:
                     wait += _defaults.PAUSE_SPREAD_MIN * self._random()
                 wake = now + wait
                 for waiter in [w for w in waiters if w.deadline is not None and wake > w.deadline]:
