@@ -188,7 +188,7 @@ def options(given: Mapping[str, Any], op: Operation[Any]) -> None:
     for key, value in given.items():
         if key == "timeout":
             if value.__class__ not in _SECONDS or not 0 < value < math.inf:
-                _timeout(value, op)
+                seconds(value, f"{_name(op)}: timeout")
         elif key == "extra_headers":
             headers(value, op)
         elif key == "max_retries":
@@ -213,16 +213,13 @@ def _retries(value: Any, op: Operation[Any]) -> None:
         raise ValueError(f"{_name(op)}: max_retries must be 0 or more, got {value}")
 
 
-def _timeout(value: Any, op: Operation[Any]) -> None:
-    """Seconds: a positive, finite number."""
+def seconds(value: Any, name: str) -> float:
+    """`value` as seconds: a positive, finite number (`name` says whose, in the error)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(
-            f"{_name(op)}: timeout must be a number of seconds, got {type(value).__name__}"
-        )
+        raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
     if not (math.isfinite(value) and value > 0):
-        raise ValueError(
-            f"{_name(op)}: timeout must be a positive, finite number of seconds, got {value}"
-        )
+        raise ValueError(f"{name} must be a positive, finite number of seconds, got {value}")
+    return float(value)
 
 
 def headers(value: Any, op: Operation[Any] | None = None) -> Mapping[str, str]:

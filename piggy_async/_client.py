@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import math
 import platform
 from collections.abc import Callable, Coroutine, Mapping
 from types import NoneType, TracebackType
@@ -51,14 +50,6 @@ USER_AGENT = (
 )
 
 
-def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(value)
-
-
 def _updated(
     settings: CallSettings,
     *,
@@ -75,13 +66,13 @@ def _updated(
     return attrs.evolve(
         settings,
         policy=policy,
-        timeout=settings.timeout if timeout is None else _positive("timeout", timeout),
+        timeout=settings.timeout if timeout is None else _arguments.seconds(timeout, "timeout"),
         read_timeout=settings.read_timeout
         if read_timeout is None
-        else _positive("read_timeout", read_timeout),
+        else _arguments.seconds(read_timeout, "read_timeout"),
         connect_timeout=settings.connect_timeout
         if connect_timeout is None
-        else _positive("connect_timeout", connect_timeout),
+        else _arguments.seconds(connect_timeout, "connect_timeout"),
     )
 
 
@@ -157,9 +148,9 @@ class BaseClient:
         self._settings = _updated(
             CallSettings(
                 policy=retry_policy or RetryPolicy(),
-                timeout=_positive("timeout", timeout),
-                read_timeout=_positive("read_timeout", read_timeout),
-                connect_timeout=_positive("connect_timeout", connect_timeout),
+                timeout=_arguments.seconds(timeout, "timeout"),
+                read_timeout=_arguments.seconds(read_timeout, "read_timeout"),
+                connect_timeout=_arguments.seconds(connect_timeout, "connect_timeout"),
                 max_body=max_response_bytes,
             ),
             max_retries=max_retries,
