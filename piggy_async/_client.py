@@ -218,7 +218,7 @@ class BaseClient:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
-        self._transport.session()
+        self._transport.pool.open()
         return self
 
     async def __aexit__(

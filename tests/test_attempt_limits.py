@@ -124,7 +124,7 @@ async def test_a_cancellation_from_elsewhere_stays_a_cancellation(
         call.cancel()
         with pytest.raises(asyncio.CancelledError):
             await call
-        assert "0 attempts watched" in repr(piggy._transport._watchdog)
+        assert "0 attempts watched" in repr(piggy._transport.pool.watchdog)
 
 
 async def test_one_timer_serves_attempts_that_answer_in_time(

@@ -11,6 +11,7 @@ Read top-down, each module one concept:
     events.py    `TransportEvent`: what `on_event` hooks receive
     capture.py   `capture_responses()`: status and headers behind typed results
     watchdog.py  `Watchdog`: one timer keeping the time limit of every attempt in flight
+    pool.py      `Pool`: the aiohttp session on one event loop, its proxy and watchdog
     attempt.py   one HTTP attempt, and whether a failure happened before or after sending
     sender.py    `Transport`: the attempt loop: deadline → token → limiter → send → decide
 

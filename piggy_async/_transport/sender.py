@@ -16,11 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-import aiohttp
 from yarl import URL
 
 from .. import _defaults
@@ -29,7 +27,6 @@ from .._errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
-    ClientStateError,
     OutcomeUnknownError,
     RateLimitError,
     TruncatedResponseError,
@@ -38,13 +35,13 @@ from .._errors import (
 from .._operation import Operation
 from ..limiters import Limiter, WaitTooLong
 from . import headers as rate_headers
-from .attempt import Failed, Response, env_proxy, send_once
+from .attempt import Failed, Response, send_once
 from .capture import record
 from .clock import Clock
 from .events import EventHook, EventKind, TransportEvent
+from .pool import Pool
 from .quota import RetryQuota
 from .settings import CallSettings
-from .watchdog import Watchdog
 
 R = TypeVar("R")
 
@@ -71,7 +68,9 @@ def _as_is(_: Operation[Any], response: Response) -> Response:
 
 
 class Transport:
-    """The connection pool, credentials, limiter and retry quota one client's calls share."""
+    """The connection pool, credentials, limiter and retry quota one client's calls share.
+
+    `owner`, the client's class name, names it in messages."""
 
     def __init__(
         self,
@@ -88,8 +87,6 @@ class Transport:
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.auth = auth
-        self.owner = owner
-        """The client's class name, for messages."""
         self.key = key
         """The fingerprint of the credentials that names this client's budget."""
         self.token_url = token_url
@@ -98,61 +95,25 @@ class Transport:
         self._static_authorization: str | None = getattr(auth, "static_authorization", None)
         self.clock = clock
         self.quota = RetryQuota()
-        self._headers = dict(headers)
-        self._connection_limit = connection_limit
         self._on_event = on_event
         self._random = rng
-        self._session: aiohttp.ClientSession | None = None
-        self._proxy: str | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._watchdog: Watchdog
-        self.closed = False
+        if self._static_authorization:  # sent with the pool's defaults, merged by nobody
+            headers = {**headers, "Authorization": self._static_authorization}
+        self.pool = Pool(
+            owner=owner, headers=headers, connection_limit=connection_limit, host=token_url
+        )
 
-    # -- the pool ---------------------------------------------------------------------------
-
-    def session(self) -> aiohttp.ClientSession:
-        if self.closed:
-            raise ClientStateError(f"{self.owner} is closed: create a new client to send requests")
-        loop = asyncio.get_running_loop()
-        if self._session is None:
-            self._loop = loop
-            headers = dict(self._headers)
-            if self._static_authorization:  # sent with the pool's defaults, merged by nobody
-                headers["Authorization"] = self._static_authorization
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connection_limit),
-                headers=headers,
-            )
-            # Read once: aiohttp's trust_env would look the proxy up in a thread per request
-            self._proxy = env_proxy(self.token_url)
-            self._watchdog = Watchdog(loop)
-        elif loop is not self._loop:
-            raise ClientStateError(
-                f"{self.owner} was opened on another event loop: create one client per event loop"
-            )
-        return self._session
-
-    async def close(self) -> None:
-        self.closed = True
-        if self._session is not None:
-            session, self._session = self._session, None
-            self._watchdog.close()
-            await session.close()
-        await self.limiter.aclose()
+    @property
+    def closed(self) -> bool:
+        return self.pool.closed
 
     @property
     def is_open(self) -> bool:
-        return self._session is not None
+        return self.pool.session is not None
 
-    def __del__(self) -> None:
-        if self._session is not None and not self.closed:
-            warnings.warn(
-                f"{self.owner} was never closed: use `async with {self.owner}(...)` or "
-                "`await client.close()`, or its connections stay open",
-                ResourceWarning,
-                source=self,
-                stacklevel=1,
-            )
+    async def close(self) -> None:
+        await self.pool.close()
+        await self.limiter.aclose()
 
     # -- one call ---------------------------------------------------------------------------
 
@@ -190,9 +151,10 @@ class Transport:
         authorization = fixed or ""
         while True:
             attempt += 1
-            session = self._session
-            if session is None or self._loop is not asyncio.get_running_loop():
-                session = self.session()  # opens the pool, or says why it can't
+            pool = self.pool
+            session = pool.session
+            if session is None or pool.loop is not asyncio.get_running_loop():
+                session = pool.open()  # opens the pool, or says why it can't
             if authenticate and fixed is None:  # before the limiter: a token request waits
                 current = self.auth.current()
                 if current is None:
@@ -208,7 +170,7 @@ class Transport:
                 started = clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
                 response = await send_once(
                     session,
-                    self._watchdog,
+                    pool.watchdog,
                     operation,
                     url,
                     params,
@@ -216,26 +178,18 @@ class Transport:
                     headers or None,
                     settings,
                     timeout,
-                    self._proxy,
+                    pool.proxy,
                 )
             except Failed as failed:
                 limiter.observe(key, 0, {})
-                retry = policy.delay_after_failure(
-                    sent=failed.sent,
-                    retry_safe=operation.retry_safe,
-                    failures=failures,
-                    quota=self.quota,
-                    rng=self._random,
-                )
-                if retry is None:  # a write lost after sending (OutcomeUnknownError) lands here
+                retried = await self._retry_failure(
+                    label, attempt, type(failed.error).__name__, deadline, settings, failures,
+                    sent=failed.sent, retry_safe=operation.retry_safe,
+                )  # fmt: skip
+                if retried is None:  # a write lost after sending (OutcomeUnknownError) too
                     raise failed.error from None
-                failures, spent = failures + 1, spent + retry.cost
-                next_timeout = await self._wait_retry(
-                    label, attempt, retry.delay, type(failed.error).__name__, deadline, settings
-                )
-                if next_timeout is None:
-                    raise failed.error from None
-                timeout = next_timeout
+                timeout, cost = retried
+                failures, spent = failures + 1, spent + cost
                 continue
             except BaseException:
                 limiter.observe(key, 0, {})
@@ -253,22 +207,14 @@ class Transport:
                             f"{label}: HTTP {status} was answered, but its body is not JSON: "
                             "look the result up before sending the request again"
                         ) from None
-                    retry = policy.delay_after_failure(
-                        sent=True,
-                        retry_safe=True,
-                        failures=failures,
-                        quota=self.quota,
-                        rng=self._random,
-                    )
-                    next_timeout = None
-                    if retry is not None:
-                        failures, spent = failures + 1, spent + retry.cost
-                        next_timeout = await self._wait_retry(
-                            label, attempt, retry.delay, "an unreadable body", deadline, settings
-                        )
-                    if next_timeout is None:
+                    retried = await self._retry_failure(
+                        label, attempt, "an unreadable body", deadline, settings, failures,
+                        sent=True, retry_safe=True,
+                    )  # fmt: skip
+                    if retried is None:
                         raise truncated from None
-                    timeout = next_timeout
+                    timeout, cost = retried
+                    failures, spent = failures + 1, spent + cost
                     continue
                 self.quota.refund(spent or _defaults.RETRY_QUOTA_REFUND)
                 record(operation, response)
@@ -312,6 +258,30 @@ class Transport:
         waited = self.clock.now() - started
         if waited > _NOTICEABLE_WAIT:
             self._emit("wait", label, attempt, delay=waited)
+
+    async def _retry_failure(
+        self,
+        label: str,
+        attempt: int,
+        reason: str,
+        deadline: float,
+        settings: CallSettings,
+        failures: int,
+        *,
+        sent: bool,
+        retry_safe: bool,
+    ) -> tuple[float, int] | None:
+        """After an attempt with no usable answer: sleep the backoff and return the next
+        attempt's seconds and the retry quota taken, or None to give up."""
+        retry = settings.policy.delay_after_failure(
+            sent=sent, retry_safe=retry_safe, failures=failures, quota=self.quota, rng=self._random
+        )
+        if retry is None:
+            return None
+        next_timeout = await self._wait_retry(
+            label, attempt, retry.delay, reason, deadline, settings
+        )
+        return None if next_timeout is None else (next_timeout, retry.cost)
 
     async def _wait_retry(
         self,
