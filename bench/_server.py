@@ -1,9 +1,10 @@
 """A fake Piggy server in its own process, so it does not share a core with the client.
 
-    python -m bench._server [--limit N --window S] [--error-503 P --reset P ...]
+    python -m bench._server [--limit N --window S] [--error-503 P --reset P ...] [--contacts N]
 
 Prints one JSON line (`url`, `key`, `contact_uuid`) once it serves, then runs until killed.
 Without `--limit` the rate limit is off (benchmarks send more than production allows).
+`--contacts N` also stores `contact.0@bikinibottom.sea` ... `contact.<N-1>@...`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ async def main(args: argparse.Namespace) -> None:
     async with FakePiggy(rate_limit=limit, faults=faults, seed=args.seed) as server:
         # created in the fake's state, not through the API: it spends none of the budget
         contact = server.state.add_contact("bench@bikinibottom.sea", channel="OAUTH_API")
+        for number in range(args.contacts):
+            server.state.add_contact(f"contact.{number}@bikinibottom.sea", channel="OAUTH_API")
         line = {"url": server.url, "key": server.oauth_key, "contact_uuid": contact.uuid}
         print(json.dumps(line), flush=True)
         await asyncio.Event().wait()
@@ -34,4 +37,5 @@ if __name__ == "__main__":
     parser.add_argument("--error-503", type=float, default=0.0)
     parser.add_argument("--reset", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--contacts", type=int, default=0)
     asyncio.run(main(parser.parse_args()))

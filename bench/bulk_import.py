@@ -28,7 +28,6 @@ from pathlib import Path
 
 from piggy_async import OAuthClient, TransportEvent
 from piggy_async.bulk import import_contacts, read_contacts_csv
-from piggy_async.testing import FakePiggy, RateLimit
 
 from ._process import server as fake_server
 
@@ -72,7 +71,7 @@ def _peak_memory(rows: int, concurrency: int) -> int:
 async def _memory_child(rows: int, concurrency: int) -> None:
     with (
         tempfile.TemporaryDirectory() as folder,
-        fake_server("bench.bulk_import", "--serve", str(rows)) as server,
+        fake_server("bench._server", "--contacts", str(rows)) as server,
     ):
         path = Path(folder) / "contacts.csv"
         _write_rows(path, rows, names=False)
@@ -88,18 +87,7 @@ async def _memory_child(rows: int, concurrency: int) -> None:
     print(json.dumps({"peak_kib": peak}))
 
 
-async def _serve(contacts: int) -> None:
-    async with FakePiggy(rate_limit=RateLimit(limit=10**9)) as server:
-        for number in range(contacts):  # in the fake's state: no requests spent
-            server.state.add_contact(f"contact.{number}@bikinibottom.sea", channel="OAUTH_API")
-        print(json.dumps({"url": server.url, "key": server.oauth_key}), flush=True)
-        await asyncio.Event().wait()
-
-
 async def main(args: argparse.Namespace) -> None:
-    if args.serve:
-        await _serve(args.serve)
-        return
     if args.memory_child:
         await _memory_child(args.memory_child, args.concurrency)
         return
@@ -133,5 +121,4 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--no-memory", dest="memory", action="store_false")
     parser.add_argument("--memory-child", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     asyncio.run(main(parser.parse_args()))

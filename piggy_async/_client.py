@@ -140,7 +140,7 @@ class BaseClient:
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._api_base = _api_base(base_url, self.api)
-        self._host = self._api_base.removesuffix(_defaults.API_PREFIXES[self.api])
+        host = self._api_base.removesuffix(_defaults.API_PREFIXES[self.api])
         if isinstance(connection_limit, bool) or not isinstance(connection_limit, int):
             raise TypeError("connection_limit must be a whole number")
         if connection_limit < 1 or max_response_bytes < 1:
@@ -160,7 +160,7 @@ class BaseClient:
             auth=auth,
             owner=self._owner,
             key=hashlib.sha256(auth.budget_key().encode()).hexdigest()[:32],
-            token_url=URL(self._host + _defaults.TOKEN_PATH, encoded=True),
+            token_url=URL(host + _defaults.TOKEN_PATH, encoded=True),
             limiter=limiter if limiter is not None else default_limiter(clock),
             clock=clock,
             headers={
