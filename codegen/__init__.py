@@ -1,8 +1,9 @@
 """Generate `piggy_async/_generated/` from the YAML spec in `spec/`.
 
-`load_spec` reads and validates the spec (`spec.py` and its `spec_*` modules), `render` turns
-it into Python source (`render.py`), `generate`/`check` format it with ruff and write it or
-compare it (`output.py`).
+Two packages and the step that joins them: `spec/` reads and validates the YAML into typed
+objects (`load_spec`), `render/` turns those into Python source and `docs/api.md` (`render`),
+and `output.py` formats the source with ruff and writes it, or compares it with the tree
+(`generate`, `check`).
 """
 
 from .output import check, generate

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .render import render
-from .render_docs import render_docs
+from .render.docs import render_docs
 from .spec import Spec, load_spec
 
 GENERATED = Path("piggy_async") / "_generated"

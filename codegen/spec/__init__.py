@@ -4,8 +4,8 @@ Every problem is a `SpecError` naming the file and the key path, e.g.
 `spec/contacts.yaml: operations.get.params.email.type: unknown type 'strng'`.
 The format is defined in `spec/README.md`. This module reads the files in order and is the
 import surface of the rest of `codegen`; each part of a file has its own loader module
-(`spec_models`, `spec_operations`, `spec_errors`, `events`), `spec_references` checks what
-crosses files, and `spec_objects` holds what they produce.
+(`models`, `operations`, `errors`, `events`), `reader` walks a document, `types` parses type
+expressions, `references` checks what crosses files, and `objects` holds what they produce.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from pathlib import Path
 
 import yaml
 
+from .errors import ERROR_KINDS, load_errors
 from .events import load_events
-from .spec_errors import ERROR_KINDS, load_errors
-from .spec_models import load_models
-from .spec_objects import ErrorCode, Field, Model, Operation, Param, Resource, Spec
-from .spec_operations import load_resource
-from .spec_reader import Reader, SpecError
-from .spec_references import check_references
-from .spec_types import TypeRef
+from .models import load_models
+from .objects import ErrorCode, Field, Model, Operation, Param, Resource, Spec
+from .operations import load_resource
+from .reader import Reader, SpecError
+from .references import check_references
+from .types import TypeRef
 
 __all__ = [
     "ERROR_KINDS",

@@ -3,10 +3,10 @@ names are unique, and model modules import each other without a cycle."""
 
 from __future__ import annotations
 
-from .spec_objects import Spec
-from .spec_operations import PATH_PARAM
-from .spec_reader import SpecError
-from .spec_types import TypeRef
+from .objects import Spec
+from .operations import PATH_PARAM
+from .reader import SpecError
+from .types import TypeRef
 
 
 def check_references(spec: Spec) -> None:

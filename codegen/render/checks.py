@@ -19,40 +19,62 @@ only, with no loop and no function call on the good path.
 
 from __future__ import annotations
 
-from .spec import Operation, Param
+from dataclasses import dataclass
 
-_CHECKS: dict[str, tuple[str | None, str]] = {
-    "str": ("{v}.__class__ is not str", "text"),
-    "int": ("{v}.__class__ is not int", "integer"),
-    "float": ("{v}.__class__ is not float or not isfinite({v})", "number"),
-    "bool": ("{v}.__class__ is not bool", "boolean"),
-    "datetime": ("{v}.__class__ is not datetime or {v}.tzinfo is None", "moment"),
-    "object": ("{v}.__class__ is not dict", "mapping"),
-    "map[any]": ("{v}.__class__ is not dict", "mapping"),
-    "list[object]": (None, "objects"),
-    "list[str]": (None, "texts"),
-    "str | int": (None, "text_or_integer"),
-    "object | list[object]": (None, "mapping_or_objects"),
-}
-"""Per spec type: the inline test that a value needs the checker (None: always call it),
-and the checker's name in `piggy_async._arguments`."""
+from ..spec import Operation, Param
+from .imports import Imports
 
-_FORMATS: dict[str, tuple[str | None, str]] = {
-    "uuid": ("{v}.__class__ is not str", "uuid"),
-    "money": ("{v}.__class__ is not float or not isfinite({v})", "money"),
+_FINITE = ("math", "isfinite")
+_DATETIME = ("datetime", "datetime")
+
+
+@dataclass(frozen=True)
+class _Check:
+    test: str | None
+    """The inline test that a value needs the checker, `{v}` for it (None: always call it)."""
+    checker: str
+    """The checker's name in `piggy_async._arguments`."""
+    needs: tuple[tuple[str, str], ...] = ()
+    """What the test names, as (module, name) to import."""
+
+
+_CHECKS: dict[str, _Check] = {
+    "str": _Check("{v}.__class__ is not str", "text"),
+    "int": _Check("{v}.__class__ is not int", "integer"),
+    "float": _Check("{v}.__class__ is not float or not isfinite({v})", "number", (_FINITE,)),
+    "bool": _Check("{v}.__class__ is not bool", "boolean"),
+    "datetime": _Check(
+        "{v}.__class__ is not datetime or {v}.tzinfo is None", "moment", (_DATETIME,)
+    ),
+    "object": _Check("{v}.__class__ is not dict", "mapping"),
+    "map[any]": _Check("{v}.__class__ is not dict", "mapping"),
+    "list[object]": _Check(None, "objects"),
+    "list[str]": _Check(None, "texts"),
+    "str | int": _Check(None, "text_or_integer"),
+    "object | list[object]": _Check(None, "mapping_or_objects"),
 }
-_COUNTS: tuple[str | None, str] = ("{v}.__class__ is not int or {v} < 1", "positive_integer")
-FORMAT_TYPES = {"uuid": "UUID", "money": "Decimal"}
-"""The Python type each format also accepts, added to the annotation."""
+"""The check of each spec type."""
+
+_FORMATS: dict[str, _Check] = {
+    "uuid": _Check("{v}.__class__ is not str", "uuid"),
+    "money": _Check("{v}.__class__ is not float or not isfinite({v})", "money", (_FINITE,)),
+}
+_COUNTS = _Check("{v}.__class__ is not int or {v} < 1", "positive_integer")
+FORMAT_TYPES = {"uuid": ("uuid", "UUID"), "money": ("decimal", "Decimal")}
+"""The Python type each format also accepts, added to the annotation: (module, name)."""
 
 
 class UncheckedTypeError(Exception):
     """A parameter type without a rendered check: add one to `_CHECKS` and the runtime."""
 
 
-def format_annotation(annotation: str, param: Param) -> str:
+def format_annotation(annotation: str, param: Param, imports: Imports) -> str:
     """`str | UUID` for a UUID, `float | Decimal` for money."""
-    return f"{annotation} | {FORMAT_TYPES[param.format]}" if param.format else annotation
+    if not param.format:
+        return annotation
+    module, name = FORMAT_TYPES[param.format]
+    imports.add(module, name)
+    return f"{annotation} | {name}"
 
 
 def _is_count(op: Operation, param: Param) -> bool:
@@ -64,13 +86,13 @@ def _is_count(op: Operation, param: Param) -> bool:
     )
 
 
-def _check(op: Operation, param: Param) -> tuple[str | None, str] | None:
+def _check(op: Operation, param: Param) -> _Check | None:
     if param.enum:
         values = [repr(value) for value in param.enum]
         test = "{v} not in " + (f"({values[0]},)" if len(values) == 1 else f"({', '.join(values)})")
         if not all(isinstance(value, str) for value in param.enum):
             test = "{v}.__class__ is bool or " + test  # True == 1
-        return test, "choice"
+        return _Check(test, "choice")
     if param.format:
         return _FORMATS[param.format]
     if _is_count(op, param):
@@ -84,7 +106,9 @@ def _check(op: Operation, param: Param) -> tuple[str | None, str] | None:
     return _CHECKS[str(param.type)]
 
 
-def render_checks(op: Operation, api: str, const: str, params: tuple[Param, ...]) -> list[str]:
+def render_checks(
+    op: Operation, api: str, const: str, params: tuple[Param, ...], imports: Imports
+) -> list[str]:
     """The method body lines that check the arguments, before the request is made."""
     lines = [
         "        if request_options:\n",
@@ -94,7 +118,9 @@ def render_checks(op: Operation, api: str, const: str, params: tuple[Param, ...]
         check = _check(op, param)
         if check is None:
             continue
-        test, checker = check
+        for module, name in check.needs:
+            imports.add(module, name)
+        test, checker = check.test, check.checker
         v = param.py_name
         call = f'{v} = check.{checker}({v}, "{v}", {const})\n'
         required = api in param.required_on

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .spec_objects import Field, Model, TaggedUnion
-from .spec_reader import Reader, attribute_name
-from .spec_types import MODEL_NAME
+from .objects import Field, Model, TaggedUnion
+from .reader import Reader, attribute_name
+from .types import MODEL_NAME
 
 
 def load_models(reader: Reader, models: Any, module: str) -> Iterator[tuple[str, Model]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spec_types import TypeRef
+from .types import TypeRef
 
 
 @dataclass(frozen=True)

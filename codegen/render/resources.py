@@ -5,34 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .checks import FORMAT_TYPES, format_annotation, render_checks
+from ..spec import ErrorCode, Operation, Param, Resource, Spec, TypeRef
+from .checks import format_annotation, render_checks
 from .errors import raises_section
-from .render_python import (
+from .imports import Imports
+from .python import (
     API_CLASS_PREFIX,
     API_TITLE,
     class_name,
-    collections_imports,
     docstring,
     generated_module,
     model_imports,
     or_unset,
     py_type,
-    typing_imports,
     wrap,
 )
-from .spec import ErrorCode, Operation, Param, Resource, Spec, TypeRef
 
 
 def _op_const(api: str, op: Operation) -> str:
     return f"{api.upper()}_{op.name.upper()}"
 
 
-def _param_annotation(param: Param, api: str) -> str:
+def _param_annotation(param: Param, api: str, imports: Imports) -> str:
     if param.enum:
+        imports.add("typing", "Literal")
         annotation = f"Literal[{', '.join(repr(v) for v in param.enum)}]"
     else:
-        annotation = format_annotation(py_type(param.type, for_input=True), param)
+        annotation = py_type(param.type, imports, for_input=True)
+        annotation = format_annotation(annotation, param, imports)
     if param.location != "path" and api not in param.required_on:
+        imports.add("piggy_async._unset", "UNSET", "Unset")
         return f"{or_unset(annotation)} = UNSET"
     return annotation
 
@@ -43,90 +45,61 @@ def _tuple(items: Iterable[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
-def _result_type(ref: TypeRef) -> str:
-    return "None" if ref.kind == "scalar" and ref.name == "null" else py_type(ref)
+def _result_type(ref: TypeRef, imports: Imports) -> str:
+    return "None" if ref.kind == "scalar" and ref.name == "null" else py_type(ref, imports)
 
 
-def _data_type_expr(ref: TypeRef) -> str:
+def _data_type_expr(ref: TypeRef, imports: Imports) -> str:
     if ref.kind == "scalar" and ref.name == "null":
         return "type(None)"
-    return py_type(ref)
+    return py_type(ref, imports)
 
 
 def render_resource(spec: Spec, resource: Resource) -> str:
+    imports = Imports()
+    imports.add("typing", "Any", "Unpack")
+    imports.add("piggy_async", "_arguments as check")
+    imports.add("piggy_async._operation", "Operation")
+    imports.add("piggy_async._options", "RequestOptions")
+    imports.add("piggy_async._resource", "Resource")
     apis = [api for api in API_CLASS_PREFIX if resource.operations_for(api)]
     referenced: set[str] = set()
-    annotations: list[str] = []
     for op in resource.operations:
         referenced |= set(op.response.models())
-        annotations.append(py_type(op.response))
-        for api in op.apis:
-            for param in op.params_for(api):
-                referenced |= set(param.type.models())
-                annotations.append(_param_annotation(param, api))
-    needs_unset = any(a.endswith("= UNSET") for a in annotations)
-    paginated = any(op.pagination for op in resource.operations)
-    out = [f'"""The {resource.title} resource: its operations and their methods per API."""\n\n']
-    out.append("from __future__ import annotations\n\n")
-    classes = [_render_resource_class(resource, api, spec.error_table()) for api in apis]
-    if any("builtins." in text for text in classes):
-        out.append("import builtins\n")
-    collections = collections_imports(annotations)
-    if collections:
-        out.append(f"from collections.abc import {', '.join(collections)}\n")
-    if any("Decimal" in a for a in annotations):
-        out.append("from decimal import Decimal\n")
-    if any("datetime" in a for a in annotations):
-        out.append("from datetime import datetime\n")
-    typing_names = sorted({*typing_imports(annotations), "Any", "Unpack"})
-    out.append(f"from typing import {', '.join(typing_names)}\n")
-    if any("isfinite(" in text for text in classes):
-        out.append("from math import isfinite\n")
-    if any(f"| {FORMAT_TYPES['uuid']}" in a for a in annotations):
-        out.append("from uuid import UUID\n")
-    out.append("\nfrom piggy_async import _arguments as check\n")
-    has_params = any(op.params for op in resource.operations)
-    runtime = (
-        ["Operation"] + (["Param"] if has_params else []) + (["Pagination"] if paginated else [])
-    )
-    out.append(f"from piggy_async._operation import {', '.join(sorted(runtime))}\n")
-    out.append("from piggy_async._options import RequestOptions\n")
-    if paginated:
-        out.append("from piggy_async._pagination import AsyncPaginator\n")
-    out.append("from piggy_async._resource import Resource\n")
-    if needs_unset:
-        out.append("from piggy_async._unset import UNSET, Unset\n")
-    if any(p.spread for op in resource.operations for p in op.params):
-        out.append("from piggy_async._attributes import with_attributes\n")
-    out.extend(model_imports(spec, referenced, "", "..models."))
+        referenced |= {name for param in op.params for name in param.type.models()}
+    model_imports(imports, spec, referenced, "", "..models.")
+    body: list[str] = []
     consts: list[str] = []
     for api in apis:
         for op in resource.operations_for(api):
-            out.append("\n")
-            out.append(_render_operation_const(op, api))
+            body.append("\n")
+            body.append(_render_operation_const(op, api, imports))
             consts.append(_op_const(api, op))
-    out.append(f"\nOPERATIONS: tuple[Operation[Any], ...] = ({', '.join(consts)},)\n")
-    out.append(f'"""The {resource.title} operations, in spec order per API."""\n')
-    for text in classes:
-        out.append("\n\n")
-        out.append(text)
-    return generated_module("".join(out))
+    body.append(f"\nOPERATIONS: tuple[Operation[Any], ...] = ({', '.join(consts)},)\n")
+    body.append(f'"""The {resource.title} operations, in spec order per API."""\n')
+    for api in apis:
+        body.append("\n\n")
+        body.append(_render_resource_class(resource, api, spec.error_table(), imports))
+    head = f'"""The {resource.title} resource: its operations and their methods per API."""\n\n'
+    head += "from __future__ import annotations\n\n"
+    return generated_module(head + imports.render() + "".join(body))
 
 
-def _render_operation_const(op: Operation, api: str) -> str:
+def _render_operation_const(op: Operation, api: str, imports: Imports) -> str:
     lines = [
-        f"{_op_const(api, op)}: Operation[{_result_type(op.response)}] = Operation(\n",
+        f"{_op_const(api, op)}: Operation[{_result_type(op.response, imports)}] = Operation(\n",
         f'    api="{api}",\n',
         f'    resource="{op.resource}",\n',
         f'    name="{op.name}",\n',
         f'    method="{op.method}",\n',
         f'    path="{op.path}",\n',
         f"    summary={op.summary!r},\n",
-        f"    data_type={_data_type_expr(op.response)},\n",
+        f"    data_type={_data_type_expr(op.response, imports)},\n",
         f'    data_spec="{op.response}",\n',
     ]
     params = tuple(p for p in op.params_for(api) if not p.spread)  # no key of its own
     if params:
+        imports.add("piggy_async._operation", "Param")
         lines.append("    params=(\n")
         for p in params:
             extras = ""
@@ -141,6 +114,7 @@ def _render_operation_const(op: Operation, api: str) -> str:
             lines.append(f'        Param("{p.name}", "{p.location}", "{p.type}"{extras}),\n')
         lines.append("    ),\n")
     if op.pagination:
+        imports.add("piggy_async._operation", "Pagination")
         default_size = op.pagination.default_size
         size = "" if default_size is None else f", default_size={default_size}"
         lines.append(
@@ -157,7 +131,9 @@ def _render_operation_const(op: Operation, api: str) -> str:
     return "".join(lines)
 
 
-def _render_resource_class(resource: Resource, api: str, errors: Mapping[int, ErrorCode]) -> str:
+def _render_resource_class(
+    resource: Resource, api: str, errors: Mapping[int, ErrorCode], imports: Imports
+) -> str:
     name = f"{API_CLASS_PREFIX[api]}{class_name(resource.name)}"
     out = [f"class {name}(Resource):\n"]
     doc = "\n".join(wrap(f"{resource.description} ({API_TITLE[api]}.)", "    "))
@@ -166,38 +142,44 @@ def _render_resource_class(resource: Resource, api: str, errors: Mapping[int, Er
     shadows_list = any(op.name == "list" for op in resource.operations_for(api))
     for op in resource.operations_for(api):
         out.append("\n")
-        out.append(_render_method(op, api, shadows_list, errors))
+        out.append(_render_method(op, api, shadows_list, errors, imports))
     return "".join(out)
 
 
 def _render_method(
-    op: Operation, api: str, shadows_list: bool, errors: Mapping[int, ErrorCode]
+    op: Operation,
+    api: str,
+    shadows_list: bool,
+    errors: Mapping[int, ErrorCode],
+    imports: Imports,
 ) -> str:
     params = op.params_for(api)
     path_params = [p for p in params if p.location == "path"]
     others = [p for p in params if p.location != "path"]
     others.sort(key=lambda p: api not in p.required_on)  # required keywords first, else spec order
     signature = ["self"]
-    signature += [f"{p.py_name}: {_param_annotation(p, api)}" for p in path_params]
+    signature += [f"{p.py_name}: {_param_annotation(p, api, imports)}" for p in path_params]
     if others:
         signature.append("*")
-        signature += [f"{p.py_name}: {_param_annotation(p, api)}" for p in others]
+        signature += [f"{p.py_name}: {_param_annotation(p, api, imports)}" for p in others]
     signature.append("**request_options: Unpack[RequestOptions]")
     if op.pagination:
-        returns = f"AsyncPaginator[{py_type(op.response.args[0])}]"
+        imports.add("piggy_async._pagination", "AsyncPaginator")
+        returns = f"AsyncPaginator[{py_type(op.response.args[0], imports)}]"
         head = f"    def {op.name}({', '.join(signature)}) -> {returns}:\n"
     else:
         list_name = "builtins.list" if shadows_list else "list"
-        returns = py_type(op.response, list_name=list_name)
+        returns = py_type(op.response, imports, list_name=list_name)
         head = f"    async def {op.name}({', '.join(signature)}) -> {returns}:\n"
     out = [head, docstring(_method_doc(op, api, params, errors), "        ")]
-    out += render_checks(op, api, _op_const(api, op), params)
+    out += render_checks(op, api, _op_const(api, op), params, imports)
     call_args = [_op_const(api, op)]
     for location in ("path", "query", "body"):
         members = [p for p in params if p.location == location and not p.spread]
         items = "{" + ", ".join(f'"{p.name}": {p.py_name}' for p in members) + "}"
         spread = [p.py_name for p in params if p.location == location and p.spread]
         if spread:
+            imports.add("piggy_async._attributes", "with_attributes")
             call_args.append(f"{location}=with_attributes({items}, {spread[0]})")
         elif members:
             call_args.append(f"{location}={items}")

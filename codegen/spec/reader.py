@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .spec_types import TypeRef, parse_type
+from .types import TypeRef, parse_type
 
 APIS = ("oauth", "register")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")

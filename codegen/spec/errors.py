@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .spec_objects import ErrorCode
-from .spec_reader import Reader
+from .objects import ErrorCode
+from .reader import Reader
 
 ERROR_KINDS = {
     "not_found": "NotFoundError",

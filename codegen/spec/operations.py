@@ -6,9 +6,9 @@ import keyword
 import re
 from typing import Any
 
-from .spec_objects import Operation, Pagination, Param, Resource
-from .spec_reader import IDENTIFIER, Reader, python_name
-from .spec_types import TypeRef
+from .objects import Operation, Pagination, Param, Resource
+from .reader import IDENTIFIER, Reader, python_name
+from .types import TypeRef
 
 METHODS = ("GET", "POST", "PUT", "DELETE")
 LOCATIONS = ("path", "query", "body")

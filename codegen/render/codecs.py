@@ -16,10 +16,9 @@ with the models that need them.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from .render_python import HEADER, module_title, py_type
-from .spec import Field, Model, Spec, TypeRef
+from ..spec import Field, Model, Spec, TypeRef
+from .imports import Imports
+from .python import HEADER, module_title, py_type
 
 # The exact-class test that passes a scalar without a call, and the class the slow path checks.
 _FAST = {
@@ -69,21 +68,19 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 class _CodecModule:
-    """One codec module: the functions, and the names they need imported."""
+    """One codec module: its functions, and the imports they need, collected as they render."""
 
     def __init__(self, spec: Spec, module: str) -> None:
         self.spec = spec
         self.module = module
-        self.models: set[str] = set()  # model classes and aliases used at run time
-        self.codecs: set[str] = set()  # structure_<Model> functions from other modules
-        self.runtime: set[str] = set()
+        self.imports = Imports()
         self.constants: dict[str, str] = {}  # type expression -> constant name
-        self.needs_none_type = False
 
     def render(self, models: list[Model]) -> str:
+        self.imports.add("typing", "Any")
         functions: list[str] = []
         for model in models:
-            self.models.add(model.name)
+            self._model(model.name)
             functions.append(self._structure(model))
             functions.append(self._unstructure(model))
         out = [
@@ -91,25 +88,9 @@ class _CodecModule:
             f'"""Structure and unstructure functions of the models {module_title(self.module)}."""'
             "\n\n",
             "from __future__ import annotations\n\n",
+            self.imports.render(),
+            "\n_new = object.__new__\n",
         ]
-        constants = "".join(self.constants)
-        if "datetime" in constants:
-            out.append("from datetime import datetime\n")
-        if self.needs_none_type:
-            out.append("from types import NoneType\n")
-        out.append("from typing import Any\n\n")
-        out.append(f"from piggy_async._codecs import {', '.join(sorted(self.runtime))}\n\n")
-        by_module: dict[str, set[str]] = defaultdict(set)
-        for name in self.models:
-            by_module[self.spec.models[name].module].add(name)
-        for module in sorted(by_module):
-            out.append(f"from ..models.{module} import {', '.join(sorted(by_module[module]))}\n")
-        codecs: dict[str, set[str]] = defaultdict(set)
-        for name in self.codecs:
-            codecs[self.spec.models[name].module].add(f"structure_{name}")
-        for module in sorted(codecs):
-            out.append(f"from .{module} import {', '.join(sorted(codecs[module]))}\n")
-        out.append("\n_new = object.__new__\n")
         for expression, constant in self.constants.items():
             out.append(f"{constant} = {expression}\n")
         for function in functions:
@@ -117,13 +98,21 @@ class _CodecModule:
             out.append(function)
         return "".join(out)
 
+    def _runtime(self, *names: str) -> None:
+        """Names the generated code calls from the runtime, `piggy_async._codecs`."""
+        self.imports.add("piggy_async._codecs", *names)
+
+    def _model(self, name: str) -> None:
+        """A model class (or tagged union alias) the code names at run time."""
+        self.imports.add(f"..models.{self.spec.models[name].module}", name)
+
     # -- structure ------------------------------------------------------------------------
 
     def _structure(self, model: Model) -> str:
         name = model.name
         keys = ", ".join(f'"{f.key}"' for f in model.fields)
         required = sum(1 for f in model.fields if f.required)
-        self.runtime |= {"as_object", "extra_of"}
+        self._runtime("as_object", "extra_of")
         lines = [
             f"_{name.upper()}_KEYS = frozenset({{{keys}}})\n\n\n",
             f"def structure_{name}(data: Any) -> {name}:\n",
@@ -150,10 +139,10 @@ class _CodecModule:
         convert = self._convert(fld.type, "value", f"{model.name}.{fld.key}")
         store = [f"model.{fld.attr} = value"]
         if fld.required:
-            self.runtime.add("MissingKeyError")
+            self._runtime("MissingKeyError")
             missing = [f"if {key} not in data:", f"    raise MissingKeyError({model.name}, {key})"]
             return missing + read + convert + store
-        self.runtime.add("UNSET")
+        self._runtime("UNSET")
         present = [*read, "known += 1", *convert, *store]
         return [f"if {key} in data:", *_indent(present), "else:", f"    model.{fld.attr} = UNSET"]
 
@@ -167,28 +156,30 @@ class _CodecModule:
             fast = " or ".join(_FAST[n].format(v=var) for n in names)
             test = f"not ({fast})" if " or " in fast else fast.replace(" is ", " is not ")
             kinds = ", ".join(_KIND[n] for n in names)
-            self.needs_none_type |= "null" in names
-            self.runtime.add("expect")
+            if "null" in names:
+                self.imports.add("types", "NoneType")
+            self._runtime("expect")
             return [f"if {test}:", f'    {var} = expect({var}, ({kinds},), "{where}")']
         others = [m for m in members if not (m.kind == "scalar" and m.name == "null")]
         if len(members) == 2 and len(others) == 1:  # `T | null`
             return [f"if {var} is not None:", *_indent(self._convert(others[0], var, where))]
         if ref.kind == "scalar":  # datetime
-            self.runtime.add("parse_datetime")
+            self._runtime("parse_datetime")
             return [f'{var} = parse_datetime({var}, "{where}")']
         if self._is_class(ref):
             return [f"{var} = {self._function(ref)}({var})"]
         inner = ref.args[0] if ref.kind == "list" else None
         if inner is not None and (_plain(inner) or self._is_class(inner)):
-            self.runtime.add("as_list")
+            self._runtime("as_list")
             lines = [f"if {var}.__class__ is not list:", f'    {var} = as_list({var}, "{where}")']
             if self._is_class(inner):
                 return [*lines, f"{var} = [{self._function(inner)}(item) for item in {var}]"]
             check = self._convert(inner, "item", f"{where}[]")
             return lines + ([f"for item in {var}:", *_indent(check)] if check else [])
-        self.runtime.add("structure")
-        self.models |= set(ref.models())
-        expression = py_type(ref)
+        self._runtime("structure")
+        for name in ref.models():
+            self._model(name)
+        expression = py_type(ref, self.imports)
         constant = self.constants.setdefault(expression, f"_TYPE_{len(self.constants) + 1}")
         return [f"{var} = structure({var}, {constant})"]
 
@@ -198,8 +189,9 @@ class _CodecModule:
 
     def _function(self, ref: TypeRef) -> str:
         """The generated function that structures model `ref`, imported if need be."""
-        if self.spec.models[ref.name].module != self.module:
-            self.codecs.add(ref.name)
+        module = self.spec.models[ref.name].module
+        if module != self.module:
+            self.imports.add(f".{module}", f"structure_{ref.name}")
         return f"structure_{ref.name}"
 
     # -- unstructure ----------------------------------------------------------------------
@@ -212,7 +204,7 @@ class _CodecModule:
             "    out: dict[str, Any] = {}\n",
         ]
         if not all(f.required for f in model.fields):
-            self.runtime.add("UNSET")
+            self._runtime("UNSET")
             lines.append("    value: Any\n")
         for fld in model.fields:
             value = self._write_value(fld.type)
@@ -231,8 +223,8 @@ class _CodecModule:
         if names <= {"str", "int", "float", "bool", "null"}:
             return "{v}"
         if names <= {"datetime", "null"}:
-            self.runtime.add("dump_datetime")
+            self._runtime("dump_datetime")
             call = "dump_datetime({v})"
             return f"None if {{v}} is None else {call}" if "null" in names else call
-        self.runtime.add("dump")
+        self._runtime("dump")
         return "dump({v})"

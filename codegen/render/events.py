@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .render_python import HEADER
-from .spec import Spec
+from ..spec import Spec
+from .python import HEADER
 
 
 def render_events(spec: Spec) -> dict[str, str]:

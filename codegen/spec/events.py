@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .spec_objects import Event
-from .spec_reader import IDENTIFIER, Reader
+from .objects import Event
+from .reader import IDENTIFIER, Reader
 
 UNION = "WebhookEvent"
 UNKNOWN = "UnknownWebhookEvent"

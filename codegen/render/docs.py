@@ -7,8 +7,8 @@ webhook events. Deterministic, so `make test` can check the committed page for d
 
 from __future__ import annotations
 
-from .render_python import API_CLASS_PREFIX, py_type
-from .spec import Operation, Param, Resource, Spec
+from ..spec import Operation, Param, Resource, Spec
+from .python import API_CLASS_PREFIX, py_type
 
 API_BASE = {"oauth": "/api/v3/oauth/clients", "register": "/api/v3/register"}
 CLIENT = {"oauth": "OAuthClient", "register": "RegisterClient"}
