@@ -56,6 +56,10 @@ class MissingKeyError(KeyError):
     def __init__(self, model: type, key: str) -> None:
         super().__init__(f"{model.__name__}: required key {key!r} is missing")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled from its message, without `__init__` (which takes the model and key).
+        return BaseException.__new__, (type(self), *self.args), self.__dict__
+
 
 # -- the slow paths of the generated code --------------------------------------------------
 

@@ -30,7 +30,12 @@
 
 The API reports most errors with status 400, so the class follows the error code's kind
 (`spec/errors.yaml`) as well as the status: 55031 "Contact not found" answered with 400
-raises an exception that is both a `NotFoundError` and a `BadRequestError`.
+raises `NotFoundBadRequestError`, both a `NotFoundError` and a `BadRequestError`. Those
+combined classes are generated from the spec (`_generated/error_classes.py`), and
+`_error_response.py` picks the class of an answer.
+
+Every exception pickles with its message and attributes (`__reduce__` rebuilds it without
+calling `__init__`, whose arguments are keyword-only), so errors cross process boundaries.
 """
 
 from __future__ import annotations
@@ -38,13 +43,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import _defaults, _json
+from multidict import CIMultiDict
+
+from . import _defaults
 from ._generated.error_codes import ERROR_KINDS
 from ._transport.headers import retry_after as _retry_after
 
 
 class PiggyError(Exception):
     """Base of every exception the SDK raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its arguments and attributes as they are, without `__init__`: a
+        # subclass's `__init__` takes other arguments than the message it stores.
+        return BaseException.__new__, (type(self), *self.args), self._pickled_state()
+
+    def _pickled_state(self) -> dict[str, Any]:
+        return self.__dict__
 
 
 class APIError(PiggyError):
@@ -83,6 +98,10 @@ class APIError(PiggyError):
         self.body = body
         self.headers: Mapping[str, str] = headers or {}
 
+    def _pickled_state(self) -> dict[str, Any]:
+        # aiohttp's response headers are a view that cannot be pickled: send a copy.
+        return {**self.__dict__, "headers": CIMultiDict(self.headers)}
+
     @property
     def retry_after(self) -> float | None:
         """Seconds the API asked to wait (`Retry-After`, in seconds or as a date, or
@@ -102,7 +121,12 @@ class RedirectError(APIError):
 
     @property
     def location(self) -> str | None:
-        return _without_query(self.headers.get("Location"))
+        return self._without_query(self.headers.get("Location"))
+
+    @staticmethod
+    def _without_query(url: str | None) -> str | None:
+        """`url` without its query and fragment, which may hold e-mails or tokens."""
+        return url.split("?", 1)[0].split("#", 1)[0] if url else None
 
 
 class BadRequestError(APIError):
@@ -195,8 +219,13 @@ class MalformedResponseError(PiggyError):
 
     def __init__(self, reason: str, *, status: int, body: bytes) -> None:
         self.status = status
-        self.excerpt = _excerpt(body)
+        self.excerpt = self._excerpt_of(body)
         super().__init__(f"HTTP {status}: {reason} (the body's start is in `.excerpt`)")
+
+    @staticmethod
+    def _excerpt_of(body: bytes) -> str:
+        """The start of `body`, as text."""
+        return body[: _defaults.ERROR_BODY_EXCERPT].decode("utf-8", errors="replace")
 
 
 class TruncatedResponseError(MalformedResponseError):
@@ -248,107 +277,3 @@ class OutcomeUnknownError(APIConnectionError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, may_have_been_processed=True)
-
-
-_BY_STATUS: dict[int, type[APIError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-    503: MaintenanceError,
-}
-
-KIND_CLASSES: dict[str, type[APIError]] = {
-    "not_found": NotFoundError,
-    "already_exists": AlreadyExistsError,
-    "conflict": ConflictError,
-    "invalid_input": InvalidInputError,
-    "insufficient_balance": InsufficientBalanceError,
-    "limit_reached": LimitReachedError,
-    "unavailable": UnavailableError,
-    "permission_denied": PermissionDeniedError,
-    "authentication": AuthenticationError,
-    "misconfigured": MisconfiguredError,
-    "internal": ServerError,
-}
-"""The class each error kind of spec/errors.yaml raises."""
-
-
-_COMBINED: dict[tuple[type[APIError], type[APIError]], type[APIError]] = {}
-
-
-def _error_class(by_status: type[APIError], by_kind: type[APIError]) -> type[APIError]:
-    """The class that is both: the kind's class when it already is the status's (a 404 of
-    kind `not_found`) or the status says nothing more (`APIError`), else a subclass of both,
-    named as the kind, so `except NotFoundError` and `except BadRequestError` both catch a
-    400 with 55031."""
-    if issubclass(by_kind, by_status):
-        return by_kind
-    if issubclass(by_status, by_kind):
-        return by_status
-    combined = _COMBINED.get((by_status, by_kind))
-    if combined is None:
-        namespace = {"__module__": by_kind.__module__, "__qualname__": by_kind.__qualname__}
-        combined = _COMBINED[by_status, by_kind] = type(
-            by_kind.__name__, (by_kind, by_status), namespace
-        )
-    return combined
-
-
-def _excerpt(body: bytes) -> str:
-    return body[: _defaults.ERROR_BODY_EXCERPT].decode("utf-8", errors="replace")
-
-
-def _without_query(url: str | None) -> str | None:
-    return url.split("?", 1)[0].split("#", 1)[0] if url else None
-
-
-def error_from_response(
-    status: int, body: bytes, headers: Mapping[str, str], *, operation: str | None = None
-) -> APIError:
-    """The exception for an error response, from the API's error body when it has one.
-
-    `operation` (`"contacts.find_one_by"`) is named in the message. The class follows the
-    status and, when the body has a documented code, the code's kind.
-    """
-    cls = _BY_STATUS.get(status) or (
-        ServerError if status >= 500 else RedirectError if 300 <= status < 400 else APIError
-    )
-    if cls is RedirectError:
-        where = _without_query(headers.get("Location")) or "nowhere (no Location header)"
-        return cls(
-            f"redirect to {where}, not followed",
-            status=status,
-            headers=headers,
-            operation=operation,
-        )
-    try:
-        decoded = _json.decode(body, status=status) if body else None
-    except ValueError:
-        decoded = None
-    if isinstance(decoded, dict) and isinstance(decoded.get("message"), str):
-        code = decoded.get("code")
-        code = code if isinstance(code, int) and not isinstance(code, bool) else None
-        kind = ERROR_KINDS.get(code) if code is not None else None
-        if kind is not None:
-            cls = _error_class(cls, KIND_CLASSES[kind])
-        errors = decoded.get("errors")
-        return cls(
-            decoded["message"],
-            status=status,
-            code=code,
-            errors=errors if isinstance(errors, dict) else None,
-            body=decoded,
-            headers=headers,
-            operation=operation,
-        )
-    if status == 503:
-        message = "the Piggy platform is in maintenance mode"
-    elif decoded is None and body:
-        message = f"non-JSON error body: {_excerpt(body)!r}"
-    else:
-        message = f"error body without a message: {_excerpt(body)!r}"
-    return cls(message, status=status, body=decoded, headers=headers, operation=operation)

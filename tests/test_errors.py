@@ -37,6 +37,7 @@ from piggy_async import (
     UnprocessableEntityError,
 )
 from piggy_async._generated.error_codes import ERROR_KINDS
+from piggy_async.errors import NotFoundBadRequestError
 
 GET_CONTACT = endpoint(OAUTH, "/contacts/123")
 
@@ -133,7 +134,7 @@ async def test_a_missing_contact_is_caught_as_not_found(
     )
     with pytest.raises(NotFoundError) as caught:
         await piggy.contacts.find_one_by(email="a@b.c")
-    assert type(caught.value).__name__ == "NotFoundError"
+    assert type(caught.value) is NotFoundBadRequestError  # a class of its own, importable
     assert str(caught.value).startswith(
         "contacts.find_one_by: HTTP 400 (code 55031) Contact not found."
     )

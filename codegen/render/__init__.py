@@ -3,8 +3,9 @@
 The output is plain source text; `output.py` formats it with ruff. Everything here is
 deterministic: files, classes, methods and imports come out in a fixed order. One module per
 part of the output: `models`, `codecs`, `resources` (with the argument `checks`), `clients`,
-`errors`, `events`, and `docs` for `docs/api.md`; `python` holds the pieces they share and
-`imports` the import block each module collects as it renders.
+`errors` (the codes), `error_classes`, `events`, and `docs` for `docs/api.md`; `python`
+holds the pieces they share and `imports` the import block each module collects as it
+renders.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from ..spec import Spec
 from .clients import render_clients, render_operations
 from .codecs import render_codecs
+from .error_classes import render_error_classes
 from .errors import render_error_codes
 from .events import render_events
 from .models import render_models
@@ -26,6 +28,7 @@ def render(spec: Spec) -> dict[str, str]:
             '"""Generated from spec/: models, resources, the operation table, error codes."""\n'
         ),
         "error_codes.py": render_error_codes(spec),
+        "error_classes.py": render_error_classes(spec),
         "resources/__init__.py": generated_module(
             '"""The generated resource classes, one module per resource."""\n'
         ),

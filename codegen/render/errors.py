@@ -4,9 +4,9 @@ of each kind and the `ErrorCode` members that raise it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from ..spec import ERROR_KINDS, ErrorCode, Spec
+from ..spec import ErrorCode, Spec
 from .python import docstring, generated_module
 
 
@@ -50,12 +50,14 @@ def _render_error_kinds(errors: Iterable[ErrorCode]) -> str:
     return "".join(out)
 
 
-def raises_section(codes: Iterable[int], table: Mapping[int, ErrorCode]) -> list[str]:
+def raises_section(codes: Iterable[int], spec: Spec) -> list[str]:
     """Docstring lines: one per exception class, with the codes that raise it."""
+    table = spec.error_table()
+    kind_classes = spec.kind_classes()
     by_class: dict[str, list[str]] = {}
     for code in codes:
         error = table[code]
-        by_class.setdefault(ERROR_KINDS[error.kind], []).append(f"`ErrorCode.{error.name}`")
+        by_class.setdefault(kind_classes[error.kind], []).append(f"`ErrorCode.{error.name}`")
     lines = ["", "Raises:"]
     for cls, members in by_class.items():
         lines.append(f"    {cls}: {', '.join(members)}.")

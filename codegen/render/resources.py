@@ -3,9 +3,9 @@ per API, its resource class with one typed method per operation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from ..spec import ErrorCode, Operation, Param, Resource, Spec, TypeRef
+from ..spec import Operation, Param, Resource, Spec, TypeRef
 from .checks import format_annotation, render_checks
 from .errors import raises_section
 from .imports import Imports
@@ -79,7 +79,7 @@ def render_resource(spec: Spec, resource: Resource) -> str:
     body.append(f'"""The {resource.title} operations, in spec order per API."""\n')
     for api in apis:
         body.append("\n\n")
-        body.append(_render_resource_class(resource, api, spec.error_table(), imports))
+        body.append(_render_resource_class(resource, api, spec, imports))
     head = f'"""The {resource.title} resource: its operations and their methods per API."""\n\n'
     head += "from __future__ import annotations\n\n"
     return generated_module(head + imports.render() + "".join(body))
@@ -131,9 +131,7 @@ def _render_operation_const(op: Operation, api: str, imports: Imports) -> str:
     return "".join(lines)
 
 
-def _render_resource_class(
-    resource: Resource, api: str, errors: Mapping[int, ErrorCode], imports: Imports
-) -> str:
+def _render_resource_class(resource: Resource, api: str, spec: Spec, imports: Imports) -> str:
     name = f"{API_CLASS_PREFIX[api]}{class_name(resource.name)}"
     out = [f"class {name}(Resource):\n"]
     doc = "\n".join(wrap(f"{resource.description} ({API_TITLE[api]}.)", "    "))
@@ -142,7 +140,7 @@ def _render_resource_class(
     shadows_list = any(op.name == "list" for op in resource.operations_for(api))
     for op in resource.operations_for(api):
         out.append("\n")
-        out.append(_render_method(op, api, shadows_list, errors, imports))
+        out.append(_render_method(op, api, shadows_list, spec, imports))
     return "".join(out)
 
 
@@ -150,7 +148,7 @@ def _render_method(
     op: Operation,
     api: str,
     shadows_list: bool,
-    errors: Mapping[int, ErrorCode],
+    spec: Spec,
     imports: Imports,
 ) -> str:
     params = op.params_for(api)
@@ -171,7 +169,7 @@ def _render_method(
         list_name = "builtins.list" if shadows_list else "list"
         returns = py_type(op.response, imports, list_name=list_name)
         head = f"    async def {op.name}({', '.join(signature)}) -> {returns}:\n"
-    out = [head, docstring(_method_doc(op, api, params, errors), "        ")]
+    out = [head, docstring(_method_doc(op, api, params, spec), "        ")]
     out += render_checks(op, api, _op_const(api, op), params, imports)
     call_args = [_op_const(api, op)]
     for location in ("path", "query", "body"):
@@ -191,9 +189,7 @@ def _render_method(
     return "".join(out)
 
 
-def _method_doc(
-    op: Operation, api: str, params: tuple[Param, ...], errors: Mapping[int, ErrorCode]
-) -> str:
+def _method_doc(op: Operation, api: str, params: tuple[Param, ...], spec: Spec) -> str:
     lines = [f"{op.summary}.", ""]
     if op.description:
         lines += [*wrap(op.description, " " * 8), ""]
@@ -215,5 +211,5 @@ def _method_doc(
             lines.append(f"    {wrapped[0]}")
             lines += [f"        {rest}" for rest in wrapped[1:]]
     if op.errors:
-        lines += raises_section(op.errors, errors)
+        lines += raises_section(op.errors, spec)
     return "\n".join(lines)

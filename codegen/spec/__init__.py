@@ -14,17 +14,17 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ERROR_KINDS, load_errors
+from .errors import load_errors
 from .events import load_events
 from .models import load_models
-from .objects import ErrorCode, Field, Model, Operation, Param, Resource, Spec
+from .objects import ErrorClass, ErrorCode, Field, Model, Operation, Param, Resource, Spec
 from .operations import load_resource
 from .reader import Reader, SpecError
 from .references import check_references
 from .types import TypeRef
 
 __all__ = [
-    "ERROR_KINDS",
+    "ErrorClass",
     "ErrorCode",
     "Field",
     "Model",
@@ -55,7 +55,7 @@ def load_spec(spec_dir: Path) -> Spec:
             raise SpecError(file, "", f"invalid YAML: {error}") from None
         reader = Reader(file)
         if path.stem == "errors":
-            spec.errors = load_errors(reader, document)
+            spec.error_classes, spec.errors = load_errors(reader, document)
             continue
         if path.stem == "shared":
             data = reader.mapping(document, "", allowed=("models",), required=("models",))

@@ -1,33 +1,68 @@
-"""`spec/errors.yaml`: the API's error codes, each with a name and a kind."""
+"""`spec/errors.yaml`: the exception classes an error answer raises, and the API's error
+codes, each with a name and the kind that picks its class."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from .objects import ErrorCode
-from .reader import Reader
+from .objects import ErrorClass, ErrorCode
+from .reader import IDENTIFIER, Reader
 
-ERROR_KINDS = {
-    "not_found": "NotFoundError",
-    "already_exists": "AlreadyExistsError",
-    "conflict": "ConflictError",
-    "invalid_input": "InvalidInputError",
-    "insufficient_balance": "InsufficientBalanceError",
-    "limit_reached": "LimitReachedError",
-    "unavailable": "UnavailableError",
-    "permission_denied": "PermissionDeniedError",
-    "authentication": "AuthenticationError",
-    "misconfigured": "MisconfiguredError",
-    "internal": "ServerError",
-}
-"""Each error kind and the `piggy_async` exception class it raises (see spec/README.md)."""
+CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*Error$")
+STATUS = re.compile(r"^[1-5]xx$")
+ROOT = "APIError"
+"""The base of every class of the table, declared in `piggy_async/_errors.py`."""
 
 
-def load_errors(reader: Reader, document: Any) -> list[ErrorCode]:
-    data = reader.mapping(document, "", allowed=("errors",), required=("errors",))
+def load_errors(
+    reader: Reader, document: Any
+) -> tuple[tuple[ErrorClass, ...], tuple[ErrorCode, ...]]:
+    """The classes and the codes, each code's kind checked against the classes' kinds."""
+    data = reader.mapping(
+        document, "", allowed=("classes", "errors"), required=("classes", "errors")
+    )
+    classes = _load_classes(reader, data["classes"])
+    kinds = {cls.kind for cls in classes if cls.kind}
+    return classes, _load_codes(reader, data["errors"], kinds)
+
+
+def _load_classes(reader: Reader, document: Any) -> tuple[ErrorClass, ...]:
     table = reader.mapping(
-        data["errors"], "errors", allowed=data["errors"] if isinstance(data["errors"], dict) else ()
+        document, "classes", allowed=document if isinstance(document, dict) else ()
+    )
+    result: list[ErrorClass] = []
+    for name, entry in table.items():
+        key = f"classes.{name}"
+        if not isinstance(name, str) or not CLASS_NAME.match(name) or name == ROOT:
+            raise reader.error(key, "expected a class name like NotFoundError (not APIError)")
+        item = reader.mapping(entry or {}, key, allowed=("status", "kind", "base"))
+        status = item.get("status")
+        valid = (isinstance(status, int) and 400 <= status < 600) or (
+            isinstance(status, str) and STATUS.match(status) and status[0] in "45"
+        )
+        if status is not None and not valid:
+            raise reader.error(f"{key}.status", "expected a 4xx or 5xx status, or 4xx / 5xx")
+        kind = item.get("kind")
+        if kind is not None and (not isinstance(kind, str) or not IDENTIFIER.match(kind)):
+            raise reader.error(f"{key}.kind", "expected a snake_case kind")
+        base = item.get("base", ROOT)
+        if base != ROOT and base not in {c.name for c in result}:
+            raise reader.error(f"{key}.base", "expected APIError or a class listed before it")
+        if status is None and kind is None:
+            raise reader.error(key, "a class stands for a status, a kind or both")
+        for other in result:
+            if status is not None and other.status == status:
+                raise reader.error(f"{key}.status", f"{status} is already {other.name}'s")
+            if kind is not None and other.kind == kind:
+                raise reader.error(f"{key}.kind", f"{kind} is already {other.name}'s")
+        result.append(ErrorClass(name, status, kind, base))
+    return tuple(result)
+
+
+def _load_codes(reader: Reader, document: Any, kinds: set[str]) -> tuple[ErrorCode, ...]:
+    table = reader.mapping(
+        document, "errors", allowed=document if isinstance(document, dict) else ()
     )
     result: list[ErrorCode] = []
     names: set[str] = set()
@@ -45,8 +80,10 @@ def load_errors(reader: Reader, document: Any) -> list[ErrorCode]:
         if not isinstance(name, str) or not re.match(r"^[A-Z][A-Z0-9_]*$", name) or name in names:
             raise reader.error(f"{key}.name", f"expected a unique UPPER_SNAKE name, got {name!r}")
         names.add(name)
-        if item["kind"] not in ERROR_KINDS:
-            raise reader.error(f"{key}.kind", f"expected one of {', '.join(ERROR_KINDS)}")
+        if item["kind"] not in kinds:
+            raise reader.error(
+                f"{key}.kind", f"expected a kind of `classes`: {', '.join(sorted(kinds))}"
+            )
         also = item.get("also", [])
         if not isinstance(also, list) or not all(isinstance(a, str) for a in also):
             raise reader.error(f"{key}.also", "expected a list of messages")
@@ -59,4 +96,4 @@ def load_errors(reader: Reader, document: Any) -> list[ErrorCode]:
                 tuple(also),
             )
         )
-    return sorted(result, key=lambda e: e.code)
+    return tuple(sorted(result, key=lambda e: e.code))

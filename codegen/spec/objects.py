@@ -104,6 +104,19 @@ class ErrorCode:
 
 
 @dataclass(frozen=True)
+class ErrorClass:
+    """An exception class of `piggy_async/_errors.py` that error answers raise."""
+
+    name: str
+    status: int | str | None
+    """The HTTP status it stands for: a number, or `5xx` for every 5xx without a class."""
+    kind: str | None
+    """The error kind it stands for, whatever the status."""
+    base: str
+    """The class it extends: `APIError` or another class of the table."""
+
+
+@dataclass(frozen=True)
 class Event:
     """A webhook event type (`spec/webhooks.yaml`) and the model its payload becomes."""
 
@@ -117,7 +130,8 @@ class Event:
 class Spec:
     resources: list[Resource] = field(default_factory=list)
     models: dict[str, Model] = field(default_factory=dict)
-    errors: list[ErrorCode] = field(default_factory=list)
+    errors: tuple[ErrorCode, ...] = ()
+    error_classes: tuple[ErrorClass, ...] = ()
     events: list[Event] = field(default_factory=list)
     events_description: str = ""
     """What a webhook delivery is (`spec/webhooks.yaml`'s `description`)."""
@@ -127,3 +141,7 @@ class Spec:
 
     def error_table(self) -> dict[int, ErrorCode]:
         return {error.code: error for error in self.errors}
+
+    def kind_classes(self) -> dict[str, str]:
+        """Each error kind and the name of the class it raises."""
+        return {cls.kind: cls.name for cls in self.error_classes if cls.kind}

@@ -46,6 +46,10 @@ class Reader:
                 raise self.error(_join(key, name), "missing required key")
         return dict(value)
 
+    def table(self, value: Any, key: str) -> dict[str, Any]:
+        """A mapping whose keys are names the spec chooses (codes, models, operations)."""
+        return self.mapping(value, key, allowed=value if isinstance(value, Mapping) else ())
+
     def text(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.error(key, "expected a non-empty string")

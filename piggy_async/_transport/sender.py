@@ -23,6 +23,7 @@ from yarl import URL
 
 from .. import _defaults
 from .._auth import PostToken
+from .._error_response import error_from_response
 from .._errors import (
     APIConnectionError,
     APIError,
@@ -30,7 +31,6 @@ from .._errors import (
     OutcomeUnknownError,
     RateLimitError,
     TruncatedResponseError,
-    error_from_response,
 )
 from .._operation import Operation
 from ..limiters import Limiter, WaitTooLong
