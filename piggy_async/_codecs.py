@@ -11,6 +11,9 @@ has keys the model does not name. This module
 - holds the slow paths the generated code calls when a value is not of the exact class it
   expects (a subclass passes, anything else is a `TypeError` naming the model and field).
 
+A model is an attrs class (`piggy_async.Model` and its generated subclasses): this module
+needs no more of `Model` than that, so `Model` can build on it without an import cycle.
+
 The rules, the same on every path: scalars are never coerced (`"22"` is not an `int`, `true`
 is not a number) and numbers are finite; lists come only from JSON arrays and objects only
 from JSON objects; unions pick their member by the kind of JSON value; absent keys are
@@ -26,11 +29,15 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import NoneType
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
+
+import attrs
 
 from ._datetime import dump_datetime, parse_datetime
-from ._model import Model
 from ._unset import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ._model import Model
 
 __all__ = [
     "UNSET",
@@ -138,7 +145,7 @@ def register_tagged_union(
     _tagged[union] = (discriminator, variants, default)
 
 
-def _codec(model: type[Model], direction: str) -> Callable[..., Any]:
+def _codec(model: type, direction: str) -> Callable[..., Any]:
     """`structure_<Model>` or `unstructure_<Model>` from the model's codec module: the
     models of `<package>.models.<name>` have theirs in `<package>.codecs.<name>`."""
     package, found, name = model.__module__.rpartition(".models.")
@@ -167,7 +174,7 @@ def _build(annotation: Any) -> Structure:
     if annotation in (str, int, float, bool):
         kinds = (annotation,)
         return lambda value: expect(value, kinds, annotation.__name__)
-    if isinstance(annotation, type) and issubclass(annotation, Model):
+    if isinstance(annotation, type) and attrs.has(annotation):
         return _codec(annotation, "structure")
     if annotation in _tagged:
         return _build_tagged(*_tagged[annotation])
@@ -222,7 +229,7 @@ def _json_kinds(member: Any) -> tuple[str, ...]:
     origin = typing.get_origin(member) or member
     if origin is list:
         return ("array",)
-    if origin is dict or member in _tagged or issubclass(origin, Model):
+    if origin is dict or member in _tagged or attrs.has(origin):
         return ("object",)
     return ("null", "bool", "int", "float", "str", "array", "object")  # Any
 
@@ -304,7 +311,7 @@ def _dump_list(value: Sequence[Any]) -> list[Any]:
 
 
 def _dumper(cls: type) -> Callable[[Any], Any]:
-    if issubclass(cls, Model):
+    if attrs.has(cls):
         return _codec(cls, "unstructure")
     if issubclass(cls, datetime):
         return dump_datetime

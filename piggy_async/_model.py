@@ -11,6 +11,7 @@ from typing import Any, Self
 
 import attrs
 
+from . import _codecs
 from ._unset import UNSET
 
 
@@ -48,7 +49,3 @@ class Model:
         if self.extra:
             parts.append(f"extra={self.extra!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
-
-
-# Imported last: the codecs build on `Model`, and `Model` calls them only at run time.
-from . import _codecs  # noqa: E402
