@@ -4,8 +4,9 @@ Every problem is a `SpecError` naming the file and the key path, e.g.
 `spec/contacts.yaml: operations.get.params.email.type: unknown type 'strng'`.
 The format is defined in `spec/README.md`. This module reads the files in order and is the
 import surface of the rest of `codegen`; each part of a file has its own loader module
-(`models`, `operations`, `errors`, `events`), `reader` walks a document, `types` parses type
-expressions, `references` checks what crosses files, and `objects` holds what they produce.
+(`models`, `operations` and their `params`, `errors`, `events`), `reader` walks a document,
+`types` parses type expressions, `references` checks what crosses files, and `objects` holds
+what they produce.
 """
 
 from __future__ import annotations
@@ -73,7 +74,14 @@ def load_spec(spec_dir: Path) -> Spec:
             data = reader.mapping(
                 document,
                 "",
-                allowed=("resource", "title", "description", "models", "operations"),
+                allowed=(
+                    "resource",
+                    "title",
+                    "description",
+                    "models",
+                    "param_groups",
+                    "operations",
+                ),
                 required=("resource", "title", "description", "operations"),
             )
             if data["resource"] != path.stem:

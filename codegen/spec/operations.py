@@ -1,4 +1,5 @@
-"""A resource file's `operations:`: each operation, its parameters and its pagination."""
+"""A resource file's `operations:`: each operation and its pagination (its parameters:
+`params.py`)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,12 @@ import keyword
 import re
 from typing import Any
 
-from .objects import Operation, Pagination, Param, Resource
-from .reader import IDENTIFIER, Reader, python_name
-from .types import TypeRef
+from .objects import Operation, Pagination, Resource
+from .params import load_param_groups, load_params, param_entries
+from .reader import IDENTIFIER, Reader
 
 METHODS = ("GET", "POST", "PUT", "DELETE")
-LOCATIONS = ("path", "query", "body")
 META_STYLES = ("viewing", "short", "laravel", "minimal", "none")
-RESERVED_PARAMS = frozenset(
-    {"self", "request_options", "extra_headers", "extra_query", "extra_body", "timeout", "check"}
-)
-FORMATS = {"uuid": "str", "money": "float"}
-"""Parameter formats and the spec type each refines (see spec/README.md)."""
 PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 
 
@@ -28,11 +23,19 @@ def load_resource(reader: Reader, data: dict[str, Any]) -> Resource:
     operations = reader.mapping(data["operations"], "operations", allowed=data["operations"] or {})
     if not operations:
         raise reader.error("operations", "a resource needs at least one operation")
+    groups = load_param_groups(reader, data.get("param_groups"))
+    loaded = tuple(
+        _load_operation(reader, name, op_name, body, groups) for op_name, body in operations.items()
+    )
+    taken = {group for body in operations.values() for group in body.get("param_groups", [])}
+    for group in groups:
+        if group not in taken:
+            raise reader.error(f"param_groups.{group}", "no operation takes this group")
     return Resource(
         name,
         reader.text(data["title"], "title"),
         reader.text(data["description"], "description"),
-        tuple(_load_operation(reader, name, op_name, body) for op_name, body in operations.items()),
+        loaded,
     )
 
 
@@ -43,6 +46,7 @@ _OPERATION_KEYS = (
     "method",
     "path",
     "params",
+    "param_groups",
     "response",
     "pagination",
     "errors",
@@ -53,7 +57,9 @@ _OPERATION_KEYS = (
 )
 
 
-def _load_operation(reader: Reader, resource: str, name: Any, body: Any) -> Operation:
+def _load_operation(
+    reader: Reader, resource: str, name: Any, body: Any, groups: dict[str, dict[str, Any]]
+) -> Operation:
     key = f"operations.{name}"
     if not isinstance(name, str) or not IDENTIFIER.match(name) or keyword.iskeyword(name):
         raise reader.error(key, "an operation name must be a snake_case identifier")
@@ -73,7 +79,7 @@ def _load_operation(reader: Reader, resource: str, name: Any, body: Any) -> Oper
             f"{key}.path",
             "expected '' (the API base) or a path starting with '/', without a trailing '/'",
         )
-    params = _load_params(reader, f"{key}.params", data.get("params") or {}, apis, method)
+    params = load_params(reader, param_entries(reader, key, data, groups), apis, method)
     path_names = PATH_PARAM.findall(path)
     declared = [p.name for p in params if p.location == "path"]
     if sorted(path_names) != sorted(declared):
@@ -143,134 +149,3 @@ def _load_operation(reader: Reader, resource: str, name: Any, body: Any) -> Oper
         example=data.get("example"),
         retry_safe=retry_safe,
     )
-
-
-def _load_params(
-    reader: Reader, key: str, params: Any, apis: tuple[str, ...], method: str
-) -> tuple[Param, ...]:
-    table = reader.mapping(params, key, allowed=params if isinstance(params, dict) else ())
-    result: list[Param] = []
-    py_names: set[str] = set()
-    for name, body in table.items():
-        pkey = f"{key}.{name}"
-        data = reader.mapping(
-            body,
-            pkey,
-            allowed=(
-                "in",
-                "type",
-                "required",
-                "apis",
-                "enum",
-                "default",
-                "py_name",
-                "description",
-                "format",
-                "spread",
-                "secret",
-            ),
-            required=("in", "type"),
-        )
-        location = data["in"]
-        if location not in LOCATIONS:
-            raise reader.error(f"{pkey}.in", f"expected one of {', '.join(LOCATIONS)}")
-        if location == "body" and method in ("GET", "DELETE"):
-            raise reader.error(f"{pkey}.in", f"{method} has no body: send it as a query parameter")
-        param_apis = reader.apis(data["apis"], f"{pkey}.apis") if "apis" in data else apis
-        if not set(param_apis) <= set(apis):
-            raise reader.error(
-                f"{pkey}.apis", "a parameter cannot exist on an API its operation lacks"
-            )
-        required = data.get("required", False)
-        if location == "path":
-            if "required" in data and required is not True:
-                raise reader.error(f"{pkey}.required", "path parameters are always required")
-            required_on = frozenset(param_apis)
-        elif isinstance(required, bool):
-            required_on = frozenset(param_apis) if required else frozenset()
-        else:
-            required_on = frozenset(reader.apis(required, f"{pkey}.required"))
-            if not required_on <= set(param_apis):
-                raise reader.error(
-                    f"{pkey}.required", "required on an API the parameter does not exist on"
-                )
-        py_name = data.get("py_name", python_name(str(name)))
-        if not isinstance(py_name, str) or not py_name.isidentifier() or keyword.iskeyword(py_name):
-            raise reader.error(f"{pkey}.py_name", f"not a Python identifier: {py_name!r}")
-        if py_name in RESERVED_PARAMS or py_name in py_names:
-            raise reader.error(
-                pkey, f"Python name {py_name!r} is reserved or used twice; set py_name"
-            )
-        py_names.add(py_name)
-        param_type = reader.type(data["type"], f"{pkey}.type")
-        spread = _spread(reader, pkey, data, param_type, [p for p in result if p.spread])
-        enum = data.get("enum")
-        if enum is not None and (not isinstance(enum, list) or not enum):
-            raise reader.error(f"{pkey}.enum", "expected a non-empty list")
-        param_format = _param_format(reader, pkey, str(name), param_type, data.get("format"))
-        result.append(
-            Param(
-                name=str(name),
-                py_name=py_name,
-                location=location,
-                type=param_type,
-                required_on=required_on,
-                apis=frozenset(param_apis),
-                enum=tuple(enum) if enum else None,
-                description=reader.text(data["description"], f"{pkey}.description")
-                if "description" in data
-                else "",
-                format=param_format,
-                spread=spread,
-                secret=_secret(reader, pkey, data),
-                default=data.get("default"),
-            )
-        )
-    return tuple(result)
-
-
-def _param_format(
-    reader: Reader, key: str, name: str, param_type: TypeRef, value: Any
-) -> str | None:
-    """The declared format; a `str` parameter whose name ends in `uuid` is a UUID unless it
-    says `format: none`."""
-    if value is None:
-        is_uuid = param_type == TypeRef("scalar", "str") and name.endswith("uuid")
-        return "uuid" if is_uuid else None
-    if value == "none":
-        return None
-    if value not in FORMATS:
-        raise reader.error(f"{key}.format", f"expected one of {', '.join(FORMATS)} or none")
-    if str(param_type) != FORMATS[value]:
-        raise reader.error(f"{key}.format", f"{value} refines type {FORMATS[value]}")
-    return str(value)
-
-
-def _secret(reader: Reader, key: str, data: dict[str, Any]) -> bool:
-    """`secret: true`: a path parameter whose value is a credential, redacted in the log."""
-    secret = data.get("secret", False)
-    if not isinstance(secret, bool):
-        raise reader.error(f"{key}.secret", "expected true or false")
-    if secret and data["in"] != "path":
-        raise reader.error(
-            f"{key}.secret", "only a path parameter can be secret (the log shows only the path)"
-        )
-    return secret
-
-
-def _spread(
-    reader: Reader, key: str, data: dict[str, Any], type_: TypeRef, others: list[Param]
-) -> bool:
-    """`spread: true`: an optional body mapping whose keys become top-level body keys."""
-    spread = data.get("spread", False)
-    if not isinstance(spread, bool):
-        raise reader.error(f"{key}.spread", "expected true or false")
-    if not spread:
-        return False
-    if data["in"] != "body" or data.get("required", False) is not False:
-        raise reader.error(f"{key}.spread", "only an optional body parameter can be spread")
-    if type_.kind != "map" and str(type_) != "object":
-        raise reader.error(f"{key}.spread", "a spread parameter is a map[T] or object")
-    if others:
-        raise reader.error(f"{key}.spread", f"{others[0].name!r} is already spread")
-    return True
