@@ -36,18 +36,20 @@ def build(root: Path, spec: Spec) -> dict[str, str]:
     return result
 
 
-def generate(root: Path) -> list[Path]:
-    """Rewrite `piggy_async/_generated/` and `docs/api.md` from the spec; return the files
-    that changed."""
-    spec = load_spec(root / "spec")
+def generate(root: Path, *, spec_dir: Path | None = None, out: Path | None = None) -> list[Path]:
+    """Rewrite `piggy_async/_generated/` and `docs/api.md` under `out` (the repository,
+    `root`, unless told) from the spec in `spec_dir` (`root/spec`); return the files that
+    changed, relative to `out`."""
+    spec = load_spec(spec_dir or root / "spec")
+    out = out or root
     files = build(root, spec)
-    target = root / GENERATED
+    target = out / GENERATED
     changed = [GENERATED / name for name in _differences(target, files)]
     docs = render_docs(spec)
-    if _read(root / DOCS) != docs:
+    if _read(out / DOCS) != docs:
         changed.append(DOCS)
-        (root / DOCS).parent.mkdir(parents=True, exist_ok=True)
-        (root / DOCS).write_text(docs, encoding="utf-8")
+        (out / DOCS).parent.mkdir(parents=True, exist_ok=True)
+        (out / DOCS).write_text(docs, encoding="utf-8")
     if target.exists():
         shutil.rmtree(target)
     for name, text in files.items():
@@ -57,11 +59,13 @@ def generate(root: Path) -> list[Path]:
     return changed
 
 
-def check(root: Path) -> list[Path]:
-    """The generated files that differ from what the spec generates (missing, stale or extra)."""
-    spec = load_spec(root / "spec")
-    stale = [GENERATED / name for name in _differences(root / GENERATED, build(root, spec))]
-    return stale + ([DOCS] if _read(root / DOCS) != render_docs(spec) else [])
+def check(root: Path, *, spec_dir: Path | None = None, out: Path | None = None) -> list[Path]:
+    """The generated files under `out` (the repository unless told) that differ from what
+    the spec in `spec_dir` generates (missing, stale or extra), relative to `out`."""
+    spec = load_spec(spec_dir or root / "spec")
+    out = out or root
+    stale = [GENERATED / name for name in _differences(out / GENERATED, build(root, spec))]
+    return stale + ([DOCS] if _read(out / DOCS) != render_docs(spec) else [])
 
 
 def _read(path: Path) -> str | None:
