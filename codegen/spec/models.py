@@ -23,62 +23,56 @@ def load_models(reader: Reader, models: Any, module: str) -> Iterator[tuple[str,
         if ("fields" in data) == ("union" in data):
             raise reader.error(key, "a model has either `fields` or `union`")
         if "union" in data:
-            union = reader.mapping(
-                data["union"],
-                f"{key}.union",
-                allowed=("discriminator", "variants", "default"),
-                required=("discriminator", "variants", "default"),
+            yield name, Model(name, module, description, union=_union(reader, key, data["union"]))
+        else:
+            yield name, Model(name, module, description, _fields(reader, key, data["fields"]))
+
+
+def _union(reader: Reader, key: str, document: Any) -> TaggedUnion:
+    union = reader.mapping(
+        document,
+        f"{key}.union",
+        allowed=("discriminator", "variants", "default"),
+        required=("discriminator", "variants", "default"),
+    )
+    variants = reader.mapping(union["variants"], f"{key}.union.variants", allowed=union["variants"])
+    if not variants or not all(isinstance(v, str) for v in variants.values()):
+        raise reader.error(f"{key}.union.variants", "expected a mapping of tag to model name")
+    return TaggedUnion(
+        reader.text(union["discriminator"], f"{key}.union.discriminator"),
+        {str(k): v for k, v in variants.items()},
+        reader.text(union["default"], f"{key}.union.default"),
+    )
+
+
+def _fields(reader: Reader, key: str, document: Any) -> tuple[Field, ...]:
+    fields_data = reader.mapping(document, f"{key}.fields", allowed=document or {})
+    fields: list[Field] = []
+    for field_key, field_body in fields_data.items():
+        fkey = f"{key}.fields.{field_key}"
+        spec_field = reader.mapping(
+            field_body,
+            fkey,
+            allowed=("type", "required", "description", "enum"),
+            required=("type",),
+        )
+        attr = attribute_name(str(field_key))
+        if attr in {f.attr for f in fields}:
+            raise reader.error(fkey, f"attribute name {attr!r} collides with another field")
+        required = spec_field.get("required", False)
+        if not isinstance(required, bool):
+            raise reader.error(f"{fkey}.required", "expected true or false")
+        fields.append(
+            Field(
+                str(field_key),
+                attr,
+                reader.type(spec_field["type"], f"{fkey}.type"),
+                required,
+                reader.text(spec_field["description"], f"{fkey}.description")
+                if "description" in spec_field
+                else "",
             )
-            variants = reader.mapping(
-                union["variants"], f"{key}.union.variants", allowed=union["variants"]
-            )
-            if not variants or not all(isinstance(v, str) for v in variants.values()):
-                raise reader.error(
-                    f"{key}.union.variants", "expected a mapping of tag to model name"
-                )
-            yield (
-                name,
-                Model(
-                    name,
-                    module,
-                    description,
-                    union=TaggedUnion(
-                        reader.text(union["discriminator"], f"{key}.union.discriminator"),
-                        {str(k): v for k, v in variants.items()},
-                        reader.text(union["default"], f"{key}.union.default"),
-                    ),
-                ),
-            )
-            continue
-        fields_data = reader.mapping(data["fields"], f"{key}.fields", allowed=data["fields"] or {})
-        fields: list[Field] = []
-        attrs_seen: set[str] = set()
-        for field_key, field_body in fields_data.items():
-            fkey = f"{key}.fields.{field_key}"
-            spec_field = reader.mapping(
-                field_body,
-                fkey,
-                allowed=("type", "required", "description", "enum"),
-                required=("type",),
-            )
-            attr = attribute_name(str(field_key))
-            if attr in attrs_seen:
-                raise reader.error(fkey, f"attribute name {attr!r} collides with another field")
-            attrs_seen.add(attr)
-            required = spec_field.get("required", False)
-            if not isinstance(required, bool):
-                raise reader.error(f"{fkey}.required", "expected true or false")
-            fields.append(
-                Field(
-                    str(field_key),
-                    attr,
-                    reader.type(spec_field["type"], f"{fkey}.type"),
-                    required,
-                    reader.text(spec_field["description"], f"{fkey}.description")
-                    if "description" in spec_field
-                    else "",
-                )
-            )
-        if not fields:
-            raise reader.error(f"{key}.fields", "a model needs at least one field")
-        yield name, Model(name, module, description, tuple(fields))
+        )
+    if not fields:
+        raise reader.error(f"{key}.fields", "a model needs at least one field")
+    return tuple(fields)

@@ -7,9 +7,10 @@ import keyword
 import re
 from typing import Any
 
-from .objects import Operation, Pagination, Resource
+from .objects import Operation, Pagination, Param, Resource
 from .params import load_param_groups, load_params, param_entries
 from .reader import IDENTIFIER, Reader
+from .types import TypeRef
 
 METHODS = ("GET", "POST", "PUT", "DELETE")
 META_STYLES = ("viewing", "short", "laravel", "minimal", "none")
@@ -79,45 +80,10 @@ def _load_operation(
             f"{key}.path",
             "expected '' (the API base) or a path starting with '/', without a trailing '/'",
         )
-    params = load_params(reader, param_entries(reader, key, data, groups), apis, method)
-    path_names = PATH_PARAM.findall(path)
-    declared = [p.name for p in params if p.location == "path"]
-    if sorted(path_names) != sorted(declared):
-        raise reader.error(
-            f"{key}.params", f"path parameters {declared} do not match the path's {path_names}"
-        )
-    by_name = {p.name: p for p in params}
-    params = tuple(by_name[n] for n in path_names) + tuple(
-        p for p in params if p.location != "path"
-    )
+    entries = param_entries(reader, key, data, groups)
+    params = _in_path_order(reader, key, path, load_params(reader, entries, apis, method))
     response = reader.type(data["response"], f"{key}.response")
-    pagination = None
-    if "pagination" in data:
-        page = reader.mapping(
-            data["pagination"],
-            f"{key}.pagination",
-            allowed=("meta", "size"),
-            required=("meta", "size"),
-        )
-        if page["meta"] not in META_STYLES:
-            raise reader.error(
-                f"{key}.pagination.meta", f"expected one of {', '.join(META_STYLES)}"
-            )
-        for param_name in ("page", page["size"]):
-            param = by_name.get(param_name)
-            if param is None or param.location != "query":
-                raise reader.error(
-                    f"{key}.pagination",
-                    f"paginated operations need a query parameter {param_name!r}",
-                )
-        if response.kind != "list":
-            raise reader.error(f"{key}.response", "a paginated operation's response is list[T]")
-        default_size = by_name[page["size"]].default
-        if default_size is not None and (
-            isinstance(default_size, bool) or not isinstance(default_size, int) or default_size < 1
-        ):
-            raise reader.error(f"{key}.params.{page['size']}.default", "expected a page size")
-        pagination = Pagination(page["meta"], page["size"], default_size)
+    pagination = _pagination(reader, key, data, params, response)
     errors = data.get("errors", [])
     if not isinstance(errors, list) or not all(isinstance(c, int) for c in errors):
         raise reader.error(f"{key}.errors", "expected a list of error codes")
@@ -149,3 +115,45 @@ def _load_operation(
         example=data.get("example"),
         retry_safe=retry_safe,
     )
+
+
+def _in_path_order(
+    reader: Reader, key: str, path: str, params: tuple[Param, ...]
+) -> tuple[Param, ...]:
+    """The parameters, path parameters first in the order of the path, which must name
+    exactly those."""
+    path_names = PATH_PARAM.findall(path)
+    declared = [p.name for p in params if p.location == "path"]
+    if sorted(path_names) != sorted(declared):
+        raise reader.error(
+            f"{key}.params", f"path parameters {declared} do not match the path's {path_names}"
+        )
+    by_name = {p.name: p for p in params}
+    return tuple(by_name[n] for n in path_names) + tuple(p for p in params if p.location != "path")
+
+
+def _pagination(
+    reader: Reader, key: str, data: dict[str, Any], params: tuple[Param, ...], response: TypeRef
+) -> Pagination | None:
+    if "pagination" not in data:
+        return None
+    page = reader.mapping(
+        data["pagination"], f"{key}.pagination", allowed=("meta", "size"), required=("meta", "size")
+    )
+    if page["meta"] not in META_STYLES:
+        raise reader.error(f"{key}.pagination.meta", f"expected one of {', '.join(META_STYLES)}")
+    by_name = {p.name: p for p in params}
+    for param_name in ("page", page["size"]):
+        param = by_name.get(param_name)
+        if param is None or param.location != "query":
+            raise reader.error(
+                f"{key}.pagination", f"paginated operations need a query parameter {param_name!r}"
+            )
+    if response.kind != "list":
+        raise reader.error(f"{key}.response", "a paginated operation's response is list[T]")
+    default_size = by_name[page["size"]].default
+    if default_size is not None and (
+        isinstance(default_size, bool) or not isinstance(default_size, int) or default_size < 1
+    ):
+        raise reader.error(f"{key}.params.{page['size']}.default", "expected a page size")
+    return Pagination(page["meta"], page["size"], default_size)
