@@ -49,6 +49,35 @@ from . import _defaults
 from ._generated.error_codes import ERROR_KINDS
 from ._transport.headers import retry_after as _retry_after
 
+__all__ = [
+    "PiggyError",
+    "APIError",
+    "RedirectError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "AlreadyExistsError",
+    "InvalidInputError",
+    "UnprocessableEntityError",
+    "InsufficientBalanceError",
+    "LimitReachedError",
+    "UnavailableError",
+    "MisconfiguredError",
+    "RateLimitError",
+    "ServerError",
+    "MaintenanceError",
+    "MalformedResponseError",
+    "TruncatedResponseError",
+    "PaginationError",
+    "ResponseTooLargeError",
+    "ClientStateError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "OutcomeUnknownError",
+]
+
 
 class PiggyError(Exception):
     """Base of every exception the SDK raises."""

@@ -14,66 +14,10 @@ boundaries (`concurrent.futures.ProcessPoolExecutor`, multiprocessing queues).
 from __future__ import annotations
 
 from ._codecs import MissingKeyError
-from ._errors import (
-    AlreadyExistsError,
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientStateError,
-    ConflictError,
-    InsufficientBalanceError,
-    InvalidInputError,
-    LimitReachedError,
-    MaintenanceError,
-    MalformedResponseError,
-    MisconfiguredError,
-    NotFoundError,
-    OutcomeUnknownError,
-    PaginationError,
-    PermissionDeniedError,
-    PiggyError,
-    RateLimitError,
-    RedirectError,
-    ResponseTooLargeError,
-    ServerError,
-    TruncatedResponseError,
-    UnavailableError,
-    UnprocessableEntityError,
-)
+from ._errors import *  # noqa: F403
+from ._errors import __all__ as _declared
 from ._generated.error_classes import *  # noqa: F403
 from ._generated.error_classes import __all__ as _combined
 from ._generated.error_codes import ErrorCode
 
-__all__ = [
-    "AlreadyExistsError",
-    "APIConnectionError",
-    "APIError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ClientStateError",
-    "ConflictError",
-    "ErrorCode",
-    "InsufficientBalanceError",
-    "InvalidInputError",
-    "LimitReachedError",
-    "MaintenanceError",
-    "MalformedResponseError",
-    "MisconfiguredError",
-    "MissingKeyError",
-    "NotFoundError",
-    "OutcomeUnknownError",
-    "PaginationError",
-    "PermissionDeniedError",
-    "PiggyError",
-    "RateLimitError",
-    "RedirectError",
-    "ResponseTooLargeError",
-    "ServerError",
-    "TruncatedResponseError",
-    "UnavailableError",
-    "UnprocessableEntityError",
-    *_combined,
-]
+__all__ = [*_declared, *_combined, "ErrorCode", "MissingKeyError"]

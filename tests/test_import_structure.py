@@ -122,4 +122,6 @@ def test_a_cycle_is_found_however_it_is_held(tmp_path: Path) -> None:
 def test_the_exceptions_module_declares_classes_only() -> None:
     tree = ast.parse((PACKAGE / "_errors.py").read_text(encoding="utf-8"))
     for node in tree.body[1:]:  # after the docstring
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "__all__":
+            continue
         assert isinstance(node, ast.Import | ast.ImportFrom | ast.ClassDef), ast.unparse(node)
