@@ -3,7 +3,8 @@ body and its headers.
 
 The class follows the status and, when the body has a documented code, the code's kind
 (`spec/errors.yaml`): both tables, and a class for every pair of them, are generated
-(`_generated/error_classes.py`), so the class is found, never made.
+(`_generated/error_classes.py`, imported with the first error answer), so the class is
+found, never made.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Mapping
 
 from . import _json
 from ._errors import APIError, MalformedResponseError, RedirectError
-from ._generated.error_classes import ERROR_CLASSES, RANGE_CLASSES, STATUS_CLASSES
 from ._generated.error_codes import ERROR_KINDS
 
 
@@ -24,6 +24,9 @@ def error_from_response(
     `operation` (`"contacts.find_one_by"`) is named in the message. The class follows the
     status and, when the body has a documented code, the code's kind.
     """
+    # Loaded with the first error answer, not with the package: ninety classes to create.
+    from ._generated.error_classes import ERROR_CLASSES, RANGE_CLASSES, STATUS_CLASSES
+
     if 300 <= status < 400:
         where = RedirectError._without_query(headers.get("Location"))
         return RedirectError(

@@ -17,6 +17,7 @@ def test_resources_and_models_load_on_first_use() -> None:
         assert loaded("_generated.resources.") == [], loaded("_generated.resources.")
         assert loaded("_generated.models.") == [], loaded("_generated.models.")
         assert "cattrs" not in sys.modules
+        assert "piggy_async._generated.error_classes" not in sys.modules  # with the first error
 
         client = piggy_async.OAuthClient(api_key="k")
         assert type(client.contacts).__name__ == "OAuthContacts"
