@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 
@@ -121,8 +122,8 @@ def _every_exception() -> list[BaseException]:
 
 
 def _import_result() -> ImportResult:
-    counts = ("rows", "created", "updated", "unchanged", "duplicates", "failed", "pending")
-    return ImportResult(**dict.fromkeys(counts, 1), failures=())
+    values = {field.name: 1 for field in attrs.fields(ImportResult)}
+    return ImportResult(**{**values, "failures": ()})
 
 
 def _state(value: Any) -> Any:
