@@ -27,6 +27,7 @@ from piggy_async.models import (
     WebhookEvent,
 )
 from piggy_async.webhooks import (
+    MAX_BODY_BYTES,
     WebhookPayloadError,
     WebhookSignatureError,
     parse_event,
@@ -68,7 +69,7 @@ def make_app(secret: str, handlers: Mapping[type[WebhookEvent], EventHandler]) -
             return web.Response(status=500, text="handler failed")
         return web.Response(text="ok")
 
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_BODY_BYTES)  # nothing larger is read
     app.router.add_post("/", receive)
     return app
 

@@ -233,6 +233,11 @@ def headers(value: Any, op: Operation[Any] | None = None) -> Mapping[str, str]:
             raise TypeError(f"{_where(op)}{what}: names and values must be str, got {name!r}")
         if name.lower() in RESERVED_HEADERS:
             raise ValueError(f"{_where(op)}{what} cannot set {name}: the HTTP client sets it")
+        if name.lower() == "authorization":
+            raise ValueError(
+                f"{_where(op)}{what} cannot set {name}: the client's credentials set it "
+                "(api_key=, or client_id= and client_secret=); use a client per credential"
+            )
     return value
 
 

@@ -100,3 +100,7 @@ REDIS_RETRY_INTERVAL: Final = 5.0
 
 REDIS_PREFIX: Final = "piggy:limit"
 """The start of `RedisLimiter`'s key names."""
+
+WEBHOOK_MAX_BODY_BYTES: Final = 1024 * 1024
+"""The largest webhook body worth reading: deliveries are a few KB, so a receiver that caps
+its request bodies at this size loses nothing and cannot be made to buffer gigabytes."""

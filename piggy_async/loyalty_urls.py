@@ -81,6 +81,8 @@ def build_claim_url(
     """
     if not isinstance(portal_url, str) or not portal_url.startswith(("https://", "http://")):
         raise ValueError("portal_url must be an http(s) URL")
+    if "?" in portal_url or "#" in portal_url:
+        raise ValueError("portal_url must be the portal's root, without a query or fragment")
     for name, value in (
         ("shop_uuid", shop_uuid),
         ("unique_id", unique_id),

@@ -23,6 +23,7 @@ import json
 from collections.abc import Mapping
 from typing import Final
 
+from . import _defaults
 from ._codecs import structure
 from ._errors import PiggyError
 from ._generated.events import EVENT_TYPES
@@ -31,10 +32,16 @@ from ._generated.models.webhooks import UnknownWebhookEvent, WebhookEvent
 SIGNATURE_HEADER: Final = "Signature"
 """The header that carries a delivery's signature."""
 
+MAX_BODY_BYTES: Final = _defaults.WEBHOOK_MAX_BODY_BYTES
+"""A cap for the receiver's request bodies (1 MiB), to set in the web framework before the
+body is read (`aiohttp.web.Application(client_max_size=MAX_BODY_BYTES)`): deliveries are a
+few KB, and a signature can only be checked after the whole body is in memory."""
+
 Body = bytes | bytearray | memoryview
 
 __all__ = [
     "EVENT_TYPES",
+    "MAX_BODY_BYTES",
     "SIGNATURE_HEADER",
     "UnknownWebhookEvent",
     "WebhookEvent",

@@ -102,6 +102,17 @@ async def test_extra_headers_cannot_frame_or_route_the_request(
     assert sent(mock) == []
 
 
+@pytest.mark.parametrize("header", ["Authorization", "authorization"])
+async def test_extra_headers_cannot_replace_the_credentials(
+    header: str, piggy: OAuthClient, mock: aioresponses
+) -> None:
+    with pytest.raises(ValueError, match=f"extra_headers cannot set {header}: the client's cred"):
+        await piggy.contacts.find_one_by(email="a@b.c", extra_headers={header: "Bearer other"})
+    with pytest.raises(ValueError, match=f"headers cannot set {header}: the client's credentials"):
+        OAuthClient(api_key="k", headers={header: "Bearer other"})
+    assert sent(mock) == []
+
+
 async def test_an_int_enum_refuses_a_bool(piggy: OAuthClient, mock: aioresponses) -> None:
     with pytest.raises(TypeError, match="type must be an int, got bool"):
         await piggy.giftcards.create(giftcard_program_uuid=SHOP, type=True)  # type: ignore[arg-type]

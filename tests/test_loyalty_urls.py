@@ -125,3 +125,11 @@ def test_bad_parts_are_refused_before_anything_is_built(
 ) -> None:
     with pytest.raises(error):
         build(**changes)
+
+
+@pytest.mark.parametrize(
+    "portal", ["ftp://portal.example", "https://portal.example/?ref=qr", "https://p.example#top"]
+)
+def test_a_portal_url_that_cannot_carry_the_claim_path_is_refused(portal: str) -> None:
+    with pytest.raises(ValueError, match="portal_url"):
+        build_claim_url(portal, shop_uuid=SHOP, unique_id="r-1", unit_value=1, secret=SECRET)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from aiohttp import web
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.models import ContactCreatedEvent, CreditReceptionCreatedEvent
 from piggy_async.testing import RETRY_DELAYS, FakePiggy, ManualClock
-from piggy_async.webhooks import sign
+from piggy_async.webhooks import MAX_BODY_BYTES, sign
 
 SECRET = "receiver-secret"
 UNHANDLED = b'{"type":"voucher_deleted","data":{}}'
@@ -136,6 +137,19 @@ async def test_forged_malformed_and_unhandled_deliveries(
         session.post(url, data=body, headers=headers) as answer,
     ):
         assert answer.status == status
+    assert recorder.events == []
+
+
+async def test_a_body_past_the_cap_is_refused_unread(receiver: tuple[str, Recorder]) -> None:
+    url, recorder = receiver
+    body = b'{"type": "contact_created", "data": {}}'.ljust(MAX_BODY_BYTES + 1)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            url, data=io.BytesIO(body), headers={"Signature": sign(body, SECRET)}
+        ) as answer,
+    ):
+        assert answer.status == 413
     assert recorder.events == []
 
 

@@ -34,10 +34,23 @@ def is_redis_failure(error: BaseException) -> bool:
 
 
 def redacted(url: str) -> str:
-    """The URL without its password, for logs and reprs."""
-    scheme, _, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = credentials.partition(":")[0]
-    return f"{scheme}://{user + ':***' if user else '***'}@{host}"
+    """The URL without its password, for logs and reprs: the userinfo's password (a lone
+    userinfo too, as some write a password there) and any `password` query parameter,
+    whatever the scheme (`redis://`, `rediss://`, `unix://`)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable Redis URL>"
+    netloc = parts.netloc
+    credentials, at, host = netloc.rpartition("@")
+    if at:
+        user = credentials.partition(":")[0] if ":" in credentials else ""
+        netloc = f"{user + ':***' if user else '***'}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        hidden = [(k, "***" if k.lower() == "password" else v) for k, v in pairs]
+        query = urlencode(hidden, safe="*")
+    return f"{parts.scheme}://{netloc}{parts.path}{'?' if query else ''}{query}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -225,13 +226,44 @@ async def test_the_redis_password_stays_out_of_reprs_and_logs(
         await limiter.aclose()
 
 
+def _closed_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port: int = listener.getsockname()[1]
+    return port
+
+
 @pytest.mark.parametrize(
-    "options",
-    [{"window": 0}, {"timeout": -1}, {"retry_interval": 0}, {"guard": -1}],
+    ("url", "shown"),
+    [
+        ("redis://:hunter2@127.0.0.1:{port}/0", "redis://***@127.0.0.1:{port}/0"),
+        ("redis://127.0.0.1:{port}/0?password=hunter2", "127.0.0.1:{port}/0?password=***"),
+        (
+            "rediss://u:hunter2@127.0.0.1:{port}/0?db=0&password=hunter2",
+            "u:***@127.0.0.1:{port}/0?db=0&password=***",
+        ),
+    ],
 )
-def test_bad_settings_are_refused(options: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):
-        RedisLimiter("redis://127.0.0.1:6379/0", **options)
+async def test_no_form_of_redis_password_reaches_reprs_or_warnings(
+    caplog: pytest.LogCaptureFixture, url: str, shown: str
+) -> None:
+    port = _closed_port()
+    limiter = RedisLimiter(url.format(port=port))
+    try:
+        assert shown.format(port=port) in repr(limiter)
+        with caplog.at_level(logging.WARNING, "piggy_async.limiters"):
+            await limiter.acquire(KEY)  # nobody listens: "unreachable", paced alone
+        assert not limiter.shared
+        assert "unreachable" in caplog.text
+        assert "hunter2" not in repr(limiter) + caplog.text
+    finally:
+        await limiter.aclose()
+
+
+def test_a_unix_socket_url_shows_no_password() -> None:
+    limiter = RedisLimiter("unix://:hunter2@/run/redis.sock?db=0&password=hunter2")
+    assert "hunter2" not in repr(limiter)
+    assert "unix://***@/run/redis.sock?db=0&password=***" in repr(limiter)
 
 
 def test_a_url_that_is_not_one_is_refused() -> None:
