@@ -11,6 +11,7 @@ from __future__ import annotations
 from .codecs import render_codecs
 from .errors import render_error_kinds
 from .render_events import render_events
+from .render_index import render_index
 from .render_python import (
     API_CLASS_PREFIX,
     API_TITLE,
@@ -48,6 +49,7 @@ def render(spec: Spec) -> dict[str, str]:
         files[f"resources/{resource.name}.py"] = render_resource(spec, resource)
     files.update(render_codecs(spec))
     files.update(render_events(spec))
+    files.update(render_index(spec))
     return files
 
 
