@@ -70,8 +70,8 @@ def _end(error: Exception, refusal: int, checkpoint: str | PathLike[str] | None)
         if isinstance(cause, sqlite3.Error):
             where = "" if checkpoint is None else f" {fspath(checkpoint)}"
             raise ConfigError(
-                f"the checkpoint{where} cannot be used: {cause} (if it is damaged or not a"
-                " checkpoint, move it away and run again to start over)"
+                f"the checkpoint{where} cannot be used: {cause} (is the disk full? a damaged"
+                " file, or one that is no checkpoint, can be moved away to start over)"
             ) from None
         if isinstance(cause, ValueError | OSError | csv.Error):
             raise ConfigError(str(cause)) from None
