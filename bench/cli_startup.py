@@ -8,18 +8,14 @@ operations` is reported against the same baseline.
 
 from __future__ import annotations
 
-import compileall
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from bench._results import Result, alternate, compared
-
-PACKAGE = Path(__file__).resolve().parent.parent / "piggy_async"
+from bench.import_time import installed_copy
 
 MINIMAL = '''\
 import click
@@ -54,14 +50,9 @@ def _runner(script: Path, args: tuple[str, ...], installed: Path) -> Callable[[]
 
 def run(quick: bool) -> list[Result]:
     rounds = 5 if quick else 21
-    with tempfile.TemporaryDirectory() as folder:
-        installed = Path(folder)
-        shutil.copytree(
-            PACKAGE, installed / "piggy_async", ignore=shutil.ignore_patterns("__pycache__")
-        )
+    with installed_copy() as installed:
         (installed / "minimal.py").write_text(MINIMAL)
         (installed / "piggy.py").write_text(PIGGY)
-        compileall.compile_dir(installed, quiet=1)
         candidates = {"click": _runner(installed / "minimal.py", ("--help",), installed)}
         for name, args in COMMANDS.items():
             candidates[name] = _runner(installed / "piggy.py", args, installed)

@@ -17,7 +17,7 @@ from typing import Final
 
 import click
 
-from ._exit import DONE, INTERNAL, INTERRUPTED
+from ._exit import DONE, INTERNAL
 from ._signals import Stopped
 
 RESUME: Final = "stopped; run the same command again to resume"
@@ -42,9 +42,6 @@ def end(command: click.Command, args: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except click.Abort:  # Ctrl-C before the command's own signal handling was set up
-        click.echo(RESUME, err=True)
-        return INTERRUPTED
     except Exception as error:
         return _internal(error)
     return result if isinstance(result, int) else DONE
