@@ -28,6 +28,7 @@ def folder(tmp_path: Path) -> Path:
     (tmp_path / "c.csv").write_text("email\nsandy@bikinibottom.sea\n", encoding="utf-8")
     (tmp_path / "junk.sqlite").write_text("not a database\n", encoding="utf-8")
     (tmp_path / "huge.csv").write_text("email,notes\na@b.sea," + "x" * 140_000 + "\n")
+    (tmp_path / "other.state").write_text('{"job": "loyalty_transactions", "version": 1}')
     (tmp_path / "latin1.csv").write_bytes(
         "email,name\na@b.sea,Sm\xf8rrebr\xf8d\n".encode("latin-1")
     )
@@ -43,6 +44,7 @@ CASES = [
     ),
     (("import-contacts", "c.csv", "--errors", "no/f.csv"), "the directory no does not exist"),
     (("import-contacts", "c.csv", "--errors", "/proc/f.csv"), "/proc/f.csv cannot be written"),
+    (("import-contacts", "c.csv", "--checkpoint", "/proc/c.sqlite"), "cannot be written"),
     (("import-contacts", "c.csv", "--checkpoint", "junk.sqlite"), "file is not a database"),
     (("import-contacts", "huge.csv", "--dry-run"), "huge.csv: cannot read the row after row 1"),
     (("import-contacts", "latin1.csv", "--dry-run"), "latin1.csv: cannot read the row after"),
@@ -55,6 +57,10 @@ CASES = [
     (("call", "contacts.update", "u", "--attributes", "{"), "not valid JSON"),
     (("export", "contacts", "--out", "s", "--state", "s"), "--state s is the same file as --out"),
     (("export", "contacts", "--out", "no/out.jsonl"), "the directory no does not exist"),
+    (
+        ("export", "contacts", "--out", "c.jsonl", "--state", "other.state"),
+        "'other.state' is not the state of a contacts export",
+    ),
 ]
 
 
