@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import time
-import traceback
 from typing import Final
 
 import click
@@ -56,6 +53,8 @@ def quiet_stdout() -> None:
 
 
 def _internal(error: Exception) -> int:
+    import traceback
+
     name = type(error).__name__
     first_line = next(iter(str(error).splitlines()), "")[:200]
     what = f"{name}: {first_line}" if first_line else name
@@ -72,6 +71,10 @@ def _internal(error: Exception) -> int:
 def _save_traceback(error: Exception) -> str | None:
     """The traceback in a file of its own in the temporary directory, readable only by the
     user (it holds no credential, but may quote input data); None if it cannot be written."""
+    import tempfile
+    import time
+    import traceback
+
     stamp = time.strftime("%Y%m%dT%H%M%S")
     try:
         descriptor, path = tempfile.mkstemp(prefix=f"piggy-{stamp}-", suffix=".traceback")

@@ -5,7 +5,6 @@ found after an hour's import (or by the input being overwritten) is found up fro
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,6 +36,8 @@ def _same(one: Path, other: Path) -> bool:
 
 
 def _check_writable(name: str, path: Path) -> None:
+    import tempfile
+
     if path.is_dir():
         raise ConfigError(f"{name} {path} is a directory: give a file name")
     folder = path.parent
