@@ -239,3 +239,26 @@ def test_a_closed_pipe_ends_quietly_with_0() -> None:
 
         assert process.wait(timeout=30) == 0
         assert process.stderr.read() == ""
+
+
+def test_a_job_whose_reader_left_still_finishes_with_its_own_code(
+    server: FakePiggy, tmp_path: Path
+) -> None:
+    """`piggy import-contacts c.csv | head -1`: the import goes on without its output, and
+    the errors file is still written."""
+    contacts = tmp_path / "c.csv"
+    contacts.write_text("email\nsandy@bikinibottom.sea\nnope\n", encoding="utf-8")
+    with subprocess.Popen(
+        [PIGGY, "import-contacts", str(contacts)],
+        env=environment(server),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+
+        assert process.wait(timeout=60) == 1
+        assert process.stderr.read() == ""
+    assert len(server.state.contacts) == 1
+    assert "nope" in (tmp_path / "c.csv.failed.csv").read_text()

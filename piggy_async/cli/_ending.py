@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
 import click
@@ -50,6 +52,16 @@ def quiet_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
+
+
+@contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """Around a job's own output (progress, summary): if the reader goes away, the rest of
+    the output is dropped and the job goes on, ending with its own exit code."""
+    try:
+        yield
+    except BrokenPipeError:
+        quiet_stdout()
 
 
 def _internal(error: Exception) -> int:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from ._ending import reader_may_leave
 from ._env import ENV_HELP, client, oauth_client
 from ._exit import HELP, ROWS_FAILED, USAGE, ConfigError, fail
 from ._paths import check_outputs
@@ -105,7 +106,8 @@ def import_contacts(
         result = run(bulk.check_contacts(rows))
     else:
         piggy = client(api)
-        click.echo(f"checkpoint: {checkpoint}")
+        with reader_may_leave():
+            click.echo(f"checkpoint: {checkpoint}")
         try:
             outcome = run(_import(piggy, rows, checkpoint, concurrency), checkpoint=checkpoint)
         except Stopped:
@@ -170,13 +172,15 @@ def _summary(result: ImportResult, errors: Path) -> None:
     ):
         table.add_row(label, str(count))
     console = Console()
-    console.print(table)
+    with reader_may_leave():
+        console.print(table)
     if result.failed:
         try:
             bulk.write_failures(errors, result.failures)
         except OSError as error:  # e.g. the disk filled up: the checkpoint still has them
             raise ConfigError(f"--errors {errors} cannot be written: {error}") from None
-        console.print(f"failed rows: {errors}", highlight=False)
+        with reader_may_leave():
+            console.print(f"failed rows: {errors}", highlight=False)
 
 
 def moment(text: str) -> datetime:

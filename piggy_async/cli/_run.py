@@ -65,7 +65,7 @@ def _end(error: Exception, refusal: int, checkpoint: str | PathLike[str] | None)
         if isinstance(cause, PiggyError):
             fail(cause, refusal=refusal)
     for cause in causes:
-        if isinstance(cause, click.ClickException):
+        if isinstance(cause, click.ClickException | BrokenPipeError):  # a pipe: `_main.py`
             raise cause from None
         if isinstance(cause, sqlite3.Error):
             where = "" if checkpoint is None else f" {fspath(checkpoint)}"
