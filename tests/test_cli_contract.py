@@ -123,7 +123,7 @@ def test_a_second_ctrl_c_exits_at_once(tmp_path: Path) -> None:
         assert "stopped at once" in process.stderr.read()
 
 
-def test_an_internal_error_exits_70_naming_it_and_its_traceback_file() -> None:
+def test_an_internal_error_exits_70_naming_it_and_its_traceback_file(tmp_path: Path) -> None:
     script = (
         "import piggy_async.cli._call as call\n"
         "def broken(): raise ZeroDivisionError('a bug')\n"
@@ -131,21 +131,26 @@ def test_an_internal_error_exits_70_naming_it_and_its_traceback_file() -> None:
         "from piggy_async.cli import main\n"
         "main()\n"
     )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # where the traceback is saved
     quiet = subprocess.run(
-        [sys.executable, "-c", script, "operations"], capture_output=True, text=True
+        [sys.executable, "-c", script, "operations"], env=env, capture_output=True, text=True
     )
     loud = subprocess.run(
-        [sys.executable, "-c", script, "--debug", "operations"], capture_output=True, text=True
+        [sys.executable, "-c", script, "--debug", "operations"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
     assert quiet.returncode == 70
     (line,) = quiet.stderr.splitlines()
     assert line.startswith("piggy: internal error: ZeroDivisionError: a bug (its traceback is in ")
-    saved = Path(line.split("its traceback is in ")[1].split(";")[0])
+    (saved,) = tmp_path.glob("piggy-*.traceback")
+    assert f"is in {saved}; run with --debug to print it)" in line
     assert "in broken\nZeroDivisionError: a bug" in saved.read_text()
-    saved.unlink()
     assert loud.returncode == 70
     assert "Traceback (most recent call last)" in loud.stderr
+    assert len(list(tmp_path.glob("piggy-*.traceback"))) == 1  # --debug saves none
 
 
 def _checkpoint_of(env: dict[str, str], tmp_path: Path) -> tuple[str, Path]:
