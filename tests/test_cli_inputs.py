@@ -55,6 +55,7 @@ CASES = [
         "nested deeper than 64 levels",
     ),
     (("call", "contacts.update", "u", "--attributes", "{"), "not valid JSON"),
+    (("call", "credit_receptions.calculate", "--unit-value", "nan"), "expected a finite number"),
     (("export", "contacts", "--out", "s", "--state", "s"), "--state s is the same file as --out"),
     (("export", "contacts", "--out", "no/out.jsonl"), "the directory no does not exist"),
     (

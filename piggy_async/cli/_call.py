@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Literal
@@ -57,7 +58,7 @@ def _typed(param: Param, text: str) -> Any:
         return int(text)
     if param.type == "float":
         number = float(text)
-        if number - number != 0:  # nan, inf: no JSON number
+        if not math.isfinite(number):  # nan, inf: no JSON number
             raise ValueError(f"expected a finite number, got {text!r}")
         return number
     if param.type == "bool":
