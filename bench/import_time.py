@@ -11,13 +11,14 @@ caching it, and every run would compile the package anew). Goal: at most 1.2x.
 from __future__ import annotations
 
 import compileall
+import contextlib
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench._results import Result, alternate, compared
@@ -27,6 +28,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "piggy_async"
 _FIRST_USE = (
     "import piggy_async; piggy_async.OAuthClient(api_key='k').contacts; import piggy_async.models"
 )
+
+
+@contextlib.contextmanager
+def installed_copy() -> Iterator[Path]:
+    """A folder holding a copy of the package with its bytecode compiled, as pip leaves it."""
+    with tempfile.TemporaryDirectory() as folder:
+        installed = Path(folder)
+        shutil.copytree(
+            PACKAGE, installed / "piggy_async", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        compileall.compile_dir(installed, quiet=1)
+        yield installed
 
 
 def _importer(code: str, installed: Path) -> Callable[[], object]:
@@ -39,12 +52,7 @@ def _importer(code: str, installed: Path) -> Callable[[], object]:
 
 def run(quick: bool) -> list[Result]:
     rounds = 5 if quick else 21
-    with tempfile.TemporaryDirectory() as folder:
-        installed = Path(folder)
-        shutil.copytree(
-            PACKAGE, installed / "piggy_async", ignore=shutil.ignore_patterns("__pycache__")
-        )
-        compileall.compile_dir(installed, quiet=1)
+    with installed_copy() as installed:
         candidates = {
             "aiohttp": _importer("import aiohttp", installed),
             "sdk": _importer("import piggy_async", installed),

@@ -27,6 +27,8 @@ from piggy_async.testing import (
 
 FAULTS = Faults(error_500=0.01, error_502=0.01, error_503=0.01, reset=0.01, malformed=0.01)
 RATE_LIMIT = RateLimit(limit=1500, window=5)
+ROWS_FAILED = 1
+"""The exit code of a run that finished with failed rows."""
 RETRY = 3
 """The exit code of a run stopped by an error a re-run may fix."""
 
@@ -76,6 +78,12 @@ async def main() -> None:
             while code == RETRY:  # stopped early: the same command resumes from the checkpoint
                 code = await piggy(server, "import-contacts", sample.path)
             print(f"exit code {code}; {len(server.state.contacts)} contacts on the server")
+            if code == ROWS_FAILED:
+                print(
+                    f"(exit {ROWS_FAILED} means done with failed rows: the sample's"
+                    f" {len(sample.invalid_rows)} invalid rows are there on purpose, and the"
+                    " errors file lists each with its reason)"
+                )
 
             out, state = str(folder / "tx.jsonl"), str(folder / "tx.state")
             export = ("export", "loyalty-transactions", "--since", "2020-01-01",

@@ -12,53 +12,73 @@ Models live in `piggy_async.models`; the local fake server in `piggy_async.testi
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._auth import ApiKeyAuth, ClientCredentialsAuth
-from ._client import BaseClient, ClientOptions
-from ._clients import OAuthClient, RegisterClient
-from ._errors import (
-    AlreadyExistsError,
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientStateError,
-    ConflictError,
-    InsufficientBalanceError,
-    InvalidInputError,
-    LimitReachedError,
-    MaintenanceError,
-    MalformedResponseError,
-    MisconfiguredError,
-    NotFoundError,
-    OutcomeUnknownError,
-    PaginationError,
-    PermissionDeniedError,
-    PiggyError,
-    RateLimitError,
-    RedirectError,
-    ResponseTooLargeError,
-    ServerError,
-    TruncatedResponseError,
-    UnavailableError,
-    UnprocessableEntityError,
-)
-from ._generated.error_codes import ERROR_MESSAGES, ErrorCode
-from ._model import Model
-from ._operation import Operation, Pagination, Param
-from ._options import RequestOptions
-from ._pagination import AsyncPaginator, Page
-from ._transport.capture import RawResponse, capture_responses
-from ._transport.clock import Clock, SystemClock, VirtualClock
-from ._transport.events import TransportEvent
-from ._transport.policy import RetryPolicy
-from ._unset import UNSET, Unset
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._auth import ApiKeyAuth, ClientCredentialsAuth
+    from ._client import BaseClient, ClientOptions
+    from ._clients import OAuthClient, RegisterClient
     from ._converter import converter
+    from ._errors import (
+        AlreadyExistsError,
+        APIConnectionError,
+        APIError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ClientStateError,
+        ConflictError,
+        InsufficientBalanceError,
+        InvalidInputError,
+        LimitReachedError,
+        MaintenanceError,
+        MalformedResponseError,
+        MisconfiguredError,
+        NotFoundError,
+        OutcomeUnknownError,
+        PaginationError,
+        PermissionDeniedError,
+        PiggyError,
+        RateLimitError,
+        RedirectError,
+        ResponseTooLargeError,
+        ServerError,
+        TruncatedResponseError,
+        UnavailableError,
+        UnprocessableEntityError,
+    )
+    from ._generated.error_codes import ERROR_MESSAGES, ErrorCode
+    from ._model import Model
+    from ._operation import Operation, Pagination, Param
+    from ._options import RequestOptions
+    from ._pagination import AsyncPaginator, Page
+    from ._transport.capture import RawResponse, capture_responses
+    from ._transport.clock import Clock, SystemClock, VirtualClock
+    from ._transport.events import TransportEvent
+    from ._transport.policy import RetryPolicy
+    from ._unset import UNSET, Unset
+
+_SOURCES = (
+    "._auth",
+    "._client",
+    "._clients",
+    "._errors",
+    "._generated.error_codes",
+    "._model",
+    "._operation",
+    "._options",
+    "._pagination",
+    "._transport.capture",
+    "._transport.clock",
+    "._transport.events",
+    "._transport.policy",
+    "._unset",
+)
+"""The modules `__all__`'s names come from: imported on the first use of any of them, so
+`import piggy_async` (and the `piggy` command's start-up) costs no aiohttp."""
 
 
 def operations() -> tuple[Operation[Any], ...]:
@@ -70,12 +90,25 @@ def operations() -> tuple[Operation[Any], ...]:
 
 
 def __getattr__(name: str) -> Any:
-    """`piggy_async.converter` is imported on first use: it brings in cattrs."""
+    """The public names load on first use: `converter` brings in cattrs, the others
+    aiohttp (each module in `_SOURCES` is imported once, then every name is a plain global)."""
     if name == "converter":
         from ._converter import converter
 
         return converter
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    namespace = globals()
+    for source in _SOURCES:
+        module = import_module(source, __name__)
+        for public in __all__:
+            if public not in namespace and hasattr(module, public):
+                namespace[public] = getattr(module, public)
+    return namespace[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [

@@ -3,7 +3,8 @@
 The output is plain source text; `output.py` formats it with ruff. Everything here is
 deterministic: files, classes, methods and imports come out in a fixed order. One module per
 part of the output: `models`, `codecs`, `resources` (with the argument `checks`), `clients`,
-`errors` (the codes), `error_classes`, `events`, and `docs` for `docs/api.md`; `python`
+`errors` (the codes), `error_classes`, `events`, `index` (the operations as plain text,
+for the command line), and `docs` for `docs/api.md`; `python`
 holds the pieces they share and `imports` the import block each module collects as it
 renders.
 """
@@ -16,6 +17,7 @@ from .codecs import render_codecs
 from .error_classes import render_error_classes
 from .errors import render_error_codes
 from .events import render_events
+from .index import render_index
 from .models import render_models
 from .python import generated_module
 from .resources import render_resource
@@ -40,4 +42,5 @@ def render(spec: Spec) -> dict[str, str]:
         files[f"resources/{resource.name}.py"] = render_resource(spec, resource)
     files.update(render_codecs(spec))
     files.update(render_events(spec))
+    files.update(render_index(spec))
     return files

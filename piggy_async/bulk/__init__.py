@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from ._csv import read_contacts_csv, write_failures
 from ._export import export_contacts, export_loyalty_transactions
-from ._import import check_contacts, import_contacts
+from ._import import check_contacts, import_contacts, import_result
+from ._lock import FileInUseError
 from ._rows import ContactRow
 from ._shard import parse_shard, shard
 from ._types import (
@@ -27,6 +28,7 @@ from ._types import (
 __all__ = [
     "ContactRow",
     "ExportResult",
+    "FileInUseError",
     "ImportProgress",
     "ImportResult",
     "ImportStopped",
@@ -35,6 +37,7 @@ __all__ = [
     "export_contacts",
     "export_loyalty_transactions",
     "import_contacts",
+    "import_result",
     "parse_shard",
     "read_contacts_csv",
     "shard",

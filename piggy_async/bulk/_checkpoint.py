@@ -32,6 +32,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ._checkpoint_check import pending_fields
 from ._rows import ContactRow, email_key, present, problem
 from ._types import RowFailure
 
@@ -177,10 +178,7 @@ class Checkpoint:
             " WHERE id > ? AND status IN (?, ?) ORDER BY id LIMIT ?",
             (after, *UNFINISHED, limit),
         )
-        return [
-            PendingContact(id, email, json.loads(attributes), status)
-            for id, email, attributes, status in found
-        ]
+        return [PendingContact(*pending_fields(self.path, *row)) for row in found]
 
     def set_status(
         self, contact_id: int, status: Status, *, uuid: str | None = None, reason: str | None = None

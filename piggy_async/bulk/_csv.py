@@ -10,6 +10,7 @@ import csv
 import os
 from collections.abc import Iterable, Iterator, Mapping
 
+from ._cells import neutralised
 from ._rows import ContactRow, present
 from ._types import RowFailure
 
@@ -68,12 +69,13 @@ FAILURE_COLUMNS = ("row", "email", "reason")
 
 def write_failures(path: str | os.PathLike[str], failures: Iterable[RowFailure]) -> int:
     """Write the failed rows as CSV (`row,email,reason`), replacing the file; returns how
-    many rows were written."""
+    many rows were written. Cells a spreadsheet would run as formulas are neutralised
+    (`_cells.py`)."""
     count = 0
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(FAILURE_COLUMNS)
         for failure in failures:
-            writer.writerow((failure.row, failure.email, failure.reason))
+            writer.writerow((failure.row, neutralised(failure.email), neutralised(failure.reason)))
             count += 1
     return count

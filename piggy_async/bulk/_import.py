@@ -27,6 +27,7 @@ from .._errors import (
 )
 from .._generated.error_codes import ErrorCode
 from ._checkpoint import UNFINISHED, Checkpoint, Digest, PendingContact, Status
+from ._lock import exclusive
 from ._rows import ContactRow, row_from_mapping
 from ._types import ImportProgress, ImportResult, ImportStopped
 
@@ -72,19 +73,22 @@ async def import_contacts(
         ImportStopped: An error stopped the run (credentials, network, rate limit,
             maintenance); its `result` has the counts so far and `error` the cause.
         ValueError: Bad arguments, or a checkpoint made from other rows.
+        FileInUseError: Another process is importing with the same checkpoint (a
+            ValueError too).
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
-    store = Checkpoint(checkpoint)
-    try:
-        await _load(store, rows)
+    with exclusive(checkpoint, "checkpoint"):
+        store = Checkpoint(checkpoint)
         try:
-            await _Run(client, store, concurrency, on_progress).run()
-        except _Stopped as stopped:
-            raise ImportStopped(_result(store), stopped.error) from stopped.error
-        return _result(store)
-    finally:
-        store.close()
+            await _load(store, rows)
+            try:
+                await _Run(client, store, concurrency, on_progress).run()
+            except _Stopped as stopped:
+                raise ImportStopped(_result(store), stopped.error) from stopped.error
+            return _result(store)
+        finally:
+            store.close()
 
 
 async def check_contacts(rows: Rows) -> ImportResult:
@@ -96,6 +100,17 @@ async def check_contacts(rows: Rows) -> ImportResult:
         return _result(store)
     finally:
         store.close()
+
+
+def import_result(checkpoint: str | os.PathLike[str]) -> ImportResult:
+    """The counts an import recorded in its checkpoint so far (e.g. after it was stopped):
+    all zero if it never finished reading its input."""
+    with exclusive(checkpoint, "checkpoint"):
+        store = Checkpoint(checkpoint)
+        try:
+            return _result(store)
+        finally:
+            store.close()
 
 
 async def _load(store: Checkpoint, rows: Rows) -> None:

@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
-from typing import Any, Literal
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from .. import operations as all_operations
-from .._arguments import choice
-from .._codecs import dump
-from .._operation import Operation, Param
 from ._env import ENV_HELP, client
-from ._exit import HELP, REFUSED, run
+from ._exit import HELP, REFUSED
 from ._jobs import API, moment
+from ._json_argument import json_argument
+from ._run import run
+
+if TYPE_CHECKING:
+    from .._operation import Operation, Param
+
+
+def _index() -> tuple[tuple[str, str, str, str, str], ...]:
+    """(api, method, resource, name, summary) per operation, without loading any of them."""
+    from .._generated.operation_index import OPERATION_INDEX
+
+    return OPERATION_INDEX
 
 
 def _find(api: str, name: str) -> Operation[Any]:
+    """The operation, loading only its resource's module."""
     resource, _, method = name.partition(".")
-    for operation in all_operations():
-        if (operation.api, operation.resource, operation.name) == (api, resource, method):
-            return operation
+    if (api, resource, method) in {(a, r, n) for a, _, r, n, _ in _index()}:
+        module = import_module(f"..._generated.resources.{resource}", __name__)
+        for operation in module.OPERATIONS:
+            if (operation.api, operation.name) == (api, method):
+                return operation  # type: ignore[no-any-return]
     raise click.BadParameter(
         f"no operation {name!r} on the {api} API (`piggy operations` lists them)",
         param_hint="RESOURCE.METHOD",
@@ -31,6 +44,8 @@ def _find(api: str, name: str) -> Operation[Any]:
 def _value(param: Param, text: str, operation: Operation[Any]) -> Any:
     """A command-line string as the parameter's type (structured types are JSON), one of
     its documented values when the spec lists them."""
+    from .._arguments import choice
+
     try:
         value = _typed(param, text)
         return choice(value, param.py_name, operation) if param.enum is not None else value
@@ -42,7 +57,10 @@ def _typed(param: Param, text: str) -> Any:
     if param.type == "int":
         return int(text)
     if param.type == "float":
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):  # nan, inf: no JSON number
+            raise ValueError(f"expected a finite number, got {text!r}")
+        return number
     if param.type == "bool":
         if text.lower() not in ("true", "false", "1", "0"):
             raise ValueError(f"expected true or false, got {text!r}")
@@ -51,7 +69,7 @@ def _typed(param: Param, text: str) -> Any:
         return moment(text)
     if param.type == "str":
         return text
-    return json.loads(text)
+    return json_argument(text)
 
 
 def _arguments(
@@ -87,6 +105,12 @@ def _arguments(
         expected = " ".join(param.name.upper() for param in path_params) or "no arguments"
         raise click.UsageError(f"{operation.resource}.{operation.name} takes {expected}")
     for param, text in zip(path_params, positional, strict=True):
+        if text.strip() in ("", ".", ".."):
+            raise click.BadParameter(
+                f"{text!r} is not a value (a path segment such as '..' would leave the"
+                " operation's path)",
+                param_hint=param.name.upper(),
+            )
         values["path"][param.name] = text
     missing = [
         f"--{param.py_name}"
@@ -99,6 +123,8 @@ def _arguments(
 
 
 def _print(value: Any) -> None:
+    from .._codecs import dump
+
     click.echo(json.dumps(dump(value), indent=2, ensure_ascii=False, default=str))
 
 
@@ -140,16 +166,21 @@ def call(
                 _print((await pages).items)
                 return
             async for item in pages:
-                click.echo(json.dumps(dump(item), ensure_ascii=False, default=str))
+                _print_line(item)
 
     run(send(), refusal=REFUSED)
+
+
+def _print_line(item: Any) -> None:
+    from .._codecs import dump
+
+    click.echo(json.dumps(dump(item), ensure_ascii=False, default=str))
 
 
 @click.command()
 @click.option("--api", type=click.Choice(["oauth", "register"]), help="Only this API's.")
 def operations(api: str | None) -> None:
     """List every operation `piggy call` can send."""
-    for operation in all_operations():
-        if api is None or operation.api == api:
-            name = f"{operation.resource}.{operation.name}"
-            click.echo(f"{operation.api:<9} {operation.method:<6} {name:<48} {operation.summary}")
+    for each_api, method, resource, name, summary in _index():
+        if api is None or each_api == api:
+            click.echo(f"{each_api:<9} {method:<6} {resource + '.' + name:<48} {summary}")

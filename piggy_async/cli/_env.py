@@ -6,11 +6,14 @@ never printed."""
 from __future__ import annotations
 
 import os
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
+from urllib.parse import urlsplit
 
 from .. import _defaults
-from .._clients import OAuthClient, RegisterClient
 from ._exit import ConfigError
+
+if TYPE_CHECKING:
+    from .._clients import OAuthClient, RegisterClient
 
 CLIENT_ID_ENV: Final = "PIGGY_CLIENT_ID"
 CLIENT_SECRET_ENV: Final = "PIGGY_CLIENT_SECRET"
@@ -32,7 +35,28 @@ def client(api: Literal["oauth", "register"]) -> OAuthClient | RegisterClient:
     return oauth_client() if api == "oauth" else register_client()
 
 
+def _check_base_url() -> None:
+    """A `PIGGY_BASE_URL` that carries an API's path (as a server banner may print it) would
+    have every request answered 404: name the part to set instead.
+
+    Raises:
+        ConfigError: The URL holds `/api/v3...`.
+    """
+    url = os.environ.get(_defaults.BASE_URL_ENV) or ""
+    parts = urlsplit(url)
+    at = parts.path.find("/api/")
+    if at >= 0:
+        host = parts._replace(path=parts.path[:at], query="", fragment="").geturl()
+        raise ConfigError(
+            f"{_defaults.BASE_URL_ENV} is the API host only: set it to {host!r}, without"
+            f" {parts.path[at:]!r} (each API's path is added to it)"
+        )
+
+
 def oauth_client() -> OAuthClient:
+    from .._clients import OAuthClient
+
+    _check_base_url()
     api_key = os.environ.get(_defaults.API_KEY_ENV) or None
     client_id = os.environ.get(CLIENT_ID_ENV) or None
     client_secret = os.environ.get(CLIENT_SECRET_ENV) or None
@@ -50,6 +74,9 @@ def oauth_client() -> OAuthClient:
 
 
 def register_client() -> RegisterClient:
+    from .._clients import RegisterClient
+
+    _check_base_url()
     api_key = os.environ.get(_defaults.API_KEY_ENV) or None
     if api_key is None:
         raise ConfigError(f"set {_defaults.API_KEY_ENV} to the register's API key")

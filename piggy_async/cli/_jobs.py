@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from .. import bulk
-from ..bulk import ExportResult, ImportResult
+from ._ending import reader_may_leave
 from ._env import ENV_HELP, client, oauth_client
-from ._exit import HELP, ROWS_FAILED, USAGE, ConfigError, fail, run
+from ._exit import HELP, ROWS_FAILED, USAGE, ConfigError, fail
+from ._paths import check_outputs
+from ._run import run
+from ._signals import Stopped
+
+if TYPE_CHECKING:
+    from ..bulk import ContactRow, ExportResult, ImportResult, ImportStopped
 
 API = click.option(
     "--api",
@@ -81,7 +86,9 @@ def import_contacts(
     Rows with the same address (ignoring case) are merged. Existing contacts are updated
     where their attributes differ. Failed rows are written to the errors file.
     """
-    rows = bulk.read_contacts_csv(file, columns=_columns(columns))
+    from .. import bulk
+
+    rows = _named_errors(bulk.read_contacts_csv(file, columns=_columns(columns)), file)
     name = file.name
     if shard is not None:
         try:
@@ -92,28 +99,48 @@ def import_contacts(
         name += f".{part}-of-{parts}"
     checkpoint = checkpoint or file.with_name(name + ".import.sqlite")
     errors = errors or file.with_name(name + ".failed.csv")
-    try:
-        if dry_run:
-            result = run(bulk.check_contacts(rows))
-        else:
-            piggy = client(api)
+    check_outputs(
+        {"FILE": file}, {"--checkpoint": None if dry_run else checkpoint, "--errors": errors}
+    )
+    if dry_run:
+        result = run(bulk.check_contacts(rows))
+    else:
+        piggy = client(api)
+        with reader_may_leave():
             click.echo(f"checkpoint: {checkpoint}")
-            outcome = run(_import(piggy, rows, checkpoint, concurrency))
-            if isinstance(outcome, bulk.ImportStopped):
-                _summary(outcome.result, errors)
-                fail(outcome.error)
-            result = outcome
-    except (ValueError, OSError) as error:
-        raise ConfigError(str(error)) from None
+        try:
+            outcome = run(_import(piggy, rows, checkpoint, concurrency), checkpoint=checkpoint)
+        except Stopped:
+            _summary(bulk.import_result(checkpoint), errors)
+            raise
+        if isinstance(outcome, bulk.ImportStopped):
+            _summary(outcome.result, errors)
+            fail(outcome.error)
+        result = outcome
     _summary(result, errors)
     if result.failed:
         raise click.exceptions.Exit(ROWS_FAILED)
 
 
+def _named_errors(rows: Iterator[ContactRow], file: Path) -> Iterator[ContactRow]:
+    """`rows` as read from `file`; a row the CSV reader cannot read (a cell past the field
+    size limit, bytes that are not the file's encoding) ends the command naming where."""
+    import csv
+
+    last = 1  # the header line
+    try:
+        for row in rows:
+            last = row.number
+            yield row
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise ConfigError(f"{file}: cannot read the row after row {last}: {error}") from None
+
+
 async def _import(
     piggy: Any, rows: Any, checkpoint: Path, concurrency: int
-) -> ImportResult | bulk.ImportStopped:
+) -> ImportResult | ImportStopped:
     """The import's result, or what stopped it (with the counts so far)."""
+    from .. import bulk
     from ._progress import ProgressReport
 
     async with piggy:
@@ -131,6 +158,8 @@ def _summary(result: ImportResult, errors: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from .. import bulk
+
     table = Table(title="contact import", show_header=False)
     for label, count in (
         ("rows read", result.rows),
@@ -143,10 +172,15 @@ def _summary(result: ImportResult, errors: Path) -> None:
     ):
         table.add_row(label, str(count))
     console = Console()
-    console.print(table)
+    with reader_may_leave():
+        console.print(table)
     if result.failed:
-        bulk.write_failures(errors, result.failures)
-        console.print(f"failed rows: {errors}", highlight=False)
+        try:
+            bulk.write_failures(errors, result.failures)
+        except OSError as error:  # e.g. the disk filled up: the checkpoint still has them
+            raise ConfigError(f"--errors {errors} cannot be written: {error}") from None
+        with reader_may_leave():
+            console.print(f"failed rows: {errors}", highlight=False)
 
 
 def moment(text: str) -> datetime:
@@ -207,6 +241,9 @@ def loyalty_transactions(
     out: Path, since: datetime | None, state: Path | None, kind: Any, shop: str | None
 ) -> None:
     """Export loyalty transactions (credit and reward receptions)."""
+    from .. import bulk
+
+    check_outputs({}, {"--out": out, "--state": state})
     piggy = oauth_client()
 
     async def job() -> ExportResult:
@@ -215,7 +252,7 @@ def loyalty_transactions(
                 piggy, out, since=since, state=state, type=kind, shop_uuid=shop
             )
 
-    _report("loyalty transactions", out, _guarded(job))
+    _report("loyalty transactions", out, _guarded(job, state))
 
 
 @export.command("contacts", epilog=HELP)
@@ -225,20 +262,24 @@ def contacts(
     out: Path, since: datetime | None, state: Path | None, api: Literal["oauth", "register"]
 ) -> None:
     """Export contacts."""
+    from .. import bulk
+
+    check_outputs({}, {"--out": out, "--state": state})
     piggy = client(api)
 
     async def job() -> ExportResult:
         async with piggy:
             return await bulk.export_contacts(piggy, out, since=since, state=state)
 
-    _report("contacts", out, _guarded(job))
+    _report("contacts", out, _guarded(job, state))
 
 
-def _guarded(job: Callable[[], Any]) -> ExportResult:
-    try:
+def _guarded(job: Callable[[], Any], state: Path | None) -> ExportResult:
+    """The export's result; one run at a time per state file."""
+    from ..bulk._lock import exclusive
+
+    with exclusive(state, "state file"):
         result: ExportResult = run(job(), refusal=USAGE)  # e.g. an unknown --shop
-    except (ValueError, OSError) as error:
-        raise ConfigError(str(error)) from None
     return result
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Self
 import click
 
 from ..bulk import ImportProgress
+from ._ending import reader_may_leave
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -58,10 +59,11 @@ class ProgressReport:
         percent = 100 * progress.done // progress.total if progress.total else 100
         if percent > self._percent:
             self._percent = percent
-            click.echo(
-                f"progress: {progress.done}/{progress.total} contacts ({percent}%),"
-                f" {progress.failed} failed"
-            )
+            with reader_may_leave():
+                click.echo(
+                    f"progress: {progress.done}/{progress.total} contacts ({percent}%),"
+                    f" {progress.failed} failed"
+                )
 
     def _draw(self, bar: Progress, progress: ImportProgress) -> None:
         if self._task is None:
