@@ -73,7 +73,7 @@ def load_spec(spec_dir: Path) -> Spec:
             data = reader.mapping(
                 document,
                 "",
-                allowed=("resource", "title", "description", "models", "operations"),
+                allowed=("resource", "title", "description", "models", "operations", "helpers"),
                 required=("resource", "title", "description", "operations"),
             )
             if data["resource"] != path.stem:

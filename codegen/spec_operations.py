@@ -33,7 +33,17 @@ def load_resource(reader: Reader, data: dict[str, Any]) -> Resource:
         reader.text(data["title"], "title"),
         reader.text(data["description"], "description"),
         tuple(_load_operation(reader, name, op_name, body) for op_name, body in operations.items()),
+        _helpers(reader, data.get("helpers") or {}),
     )
+
+
+def _helpers(reader: Reader, helpers: Any) -> tuple[tuple[str, str], ...]:
+    """`helpers:`: dotted names of local functions (`piggy_async.x`) and what each does."""
+    table = reader.mapping(helpers, "helpers", allowed=helpers if isinstance(helpers, dict) else ())
+    for name in table:
+        if not isinstance(name, str) or not name.startswith("piggy_async."):
+            raise reader.error("helpers", f"expected a dotted name in piggy_async: {name!r}")
+    return tuple((name, reader.text(text, f"helpers.{name}")) for name, text in table.items())
 
 
 _OPERATION_KEYS = (
@@ -168,6 +178,7 @@ def _load_params(
                 "format",
                 "spread",
                 "secret",
+                "also_as",
             ),
             required=("in", "type"),
         )
@@ -224,9 +235,27 @@ def _load_params(
                 spread=spread,
                 secret=_secret(reader, pkey, data),
                 default=data.get("default"),
+                also_as=_also_as(reader, pkey, data),
             )
         )
+    names = {p.name for p in result}
+    for param in result:
+        if param.also_as in names:
+            raise reader.error(f"{key}.{param.name}.also_as", "names another parameter")
     return tuple(result)
+
+
+def _also_as(reader: Reader, key: str, data: dict[str, Any]) -> str | None:
+    """`also_as: <key>`: the value is sent under this key too (a query or body parameter
+    the sources name two ways)."""
+    also_as = data.get("also_as")
+    if also_as is None:
+        return None
+    if not isinstance(also_as, str) or not also_as:
+        raise reader.error(f"{key}.also_as", "expected a parameter name")
+    if data["in"] == "path" or data.get("spread", False):
+        raise reader.error(f"{key}.also_as", "only a query or body value can be sent twice")
+    return also_as
 
 
 def _param_format(
