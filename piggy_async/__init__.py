@@ -8,6 +8,8 @@
             ...
 
 Models live in `piggy_async.models`; the local fake server in `piggy_async.testing`.
+Loyalty-token claim URLs are built and checked locally with `build_claim_url` and
+`verify_claim_url`; webhook deliveries are checked and decoded with `piggy_async.webhooks`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from ._transport.events import TransportEvent
 from ._transport.policy import RetryPolicy
 from ._unset import UNSET, Unset
 from ._version import __version__
+from .loyalty_urls import LoyaltyToken, LoyaltyTokenError, build_claim_url, verify_claim_url
 
 if TYPE_CHECKING:
     from ._converter import converter
@@ -98,6 +101,8 @@ __all__ = [
     "InsufficientBalanceError",
     "InvalidInputError",
     "LimitReachedError",
+    "LoyaltyToken",
+    "LoyaltyTokenError",
     "MaintenanceError",
     "MalformedResponseError",
     "MisconfiguredError",
@@ -128,8 +133,10 @@ __all__ = [
     "UnprocessableEntityError",
     "Unset",
     "VirtualClock",
+    "build_claim_url",
     "capture_responses",
     "converter",
     "operations",
+    "verify_claim_url",
     "__version__",
 ]
