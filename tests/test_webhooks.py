@@ -82,6 +82,12 @@ def test_a_header_value_that_is_not_text_is_a_type_error() -> None:
         verify_signature(BODY, sign(BODY, SECRET).encode(), SECRET)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("secret", [123, None, ["whsec"]])
+def test_a_secret_that_is_not_text_or_bytes_is_a_type_error(secret: object) -> None:
+    with pytest.raises(TypeError, match="secret must be a str or bytes"):
+        sign(BODY, secret)  # type: ignore[arg-type]
+
+
 def test_the_body_must_be_the_raw_bytes_and_the_secret_not_empty() -> None:
     with pytest.raises(TypeError, match="raw request body"):
         verify_signature(json.loads(BODY), sign(BODY, SECRET), SECRET)  # type: ignore[arg-type]
@@ -183,3 +189,8 @@ def test_an_event_without_a_type_is_kept_as_unknown() -> None:
 def test_a_body_that_is_no_event_raises_a_payload_error(body: bytes) -> None:
     with pytest.raises(WebhookPayloadError):
         parse_event(body)
+
+
+def test_a_payload_error_names_the_event_type() -> None:
+    with pytest.raises(WebhookPayloadError, match="'voucher_redeemed' event"):
+        parse_event(b'{"type": "voucher_redeemed", "data": {"voucher": [1]}}')
