@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate lint test demo bench bench-quick clean
+.PHONY: install generate lint test demo bench bench-quick mutation clean
 
 install: $(STAMP)
 
@@ -35,6 +35,9 @@ bench: install  ## every benchmark as ratios against its baseline, and the decod
 
 bench-quick: install  ## a short smoke run of every benchmark
 	$(BIN)/python -m bench --quick
+
+mutation: install  ## the share of mutants each module's tests kill (MODULES="a.py b.py=tests/t.py")
+	$(BIN)/python -m tools.mutation --survivors $(MODULES)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache *.egg-info

@@ -8,6 +8,8 @@
             ...
 
 Models live in `piggy_async.models`; the local fake server in `piggy_async.testing`.
+Loyalty-token claim URLs are built and checked locally with `build_claim_url` and
+`verify_claim_url`; webhook deliveries are checked and decoded with `piggy_async.webhooks`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .loyalty_urls import LoyaltyToken, LoyaltyTokenError, build_claim_url, verify_claim_url
 
 if TYPE_CHECKING:
     from ._auth import ApiKeyAuth, ClientCredentialsAuth
@@ -131,6 +134,8 @@ __all__ = [
     "InsufficientBalanceError",
     "InvalidInputError",
     "LimitReachedError",
+    "LoyaltyToken",
+    "LoyaltyTokenError",
     "MaintenanceError",
     "MalformedResponseError",
     "MisconfiguredError",
@@ -161,8 +166,10 @@ __all__ = [
     "UnprocessableEntityError",
     "Unset",
     "VirtualClock",
+    "build_claim_url",
     "capture_responses",
     "converter",
     "operations",
+    "verify_claim_url",
     "__version__",
 ]

@@ -91,20 +91,14 @@ def build_claim_url(
         if not isinstance(value, str) or not value:
             raise ValueError(f"{name} must be a non-empty string")
     query = urlencode(
-        list(
-            zip(
-                _KEYS,
-                (
-                    VERSION,
-                    shop_uuid,
-                    unique_id,
-                    str(_unix(timestamp)),
-                    unit_name,
-                    _number(unit_value),
-                ),
-                strict=True,
-            )
-        )
+        {  # the recipe's order, as _KEYS lists it
+            "version": VERSION,
+            "shop_uuid": shop_uuid,
+            "unique_id": unique_id,
+            "timestamp": _unix(timestamp),
+            "unit_name": unit_name,
+            "unit_value": _number(unit_value),
+        }
     )
     return f"{portal_url.rstrip('/')}{CLAIM_PATH}?{query}&hash={_hash(query, secret)}"
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -94,6 +96,8 @@ def test_the_hash_may_be_upper_case() -> None:
         URL.replace("version=v3", "version=v2"),
         URL.replace(f"version=v3&shop_uuid={SHOP}", f"shop_uuid={SHOP}&version=v3"),
         URL.replace("&unit_name=purchase_amount", ""),
+        URL.replace("version=v3&", "version=v3&flag&"),  # a query piece without a value
+        URL.replace(HASH, "\u00e9" * 40),  # not even ASCII
     ],
 )
 def test_a_tampered_url_is_rejected(url: str) -> None:
@@ -127,9 +131,73 @@ def test_bad_parts_are_refused_before_anything_is_built(
         build(**changes)
 
 
+def _signed(query: str) -> str:
+    """A URL whose hash matches `query`: only the checks after the hash's can refuse it."""
+    digest = hashlib.sha1(f"{query}&secret={SECRET}".encode()).hexdigest()
+    return f"{PORTAL}/l?{query}&hash={digest}"
+
+
 @pytest.mark.parametrize(
-    "portal", ["ftp://portal.example", "https://portal.example/?ref=qr", "https://p.example#top"]
+    ("url", "message"),
+    [
+        (URL.replace(f"&hash={HASH}", ""), "no hash"),
+        (URL.replace(f"&hash={HASH}", "&hash="), "no hash"),
+        (_signed(QUERY.replace(f"version=v3&shop_uuid={SHOP}", f"shop_uuid={SHOP}&version=v3")),
+         "in that order"),
+        (_signed(QUERY.replace("version=v3", "version=v2")), "only v3"),
+        (_signed(QUERY.replace("timestamp=1700000000", "timestamp=soon")), "Unix seconds"),
+        (URL.replace("unit_name=purchase_amount", "unit_name="), "does not match"),
+    ],
+)  # fmt: skip
+def test_each_check_says_what_is_wrong(url: str, message: str) -> None:
+    with pytest.raises(LoyaltyTokenError, match=message):
+        verify_claim_url(url, secret=SECRET)
+
+
+def test_a_url_that_is_not_text_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="url must be a str"):
+        verify_claim_url(URL.encode(), secret=SECRET)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "portal",
+    [
+        "ftp://loyalty.example.com",
+        "loyalty.example.com",
+        None,
+        "https://loyalty.example.com/?ref=qr",  # the claim path cannot follow a query
+        "https://loyalty.example.com#top",
+    ],
 )
-def test_a_portal_url_that_cannot_carry_the_claim_path_is_refused(portal: str) -> None:
+def test_the_portal_must_be_an_http_url_to_append_the_claim_path_to(portal: object) -> None:
     with pytest.raises(ValueError, match="portal_url"):
-        build_claim_url(portal, shop_uuid=SHOP, unique_id="r-1", unit_value=1, secret=SECRET)
+        build_claim_url(portal, shop_uuid=SHOP, unique_id="r", unit_value=1, secret=SECRET)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("portal", "claim_page"),
+    [
+        ("http://localhost:8000", "http://localhost:8000/l?"),
+        (f"{PORTAL}/kiosk-X//", f"{PORTAL}/kiosk-X/l?"),  # only trailing slashes go
+    ],
+)
+def test_the_portal_address_is_kept_as_given(portal: str, claim_page: str) -> None:
+    url = build_claim_url(portal, shop_uuid=SHOP, unique_id="r", unit_value=1, secret=SECRET)
+    assert url.startswith(claim_page)
+    verify_claim_url(url, secret=SECRET)
+
+
+@pytest.mark.parametrize("field", ["shop_uuid", "unique_id", "unit_name"])
+def test_an_empty_part_is_named_in_the_error(field: str) -> None:
+    with pytest.raises(ValueError, match=f"^{field} must be a non-empty string"):
+        build(**{field: ""})
+
+
+def test_the_timestamp_defaults_to_now() -> None:
+    before = int(time.time())
+    token = verify_claim_url(build(timestamp=None), secret=SECRET)
+    assert before <= token.timestamp <= int(time.time())
+
+
+def test_the_epoch_itself_is_a_valid_timestamp() -> None:
+    assert verify_claim_url(build(timestamp=0), secret=SECRET).timestamp == 0

@@ -57,6 +57,10 @@ def _contents(spec: Spec) -> str:
 
 def _resource(resource: Resource, errors: dict[int, str]) -> str:
     out = [f"## {resource.title}\n\n", f"{resource.description}\n\n"]
+    if resource.helpers:
+        out.append("Without an API call:\n\n")
+        out += [f"- `{name}`: {text}\n" for name, text in resource.helpers]
+        out.append("\n")
     for op in resource.operations:
         out.append(_operation(op, errors))
     return "".join(out)

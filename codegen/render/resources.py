@@ -174,7 +174,9 @@ def _render_method(
     call_args = [_op_const(api, op)]
     for location in ("path", "query", "body"):
         members = [p for p in params if p.location == location and not p.spread]
-        items = "{" + ", ".join(f'"{p.name}": {p.py_name}' for p in members) + "}"
+        pairs = [(p.name, p.py_name) for p in members]
+        pairs += [(p.also_as, p.py_name) for p in members if p.also_as]
+        items = "{" + ", ".join(f'"{name}": {py_name}' for name, py_name in pairs) + "}"
         spread = [p.py_name for p in params if p.location == location and p.spread]
         if spread:
             imports.add("piggy_async._attributes", "with_attributes")

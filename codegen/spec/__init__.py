@@ -81,6 +81,7 @@ def load_spec(spec_dir: Path) -> Spec:
                     "models",
                     "param_groups",
                     "operations",
+                    "helpers",
                 ),
                 required=("resource", "title", "description", "operations"),
             )

@@ -51,6 +51,8 @@ class Param:
     """A path parameter whose value is a credential: the request log shows `<redacted>`."""
     default: Any = None
     """What the API assumes when the parameter is left out, as the spec documents it."""
+    also_as: str | None = None
+    """A second key the value is sent under, where sources name the parameter differently."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Resource:
     title: str
     description: str
     operations: tuple[Operation, ...]
+    helpers: tuple[tuple[str, str], ...] = ()
+    """Local functions that do this resource's job without a call: (dotted name, summary)."""
 
     def operations_for(self, api: str) -> tuple[Operation, ...]:
         return tuple(op for op in self.operations if api in op.apis)

@@ -37,7 +37,17 @@ def load_resource(reader: Reader, data: dict[str, Any]) -> Resource:
         reader.text(data["title"], "title"),
         reader.text(data["description"], "description"),
         loaded,
+        _helpers(reader, data.get("helpers") or {}),
     )
+
+
+def _helpers(reader: Reader, helpers: Any) -> tuple[tuple[str, str], ...]:
+    """`helpers:`: dotted names of local functions (`piggy_async.x`) and what each does."""
+    table = reader.mapping(helpers, "helpers", allowed=helpers if isinstance(helpers, dict) else ())
+    for name in table:
+        if not isinstance(name, str) or not name.startswith("piggy_async."):
+            raise reader.error("helpers", f"expected a dotted name in piggy_async: {name!r}")
+    return tuple((name, reader.text(text, f"helpers.{name}")) for name, text in table.items())
 
 
 _OPERATION_KEYS = (

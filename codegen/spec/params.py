@@ -44,6 +44,7 @@ _PARAM_KEYS = (
     "format",
     "spread",
     "secret",
+    "also_as",
 )
 
 Entry = tuple[str, str, Any]
@@ -97,6 +98,10 @@ def load_params(
             other = next(p for p in result if p.spread)
             raise reader.error(f"{pkey}.spread", f"{other.name!r} is already spread")
         result.append(param)
+    names = {p.name for p in result}
+    for param in result:
+        if param.also_as in names:
+            raise reader.error(f"{param.name}.also_as", "names another parameter")
     return tuple(result)
 
 
@@ -134,7 +139,21 @@ def _load_param(
         spread=_spread(reader, pkey, data, param_type),
         secret=_secret(reader, pkey, data),
         default=data.get("default"),
+        also_as=_also_as(reader, pkey, data),
     )
+
+
+def _also_as(reader: Reader, key: str, data: dict[str, Any]) -> str | None:
+    """`also_as: <key>`: the value is sent under this key too (a query or body parameter
+    the sources name two ways)."""
+    also_as = data.get("also_as")
+    if also_as is None:
+        return None
+    if not isinstance(also_as, str) or not also_as:
+        raise reader.error(f"{key}.also_as", "expected a parameter name")
+    if data["in"] == "path" or data.get("spread", False):
+        raise reader.error(f"{key}.also_as", "only a query or body value can be sent twice")
+    return also_as
 
 
 def _required_on(

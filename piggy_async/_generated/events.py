@@ -16,6 +16,7 @@ from .models.webhooks import (
     ReferralCompletedEvent,
     RewardUpdatedEvent,
     VoucherCreatedEvent,
+    VoucherDeletedEvent,
     VoucherRedeemedEvent,
     VoucherUpdatedEvent,
 )
@@ -28,6 +29,7 @@ EVENT_TYPES: dict[str, type[Model]] = {
     "voucher_created": VoucherCreatedEvent,
     "voucher_updated": VoucherUpdatedEvent,
     "voucher_redeemed": VoucherRedeemedEvent,
+    "voucher_deleted": VoucherDeletedEvent,
     "form_submission_completed": FormSubmissionCompletedEvent,
     "referral_completed": ReferralCompletedEvent,
     "contact_identifier_created": ContactIdentifierCreatedEvent,

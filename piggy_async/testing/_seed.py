@@ -85,7 +85,8 @@ class SeedData:
     promotions: tuple[str, ...] = ("Free Krabby Patty",)
     """Promotions vouchers can be issued from (more can be created through the API)."""
     account_secret: str = "fake-piggy-account-secret"
-    """Signs webhook deliveries of subscriptions without a secret of their own."""
+    """Signs webhook deliveries of subscriptions without a secret of their own, and the
+    loyalty-token URLs the fake creates."""
 
 
 def shop_json(id: int, uuid: str, name: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from ._clock import Clock
 from ._credentials import Credentials
 from ._endpoint import Runtime
 from ._faults import FaultInjector, Faults
+from ._handlers import vouchers
 from ._rate_limit import RateLimit, RateLimiter
 from ._routes import build_app
 from ._seed import SeedData
@@ -41,7 +42,8 @@ class FakePiggy:
     rewards, loyalty transactions, prepaid transactions, promotions, vouchers and webhook
     subscriptions keep state; every other operation validates its input and answers an
     example of its documented response. Subscriptions receive signed webhook deliveries
-    when `webhooks.deliver_due()` is awaited.
+    when `webhooks.deliver_due()` is awaited; `delete_voucher` stands in for a deletion in
+    the dashboard. Created loyalty tokens are claim URLs signed with the account secret.
 
     Args:
         host: The address to bind; loopback by default.
@@ -110,6 +112,12 @@ class FakePiggy:
         """Webhook subscriptions and their deliveries: `await server.webhooks.deliver_due()`
         posts every delivery that is due (see `piggy_async.testing.Webhooks`)."""
         return self.state.webhooks
+
+    def delete_voucher(self, voucher_uuid: str) -> None:
+        """Delete a voucher as the dashboard does (the API has no call for it); subscribers
+        to `voucher_deleted` get a delivery with the voucher as it was. Raises `KeyError`
+        for a voucher the fake does not hold."""
+        vouchers.delete(self.state, voucher_uuid)
 
     @property
     def oauth_key(self) -> str:

@@ -161,6 +161,7 @@ class State:
         """By uuid, in creation order."""
         self.prepaid_transactions: dict[str, PrepaidRecord] = {}
         """By uuid, in creation order."""
+        self.account_secret = data.account_secret
         self.webhooks = Webhooks(clock, data.account_secret)
         """Webhook subscriptions and their deliveries (`await webhooks.deliver_due()`)."""
 

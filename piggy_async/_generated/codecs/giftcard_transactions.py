@@ -8,7 +8,6 @@ from typing import Any
 
 from piggy_async._codecs import (
     UNSET,
-    MissingKeyError,
     as_list,
     as_object,
     dump,
@@ -82,13 +81,15 @@ def structure_GiftcardTransaction(data: Any) -> GiftcardTransaction:
     if data.__class__ is not dict:
         data = as_object(data, "GiftcardTransaction")
     model: GiftcardTransaction = _new(GiftcardTransaction)
-    known = 1
-    if "id" not in data:
-        raise MissingKeyError(GiftcardTransaction, "id")
-    value = data["id"]
-    if value.__class__ is not int:
-        value = expect(value, (int,), "GiftcardTransaction.id")
-    model.id = value
+    known = 0
+    if "id" in data:
+        value = data["id"]
+        known += 1
+        if value.__class__ is not int:
+            value = expect(value, (int,), "GiftcardTransaction.id")
+        model.id = value
+    else:
+        model.id = UNSET
     if "uuid" in data:
         value = data["uuid"]
         known += 1
@@ -174,7 +175,9 @@ def unstructure_GiftcardTransaction(model: GiftcardTransaction) -> dict[str, Any
     """The JSON object a `GiftcardTransaction` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     value: Any
-    out["id"] = model.id
+    value = model.id
+    if value is not UNSET:
+        out["id"] = value
     value = model.uuid
     if value is not UNSET:
         out["uuid"] = value

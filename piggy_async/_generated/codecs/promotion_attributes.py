@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import NoneType
 from typing import Any
 
-from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
+from piggy_async._codecs import UNSET, as_list, as_object, dump, expect, extra_of
 
 from ..models.promotion_attributes import PromotionAttribute, PromotionAttributeOption
 
@@ -23,13 +23,15 @@ def structure_PromotionAttribute(data: Any) -> PromotionAttribute:
     if data.__class__ is not dict:
         data = as_object(data, "PromotionAttribute")
     model: PromotionAttribute = _new(PromotionAttribute)
-    known = 1
-    if "id" not in data:
-        raise MissingKeyError(PromotionAttribute, "id")
-    value = data["id"]
-    if value.__class__ is not int:
-        value = expect(value, (int,), "PromotionAttribute.id")
-    model.id = value
+    known = 0
+    if "id" in data:
+        value = data["id"]
+        known += 1
+        if value.__class__ is not int:
+            value = expect(value, (int,), "PromotionAttribute.id")
+        model.id = value
+    else:
+        model.id = UNSET
     if "name" in data:
         value = data["name"]
         known += 1
@@ -101,7 +103,9 @@ def unstructure_PromotionAttribute(model: PromotionAttribute) -> dict[str, Any]:
     """The JSON object a `PromotionAttribute` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     value: Any
-    out["id"] = model.id
+    value = model.id
+    if value is not UNSET:
+        out["id"] = value
     value = model.name
     if value is not UNSET:
         out["name"] = value

@@ -541,8 +541,15 @@ def structure_Shop(data: Any) -> Shop:
     if "id" in data:
         value = data["id"]
         known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Shop.id")
+        if not (value.__class__ is int or value.__class__ is str):
+            value = expect(
+                value,
+                (
+                    int,
+                    str,
+                ),
+                "Shop.id",
+            )
         model.id = value
     else:
         model.id = UNSET

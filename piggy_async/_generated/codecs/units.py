@@ -6,15 +6,7 @@ from __future__ import annotations
 from types import NoneType
 from typing import Any
 
-from piggy_async._codecs import (
-    UNSET,
-    MissingKeyError,
-    as_object,
-    dump_datetime,
-    expect,
-    extra_of,
-    parse_datetime,
-)
+from piggy_async._codecs import UNSET, as_object, dump_datetime, expect, extra_of, parse_datetime
 
 from ..models.units import UnitRecord
 
@@ -41,13 +33,15 @@ def structure_UnitRecord(data: Any) -> UnitRecord:
     if data.__class__ is not dict:
         data = as_object(data, "UnitRecord")
     model: UnitRecord = _new(UnitRecord)
-    known = 1
-    if "id" not in data:
-        raise MissingKeyError(UnitRecord, "id")
-    value = data["id"]
-    if value.__class__ is not int:
-        value = expect(value, (int,), "UnitRecord.id")
-    model.id = value
+    known = 0
+    if "id" in data:
+        value = data["id"]
+        known += 1
+        if value.__class__ is not int:
+            value = expect(value, (int,), "UnitRecord.id")
+        model.id = value
+    else:
+        model.id = UNSET
     if "loyalty_program_id" in data:
         value = data["loyalty_program_id"]
         known += 1
@@ -125,7 +119,9 @@ def unstructure_UnitRecord(model: UnitRecord) -> dict[str, Any]:
     """The JSON object a `UnitRecord` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     value: Any
-    out["id"] = model.id
+    value = model.id
+    if value is not UNSET:
+        out["id"] = value
     value = model.loyalty_program_id
     if value is not UNSET:
         out["loyalty_program_id"] = value

@@ -27,6 +27,7 @@ from ..models.webhooks import (
     RewardUpdatedEvent,
     UnknownWebhookEvent,
     VoucherCreatedEvent,
+    VoucherDeletedEvent,
     VoucherEventData,
     VoucherRedeemedEvent,
     VoucherUpdatedEvent,
@@ -736,6 +737,45 @@ def structure_VoucherCreatedEvent(data: Any) -> VoucherCreatedEvent:
 
 def unstructure_VoucherCreatedEvent(model: VoucherCreatedEvent) -> dict[str, Any]:
     """The JSON object a `VoucherCreatedEvent` stands for: its set fields and `extra`."""
+    out: dict[str, Any] = {}
+    value: Any
+    out["type"] = model.type
+    value = model.data
+    if value is not UNSET:
+        out["data"] = dump(value)
+    if model.extra:
+        out.update(model.extra)
+    return out
+
+
+_VOUCHERDELETEDEVENT_KEYS = frozenset({"type", "data"})
+
+
+def structure_VoucherDeletedEvent(data: Any) -> VoucherDeletedEvent:
+    """A `VoucherDeletedEvent` from a decoded JSON object."""
+    if data.__class__ is not dict:
+        data = as_object(data, "VoucherDeletedEvent")
+    model: VoucherDeletedEvent = _new(VoucherDeletedEvent)
+    known = 1
+    if "type" not in data:
+        raise MissingKeyError(VoucherDeletedEvent, "type")
+    value = data["type"]
+    if value.__class__ is not str:
+        value = expect(value, (str,), "VoucherDeletedEvent.type")
+    model.type = value
+    if "data" in data:
+        value = data["data"]
+        known += 1
+        value = structure_VoucherEventData(value)
+        model.data = value
+    else:
+        model.data = UNSET
+    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERDELETEDEVENT_KEYS)
+    return model
+
+
+def unstructure_VoucherDeletedEvent(model: VoucherDeletedEvent) -> dict[str, Any]:
+    """The JSON object a `VoucherDeletedEvent` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     value: Any
     out["type"] = model.type

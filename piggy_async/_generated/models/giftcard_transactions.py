@@ -25,7 +25,9 @@ class GiftcardSettlement(Model):
 class GiftcardTransaction(Model):
     """A change to a giftcard's balance."""
 
-    id: int
+    id: int | Unset = UNSET
+    """The numeric id; absent from some answers."""
+
     uuid: str | Unset | None = UNSET
     """Null on old transactions; use `id` then."""
 

@@ -13,7 +13,9 @@ from piggy_async._unset import UNSET, Unset
 class PromotionAttribute(Model):
     """A custom field definition for promotions."""
 
-    id: int
+    id: int | Unset = UNSET
+    """The numeric id; absent from some answers."""
+
     name: str | Unset = UNSET
     """The attribute's unique internal name."""
 

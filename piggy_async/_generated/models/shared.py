@@ -83,7 +83,9 @@ class Shop(Model):
     """A shop (business profile) of the account."""
 
     uuid: str
-    id: int | Unset = UNSET
+    id: int | str | Unset = UNSET
+    """The numeric id; some answers send it as a string."""
+
     name: str | Unset = UNSET
     type: str | Unset = UNSET
     reference: str | Unset | None = UNSET

@@ -15,7 +15,9 @@ from piggy_async._unset import UNSET, Unset
 class UnitRecord(Model):
     """A unit as returned on creation, with its bookkeeping fields."""
 
-    id: int
+    id: int | Unset = UNSET
+    """The numeric id; absent from some answers."""
+
     loyalty_program_id: int | Unset = UNSET
     name: str | Unset = UNSET
     label: str | Unset = UNSET

@@ -202,6 +202,19 @@ class VoucherCreatedEvent(Model):
 
 
 @attrs.define(kw_only=True, repr=False)
+class VoucherDeletedEvent(Model):
+    """`voucher_deleted`: A voucher was deleted; `data.voucher` is the voucher as it was.
+    Undocumented.
+    """
+
+    type: str
+    """The event type."""
+
+    data: VoucherEventData | Unset = UNSET
+    """What the event is about."""
+
+
+@attrs.define(kw_only=True, repr=False)
 class VoucherEventData(Model):
     """The data of a voucher event."""
 
@@ -239,6 +252,7 @@ WebhookEvent: TypeAlias = (
     | VoucherCreatedEvent
     | VoucherUpdatedEvent
     | VoucherRedeemedEvent
+    | VoucherDeletedEvent
     | FormSubmissionCompletedEvent
     | ReferralCompletedEvent
     | ContactIdentifierCreatedEvent
@@ -259,6 +273,7 @@ register_tagged_union(
         "voucher_created": VoucherCreatedEvent,
         "voucher_updated": VoucherUpdatedEvent,
         "voucher_redeemed": VoucherRedeemedEvent,
+        "voucher_deleted": VoucherDeletedEvent,
         "form_submission_completed": FormSubmissionCompletedEvent,
         "referral_completed": ReferralCompletedEvent,
         "contact_identifier_created": ContactIdentifierCreatedEvent,

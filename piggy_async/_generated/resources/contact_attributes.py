@@ -69,6 +69,7 @@ OAUTH_CREATE: Operation[ContactAttribute] = Operation(
         ),
         Param("description", "body", "str"),
         Param("options", "body", "list[object]"),
+        Param("form_element_type", "body", "str"),
     ),
     errors=(60009,),
 )
@@ -127,6 +128,7 @@ REGISTER_CREATE: Operation[ContactAttribute] = Operation(
         ),
         Param("description", "body", "str"),
         Param("options", "body", "list[object]"),
+        Param("form_element_type", "body", "str"),
     ),
     errors=(60009,),
 )
@@ -190,6 +192,7 @@ class OAuthContactAttributes(Resource):
         ],
         description: str | Unset = UNSET,
         options: Sequence[Mapping[str, Any]] | Unset = UNSET,
+        form_element_type: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> ContactAttribute:
         """Create Contact Attribute.
@@ -204,6 +207,8 @@ class OAuthContactAttributes(Resource):
             data_type: The attribute's data type. Required.
             description: A description.
             options: Choices for select types: [{"label": ..., "value": ...}].
+            form_element_type: How forms show the attribute (Postman Register example
+                only).
 
         Raises:
             AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
@@ -246,6 +251,12 @@ class OAuthContactAttributes(Resource):
             description = check.text(description, "description", OAUTH_CREATE)
         if options is not UNSET and options is not None:
             options = check.objects(options, "options", OAUTH_CREATE)
+        if (
+            form_element_type is not UNSET
+            and form_element_type is not None
+            and form_element_type.__class__ is not str
+        ):
+            form_element_type = check.text(form_element_type, "form_element_type", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -254,6 +265,7 @@ class OAuthContactAttributes(Resource):
                 "data_type": data_type,
                 "description": description,
                 "options": options,
+                "form_element_type": form_element_type,
             },
             options=request_options,
         )
@@ -309,6 +321,7 @@ class RegisterContactAttributes(Resource):
         ],
         description: str | Unset = UNSET,
         options: Sequence[Mapping[str, Any]] | Unset = UNSET,
+        form_element_type: str | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> ContactAttribute:
         """Create Contact Attribute.
@@ -323,6 +336,8 @@ class RegisterContactAttributes(Resource):
             data_type: The attribute's data type. Required.
             description: A description.
             options: Choices for select types: [{"label": ..., "value": ...}].
+            form_element_type: How forms show the attribute (Postman Register example
+                only).
 
         Raises:
             AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
@@ -365,6 +380,12 @@ class RegisterContactAttributes(Resource):
             description = check.text(description, "description", REGISTER_CREATE)
         if options is not UNSET and options is not None:
             options = check.objects(options, "options", REGISTER_CREATE)
+        if (
+            form_element_type is not UNSET
+            and form_element_type is not None
+            and form_element_type.__class__ is not str
+        ):
+            form_element_type = check.text(form_element_type, "form_element_type", REGISTER_CREATE)
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -373,6 +394,7 @@ class RegisterContactAttributes(Resource):
                 "data_type": data_type,
                 "description": description,
                 "options": options,
+                "form_element_type": form_element_type,
             },
             options=request_options,
         )

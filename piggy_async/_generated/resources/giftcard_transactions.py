@@ -29,6 +29,7 @@ OAUTH_LIST: Operation[list[GiftcardTransaction]] = Operation(
     params=(
         Param("page", "query", "int"),
         Param("perPage", "query", "int", py_name="per_page"),
+        Param("giftcard_uuid", "query", "str"),
         Param("giftcard_hash", "query", "str"),
         Param("giftcard_program_uuid", "query", "str"),
         Param("shop_uuid", "query", "str"),
@@ -180,6 +181,7 @@ class OAuthGiftcardTransactions(Resource):
         *,
         page: int | Unset = UNSET,
         per_page: int | Unset = UNSET,
+        giftcard_uuid: str | UUID | Unset = UNSET,
         giftcard_hash: str | Unset = UNSET,
         giftcard_program_uuid: str | UUID | Unset = UNSET,
         shop_uuid: str | UUID | Unset = UNSET,
@@ -202,7 +204,9 @@ class OAuthGiftcardTransactions(Resource):
 
         Args:
             page: Page to retrieve.
-            per_page: Records per page. Maximum: 100.
+            per_page: Records per page, sent as both `perPage` and `limit`. Maximum:
+                100.
+            giftcard_uuid: Only transactions of this giftcard.
             giftcard_hash: Only transactions of the giftcard with this hash.
             giftcard_program_uuid: Only transactions of this giftcard program.
             shop_uuid: Only transactions performed at this shop.
@@ -222,6 +226,12 @@ class OAuthGiftcardTransactions(Resource):
             and (per_page.__class__ is not int or per_page < 1)
         ):
             per_page = check.positive_integer(per_page, "per_page", OAUTH_LIST)
+        if (
+            giftcard_uuid is not UNSET
+            and giftcard_uuid is not None
+            and giftcard_uuid.__class__ is not str
+        ):
+            giftcard_uuid = check.uuid(giftcard_uuid, "giftcard_uuid", OAUTH_LIST)
         if (
             giftcard_hash is not UNSET
             and giftcard_hash is not None
@@ -269,6 +279,7 @@ class OAuthGiftcardTransactions(Resource):
             query={
                 "page": page,
                 "perPage": per_page,
+                "giftcard_uuid": giftcard_uuid,
                 "giftcard_hash": giftcard_hash,
                 "giftcard_program_uuid": giftcard_program_uuid,
                 "shop_uuid": shop_uuid,
@@ -277,6 +288,7 @@ class OAuthGiftcardTransactions(Resource):
                 "created_at[gte]": created_at_gte,
                 "created_at[lt]": created_at_lt,
                 "created_at[lte]": created_at_lte,
+                "limit": per_page,
             },
             options=request_options,
         )

@@ -136,7 +136,8 @@ REGISTER_CREATE: Operation[Giftcard] = Operation(
     data_spec="Giftcard",
     params=(
         Param("type", "body", "int", required=True, enum=(0, 1)),
-        Param("giftcard_program_uuid", "body", "str", required=True),
+        Param("giftcard_program_uuid", "body", "str"),
+        Param("giftcard_program_id", "body", "int"),
     ),
     errors=(1003, 55021, 1100),
 )
@@ -291,7 +292,8 @@ class OAuthGiftcards(Resource):
 
         Args:
             type: 0 physical, 1 digital; only 1 (digital) is accepted. Required.
-            giftcard_program_uuid: The giftcard program to create the card in. Required.
+            giftcard_program_uuid: The giftcard program to create the card in; on the
+                Register API, this or `giftcard_program_id`. Required.
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`, `ErrorCode.ONLY_DIGITAL_GIFTCARDS`.
@@ -440,7 +442,8 @@ class RegisterGiftcards(Resource):
         self,
         *,
         type: Literal[0, 1],
-        giftcard_program_uuid: str | UUID,
+        giftcard_program_uuid: str | UUID | Unset = UNSET,
+        giftcard_program_id: int | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> Giftcard:
         """Create Giftcard.
@@ -451,7 +454,10 @@ class RegisterGiftcards(Resource):
 
         Args:
             type: 0 physical, 1 digital; only 1 (digital) is accepted. Required.
-            giftcard_program_uuid: The giftcard program to create the card in. Required.
+            giftcard_program_uuid: The giftcard program to create the card in; on the
+                Register API, this or `giftcard_program_id`.
+            giftcard_program_id: The giftcard program's numeric id, as the Postman
+                Register example sends it.
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`, `ErrorCode.ONLY_DIGITAL_GIFTCARDS`.
@@ -461,13 +467,29 @@ class RegisterGiftcards(Resource):
             check.options(request_options, REGISTER_CREATE)
         if type.__class__ is bool or type not in (0, 1):
             type = check.choice(type, "type", REGISTER_CREATE)
-        if giftcard_program_uuid.__class__ is not str:
+        if (
+            giftcard_program_uuid is not UNSET
+            and giftcard_program_uuid is not None
+            and giftcard_program_uuid.__class__ is not str
+        ):
             giftcard_program_uuid = check.uuid(
                 giftcard_program_uuid, "giftcard_program_uuid", REGISTER_CREATE
             )
+        if (
+            giftcard_program_id is not UNSET
+            and giftcard_program_id is not None
+            and giftcard_program_id.__class__ is not int
+        ):
+            giftcard_program_id = check.integer(
+                giftcard_program_id, "giftcard_program_id", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
-            body={"type": type, "giftcard_program_uuid": giftcard_program_uuid},
+            body={
+                "type": type,
+                "giftcard_program_uuid": giftcard_program_uuid,
+                "giftcard_program_id": giftcard_program_id,
+            },
             options=request_options,
         )
 

@@ -69,6 +69,9 @@ OAUTH_CREATE: Operation[LoyaltyTransactionAttribute] = Operation(
         Param("label", "body", "str"),
         Param("description", "body", "str"),
         Param("options", "body", "object | list[object]"),
+        Param("placeholder", "body", "str"),
+        Param("is_soft_read_only", "body", "bool"),
+        Param("is_hard_read_only", "body", "bool"),
     ),
     errors=(60009,),
 )
@@ -127,6 +130,9 @@ REGISTER_CREATE: Operation[LoyaltyTransactionAttribute] = Operation(
         Param("label", "body", "str"),
         Param("description", "body", "str"),
         Param("options", "body", "object | list[object]"),
+        Param("placeholder", "body", "str"),
+        Param("is_soft_read_only", "body", "bool"),
+        Param("is_hard_read_only", "body", "bool"),
     ),
     errors=(60009,),
 )
@@ -191,6 +197,9 @@ class OAuthLoyaltyTransactionAttributes(Resource):
         label: str | Unset = UNSET,
         description: str | Unset = UNSET,
         options: Mapping[str, Any] | Sequence[Mapping[str, Any]] | Unset = UNSET,
+        placeholder: str | Unset = UNSET,
+        is_soft_read_only: bool | Unset = UNSET,
+        is_hard_read_only: bool | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> LoyaltyTransactionAttribute:
         """Create Loyalty Transaction Attribute.
@@ -206,6 +215,9 @@ class OAuthLoyaltyTransactionAttributes(Resource):
             description: A description.
             options: Select choices; the docs send a value-to-label map, e.g. {"blue":
                 "Blue"}.
+            placeholder: The input's placeholder text.
+            is_soft_read_only: Whether the value can be changed only with confirmation.
+            is_hard_read_only: Whether the value cannot be changed once set.
 
         Raises:
             AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
@@ -248,6 +260,24 @@ class OAuthLoyaltyTransactionAttributes(Resource):
             description = check.text(description, "description", OAUTH_CREATE)
         if options is not UNSET and options is not None:
             options = check.mapping_or_objects(options, "options", OAUTH_CREATE)
+        if (
+            placeholder is not UNSET
+            and placeholder is not None
+            and placeholder.__class__ is not str
+        ):
+            placeholder = check.text(placeholder, "placeholder", OAUTH_CREATE)
+        if (
+            is_soft_read_only is not UNSET
+            and is_soft_read_only is not None
+            and is_soft_read_only.__class__ is not bool
+        ):
+            is_soft_read_only = check.boolean(is_soft_read_only, "is_soft_read_only", OAUTH_CREATE)
+        if (
+            is_hard_read_only is not UNSET
+            and is_hard_read_only is not None
+            and is_hard_read_only.__class__ is not bool
+        ):
+            is_hard_read_only = check.boolean(is_hard_read_only, "is_hard_read_only", OAUTH_CREATE)
         return await self._client.request(
             OAUTH_CREATE,
             body={
@@ -256,6 +286,9 @@ class OAuthLoyaltyTransactionAttributes(Resource):
                 "label": label,
                 "description": description,
                 "options": options,
+                "placeholder": placeholder,
+                "is_soft_read_only": is_soft_read_only,
+                "is_hard_read_only": is_hard_read_only,
             },
             options=request_options,
         )
@@ -312,6 +345,9 @@ class RegisterLoyaltyTransactionAttributes(Resource):
         label: str | Unset = UNSET,
         description: str | Unset = UNSET,
         options: Mapping[str, Any] | Sequence[Mapping[str, Any]] | Unset = UNSET,
+        placeholder: str | Unset = UNSET,
+        is_soft_read_only: bool | Unset = UNSET,
+        is_hard_read_only: bool | Unset = UNSET,
         **request_options: Unpack[RequestOptions],
     ) -> LoyaltyTransactionAttribute:
         """Create Loyalty Transaction Attribute.
@@ -327,6 +363,9 @@ class RegisterLoyaltyTransactionAttributes(Resource):
             description: A description.
             options: Select choices; the docs send a value-to-label map, e.g. {"blue":
                 "Blue"}.
+            placeholder: The input's placeholder text.
+            is_soft_read_only: Whether the value can be changed only with confirmation.
+            is_hard_read_only: Whether the value cannot be changed once set.
 
         Raises:
             AlreadyExistsError: `ErrorCode.ATTRIBUTE_ALREADY_EXISTS`.
@@ -369,6 +408,28 @@ class RegisterLoyaltyTransactionAttributes(Resource):
             description = check.text(description, "description", REGISTER_CREATE)
         if options is not UNSET and options is not None:
             options = check.mapping_or_objects(options, "options", REGISTER_CREATE)
+        if (
+            placeholder is not UNSET
+            and placeholder is not None
+            and placeholder.__class__ is not str
+        ):
+            placeholder = check.text(placeholder, "placeholder", REGISTER_CREATE)
+        if (
+            is_soft_read_only is not UNSET
+            and is_soft_read_only is not None
+            and is_soft_read_only.__class__ is not bool
+        ):
+            is_soft_read_only = check.boolean(
+                is_soft_read_only, "is_soft_read_only", REGISTER_CREATE
+            )
+        if (
+            is_hard_read_only is not UNSET
+            and is_hard_read_only is not None
+            and is_hard_read_only.__class__ is not bool
+        ):
+            is_hard_read_only = check.boolean(
+                is_hard_read_only, "is_hard_read_only", REGISTER_CREATE
+            )
         return await self._client.request(
             REGISTER_CREATE,
             body={
@@ -377,6 +438,9 @@ class RegisterLoyaltyTransactionAttributes(Resource):
                 "label": label,
                 "description": description,
                 "options": options,
+                "placeholder": placeholder,
+                "is_soft_read_only": is_soft_read_only,
+                "is_hard_read_only": is_hard_read_only,
             },
             options=request_options,
         )

@@ -122,7 +122,8 @@ class OAuthPrepaidTransactions(Resource):
             contact_identifier_value: A contact identifier value; required without
                 `contact_uuid`.
             amount_in_cents: The amount in cents; negative to spend. Required.
-            shop_uuid: The shop where the transaction takes place. Required.
+            shop_uuid: The shop where the transaction takes place; on the Register API,
+                the register's shop when omitted. Required.
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
@@ -274,7 +275,8 @@ class RegisterPrepaidTransactions(Resource):
             contact_identifier_value: A contact identifier value; required without
                 `contact_uuid`.
             amount_in_cents: The amount in cents; negative to spend. Required.
-            shop_uuid: The shop where the transaction takes place.
+            shop_uuid: The shop where the transaction takes place; on the Register API,
+                the register's shop when omitted.
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.

@@ -108,6 +108,7 @@ REGISTER_CREATE: Operation[Visit] = Operation(
     data_spec="Visit",
     params=(
         Param("contact_uuid", "body", "str", required=True),
+        Param("shop_uuid", "body", "str"),
         Param("external_id", "body", "str"),
         Param("source", "body", "str"),
         Param("starts_at", "body", "datetime"),
@@ -231,7 +232,8 @@ class OAuthVisits(Resource):
 
         Args:
             contact_uuid: The visiting contact. Required.
-            shop_uuid: The shop visited. Required.
+            shop_uuid: The shop visited; on the Register API, the register's shop when
+                omitted. Required.
             external_id: Your own identifier for the visit; must be unique.
             source: Where the visit was recorded.
             starts_at: When the visit started.
@@ -375,6 +377,7 @@ class RegisterVisits(Resource):
         self,
         *,
         contact_uuid: str | UUID,
+        shop_uuid: str | UUID | Unset = UNSET,
         external_id: str | Unset = UNSET,
         source: str | Unset = UNSET,
         starts_at: datetime | Unset = UNSET,
@@ -389,6 +392,8 @@ class RegisterVisits(Resource):
 
         Args:
             contact_uuid: The visiting contact. Required.
+            shop_uuid: The shop visited; on the Register API, the register's shop when
+                omitted.
             external_id: Your own identifier for the visit; must be unique.
             source: Where the visit was recorded.
             starts_at: When the visit started.
@@ -402,6 +407,8 @@ class RegisterVisits(Resource):
             check.options(request_options, REGISTER_CREATE)
         if contact_uuid.__class__ is not str:
             contact_uuid = check.uuid(contact_uuid, "contact_uuid", REGISTER_CREATE)
+        if shop_uuid is not UNSET and shop_uuid is not None and shop_uuid.__class__ is not str:
+            shop_uuid = check.uuid(shop_uuid, "shop_uuid", REGISTER_CREATE)
         if (
             external_id is not UNSET
             and external_id is not None
@@ -426,6 +433,7 @@ class RegisterVisits(Resource):
             REGISTER_CREATE,
             body={
                 "contact_uuid": contact_uuid,
+                "shop_uuid": shop_uuid,
                 "external_id": external_id,
                 "source": source,
                 "starts_at": starts_at,

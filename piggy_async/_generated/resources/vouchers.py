@@ -707,7 +707,8 @@ class OAuthVouchers(Resource):
             voucher_uuid: The voucher's UUID.
             contact_uuid: The contact redeeming; required when the voucher has no
                 contact.
-            shop_uuid: The shop where the voucher would be redeemed. Required.
+            shop_uuid: The shop where the voucher would be redeemed; on the Register
+                API, the register's shop when omitted. Required.
         """
         if request_options:
             check.options(request_options, OAUTH_VALIDATE)
@@ -749,7 +750,8 @@ class OAuthVouchers(Resource):
             contact_uuid: The contact redeeming; required when the voucher has no
                 contact.
             release_key: The release key of a locked voucher.
-            shop_uuid: The shop where the voucher is redeemed. Required.
+            shop_uuid: The shop where the voucher is redeemed; on the Register API, the
+                register's shop when omitted. Required.
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.
@@ -1199,7 +1201,8 @@ class RegisterVouchers(Resource):
             voucher_uuid: The voucher's UUID.
             contact_uuid: The contact redeeming; required when the voucher has no
                 contact.
-            shop_uuid: The shop where the voucher would be redeemed.
+            shop_uuid: The shop where the voucher would be redeemed; on the Register
+                API, the register's shop when omitted.
         """
         if request_options:
             check.options(request_options, REGISTER_VALIDATE)
@@ -1241,7 +1244,8 @@ class RegisterVouchers(Resource):
             contact_uuid: The contact redeeming; required when the voucher has no
                 contact.
             release_key: The release key of a locked voucher.
-            shop_uuid: The shop where the voucher is redeemed.
+            shop_uuid: The shop where the voucher is redeemed; on the Register API, the
+                register's shop when omitted.
 
         Raises:
             InvalidInputError: `ErrorCode.INVALID_INPUT`.

@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from .._call import Handler
 from . import (
     contacts,
+    giftcards,
     identifiers,
     loyalty,
+    loyalty_tokens,
     prepaid,
     rewards,
     shops,
@@ -19,8 +21,10 @@ from . import (
 
 HANDLERS: Mapping[tuple[str, str], Handler] = {
     **contacts.HANDLERS,
+    **giftcards.HANDLERS,
     **identifiers.HANDLERS,
     **loyalty.HANDLERS,
+    **loyalty_tokens.HANDLERS,
     **prepaid.HANDLERS,
     **rewards.HANDLERS,
     **shops.HANDLERS,

@@ -17,8 +17,9 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def shop_of(state: State, call: Call) -> dict[str, Any]:
-    """The call's `shop_uuid`; on the Register API, the register key's shop."""
-    if call.on_register:
+    """The call's `shop_uuid`; on the Register API, where it is optional, the register
+    key's shop when it is left out."""
+    if call.on_register and "shop_uuid" not in call.args:
         return state.shops[state.default_shop_uuid]
     return state.shop(call.args["shop_uuid"])
 

@@ -128,6 +128,17 @@ def update(state: State, call: Call) -> Reply:
     return _announce(state, "voucher_updated", render.voucher(state, voucher))
 
 
+def delete(state: State, voucher_uuid: str) -> None:
+    """Remove a voucher as the dashboard does (the API has no call for it), announcing
+    `voucher_deleted` with the voucher as it was."""
+    voucher = state.vouchers.get(voucher_uuid)
+    if voucher is None:
+        raise KeyError(f"no voucher {voucher_uuid!r}")
+    data = render.voucher(state, voucher)
+    del state.vouchers[voucher_uuid]
+    state.webhooks.emit("voucher_deleted", lambda: {"voucher": data})
+
+
 def redeem(state: State, call: Call) -> Reply:
     """Once per allowed redemption; after the last the voucher is REDEEMED and a further
     redemption fails with 80005."""

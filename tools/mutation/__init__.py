@@ -1,0 +1,1 @@
+"""Mutation testing for chosen modules: see `python -m tools.mutation --help`."""
