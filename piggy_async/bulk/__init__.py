@@ -19,6 +19,7 @@ from ._export import (
     export_loyalty_transactions,
     stream_contacts,
     stream_loyalty_transactions,
+    write_stream,
 )
 from ._import import check_contacts, import_contacts
 from ._rows import ContactRow
@@ -50,5 +51,6 @@ __all__ = [
     "shard",
     "stream_contacts",
     "stream_loyalty_transactions",
+    "write_stream",
     "write_failures",
 ]

@@ -110,7 +110,7 @@ async def export_loyalty_transactions(
         client, since=since, state=state, type=type, shop_uuid=shop_uuid,
         concurrency=concurrency, on_progress=on_progress,
     )  # fmt: skip
-    return await write(stream, out)
+    return await write_stream(stream, out)
 
 
 async def export_contacts(
@@ -127,13 +127,13 @@ async def export_contacts(
     stream = stream_contacts(
         client, since=since, state=state, concurrency=concurrency, on_progress=on_progress
     )
-    return await write(stream, out)
+    return await write_stream(stream, out)
 
 
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 
-async def write(
+async def write_stream(
     stream: ExportStream, out: str | os.PathLike[str], format: str | None = None
 ) -> ExportResult:
     """Run `stream` into `out`: `format` "jsonl" or "sqlite", by default from its suffix."""

@@ -43,53 +43,53 @@ class Reader:
 
     async def read(self, start: int, seen: frozenset[str]) -> AsyncIterator[list[Placed]]:
         """Runs of items created at or after second `start` (except those of `start` in
-        `seen`), oldest first, each run ending before a second still being read."""
-        first = await self.get(start, None, 1)
-        placed = self._items.place(first.items, count=True)
-        if _nothing_new(first, placed, seen):
+        `seen`), oldest first: every item up to the newest second when the run began, then
+        those of that second read so far (the next run, starting there, takes the rest)."""
+        probe = await self.get(start, None, 1, newest_first=True)
+        placed = self._items.place(probe.items, count=not probe.has_next)
+        if _nothing_new(probe, placed, seen):
             return
-        ahead = _Ahead(self, start)
-        carry = _Carry(start, seen)
-        page = first
+        if not probe.has_next or not placed:  # one page holds everything from `start` on
+            final = sorted(reversed(placed), key=_second)  # the page is newest first
+        else:
+            newest = max(item.second for item in placed)
+            carry = _Carry(start, seen)
+            if newest > start:
+                async for run in self._sweep(start, newest, carry):
+                    yield run
+                yield carry.flush()
+            final = await self.complete(newest, newest + 1, final=True)
+        yield _fresh(final, start, seen)
+
+    async def _sweep(self, start: int, end: int, carry: _Carry) -> AsyncIterator[list[Placed]]:
+        """The items of the window `[start, end)`, which no item can join any more (they are
+        created at the present second or later), its pages requested ahead."""
+        ahead = _Ahead(self, start, end)
+        page = await ahead.next()
+        placed = self._items.place(page.items, count=True)
         try:
             while True:
                 ahead.top_up(page)
-                settled = carry.take(placed)
-                if settled:
-                    yield settled
+                yield carry.take(placed)
                 if not page.has_next:
-                    break
+                    return
                 following = await ahead.next()
                 placed = self._items.place(following.items, count=True)
                 if not carry.joins(page, following, placed):
-                    settled, rest = await self._mend(carry, placed)
-                    if settled:
-                        yield settled
-                    if rest is None:  # the rest was read as one window
-                        break
-                    placed = rest
+                    high = max(placed[0].second, carry.low) + 1 if placed else end
+                    yield carry.replace(await self.complete(carry.low, min(high, end)))
+                    if high >= end:
+                        return
+                    placed = [item for item in placed if item.second >= high]
                 page = following
         finally:
             await ahead.close()
-        last = carry.flush()
-        if last:
-            yield last
 
-    async def _mend(
-        self, carry: _Carry, placed: list[Placed]
-    ) -> tuple[list[Placed], list[Placed] | None]:
-        """Read the seconds at a seam again, from the carried one to the first of `placed`:
-        what that settles, and the items of `placed` after them (None if `placed` is empty:
-        the window then stayed open and holds everything left)."""
-        high = max(placed[0].second, carry.low) + 1 if placed else None
-        settled = carry.replace(await self.complete(carry.low, high))
-        if high is None:
-            return settled, None
-        return settled, [item for item in placed if item.second >= high]
-
-    async def complete(self, gte: int, lt: int | None) -> list[Placed]:
+    async def complete(self, gte: int, lt: int, *, final: bool = False) -> list[Placed]:
         """Every item of the window `[gte, lt)`, oldest first: its pages read until their
-        distinct items are as many as the window's `total` states.
+        distinct items are as many as the window's `total` states. The `final` window (the
+        newest second, maybe still being written to) is only read as far as it holds
+        still: what it misses, the next run reads.
 
         Raises:
             PaginationError: They never added up.
@@ -99,20 +99,25 @@ class Reader:
             pages = await self._window(gte, lt)
             totals = {page.total for page in pages}
             placed = [self._items.place(page.items, count=False) for page in pages]
-            this = {item.uuid: item for items in placed for item in items}
+            found.update((item.uuid, item) for items in placed for item in items)
             unplaced = sum(len(page.items) for page in pages) - sum(map(len, placed))
             total = pages[0].total
-            if total is None or (len(totals) == 1 and len(this) + unplaced >= total):
-                return _oldest_first(this)
-            found.update(this)
+            if total is None or (final and len(totals) > 1):
+                break
             if len(totals) == 1 and len(found) + unplaced >= total:
-                return _oldest_first(found)
-        raise PaginationError(
-            f"the pages of the items created from {gte} to {lt} (epoch seconds) never held as"
-            f" many items as the API counts in them, after {MAX_ROUNDS} readings"
-        )
+                if len(found) + unplaced > total:  # some were deleted: read them afresh
+                    found = {item.uuid: item for items in placed for item in items}
+                    if len(found) + unplaced != total:
+                        continue
+                break
+        else:
+            raise PaginationError(
+                f"the pages of the items created from {gte} to {lt} (epoch seconds) never"
+                f" held as many items as the API counts in them, after {MAX_ROUNDS} readings"
+            )
+        return sorted(found.values(), key=_second)
 
-    async def _window(self, gte: int, lt: int | None) -> list[Page[RawItem]]:
+    async def _window(self, gte: int, lt: int) -> list[Page[RawItem]]:
         first = await self.get(gte, lt, 1)
         last = first.last_page or 1
         if not first.has_next or last < 2:
@@ -127,9 +132,11 @@ class Reader:
             tasks = [group.create_task(one(number)) for number in range(2, last + 1)]
         return [first, *(task.result() for task in tasks)]
 
-    async def get(self, gte: int, lt: int | None, number: int) -> Page[RawItem]:
+    async def get(
+        self, gte: int, lt: int | None, number: int, *, newest_first: bool = False
+    ) -> Page[RawItem]:
         self.requests += 1
-        return await self._fetch(gte, lt, number)
+        return await self._fetch(gte, lt, number, newest_first)
 
 
 def _nothing_new(first: Page[RawItem], placed: list[Placed], seen: frozenset[str]) -> bool:
@@ -141,8 +148,13 @@ def _nothing_new(first: Page[RawItem], placed: list[Placed], seen: frozenset[str
     )
 
 
-def _oldest_first(items: dict[str, Placed]) -> list[Placed]:
-    return sorted(items.values(), key=lambda item: item.second)
+def _second(item: Placed) -> int:
+    return item.second
+
+
+def _fresh(items: Iterable[Placed], start: int, seen: frozenset[str]) -> list[Placed]:
+    """`items` but those exported by an earlier run (at the start second, in `seen`)."""
+    return [item for item in items if not (item.second == start and item.uuid in seen)]
 
 
 class _Carry:
@@ -158,16 +170,18 @@ class _Carry:
 
     def take(self, placed: list[Placed]) -> list[Placed]:
         """Add a page's items; hand on those of every second before the page's newest."""
-        if not placed:
+        low, carried = self.low, self.items
+        pending = [item for item in placed if item.second >= low and item.uuid not in carried]
+        if not pending:
             return []
-        newest = max(item.second for item in placed)
-        pending = [*self.items.values(), *(i for i in placed if i.uuid not in self.items)]
-        if newest == self.low:
-            self.items = {item.uuid: item for item in pending}
+        newest = max(item.second for item in pending)
+        if newest == low:
+            carried.update((item.uuid, item) for item in pending)
             return []
+        older = [*carried.values(), *(item for item in pending if item.second < newest)]
         self.items = {item.uuid: item for item in pending if item.second == newest}
         self.low, self._complete = newest, False
-        return self._fresh(item for item in pending if item.second < newest)
+        return _fresh(sorted(older, key=_second), self._start, self._seen)
 
     def joins(self, page: Page[RawItem], following: Page[RawItem], placed: list[Placed]) -> bool:
         """Whether `following` continues `page` with nothing missed at the seam."""
@@ -191,48 +205,43 @@ class _Carry:
         newest = window[-1].second
         self.items = {item.uuid: item for item in window if item.second == newest}
         self.low, self._complete = newest, True
-        return self._fresh(item for item in window if item.second < newest)
+        return _fresh((item for item in window if item.second < newest), self._start, self._seen)
 
     def flush(self) -> list[Placed]:
-        """Hand on whatever is carried (the end of the run)."""
+        """Hand on whatever is carried (the end of the sweep)."""
         items, self.items = list(self.items.values()), {}
-        return self._fresh(sorted(items, key=lambda item: item.second))
-
-    def _fresh(self, items: Iterable[Placed]) -> list[Placed]:
-        """`items` but those exported by an earlier run (at the start second, in `seen`)."""
-        start, seen = self._start, self._seen
-        return [item for item in items if not (item.second == start and item.uuid in seen)]
+        return _fresh(items, self._start, self._seen)
 
 
 class _Ahead:
-    """The pages of the open-ended window after the first, requested up to `concurrency`
-    ahead of the one being read and taken in order."""
+    """The pages of the window `[start, end)`, requested up to `concurrency` ahead of the
+    one being read and taken in order."""
 
-    def __init__(self, reader: Reader, start: int) -> None:
+    def __init__(self, reader: Reader, start: int, end: int) -> None:
         self._reader = reader
-        self._start = start
+        self._window = (start, end)
         self._tasks: dict[int, asyncio.Task[Page[RawItem]]] = {}
-        self._reading = 1
-        self._next = 2
+        self._reading = 0
+        self._next = 1
 
     def top_up(self, page: Page[RawItem]) -> None:
         """Request what `page` (the one being read) says follows, up to `concurrency`."""
         last = page.last_page if page.last_page is not None else self._reading + page.has_next
         while self._next <= min(last, self._reading + self._reader.concurrency):
             self._request(self._next)
-            self._next += 1
 
     async def next(self) -> Page[RawItem]:
         """The page after the one being read (which becomes the one being read)."""
         self._reading += 1
         if self._reading not in self._tasks:
+            self._next = self._reading
             self._request(self._reading)
-            self._next = self._reading + 1
         return await self._tasks.pop(self._reading)
 
     def _request(self, number: int) -> None:
-        coroutine = self._reader.get(self._start, None, number)
-        self._tasks[number] = asyncio.ensure_future(coroutine)
+        start, end = self._window
+        self._tasks[number] = asyncio.ensure_future(self._reader.get(start, end, number))
+        self._next = number + 1
 
     async def close(self) -> None:
         for task in self._tasks.values():

@@ -2,7 +2,7 @@
 was created; pages fetched as the API sent them (decoded JSON, no models).
 
 A window is a range of creation seconds, `[gte, lt)` (`lt` None: open-ended), asked for
-with `created_at[gte]`/`created_at[lt]`, oldest first, the API's largest page.
+with `created_at[gte]`/`created_at[lt]`, sorted by creation, the API's largest page.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ PAGE_SIZE: Final = 100
 """The API's largest page."""
 
 RawItem = dict[str, Any]
-Fetch = Callable[[int, int | None, int], Coroutine[Any, Any, Page[RawItem]]]
-"""`fetch(gte, lt, page)`: page `page` of the window `[gte, lt)` (epoch seconds)."""
+Fetch = Callable[[int, int | None, int, bool], Coroutine[Any, Any, Page[RawItem]]]
+"""`fetch(gte, lt, page, newest_first)`: page `page` of the window `[gte, lt)` (epoch
+seconds), oldest first or newest first."""
 
 
 @attrs.frozen
@@ -54,12 +55,14 @@ class Source:
         operation = _list_operation(client.api, self.resource)
         query = {name: UNSET if value is None else value for name, value in self.filters.items()}
 
-        def fetch(gte: int, lt: int | None, page: int) -> Coroutine[Any, Any, Page[RawItem]]:
+        def fetch(
+            gte: int, lt: int | None, page: int, newest_first: bool
+        ) -> Coroutine[Any, Any, Page[RawItem]]:
             window = {
                 **query,
                 "created_at[gte]": datetime.fromtimestamp(gte, UTC),
                 "created_at[lt]": UNSET if lt is None else datetime.fromtimestamp(lt, UTC),
-                "sort": "created_at",
+                "sort": "-created_at" if newest_first else "created_at",
                 "limit": PAGE_SIZE,
                 "page": page,
             }

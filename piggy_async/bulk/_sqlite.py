@@ -19,10 +19,17 @@ from ._types import ExportResult
 
 
 async def write_sqlite(stream: ExportStream, out: str | os.PathLike[str]) -> ExportResult:
-    """Run `stream` into the SQLite database `out` (created if missing)."""
+    """Run `stream` into the SQLite database `out` (created if missing).
+
+    Raises:
+        OSError: The database cannot be opened or written (the message names it).
+    """
     table = stream.state.job
     encode = line_encoder()
-    database = sqlite3.connect(os.fspath(out))
+    try:
+        database = sqlite3.connect(os.fspath(out))
+    except sqlite3.Error as error:
+        raise OSError(f"{os.fspath(out)!r}: {error}") from None
     try:
         with database:
             database.execute(
@@ -41,6 +48,8 @@ async def write_sqlite(stream: ExportStream, out: str | os.PathLike[str]) -> Exp
             with database:
                 database.executemany(upsert, rows)
             await batch.commit()
+    except sqlite3.Error as error:
+        raise OSError(f"{os.fspath(out)!r}: {error}") from None
     finally:
         database.close()
     return stream.result()

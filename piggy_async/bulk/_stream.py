@@ -115,6 +115,8 @@ class ExportStream:
         start = max(cursor or 0, since or 0)
         seen = frozenset(self.state.seen) if start == cursor else frozenset()
         async for placed in self._reader.read(start, seen):
+            if not placed:
+                continue
             if self._open is not None and not self._open.committed:
                 raise RuntimeError("commit each batch (`await batch.commit()`) before the next")
             self._open = ExportBatch(self, placed)
