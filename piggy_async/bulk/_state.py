@@ -6,10 +6,12 @@
 
 `cursor` is the creation second of the newest item exported, `seen` the uuids exported
 with that very second (creation times have one-second resolution, so the next run asks for
-`created_at >= cursor` and skips exactly these). `output` is the file written and its
-length after the last complete page: a run killed mid-page left a partial tail there, which
-the next run cuts off before appending. The file is replaced atomically (write, fsync,
-rename), so it is always the old state or the new one.
+`created_at >= cursor` and skips exactly these): every item created before `cursor` was
+exported. `output` (JSON Lines only) is the file written and its length after the last
+committed batch: a run killed after writing more left a tail there, which the next run
+cuts off before appending. Every field is checked on loading, so a damaged file is an
+error naming the field, never a reason to rewrite the output. The file is replaced
+atomically (write, fsync, rename), so it is always the old state or the new one.
 """
 
 from __future__ import annotations
