@@ -49,15 +49,19 @@ class Reader:
         placed = self._items.place(probe.items, count=not probe.has_next)
         if _nothing_new(probe, placed, seen):
             return
+        oldest_first = placed[::-1]  # the probe is newest first
         if not probe.has_next or not placed:  # one page holds everything from `start` on
-            final = sorted(reversed(placed), key=_second)  # the page is newest first
-        else:
-            newest = max(item.second for item in placed)
+            yield _fresh(sorted(oldest_first, key=_second), start, seen)
+            return
+        newest = max(item.second for item in placed)
+        if newest > start:
             carry = _Carry(start, seen)
-            if newest > start:
-                async for run in self._sweep(start, newest, carry):
-                    yield run
-                yield carry.flush()
+            async for run in self._sweep(start, newest, carry):
+                yield run
+            yield carry.flush()
+        if any(item.second < newest for item in placed):  # the probe holds all of it
+            final = [item for item in oldest_first if item.second == newest]
+        else:
             final = await self.complete(newest, newest + 1, final=True)
         yield _fresh(final, start, seen)
 
@@ -111,6 +115,8 @@ class Reader:
                         continue
                 break
         else:
+            if final:
+                return sorted(found.values(), key=_second)
             raise PaginationError(
                 f"the pages of the items created from {gte} to {lt} (epoch seconds) never"
                 f" held as many items as the API counts in them, after {MAX_ROUNDS} readings"

@@ -43,7 +43,7 @@ async def write_sqlite(stream: ExportStream, out: str | os.PathLike[str]) -> Exp
         async for batch in stream.batches():
             rows = [
                 (placed.uuid, _second(placed.second), encode(placed.data)[:-1].decode())
-                for placed in batch.placed
+                for placed in batch._placed
             ]
             with database:
                 database.executemany(upsert, rows)

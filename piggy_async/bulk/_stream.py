@@ -42,7 +42,7 @@ class ExportBatch:
 
     def __init__(self, stream: ExportStream, placed: list[Placed]) -> None:
         self._stream = stream
-        self.placed = placed
+        self._placed = placed
         self.items: list[RawItem] = [item.data for item in placed]
         self.cursor = datetime.fromtimestamp(placed[-1].second, UTC)
         self.committed = False
@@ -123,11 +123,11 @@ class ExportStream:
             yield self._open
 
     def _commit(self, batch: ExportBatch) -> None:
-        newest = batch.placed[-1].second
+        newest = batch._placed[-1].second
         check = self._items.check
         for item in batch.items:
             check(item)
-        self.state.advance(batch.cursor, (p.uuid for p in batch.placed if p.second == newest))
+        self.state.advance(batch.cursor, (p.uuid for p in batch._placed if p.second == newest))
         if self._path is not None:
             save_state(self._path, self.state)
         self._written += len(batch.items)
