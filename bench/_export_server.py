@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from bench._process import serve_forever
 from bench.decode import page_data
 
 START = 1_700_000_000
@@ -67,12 +68,7 @@ async def main(count: int, per_second: int, latency: float) -> None:
 
     app = web.Application()
     app.router.add_get("/api/v3/oauth/clients/loyalty-transactions", handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    print(json.dumps({"url": f"http://127.0.0.1:{runner.addresses[0][1]}"}), flush=True)
-    await asyncio.Event().wait()
+    await serve_forever(app)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,9 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, TypedDict, Unpack
 
+from .._client import BaseClient
 from .._clients import OAuthClient, RegisterClient
 from ..models import Contact, LoyaltyTransaction
 from ._lines import line_encoder
@@ -26,15 +27,24 @@ from ._types import ExportResult
 Progress = Callable[[int], None]
 
 
+class ExportOptions(TypedDict, total=False):
+    """What every export takes (see `stream_loyalty_transactions`)."""
+
+    since: datetime | None
+    state: str | os.PathLike[str] | None
+    concurrency: int
+    on_progress: Progress | None
+
+
+class TransactionExportOptions(ExportOptions, total=False):
+    """What a loyalty-transaction export takes besides: the list's filters."""
+
+    type: Literal["credit_receptions", "reward_receptions"] | None
+    shop_uuid: str | None
+
+
 def stream_loyalty_transactions(
-    client: OAuthClient,
-    *,
-    since: datetime | None = None,
-    state: str | os.PathLike[str] | None = None,
-    type: Literal["credit_receptions", "reward_receptions"] | None = None,
-    shop_uuid: str | None = None,
-    concurrency: int = CONCURRENCY,
-    on_progress: Progress | None = None,
+    client: OAuthClient, **options: Unpack[TransactionExportOptions]
 ) -> ExportStream:
     """The loyalty transactions created at or after `since`, as an `ExportStream` of
     batches, each item once, oldest first, as the API sent it.
@@ -44,53 +54,54 @@ def stream_loyalty_transactions(
             await store(batch.items)
             await batch.commit()
 
-    With `state`, each run starts after the last batch committed by the one before (the
-    file is saved at every commit). Up to `concurrency` pages are requested at once, all
-    through the client's limiter. `on_progress` gets the number of items committed so far.
+    Args:
+        since: Only items created at or after this (timezone-aware); with a state file it
+            only raises the starting point.
+        state: The state file: each run starts after the last batch committed by the one
+            before (it is saved at every commit). None: every run starts from `since`.
+        type: Only credit receptions or only reward receptions.
+        shop_uuid: Only transactions at this shop.
+        concurrency: Pages requested at once (8), all through the client's limiter.
+        on_progress: Gets the number of items committed so far, after every batch.
 
     Raises:
         ValueError: A bad argument, or a state file that fails its checks, belongs to
             another export or to other filters (the message names the file and field).
+        TypeError: An argument no export takes.
     """
+    filters = {"type": options.pop("type", None), "shop_uuid": options.pop("shop_uuid", None)}
     source = Source(
-        "loyalty_transactions",
-        "loyalty_transactions",
-        {"type": type, "shop_uuid": shop_uuid},
-        transaction_created_at,
+        "loyalty_transactions", "loyalty_transactions", filters, transaction_created_at,
         LoyaltyTransaction,
-    )
-    return ExportStream(
-        client, source, since=since, state=state, concurrency=concurrency, on_progress=on_progress
-    )
+    )  # fmt: skip
+    return _stream(client, source, options)
 
 
 def stream_contacts(
-    client: OAuthClient | RegisterClient,
-    *,
-    since: datetime | None = None,
-    state: str | os.PathLike[str] | None = None,
-    concurrency: int = CONCURRENCY,
-    on_progress: Progress | None = None,
+    client: OAuthClient | RegisterClient, **options: Unpack[ExportOptions]
 ) -> ExportStream:
     """The contacts created at or after `since`, as `stream_loyalty_transactions` streams
     transactions. The API filters contacts by creation only: a contact changed after it
     was exported is not exported again (`contact_updated` webhooks carry the changes)."""
-    source = Source("contacts", "contacts", {}, contact_created_at, Contact)
+    return _stream(client, Source("contacts", "contacts", {}, contact_created_at, Contact), options)
+
+
+def _stream(client: BaseClient, source: Source, options: ExportOptions) -> ExportStream:
+    unknown = set(options) - set(ExportOptions.__annotations__)
+    if unknown:
+        raise TypeError(f"an export takes no {', '.join(sorted(unknown))}")
     return ExportStream(
-        client, source, since=since, state=state, concurrency=concurrency, on_progress=on_progress
+        client,
+        source,
+        since=options.get("since"),
+        state=options.get("state"),
+        concurrency=options.get("concurrency", CONCURRENCY),
+        on_progress=options.get("on_progress"),
     )
 
 
 async def export_loyalty_transactions(
-    client: OAuthClient,
-    out: str | os.PathLike[str],
-    *,
-    since: datetime | None = None,
-    state: str | os.PathLike[str] | None = None,
-    type: Literal["credit_receptions", "reward_receptions"] | None = None,
-    shop_uuid: str | None = None,
-    concurrency: int = CONCURRENCY,
-    on_progress: Progress | None = None,
+    client: OAuthClient, out: str | os.PathLike[str], **options: Unpack[TransactionExportOptions]
 ) -> ExportResult:
     """Write loyalty transactions created at or after `since` to `out`: JSON Lines (each
     object as the API sent it, oldest first), or a SQLite database if `out` ends in
@@ -99,35 +110,24 @@ async def export_loyalty_transactions(
         await export_loyalty_transactions(piggy, "tx.jsonl", state="tx.state.json")
 
     With `state`, the export is incremental: the next run appends only what is new, and a
-    killed run resumes (`since` then only raises the starting point). Without it, a JSON
-    Lines `out` is replaced. Arguments as for `stream_loyalty_transactions`.
+    killed run resumes. Without it, a JSON Lines `out` is replaced. The other arguments
+    are those of `stream_loyalty_transactions`.
 
     Raises:
         ValueError: See `stream_loyalty_transactions`; also an output that does not hold
             what its state says was written (it is left untouched).
     """
-    stream = stream_loyalty_transactions(
-        client, since=since, state=state, type=type, shop_uuid=shop_uuid,
-        concurrency=concurrency, on_progress=on_progress,
-    )  # fmt: skip
-    return await write_stream(stream, out)
+    return await write_stream(stream_loyalty_transactions(client, **options), out)
 
 
 async def export_contacts(
     client: OAuthClient | RegisterClient,
     out: str | os.PathLike[str],
-    *,
-    since: datetime | None = None,
-    state: str | os.PathLike[str] | None = None,
-    concurrency: int = CONCURRENCY,
-    on_progress: Progress | None = None,
+    **options: Unpack[ExportOptions],
 ) -> ExportResult:
     """Write contacts created at or after `since` to `out`, as `export_loyalty_transactions`
     writes transactions."""
-    stream = stream_contacts(
-        client, since=since, state=state, concurrency=concurrency, on_progress=on_progress
-    )
-    return await write_stream(stream, out)
+    return await write_stream(stream_contacts(client, **options), out)
 
 
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
