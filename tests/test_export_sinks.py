@@ -202,7 +202,7 @@ async def test_an_output_shorter_than_its_state_says_is_refused_untouched(
     assert out.read_bytes() == b""
 
 
-async def test_nothing_new_after_hundreds_in_the_last_second_costs_one_request(
+async def test_nothing_or_a_few_new_after_hundreds_in_the_last_second_cost_one_request(
     oauth: OAuthClient, server: FakePiggy, clock: ManualClock, tmp_path: Path
 ) -> None:
     writer = Writer(server, clock, "transactions", seed=1)
@@ -213,6 +213,10 @@ async def test_nothing_new_after_hundreds_in_the_last_second_costs_one_request(
     before = server.state.calls[LIST]
 
     result = await export_loyalty_transactions(oauth, out, state=state)
+    clock.advance(1)
+    writer.burst(5)
+    few = await export_loyalty_transactions(oauth, out, state=state)
 
-    assert (result.written, result.requests, server.state.calls[LIST] - before) == (0, 1, 1)
-    assert len(exported(out)) == 250
+    assert (result.written, result.requests, server.state.calls[LIST] - before) == (0, 1, 2)
+    assert (few.written, few.requests) == (5, 1)
+    assert_exactly_once_in_order(exported(out), writer.expected())

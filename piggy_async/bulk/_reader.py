@@ -49,9 +49,12 @@ class Reader:
         placed = self._items.place(probe.items, count=not probe.has_next)
         if _nothing_new(probe, placed, seen):
             return
-        oldest_first = placed[::-1]  # the probe is newest first
+        oldest_first = sorted(placed[::-1], key=_second)  # the probe is newest first
         if not probe.has_next or not placed:  # one page holds everything from `start` on
-            yield _fresh(sorted(oldest_first, key=_second), start, seen)
+            yield _fresh(oldest_first, start, seen)
+            return
+        if _only_newer(probe, oldest_first, start, seen):
+            yield [item for item in oldest_first if item.second > start]
             return
         newest = max(item.second for item in placed)
         if newest > start:
@@ -151,6 +154,17 @@ def _nothing_new(first: Page[RawItem], placed: list[Placed], seen: frozenset[str
         first.total is not None
         and first.total <= len(seen)
         and all(item.uuid in seen for item in placed)
+    )
+
+
+def _only_newer(
+    probe: Page[RawItem], oldest_first: list[Placed], start: int, seen: frozenset[str]
+) -> bool:
+    """Whether the newest-first `probe` reaches down into the start second and counts no
+    more items there than `seen` holds: what is new is then all on it."""
+    newer = sum(1 for item in oldest_first if item.second > start)
+    return (
+        probe.total is not None and newer < len(oldest_first) and probe.total - newer <= len(seen)
     )
 
 
