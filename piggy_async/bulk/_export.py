@@ -70,6 +70,10 @@ def stream_loyalty_transactions(
         TypeError: An argument no export takes.
     """
     filters = {"type": options.pop("type", None), "shop_uuid": options.pop("shop_uuid", None)}
+    if filters["type"] not in (None, "credit_receptions", "reward_receptions"):
+        raise ValueError(
+            f"type must be 'credit_receptions' or 'reward_receptions', got {filters['type']!r}"
+        )
     source = Source(
         "loyalty_transactions", "loyalty_transactions", filters, transaction_created_at,
         LoyaltyTransaction,
