@@ -100,3 +100,13 @@ REDIS_RETRY_INTERVAL: Final = 5.0
 
 REDIS_PREFIX: Final = "piggy:limit"
 """The start of `RedisLimiter`'s key names."""
+
+# -- exports (piggy_async/bulk) --------------------------------------------------------------
+
+EXPORT_CONCURRENCY: Final = 8
+"""Pages an export has in flight at most (`concurrency=`, `--concurrency`)."""
+
+EXPORT_READINGS: Final = 50
+"""Times an export reads the pages of a range whose items do not add up to the `total` the
+API states for it (the API may return items of the same second in any order) before it
+gives up on the range with `PaginationError`."""

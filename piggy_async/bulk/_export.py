@@ -17,11 +17,12 @@ from typing import BinaryIO, Literal, TypedDict, Unpack
 
 from .._client import BaseClient
 from .._clients import OAuthClient, RegisterClient
+from .._defaults import EXPORT_CONCURRENCY
 from ..models import Contact, LoyaltyTransaction
 from ._lines import line_encoder
 from ._source import Source, contact_created_at, transaction_created_at
 from ._state import ExportState
-from ._stream import CONCURRENCY, ExportStream
+from ._stream import ExportStream
 from ._types import ExportResult
 
 Progress = Callable[[int], None]
@@ -99,7 +100,7 @@ def _stream(client: BaseClient, source: Source, options: ExportOptions) -> Expor
         source,
         since=options.get("since"),
         state=options.get("state"),
-        concurrency=options.get("concurrency", CONCURRENCY),
+        concurrency=options.get("concurrency", EXPORT_CONCURRENCY),
         on_progress=options.get("on_progress"),
     )
 

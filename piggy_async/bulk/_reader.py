@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable
-from typing import Final
 
+from .._defaults import EXPORT_READINGS
 from .._errors import PaginationError
 from .._pagination import Page
 from ._items import Items, Placed
 from ._source import Fetch, RawItem
-
-MAX_ROUNDS: Final = 50
-"""Times the pages of one bounded window are read before its items are given up on."""
 
 
 class Reader:
@@ -102,7 +99,7 @@ class Reader:
             PaginationError: They never added up.
         """
         found: dict[str, Placed] = {}
-        for _ in range(MAX_ROUNDS):
+        for _ in range(EXPORT_READINGS):
             pages = await self._window(gte, lt)
             totals = {page.total for page in pages}
             placed = [self._items.place(page.items, count=False) for page in pages]
@@ -122,7 +119,7 @@ class Reader:
                 return sorted(found.values(), key=_second)
             raise PaginationError(
                 f"the pages of the items created from {gte} to {lt} (epoch seconds) never"
-                f" held as many items as the API counts in them, after {MAX_ROUNDS} readings"
+                f" held as many items as the API counts in them, after {EXPORT_READINGS} readings"
             )
         return sorted(found.values(), key=_second)
 

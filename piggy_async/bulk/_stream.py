@@ -19,7 +19,6 @@ import math
 import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from typing import Final
 
 from .._client import BaseClient
 from ._items import Items, Placed
@@ -27,9 +26,6 @@ from ._reader import Reader
 from ._source import RawItem, Source
 from ._state import ExportState, load_state, save_state
 from ._types import ExportResult
-
-CONCURRENCY: Final = 8
-"""Pages an export has in flight at most, by default."""
 
 
 class ExportBatch:

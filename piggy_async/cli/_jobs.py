@@ -10,6 +10,7 @@ from typing import Any, Literal
 import click
 
 from .. import bulk
+from .._defaults import EXPORT_CONCURRENCY
 from ..bulk import ExportResult, ImportResult
 from ._env import ENV_HELP, client, oauth_client
 from ._exit import HELP, ROWS_FAILED, USAGE, ConfigError, fail, run
@@ -187,7 +188,7 @@ def _export_options(command: Callable[..., None]) -> Callable[..., None]:
             click.option(
                 "--concurrency",
                 type=click.IntRange(1, 64),
-                default=8,
+                default=EXPORT_CONCURRENCY,
                 show_default=True,
                 help="Pages requested at once.",
             ),
