@@ -23,6 +23,7 @@ MODULES = (
     "cli_startup",
     "request",
     "prefetch",
+    "export",
     "memory",
     "rate_limit",
     "shared_limit",

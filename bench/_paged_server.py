@@ -13,6 +13,7 @@ import sys
 
 from aiohttp import web
 
+from bench._process import serve_forever
 from bench.decode import contact_data, page_data
 
 
@@ -49,12 +50,7 @@ async def main(pages: int, per_page: int, latency: float) -> None:
     app = web.Application()
     app.router.add_get("/api/v3/oauth/clients/loyalty-transactions", handle)
     app.router.add_get("/api/v3/oauth/clients/contacts/{uuid}", get_contact)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    print(json.dumps({"url": f"http://127.0.0.1:{runner.addresses[0][1]}"}), flush=True)
-    await asyncio.Event().wait()
+    await serve_forever(app)
 
 
 if __name__ == "__main__":

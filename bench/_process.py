@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from typing import Any
+
+from aiohttp import web
 
 
 @contextlib.contextmanager
@@ -22,3 +25,12 @@ def server(module: str, *args: str) -> Iterator[dict[str, Any]]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+async def serve_forever(app: web.Application) -> None:
+    """Serve `app` on a free loopback port; print `{"url": ...}` (what `server` reads)."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    print(json.dumps({"url": f"http://127.0.0.1:{runner.addresses[0][1]}"}), flush=True)
+    await asyncio.Event().wait()

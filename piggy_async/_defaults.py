@@ -104,3 +104,12 @@ REDIS_PREFIX: Final = "piggy:limit"
 WEBHOOK_MAX_BODY_BYTES: Final = 1024 * 1024
 """The largest webhook body worth reading: deliveries are a few KB, so a receiver that caps
 its request bodies at this size loses nothing and cannot be made to buffer gigabytes."""
+# -- exports (piggy_async/bulk) --------------------------------------------------------------
+
+EXPORT_CONCURRENCY: Final = 8
+"""Pages an export has in flight at most (`concurrency=`, `--concurrency`)."""
+
+EXPORT_READINGS: Final = 50
+"""Times an export reads the pages of a range whose items do not add up to the `total` the
+API states for it (the API may return items of the same second in any order) before it
+gives up on the range with `PaginationError`."""

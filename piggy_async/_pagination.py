@@ -17,6 +17,14 @@ Iteration ends at the last page the meta names, at a page shorter than the meta'
 size, once `total` items fit on the pages read, or at an empty page (the size asked for is
 not trusted: the API caps it). A page with the same items as the one before means the
 server ignored the page number: `PaginationError`, rather than the same items forever.
+
+Pages are numbered, so what they hold moves when the list changes while it is read. Item
+iteration skips an item whose `uuid` the previous page held: items created meanwhile in a
+list sorted newest first (`sort="-created_at"`) push older ones onto the next page, and
+they are not yielded twice. It cannot bring back what moved the other way (an item deleted
+meanwhile pulls the next one onto a page already read), nor settle the order of items
+created in the same second, which the API leaves open: such an item may come twice or not
+at all where two pages meet. `piggy_async.bulk`'s exports are exact whatever the order.
 """
 
 from __future__ import annotations
@@ -132,9 +140,8 @@ class AsyncPaginator(Generic[T]):
             number += 1
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+        async for item in _unseen_items(self.pages(), []):
+            yield item
 
     def prefetch(self, pages: int) -> AsyncIterator[T]:
         """Every item, in order, with up to `pages` pages fetched at once.
@@ -144,7 +151,8 @@ class AsyncPaginator(Generic[T]):
         `pages` pages are in flight or waiting to be consumed. The first error is raised
         and the other requests are cancelled; so are they when the loop is left early
         (`contextlib.aclosing` does it at once, else the event loop when it finalises the
-        iterator). Without a `last_page` the pages are fetched one after the other.
+        iterator). Without a `last_page` the pages are fetched one after the other, and so
+        are those past the first page's `last_page` if the list grew meanwhile.
 
             async for transaction in piggy.loyalty_transactions.list(limit=100).prefetch(8):
                 ...
@@ -159,9 +167,9 @@ class AsyncPaginator(Generic[T]):
             for item in first.items:
                 yield item
             if first.has_next:  # the end is unknown: one page after the other
-                async for page in self._pages_from(self._start + 1, first.items):
-                    for item in page.items:
-                        yield item
+                later = self._pages_from(self._start + 1, first.items)
+                async for item in _unseen_items(later, first.items):
+                    yield item
             return
         numbers = iter(range(self._start + 1, first.last_page + 1))
         queue: deque[asyncio.Task[Page[T]]] = deque()
@@ -171,22 +179,45 @@ class AsyncPaginator(Generic[T]):
                 queue.append(asyncio.ensure_future(self._fetch(number)))
 
         try:
-            page = first
+            page, previous = first, list[T]()
             while True:
                 top_up(ahead - 1)  # the page being read is one of the `ahead`
-                for item in page.items:
+                for item in _unseen(page.items, previous):
                     yield item
                 top_up(ahead)
                 if not queue:
-                    return
-                page = await _first_in_order(queue)
+                    break
+                previous, page = page.items, await _first_in_order(queue)
         finally:
             for task in queue:
                 task.cancel()
             await asyncio.gather(*queue, return_exceptions=True)
+        if page.has_next:  # the list grew while it was read: the rest one after the other
+            later = self._pages_from(first.last_page + 1, page.items)
+            async for item in _unseen_items(later, page.items):
+                yield item
 
     def __repr__(self) -> str:
         return f"<AsyncPaginator from page {self._start}>"
+
+
+def _unseen(items: list[T], previous: list[T]) -> list[T]:
+    """`items` but those with a `uuid` the previous page held: items created while a list
+    sorted newest first is read push the older ones down, onto the next page."""
+    if not previous:
+        return items
+    seen = {uuid for item in previous if (uuid := getattr(item, "uuid", None)) is not None}
+    if not seen:
+        return items
+    return [item for item in items if getattr(item, "uuid", None) not in seen]
+
+
+async def _unseen_items(pages: AsyncIterator[Page[T]], previous: list[T]) -> AsyncIterator[T]:
+    """The items of `pages`, those its page before held (`previous` for the first) left out."""
+    async for page in pages:
+        for item in _unseen(page.items, previous):
+            yield item
+        previous = page.items
 
 
 async def _first_in_order(queue: deque[asyncio.Task[Page[T]]]) -> Page[T]:

@@ -115,6 +115,12 @@ async def test_since_and_filters(
         await export_contacts(oauth, tmp_path / "c.jsonl", state=tmp_path / "s")
     with pytest.raises(ValueError, match="timezone-aware"):
         await export_contacts(oauth, tmp_path / "c.jsonl", since=datetime(2024, 1, 1))
+    with pytest.raises(ValueError, match="concurrency"):
+        await export_contacts(oauth, tmp_path / "c.jsonl", concurrency=0)
+    with pytest.raises(ValueError, match="credit_receptions"):
+        await export_loyalty_transactions(oauth, tmp_path / "t.jsonl", type="points")  # type: ignore[typeddict-item]
+    with pytest.raises(TypeError, match="takes no type"):
+        await export_contacts(oauth, tmp_path / "c.jsonl", type="x")  # type: ignore[call-arg]
 
 
 async def test_contacts_export_the_models_to_dict(

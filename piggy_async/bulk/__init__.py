@@ -3,8 +3,10 @@
 - `import_contacts`: contact rows (a CSV via `read_contacts_csv`, or any iterable) into
   Piggy, one contact per unique e-mail, resumable from its SQLite checkpoint
   (`_checkpoint.py` describes the file); `shard` splits the rows across workers.
-- `export_loyalty_transactions` and `export_contacts`: JSON Lines, incremental through a
-  state file (`_state.py` describes it).
+- `export_loyalty_transactions` and `export_contacts`: every item exactly once, oldest
+  first, into JSON Lines or SQLite, incremental through a state file (`_state.py`);
+  `stream_loyalty_transactions` and `stream_contacts` hand the same stream to any sink,
+  in batches committed by the caller (`_stream.py`; how it stays exact: `_reader.py`).
 
 The `piggy` command line (`piggy_async.cli`) is a thin layer over these.
 """
@@ -12,11 +14,18 @@ The `piggy` command line (`piggy_async.cli`) is a thin layer over these.
 from __future__ import annotations
 
 from ._csv import read_contacts_csv, write_failures
-from ._export import export_contacts, export_loyalty_transactions
+from ._export import (
+    export_contacts,
+    export_loyalty_transactions,
+    stream_contacts,
+    stream_loyalty_transactions,
+    write_stream,
+)
 from ._import import check_contacts, import_contacts, import_result
 from ._lock import FileInUseError
 from ._rows import ContactRow
 from ._shard import parse_shard, shard
+from ._stream import ExportBatch, ExportStream
 from ._types import (
     ExportResult,
     ImportProgress,
@@ -27,7 +36,9 @@ from ._types import (
 
 __all__ = [
     "ContactRow",
+    "ExportBatch",
     "ExportResult",
+    "ExportStream",
     "FileInUseError",
     "ImportProgress",
     "ImportResult",
@@ -41,5 +52,8 @@ __all__ = [
     "parse_shard",
     "read_contacts_csv",
     "shard",
+    "stream_contacts",
+    "stream_loyalty_transactions",
+    "write_stream",
     "write_failures",
 ]

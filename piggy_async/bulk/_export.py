@@ -1,175 +1,194 @@
-"""Incremental exports to JSON Lines: loyalty transactions and contacts.
+"""Incremental exports of loyalty transactions and contacts: the stream (`_stream`) and its
+two sinks, JSON Lines (here) and SQLite (`_sqlite`).
 
-Items are paged oldest first with `created_at >= cursor`, so items created while the export
-runs land after the pages already read instead of shifting them. The state file (`_state`)
-keeps the cursor second and the uuids exported at it: the next run neither skips nor
-repeats an item created in that same second, and a run with nothing new costs one request.
-
-Lines are written a page at a time, flushed to disk, and only then is the state advanced;
-a killed run's partial page is cut off the output by the next run, which fetches it again.
+With a state file (`_state`), each run carries on where the last committed batch ended:
+the JSON Lines file is flushed and fsynced before the state moves, and a run killed after
+writing but before committing has its tail cut off by the next run, which reads it again.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Final, Literal, TypeVar
+from typing import BinaryIO, Literal, TypedDict, Unpack
 
+from .._client import BaseClient
 from .._clients import OAuthClient, RegisterClient
-from .._errors import MalformedResponseError
-from .._model import Model
-from .._pagination import AsyncPaginator
-from .._unset import UNSET, Unset
+from .._defaults import EXPORT_CONCURRENCY
 from ..models import Contact, LoyaltyTransaction
-from ._state import ExportState, load_state, save_state
+from ._lines import line_encoder
+from ._source import Source, contact_created_at, transaction_created_at
+from ._state import ExportState
+from ._stream import ExportStream
 from ._types import ExportResult
 
-M = TypeVar("M", bound=Model)
+Progress = Callable[[int], None]
 
-PAGE_SIZE: Final = 100
-"""The API's largest page."""
+
+class ExportOptions(TypedDict, total=False):
+    """What every export takes (see `stream_loyalty_transactions`)."""
+
+    since: datetime | None
+    state: str | os.PathLike[str] | None
+    concurrency: int
+    on_progress: Progress | None
+
+
+class TransactionExportOptions(ExportOptions, total=False):
+    """What a loyalty-transaction export takes besides: the list's filters."""
+
+    type: Literal["credit_receptions", "reward_receptions"] | None
+    shop_uuid: str | None
+
+
+def stream_loyalty_transactions(
+    client: OAuthClient, **options: Unpack[TransactionExportOptions]
+) -> ExportStream:
+    """The loyalty transactions created at or after `since`, as an `ExportStream` of
+    batches, each item once, oldest first, as the API sent it.
+
+        stream = stream_loyalty_transactions(piggy, state="tx.state")
+        async for batch in stream.batches():
+            await store(batch.items)
+            await batch.commit()
+
+    Args:
+        since: Only items created at or after this (timezone-aware); with a state file it
+            only raises the starting point.
+        state: The state file: each run starts after the last batch committed by the one
+            before (it is saved at every commit). None: every run starts from `since`.
+        type: Only credit receptions or only reward receptions.
+        shop_uuid: Only transactions at this shop.
+        concurrency: Pages requested at once (8), all through the client's limiter.
+        on_progress: Gets the number of items committed so far, after every batch.
+
+    Raises:
+        ValueError: A bad argument, or a state file that fails its checks, belongs to
+            another export or to other filters (the message names the file and field).
+        TypeError: An argument no export takes.
+    """
+    filters = {"type": options.pop("type", None), "shop_uuid": options.pop("shop_uuid", None)}
+    if filters["type"] not in (None, "credit_receptions", "reward_receptions"):
+        raise ValueError(
+            f"type must be 'credit_receptions' or 'reward_receptions', got {filters['type']!r}"
+        )
+    source = Source(
+        "loyalty_transactions", "loyalty_transactions", filters, transaction_created_at,
+        LoyaltyTransaction,
+    )  # fmt: skip
+    return _stream(client, source, options)
+
+
+def stream_contacts(
+    client: OAuthClient | RegisterClient, **options: Unpack[ExportOptions]
+) -> ExportStream:
+    """The contacts created at or after `since`, as `stream_loyalty_transactions` streams
+    transactions. The API filters contacts by creation only: a contact changed after it
+    was exported is not exported again (`contact_updated` webhooks carry the changes)."""
+    return _stream(client, Source("contacts", "contacts", {}, contact_created_at, Contact), options)
+
+
+def _stream(client: BaseClient, source: Source, options: ExportOptions) -> ExportStream:
+    unknown = set(options) - set(ExportOptions.__annotations__)
+    if unknown:
+        raise TypeError(f"an export takes no {', '.join(sorted(unknown))}")
+    return ExportStream(
+        client,
+        source,
+        since=options.get("since"),
+        state=options.get("state"),
+        concurrency=options.get("concurrency", EXPORT_CONCURRENCY),
+        on_progress=options.get("on_progress"),
+    )
 
 
 async def export_loyalty_transactions(
-    client: OAuthClient,
-    out: str | os.PathLike[str],
-    *,
-    since: datetime | None = None,
-    state: str | os.PathLike[str] | None = None,
-    type: Literal["credit_receptions", "reward_receptions"] | None = None,
-    shop_uuid: str | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    client: OAuthClient, out: str | os.PathLike[str], **options: Unpack[TransactionExportOptions]
 ) -> ExportResult:
-    """Write loyalty transactions created at or after `since` to `out`, one JSON object (the
-    model's `to_dict()`) per line, oldest first.
+    """Write loyalty transactions created at or after `since` to `out`: JSON Lines (each
+    object as the API sent it, oldest first), or a SQLite database if `out` ends in
+    `.sqlite`, `.sqlite3` or `.db` (upserted by uuid; see `write_sqlite`).
 
         await export_loyalty_transactions(piggy, "tx.jsonl", state="tx.state.json")
 
-    With `state`, the export is incremental: the file records where it stopped, the next
-    run appends only what is new to `out`, and a killed run resumes (`since` then only
-    raises the starting point). Without it, `out` is replaced. `on_progress` gets the
-    number of items written so far after every page.
+    With `state`, the export is incremental: the next run appends only what is new, and a
+    killed run resumes. Without it, a JSON Lines `out` is replaced. The other arguments
+    are those of `stream_loyalty_transactions`.
 
     Raises:
-        ValueError: The state file belongs to another export or to other filters.
+        ValueError: See `stream_loyalty_transactions`; also an output that does not hold
+            what its state says was written (it is left untouched).
     """
-    filters = {"type": type, "shop_uuid": shop_uuid}
-
-    def pages(start: datetime | None) -> AsyncPaginator[LoyaltyTransaction]:
-        return client.loyalty_transactions.list(
-            type=UNSET if type is None else type,
-            shop_uuid=UNSET if shop_uuid is None else shop_uuid,
-            created_at_gte=UNSET if start is None else start,
-            sort="created_at",
-            limit=PAGE_SIZE,
-        )
-
-    def created_at(item: LoyaltyTransaction) -> datetime | None:
-        return None if isinstance(item.created_at, Unset) else item.created_at
-
-    return await _export(
-        "loyalty_transactions", filters, pages, created_at, out, since, state, on_progress
-    )
+    return await write_stream(stream_loyalty_transactions(client, **options), out)
 
 
 async def export_contacts(
     client: OAuthClient | RegisterClient,
     out: str | os.PathLike[str],
-    *,
-    since: datetime | None = None,
-    state: str | os.PathLike[str] | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    **options: Unpack[ExportOptions],
 ) -> ExportResult:
-    """Write contacts created at or after `since` to `out` as JSON Lines, oldest first;
-    incremental with `state`, as `export_loyalty_transactions` is."""
-
-    def pages(start: datetime | None) -> AsyncPaginator[Contact]:
-        return client.contacts.list(
-            created_at_gte=UNSET if start is None else start, sort="created_at", limit=PAGE_SIZE
-        )
-
-    def created_at(item: Contact) -> datetime | None:
-        value = (item.current_values or {}).get("created_at")
-        try:
-            return datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            return None
-
-    return await _export("contacts", {}, pages, created_at, out, since, state, on_progress)
+    """Write contacts created at or after `since` to `out`, as `export_loyalty_transactions`
+    writes transactions."""
+    return await write_stream(stream_contacts(client, **options), out)
 
 
-async def _export(
-    job: str,
-    filters: dict[str, Any],
-    pages: Callable[[datetime | None], AsyncPaginator[M]],
-    created_at: Callable[[M], datetime | None],
-    out: str | os.PathLike[str],
-    since: datetime | None,
-    state_path: str | os.PathLike[str] | None,
-    on_progress: Callable[[int], None] | None,
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+async def write_stream(
+    stream: ExportStream, out: str | os.PathLike[str], format: str | None = None
 ) -> ExportResult:
-    if since is not None and since.tzinfo is None:
-        raise ValueError(f"since must be timezone-aware (e.g. datetime(..., tzinfo=UTC)): {since}")
-    path, state = _begin(job, filters, out, state_path)
-    start = max((moment for moment in (state.cursor, since) if moment is not None), default=None)
-    written = requests = 0
-    with _open_output(path, state, incremental=state_path is not None) as file:
-        async for page in pages(start).pages():
-            requests += 1
-            for item in page.items:
-                moment = created_at(item)
-                if moment is None:
-                    raise MalformedResponseError(
-                        f"a {job} item without a readable created_at", status=200, body=b""
-                    )
-                if since is not None and moment < since:
-                    continue
-                if state.advance(moment.replace(microsecond=0), _uuid(item)):
-                    file.write(_line(item))
-                    written += 1
-            if state_path is not None:  # the state names only what is on disk
+    """Run `stream` into `out`: `format` "jsonl" or "sqlite", by default from its suffix."""
+    if format is None:
+        format = "sqlite" if Path(out).suffix.lower() in SQLITE_SUFFIXES else "jsonl"
+    if format == "sqlite":
+        from ._sqlite import write_sqlite
+
+        return await write_sqlite(stream, out)
+    if format != "jsonl":
+        raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
+    return await write_jsonl(stream, out)
+
+
+async def write_jsonl(stream: ExportStream, out: str | os.PathLike[str]) -> ExportResult:
+    """Run `stream` into the JSON Lines file `out`: appended to after what its state says
+    was committed (a state file), or replaced (none)."""
+    incremental = stream.has_state_file
+    encode = line_encoder()
+    with _open_output(out, stream.state, incremental=incremental) as (path, file):
+        async for batch in stream.batches():
+            file.write(b"".join([encode(item) for item in batch.items]))
+            if incremental:  # the state names only what is on disk
                 file.flush()
                 os.fsync(file.fileno())
-                state.output_path, state.committed = path, file.tell()
-                save_state(os.fspath(state_path), state)
-            if on_progress is not None:
-                on_progress(written)
-    return ExportResult(written=written, requests=requests, cursor=state.cursor)
-
-
-def _begin(
-    job: str,
-    filters: dict[str, Any],
-    out: str | os.PathLike[str],
-    state_path: str | os.PathLike[str] | None,
-) -> tuple[str, ExportState]:
-    """The output's absolute path and the state to start from."""
-    path = str(Path(out).absolute())
-    if state_path is None:
-        return path, ExportState(job, filters)
-    return path, load_state(os.fspath(state_path), job, filters)
+                stream.state.output_path, stream.state.committed = path, file.tell()
+            await batch.commit()
+    return stream.result()
 
 
 @contextlib.contextmanager
-def _open_output(path: str, state: ExportState, *, incremental: bool) -> Iterator[BinaryIO]:
-    """The output, opened for appending after its committed part (incremental runs) or
-    emptied (one-off runs)."""
+def _open_output(
+    out: str | os.PathLike[str], state: ExportState, *, incremental: bool
+) -> Iterator[tuple[str, BinaryIO]]:
+    """The output's absolute path, and the output opened for appending after its committed
+    part (incremental runs) or emptied (one-off runs).
+
+    Raises:
+        ValueError: The output is shorter than its state says was committed.
+    """
+    path = os.path.abspath(out)
+    if incremental and state.output_path == path:
+        size = os.path.getsize(path) if os.path.exists(path) else 0
+        if size < state.committed:
+            raise ValueError(
+                f"{path!r} holds {size} bytes where its export state says {state.committed}"
+                " were written: it was changed since; restore it, or start over with a new"
+                " output and state file"
+            )
     with open(path, "ab" if incremental else "wb") as file:
         if incremental and state.output_path == path and file.tell() > state.committed:
-            file.truncate(state.committed)  # the partial page of a run that was killed
-        yield file
-
-
-def _uuid(item: Model) -> str:
-    uuid = getattr(item, "uuid", None)
-    if not isinstance(uuid, str):
-        raise MalformedResponseError("an exported item without a uuid", status=200, body=b"")
-    return uuid
-
-
-def _line(item: Model) -> bytes:
-    return (json.dumps(item.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+            file.truncate(state.committed)  # the uncommitted tail of a run that was killed
+        yield path, file

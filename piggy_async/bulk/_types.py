@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import attrs
@@ -82,8 +83,15 @@ class ExportResult:
         written: Items written to the output by this run.
         requests: Pages fetched.
         cursor: The creation second of the newest item exported so far (None if none yet).
+        odd: Of the items written, those the SDK's models cannot take (a `null` where a
+            number belongs, a kind the SDK does not know yet): written as received.
+        unplaced: Items left out for want of a readable `created_at` or `uuid`.
+        problems: Kind of problem (as logged) → items with it, for `odd` and `unplaced`.
     """
 
     written: int
     requests: int
     cursor: datetime | None
+    odd: int = 0
+    unplaced: int = 0
+    problems: Mapping[str, int] = attrs.field(factory=dict)

@@ -27,6 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     serve.add_argument("--seed", type=int, default=0, help="for reproducible uuids and faults")
+    serve.add_argument(
+        "--shuffle-ties",
+        type=int,
+        metavar="SEED",
+        help="return same-second items of lists in a different order on every request",
+    )
     budget = RateLimit()
     serve.add_argument("--rate-limit", type=int, default=budget.limit, help="requests per key")
     serve.add_argument("--rate-window", type=float, default=budget.window, help="seconds")
@@ -65,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             host=args.host,
             port=args.port,
             seed=args.seed,
+            shuffle_ties=args.shuffle_ties,
             rate_limit=RateLimit(args.rate_limit, args.rate_window),
             faults=Faults(
                 **{field.name: getattr(args, field.name) for field in attrs.fields(Faults)}

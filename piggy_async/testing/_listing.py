@@ -7,8 +7,10 @@ stateful lists and synthesized ones page the same way.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
+import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -49,9 +51,21 @@ def created_within(items: Iterable[D], args: Mapping[str, Any]) -> list[D]:
     ]
 
 
-def by_creation(items: list[D], sort: str) -> list[D]:
-    """`created_at`: oldest first; `-created_at`: newest first (the exact mirror)."""
-    ordered = sorted(items, key=operator.attrgetter("created_at"))
+def by_creation(items: list[D], sort: str, ties: random.Random | None = None) -> list[D]:
+    """`created_at`: oldest first; `-created_at`: newest first (the exact mirror).
+
+    Items created in the same second come in creation order, or, given `ties`, in an order
+    drawn from it afresh on every call: the API sorts on a one-second `created_at` with
+    nothing to break ties, so a client may not rely on their order from one request to
+    the next.
+    """
+    key = operator.attrgetter("created_at")
+    ordered = sorted(items, key=key)
+    if ties is not None:
+        seconds = [list(group) for _, group in itertools.groupby(ordered, key=key)]
+        for same_second in seconds:
+            ties.shuffle(same_second)
+        ordered = [item for same_second in seconds for item in same_second]
     return ordered[::-1] if sort == "-created_at" else ordered
 
 

@@ -59,6 +59,10 @@ class FakePiggy:
         data: What the account holds at the start: shops, unit, rewards, tiers.
         clock: The time source (`time.time`); pass a `ManualClock` to move time by hand.
         log_size: Requests kept in `state.requests`.
+        shuffle_ties: Given, lists return items created in the same second in a different
+            order on every request, drawn from a generator seeded with it (the API sorts
+            on a one-second `created_at` and promises no order among ties); None keeps
+            them in creation order.
     """
 
     def __init__(
@@ -77,8 +81,11 @@ class FakePiggy:
         data: SeedData = DEFAULT_DATA,
         clock: Clock = time.time,
         log_size: int = 1000,
+        shuffle_ties: int | None = None,
     ) -> None:
-        self.state = State(data, seed=seed, clock=clock, log_size=log_size)
+        self.state = State(
+            data, seed=seed, clock=clock, log_size=log_size, shuffle_ties=shuffle_ties
+        )
         """The account's data and the request log, for assertions."""
         self.credentials = Credentials(
             oauth_key=oauth_key,

@@ -119,8 +119,18 @@ class State:
     """The account: seeded from `SeedData`, identifiers drawn from a `seed`ed generator so
     runs are reproducible, times from the server's clock."""
 
-    def __init__(self, data: SeedData, *, seed: int, clock: Clock, log_size: int) -> None:
+    def __init__(
+        self,
+        data: SeedData,
+        *,
+        seed: int,
+        clock: Clock,
+        log_size: int,
+        shuffle_ties: int | None = None,
+    ) -> None:
         self._rng = random.Random(seed)
+        self.ties = None if shuffle_ties is None else random.Random(shuffle_ties)
+        """Draws the order of same-second items in lists (None: creation order)."""
         self._ids = itertools.count(1)
         self._clock = clock
         self._emails: dict[str, str] = {}

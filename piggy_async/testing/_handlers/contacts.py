@@ -18,7 +18,7 @@ from ._shared import announce_created, announce_updated, channel_of, email_of
 
 def list_contacts(state: State, call: Call) -> Reply:
     contacts = created_within(state.contacts.values(), call.args)
-    ordered = by_creation(contacts, call.args.get("sort", "created_at"))
+    ordered = by_creation(contacts, call.args.get("sort", "created_at"), state.ties)
     return paginate(call, ordered, functools.partial(render.contact, state))
 
 

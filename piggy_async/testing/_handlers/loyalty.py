@@ -141,7 +141,7 @@ def _transactions(state: State, call: Call, contact_uuid: str | None) -> Reply:
     ]
     return paginate(
         call,
-        by_creation(matching, call.args.get("sort", "-created_at")),
+        by_creation(matching, call.args.get("sort", "-created_at"), state.ties),
         functools.partial(render.transaction, state),
     )
 

@@ -81,7 +81,7 @@ def list_transactions(state: State, call: Call) -> Reply:
     ]
     return paginate(
         call,
-        by_creation(matching, "-created_at"),
+        by_creation(matching, "-created_at", state.ties),
         functools.partial(render.prepaid_transaction, state),
     )
 

@@ -106,7 +106,7 @@ def list_vouchers(state: State, call: Call) -> Reply:
     ]
     return paginate(
         call,
-        by_creation(matching, "created_at"),
+        by_creation(matching, "created_at", state.ties),
         functools.partial(render.voucher, state),
     )
 
