@@ -14,6 +14,8 @@ from helpers import API_KEY, HOST, load_seed
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.testing import FakePiggy, ManualClock
 
+pytest_plugins = ["pytester"]  # the pytest plugin's tests run pytest on a user's project
+
 
 @pytest.fixture(autouse=True)
 def _no_piggy_env(monkeypatch: pytest.MonkeyPatch) -> None:
