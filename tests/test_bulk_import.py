@@ -4,6 +4,7 @@ fail a row and which stop the run."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -84,7 +85,7 @@ async def test_the_checkpoint_records_what_each_row_became(
     ]
     await import_contacts(oauth, rows, checkpoint=tmp_path / "import.sqlite")
 
-    with sqlite3.connect(tmp_path / "import.sqlite") as db:
+    with contextlib.closing(sqlite3.connect(tmp_path / "import.sqlite")) as db:
         outcomes = db.execute("SELECT row, outcome, contact_uuid FROM row_outcomes").fetchall()
     (uuid,) = server.state.contacts
     assert outcomes == [(1, "created", uuid), (2, "failed", None), (3, "duplicate", uuid)]
