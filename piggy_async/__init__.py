@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _logging
 from ._auth import ApiKeyAuth, ClientCredentialsAuth
 from ._client import BaseClient, ClientOptions
 from ._clients import OAuthClient, RegisterClient
@@ -56,6 +57,8 @@ from ._transport.events import TransportEvent
 from ._transport.policy import RetryPolicy
 from ._unset import UNSET, Unset
 from ._version import __version__
+
+_logging.configure_from_env()
 
 if TYPE_CHECKING:
     from ._converter import converter
