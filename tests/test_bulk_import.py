@@ -162,6 +162,7 @@ async def test_refused_credentials_stop_the_run_and_a_rerun_resumes(
 CONTACT = {"uuid": "c-1", "email": "sandy@bikinibottom.sea", "current_values": {}}
 
 
+@pytest.mark.aioresponses
 async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
@@ -182,6 +183,7 @@ async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up() -> None:
     assert result.failed == 0
 
 
+@pytest.mark.aioresponses
 async def test_invalid_input_fails_the_row_not_the_run() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
@@ -216,6 +218,7 @@ async def test_concurrency_must_be_positive(oauth: OAuthClient) -> None:
         await import_contacts(oauth, [], concurrency=0)
 
 
+@pytest.mark.aioresponses
 async def test_an_answer_cut_short_is_looked_up_again() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
