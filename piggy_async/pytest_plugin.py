@@ -71,6 +71,13 @@ def _options(request: pytest.FixtureRequest, marker: str, base: dict[str, Any]) 
     return options
 
 
+def _client(
+    request: pytest.FixtureRequest, key: str, server: FakePiggy, base: dict[str, Any]
+) -> dict[str, Any]:
+    """A client's arguments: `key`, the server's URL and the test's options."""
+    return {"api_key": key, "base_url": server.url, **_options(request, "piggy_client", base)}
+
+
 @pytest.fixture
 def piggy_server_options() -> dict[str, Any]:
     """`FakePiggy` arguments for every test that uses `piggy_server`: override it."""
@@ -104,10 +111,8 @@ async def piggy(
     """An `OAuthClient` on `piggy_server`, with its personal access token."""
     from piggy_async import OAuthClient
 
-    options = _options(request, "piggy_client", piggy_client_options)
-    async with OAuthClient(
-        api_key=piggy_server.oauth_key, base_url=piggy_server.url, **options
-    ) as client:
+    key = piggy_server.oauth_key
+    async with OAuthClient(**_client(request, key, piggy_server, piggy_client_options)) as client:
         yield client
 
 
@@ -120,8 +125,6 @@ async def pos(
     """A `RegisterClient` on `piggy_server`, with its register key."""
     from piggy_async import RegisterClient
 
-    options = _options(request, "piggy_client", piggy_client_options)
-    async with RegisterClient(
-        api_key=piggy_server.register_key, base_url=piggy_server.url, **options
-    ) as client:
-        yield client
+    key = piggy_server.register_key
+    async with RegisterClient(**_client(request, key, piggy_server, piggy_client_options)) as pos:
+        yield pos
