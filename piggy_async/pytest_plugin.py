@@ -71,13 +71,6 @@ def _options(request: pytest.FixtureRequest, marker: str, base: dict[str, Any]) 
     return options
 
 
-def _client(
-    request: pytest.FixtureRequest, key: str, server: FakePiggy, base: dict[str, Any]
-) -> dict[str, Any]:
-    """A client's arguments: `key`, the server's URL and the test's options."""
-    return {"api_key": key, "base_url": server.url, **_options(request, "piggy_client", base)}
-
-
 @pytest.fixture
 def piggy_server_options() -> dict[str, Any]:
     """`FakePiggy` arguments for every test that uses `piggy_server`: override it."""
@@ -102,29 +95,30 @@ async def piggy_server(
         yield server
 
 
-@_async_fixture
-async def piggy(
-    request: pytest.FixtureRequest,
-    piggy_server: FakePiggy,
-    piggy_client_options: dict[str, Any],
-) -> AsyncIterator[OAuthClient]:
-    """An `OAuthClient` on `piggy_server`, with its personal access token."""
-    from piggy_async import OAuthClient
+def _client_fixture(name: str, client: str, key: str, doc: str) -> Any:
+    """The fixture `name`: a `piggy_async.<client>` on `piggy_server` with its `key`."""
 
-    key = piggy_server.oauth_key
-    async with OAuthClient(**_client(request, key, piggy_server, piggy_client_options)) as client:
-        yield client
+    async def fixture(
+        request: pytest.FixtureRequest,
+        piggy_server: FakePiggy,
+        piggy_client_options: dict[str, Any],
+    ) -> AsyncIterator[OAuthClient | RegisterClient]:
+        import piggy_async
+
+        options = _options(request, "piggy_client", piggy_client_options)
+        client_type: type[OAuthClient | RegisterClient] = getattr(piggy_async, client)
+        api_key = getattr(piggy_server, key)
+        async with client_type(api_key=api_key, base_url=piggy_server.url, **options) as opened:
+            yield opened
+
+    fixture.__name__ = fixture.__qualname__ = name
+    fixture.__doc__ = doc
+    return _async_fixture(fixture)
 
 
-@_async_fixture
-async def pos(
-    request: pytest.FixtureRequest,
-    piggy_server: FakePiggy,
-    piggy_client_options: dict[str, Any],
-) -> AsyncIterator[RegisterClient]:
-    """A `RegisterClient` on `piggy_server`, with its register key."""
-    from piggy_async import RegisterClient
-
-    key = piggy_server.register_key
-    async with RegisterClient(**_client(request, key, piggy_server, piggy_client_options)) as pos:
-        yield pos
+piggy = _client_fixture(
+    "piggy", "OAuthClient", "oauth_key", "An `OAuthClient` on `piggy_server`, with its token."
+)
+pos = _client_fixture(
+    "pos", "RegisterClient", "register_key", "A `RegisterClient` on `piggy_server`, with its key."
+)
