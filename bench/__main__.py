@@ -22,6 +22,7 @@ MODULES = (
     "import_time",
     "cli_startup",
     "request",
+    "user_session",
     "prefetch",
     "export",
     "memory",

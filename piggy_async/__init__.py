@@ -17,8 +17,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from . import _logging
 from ._version import __version__
 from .loyalty_urls import LoyaltyToken, LoyaltyTokenError, build_claim_url, verify_claim_url
+
+_logging.configure_from_env()
 
 if TYPE_CHECKING:
     from ._auth import ApiKeyAuth, ClientCredentialsAuth

@@ -14,6 +14,7 @@ import copy
 import functools
 import hashlib
 import platform
+import ssl as _ssl
 from collections.abc import Callable, Coroutine, Mapping
 from types import NoneType, TracebackType
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
@@ -22,7 +23,7 @@ import aiohttp
 import attrs
 from yarl import URL
 
-from . import _arguments, _defaults
+from . import _arguments, _defaults, _http_options
 from ._auth import Auth
 from ._codecs import MissingKeyError, structurer
 from ._encoding import encode_body, encode_query, fill_path
@@ -58,6 +59,8 @@ def _updated(
     connect_timeout: float | None = None,
     max_retries: int | None = None,
     retry_policy: RetryPolicy | None = None,
+    ssl: _ssl.SSLContext | bool | None = None,
+    proxy: str | URL | None = None,
 ) -> CallSettings:
     """`settings` with what is given instead, checked."""
     policy = retry_policy or settings.policy
@@ -66,6 +69,8 @@ def _updated(
     return attrs.evolve(
         settings,
         policy=policy,
+        ssl=settings.ssl if ssl is None else _http_options.ssl(ssl),
+        proxy=settings.proxy if proxy is None else _http_options.proxy(proxy),
         timeout=settings.timeout if timeout is None else _arguments.seconds(timeout, "timeout"),
         read_timeout=settings.read_timeout
         if read_timeout is None
@@ -115,6 +120,16 @@ class ClientOptions(TypedDict, total=False):
     """Called with a `TransportEvent` for each attempt, answer, retry, wait and 429."""
     clock: Clock
     """Time and sleeping for retries and the limiter (a `VirtualClock` in tests)."""
+    session: aiohttp.ClientSession
+    """Your own session to send through; the client never closes it."""
+    connector: aiohttp.BaseConnector
+    """Your own connector for the client's session (instead of `connection_limit`); the
+    client never closes it."""
+    ssl: _ssl.SSLContext | bool
+    """How the server's certificate is checked: an `ssl.SSLContext` (a corporate CA), True
+    (the system's trust store) or False (no check: local test servers only)."""
+    proxy: str
+    """The proxy URL to send through, instead of `HTTPS_PROXY`/`HTTP_PROXY`."""
 
 
 class BaseClient:
@@ -138,6 +153,10 @@ class BaseClient:
         headers: Mapping[str, str] | None = None,
         on_event: EventHook | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        session: aiohttp.ClientSession | None = None,
+        connector: aiohttp.BaseConnector | None = None,
+        ssl: _ssl.SSLContext | bool | None = None,
+        proxy: str | URL | None = None,
     ) -> None:
         self._api_base = _api_base(base_url, self.api)
         host = self._api_base.removesuffix(_defaults.API_PREFIXES[self.api])
@@ -154,7 +173,11 @@ class BaseClient:
                 max_body=max_response_bytes,
             ),
             max_retries=max_retries,
+            ssl=ssl,
+            proxy=proxy,
         )
+        if session is not None and connector is not None:
+            raise ValueError("pass either session or connector, not both")
         self._owner = type(self).__name__
         self._transport = Transport(
             auth=auth,
@@ -170,6 +193,8 @@ class BaseClient:
             },
             connection_limit=connection_limit,
             on_event=on_event,
+            session=_http_options.session(session),
+            connector=_http_options.connector(connector),
         )
 
     @property
@@ -194,12 +219,15 @@ class BaseClient:
         connect_timeout: float | None = None,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
+        ssl: _ssl.SSLContext | bool | None = None,
+        proxy: str | URL | None = None,
     ) -> Self:
         """A view of this client with other settings, sharing its connections, credentials,
         rate limiter and retry quota (closing either closes both):
 
             fast = piggy.with_options(timeout=5, max_retries=0)
             await fast.contacts.get(uuid)
+            corporate = piggy.with_options(ssl=context, proxy="http://proxy.internal:3128")
         """
         view = copy.copy(self)
         for name, value in list(vars(view).items()):  # cached resources belong to `self`
@@ -212,6 +240,8 @@ class BaseClient:
             connect_timeout=connect_timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
+            ssl=ssl,
+            proxy=proxy,
         )
         return view
 

@@ -9,6 +9,8 @@ BASE_URL: Final = "https://api.piggy.eu"
 
 BASE_URL_ENV: Final = "PIGGY_BASE_URL"
 API_KEY_ENV: Final = "PIGGY_API_KEY"
+LOG_ENV: Final = "PIGGY_LOG"
+"""`debug` or `info`: the `piggy_async` logger's level, printed to stderr (`_logging.py`)."""
 LIMITER_URL_ENV: Final = "PIGGY_LIMITER_URL"
 """A Redis URL: clients made without `limiter=` share their budget through it."""
 

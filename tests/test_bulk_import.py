@@ -4,6 +4,7 @@ fail a row and which stop the run."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -84,7 +85,7 @@ async def test_the_checkpoint_records_what_each_row_became(
     ]
     await import_contacts(oauth, rows, checkpoint=tmp_path / "import.sqlite")
 
-    with sqlite3.connect(tmp_path / "import.sqlite") as db:
+    with contextlib.closing(sqlite3.connect(tmp_path / "import.sqlite")) as db:
         outcomes = db.execute("SELECT row, outcome, contact_uuid FROM row_outcomes").fetchall()
     (uuid,) = server.state.contacts
     assert outcomes == [(1, "created", uuid), (2, "failed", None), (3, "duplicate", uuid)]
@@ -161,6 +162,7 @@ async def test_refused_credentials_stop_the_run_and_a_rerun_resumes(
 CONTACT = {"uuid": "c-1", "email": "sandy@bikinibottom.sea", "current_values": {}}
 
 
+@pytest.mark.aioresponses
 async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
@@ -181,6 +183,7 @@ async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up() -> None:
     assert result.failed == 0
 
 
+@pytest.mark.aioresponses
 async def test_invalid_input_fails_the_row_not_the_run() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
@@ -215,6 +218,7 @@ async def test_concurrency_must_be_positive(oauth: OAuthClient) -> None:
         await import_contacts(oauth, [], concurrency=0)
 
 
+@pytest.mark.aioresponses
 async def test_an_answer_cut_short_is_looked_up_again() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:

@@ -63,7 +63,9 @@ async def send_once(
                 headers=headers,
                 timeout=settings.connect_limit,
                 allow_redirects=False,
-                proxy=proxy,
+                raise_for_status=False,  # a user's session may raise by default
+                proxy=settings.proxy or proxy,
+                ssl=settings.ssl,
             ) as response:
                 length = response.content_length
                 if length is not None and length <= settings.max_body:

@@ -1,5 +1,9 @@
 """`Pool`: one client's connections: an aiohttp session bound to one event loop, the proxy
-read once, and the watchdog that keeps the time limits of its attempts."""
+read once, and the watchdog that keeps the time limits of its attempts.
+
+The session is the pool's own, or one the user passed in (then the SDK's default headers go
+with each request instead, and closing the client leaves the session open); a connector the
+user passed in is likewise used and never closed."""
 
 from __future__ import annotations
 
@@ -19,14 +23,26 @@ class Pool:
     """Opened on first use, in the event loop it is first used in; closed for good."""
 
     def __init__(
-        self, *, owner: str, headers: Mapping[str, str], connection_limit: int, host: URL
+        self,
+        *,
+        owner: str,
+        headers: Mapping[str, str],
+        connection_limit: int,
+        host: URL,
+        session: aiohttp.ClientSession | None = None,
+        connector: aiohttp.BaseConnector | None = None,
     ) -> None:
         self._owner = owner
         self._headers = dict(headers)
         self._connection_limit = connection_limit
         self._host = host
+        self._user_session = session
+        self._user_connector = connector
         self.session: aiohttp.ClientSession | None = None
         """None until opened, and again once closed."""
+        self.headers: dict[str, str] | None = None if session is None else self._headers
+        """The SDK's default headers, to send with each request: a user's session does not
+        have them (the pool's own session sends them itself)."""
         self.loop: asyncio.AbstractEventLoop | None = None
         self.proxy: str | None = None
         self.watchdog: Watchdog
@@ -40,10 +56,7 @@ class Pool:
         loop = asyncio.get_running_loop()
         if self.session is None:
             self.loop = loop
-            self.session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connection_limit),
-                headers=self._headers,
-            )
+            self.session = self._user_session or self._own_session()
             # Read once: aiohttp's trust_env would look the proxy up in a thread per request
             self.proxy = env_proxy(self._host)
             self.watchdog = Watchdog(loop)
@@ -51,17 +64,30 @@ class Pool:
             raise ClientStateError(
                 f"{self._owner} was opened on another event loop: create one client per event loop"
             )
+        if self.session.closed:
+            raise ClientStateError(
+                f"the session passed to {self._owner} is closed: pass an open one"
+            )
         return self.session
+
+    def _own_session(self) -> aiohttp.ClientSession:
+        connector = self._user_connector or aiohttp.TCPConnector(limit=self._connection_limit)
+        return aiohttp.ClientSession(
+            connector=connector,
+            connector_owner=self._user_connector is None,
+            headers=self._headers,
+        )
 
     async def close(self) -> None:
         self.closed = True
         if self.session is not None:
             session, self.session = self.session, None
             self.watchdog.close()
-            await session.close()
+            if session is not self._user_session:
+                await session.close()
 
     def __del__(self) -> None:
-        if self.session is not None and not self.closed:
+        if self.session is not None and not self.closed and self._user_session is None:
             warnings.warn(
                 f"{self._owner} was never closed: use `async with {self._owner}(...)` or "
                 "`await client.close()`, or its connections stay open",

@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import aiohttp
 from yarl import URL
 
 from .. import _defaults
@@ -85,6 +86,8 @@ class Transport:
         connection_limit: int,
         on_event: EventHook | None,
         rng: Callable[[], float] = random.random,
+        session: aiohttp.ClientSession | None = None,
+        connector: aiohttp.BaseConnector | None = None,
     ) -> None:
         self.auth = auth
         self.key = key
@@ -97,10 +100,13 @@ class Transport:
         self.quota = RetryQuota()
         self._on_event = on_event
         self._random = rng
-        if self._static_authorization:  # sent with the pool's defaults, merged by nobody
-            headers = {**headers, "Authorization": self._static_authorization}
         self.pool = Pool(
-            owner=owner, headers=headers, connection_limit=connection_limit, host=token_url
+            owner=owner,
+            headers=headers,
+            connection_limit=connection_limit,
+            host=token_url,
+            session=session,
+            connector=connector,
         )
 
     @property
@@ -147,7 +153,9 @@ class Transport:
             timeout = settings.attempt_seconds(deadline - clock.now())
         attempt = failures = spent = 0  # spent: retry quota, given back on success
         renewed = False
-        fixed = self._static_authorization  # in the pool's default headers already
+        # Never in the session's default headers: aiohttp sends those to a proxy too, where
+        # an `Authorization` becomes the `Proxy-Authorization` of the CONNECT request.
+        fixed = self._static_authorization
         authorization = fixed or ""
         while True:
             attempt += 1
@@ -155,12 +163,15 @@ class Transport:
             session = pool.session
             if session is None or pool.loop is not asyncio.get_running_loop():
                 session = pool.open()  # opens the pool, or says why it can't
-            if authenticate and fixed is None:  # before the limiter: a token request waits
-                current = self.auth.current()
-                if current is None:
-                    current = await self.auth.authorization(self._token_sender(settings, deadline))
-                    timeout = settings.attempt_seconds(deadline - clock.now())
-                authorization = headers["Authorization"] = current
+            if authenticate:  # before the limiter: a token request waits
+                if fixed is None:
+                    current = self.auth.current()
+                    if current is None:
+                        sender = self._token_sender(settings, deadline)
+                        current = await self.auth.authorization(sender)
+                        timeout = settings.attempt_seconds(deadline - clock.now())
+                    authorization = current
+                headers["Authorization"] = authorization
             if self._try_acquire is None or not self._try_acquire(key):
                 await self._acquire(label, attempt, deadline, settings)
                 timeout = settings.attempt_seconds(deadline - clock.now())
@@ -175,7 +186,7 @@ class Transport:
                     url,
                     params,
                     payload,
-                    headers or None,
+                    (headers or None) if pool.headers is None else {**pool.headers, **headers},
                     settings,
                     timeout,
                     pool.proxy,

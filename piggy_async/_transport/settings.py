@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl as _ssl
+
 import aiohttp
 import attrs
 
@@ -18,6 +20,10 @@ class CallSettings:
     read_timeout: float
     connect_timeout: float
     max_body: int
+    ssl: _ssl.SSLContext | bool = True
+    """How the server's certificate is checked: a context, True (the system's) or False."""
+    proxy: str | None = None
+    """The proxy to send through; None: the environment's (`HTTPS_PROXY`, `NO_PROXY`)."""
     connect_limit: aiohttp.ClientTimeout = attrs.field(init=False)
     """What aiohttp bounds itself: opening a connection. The attempt's whole time is the
     transport's watchdog's to keep (cheaper than a timer per request)."""

@@ -1,21 +1,8 @@
 """`piggy_async.testing`: a local, stateful fake of the Piggy API for tests, demos and
 benchmarks, over real HTTP on loopback.
 
-The fixture pattern for your own tests (pytest-asyncio):
-
-    import pytest
-    from piggy_async import OAuthClient
-    from piggy_async.testing import FakePiggy
-
-    @pytest.fixture
-    async def piggy_server():
-        async with FakePiggy() as server:
-            yield server
-
-    @pytest.fixture
-    async def piggy(piggy_server):
-        async with OAuthClient(api_key=piggy_server.oauth_key, base_url=piggy_server.url) as client:
-            yield client
+With pytest, the SDK's plugin (`piggy_async.pytest_plugin`, installed with it) provides the
+fixtures: `piggy_server` (a `FakePiggy`), `piggy` and `pos` (clients on it):
 
     async def test_signup_gives_welcome_credits(piggy, piggy_server):
         await my_app.sign_up(piggy, "sandy@bikinibottom.sea")
