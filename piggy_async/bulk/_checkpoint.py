@@ -7,23 +7,24 @@ Tables (open the file with `sqlite3` to audit a run):
     meta       key, value              job, version, input digest, row count
     contacts   id, email_key, email,   one per unique valid e-mail (`email_key` is the
                first_row, attributes,  lower-cased address; `attributes` the merged JSON,
-               status, uuid, reason    later rows winning); `status` is pending, creating
-                                       (looked up, not found, being created), created,
-                                       updated, unchanged or failed
-    rows       row, email, contact_id, every input row: its contact, or NULL and `reason`
-               reason                  when the row itself is invalid
+               status, uuid, reason    later rows winning); `status` is pending, updated
+                                       (found or created, then its attributes set),
+                                       unchanged (found or created with them already) or
+                                       failed
+    rows       row, email, email_key,  every input row: its contact's key, or NULL and
+               reason                  `reason` when the row itself is invalid
     row_outcomes (view)                per row: failed, duplicate, pending or its contact's
                                        status, with the contact's uuid and the reason
 
-Loading the input is one transaction, so a checkpoint holds either all rows or none; after
-that every finished contact is its own transaction. WAL with `synchronous=NORMAL` makes
-those commits cheap and survives the process being killed (only a power cut may lose the
-last few, which the next run then redoes: every step is safe to repeat).
+Loading the input is one transaction, written in batches, so a checkpoint holds either
+all rows or none; after that every finished contact is its own transaction. WAL with
+`synchronous=NORMAL` makes those commits cheap and survives the process being killed (only
+a power cut may lose the last few, which the next run then redoes: every step is safe to
+repeat).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -32,14 +33,18 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ._rows import ContactRow, email_key, present, problem
 from ._types import RowFailure
 
 JOB: Final = "import_contacts"
-VERSION: Final = "1"
+VERSION: Final = "2"
 
-Status = Literal["pending", "creating", "created", "updated", "unchanged", "failed"]
-UNFINISHED: Final = ("pending", "creating")
+Status = Literal["pending", "updated", "unchanged", "failed"]
+UNFINISHED: Final = ("pending",)
+
+ContactEntry = tuple[str, str, int, str]
+"""A valid row's contact: (email_key, email, row number, attributes as JSON)."""
+RowEntry = tuple[int, str, str | None, str | None]
+"""An input row: (number, email as given, email_key or None, why it is invalid or None)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,29 +61,35 @@ CREATE TABLE IF NOT EXISTS contacts (
 CREATE TABLE IF NOT EXISTS rows (
     row INTEGER PRIMARY KEY,
     email TEXT NOT NULL,
-    contact_id INTEGER REFERENCES contacts (id),
+    email_key TEXT,
     reason TEXT
 );
 CREATE VIEW IF NOT EXISTS row_outcomes AS
 SELECT rows.row, rows.email,
-       CASE WHEN rows.contact_id IS NULL OR contacts.status = 'failed' THEN 'failed'
+       CASE WHEN rows.email_key IS NULL OR contacts.status = 'failed' THEN 'failed'
             WHEN rows.row != contacts.first_row THEN 'duplicate'
             ELSE contacts.status END AS outcome,
        contacts.uuid AS contact_uuid,
        COALESCE(rows.reason, contacts.reason) AS reason
-FROM rows LEFT JOIN contacts ON contacts.id = rows.contact_id;
+FROM rows LEFT JOIN contacts ON contacts.email_key = rows.email_key;
 """
+
+_ADD_CONTACTS = """
+INSERT INTO contacts (email_key, email, first_row, attributes) VALUES (?, ?, ?, ?)
+ON CONFLICT (email_key) DO UPDATE SET attributes = json_patch(attributes, excluded.attributes)
+WHERE excluded.attributes != '{}'
+"""
+"""A repeated address merges its row's attributes into its contact's, later rows winning
+(values are never null, so the JSON merge patch only adds and replaces)."""
 
 
 @attrs.define
 class PendingContact:
-    """A unique e-mail address still to import; `status` is `creating` once it was looked up
-    and not found."""
+    """A unique e-mail address still to import."""
 
     id: int
     email: str
     attributes: dict[str, Any]
-    status: Status
 
 
 class Checkpoint:
@@ -115,41 +126,16 @@ class Checkpoint:
     def begin_load(self) -> None:
         self._db.execute("BEGIN")
 
-    def add_row(self, row: ContactRow) -> None:
-        """Record one input row, merging it into the contact of an earlier row with the
-        same address. Part of the load transaction."""
-        reason = problem(row)
-        if reason is not None:
-            self._insert_row(row, None, reason)
-            return
-        key = email_key(row.email)
-        attributes = present(row.attributes)
-        found = self._db.execute(
-            "SELECT id, attributes FROM contacts WHERE email_key = ?", (key,)
-        ).fetchone()
-        if found is None:
-            cursor = self._db.execute(
-                "INSERT INTO contacts (email_key, email, first_row, attributes)"
-                " VALUES (?, ?, ?, ?)",
-                (key, row.email.strip(), row.number, _dump(attributes)),
-            )
-            contact_id = cursor.lastrowid
-        else:
-            contact_id = found[0]
-            if attributes:
-                merged = {**json.loads(found[1]), **attributes}
-                self._db.execute(
-                    "UPDATE contacts SET attributes = ? WHERE id = ?", (_dump(merged), contact_id)
-                )
-        self._insert_row(row, contact_id, None)
-
-    def _insert_row(self, row: ContactRow, contact_id: int | None, reason: str | None) -> None:
+    def add(self, contacts: list[ContactEntry], rows: list[RowEntry]) -> None:
+        """Record a batch of input rows and their contacts, merging rows that share an
+        address. Part of the load transaction."""
+        self._db.executemany(_ADD_CONTACTS, contacts)
+        before = self._db.total_changes
         try:
-            self._db.execute(
-                "INSERT INTO rows VALUES (?, ?, ?, ?)", (row.number, row.email, contact_id, reason)
-            )
+            self._db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", rows)
         except sqlite3.IntegrityError:
-            raise ValueError(f"row number {row.number} appears twice in the input") from None
+            number = rows[self._db.total_changes - before][0]
+            raise ValueError(f"row number {number} appears twice in the input") from None
 
     def finish_load(self, digest: str) -> None:
         self._db.executemany(
@@ -173,19 +159,16 @@ class Checkpoint:
     def pending(self, after: int, limit: int) -> list[PendingContact]:
         """Unfinished contacts with an id above `after`, in input order."""
         found = self._db.execute(
-            "SELECT id, email, attributes, status FROM contacts"
-            " WHERE id > ? AND status IN (?, ?) ORDER BY id LIMIT ?",
-            (after, *UNFINISHED, limit),
+            "SELECT id, email, attributes FROM contacts"
+            " WHERE id > ? AND status = 'pending' ORDER BY id LIMIT ?",
+            (after, limit),
         )
-        return [
-            PendingContact(id, email, json.loads(attributes), status)
-            for id, email, attributes, status in found
-        ]
+        return [PendingContact(id, email, json.loads(values)) for id, email, values in found]
 
     def set_status(
         self, contact_id: int, status: Status, *, uuid: str | None = None, reason: str | None = None
     ) -> None:
-        """Record a contact's outcome (or `creating`) in its own transaction."""
+        """Record a contact's outcome in its own transaction."""
         self._db.execute(
             "UPDATE contacts SET status = ?, uuid = ?, reason = ? WHERE id = ?",
             (status, uuid, reason, contact_id),
@@ -214,21 +197,3 @@ class Checkpoint:
         )
         for row, email, reason in found:
             yield RowFailure(row, email, reason)
-
-
-def _dump(attributes: dict[str, Any]) -> str:
-    return json.dumps(attributes, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-class Digest:
-    """A fingerprint of the input rows, so a checkpoint is never resumed with other input."""
-
-    def __init__(self) -> None:
-        self._hash = hashlib.sha256()
-
-    def add(self, row: ContactRow) -> None:
-        entry = [row.number, row.email, sorted(row.attributes.items())]
-        self._hash.update(_dump({"r": entry}).encode())
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()

@@ -9,10 +9,11 @@ from typing import Any, Literal
 
 import click
 
-from .. import bulk
+from .. import _defaults, bulk
 from ..bulk import ExportResult, ImportResult
 from ._env import ENV_HELP, client, oauth_client
 from ._exit import HELP, ROWS_FAILED, USAGE, ConfigError, fail, run
+from ._import_input import ImportInput, columns_option, delimiter_option
 
 API = click.option(
     "--api",
@@ -21,18 +22,6 @@ API = click.option(
     show_default=True,
     help="The API to use (register: with a register's key).",
 )
-
-
-def _columns(pairs: tuple[str, ...]) -> dict[str, str | None]:
-    columns: dict[str, str | None] = {}
-    for pair in pairs:
-        header, equals, attribute = pair.partition("=")
-        if not equals or not header.strip():
-            raise click.BadParameter(
-                f"expected HEADER=ATTRIBUTE, got {pair!r}", param_hint="--column"
-            )
-        columns[header.strip()] = attribute.strip() or None
-    return columns
 
 
 @click.command("import-contacts", epilog=ENV_HELP + "\n" + HELP)
@@ -49,13 +38,43 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str | None]:
     help="CSV of the failed rows (row,email,reason).  [default: FILE with .failed.csv]",
 )
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True)
-@click.option("--dry-run", is_flag=True, help="Validate and merge the rows; send nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Map the columns, validate and merge the rows; send nothing (the account's"
+    " attributes are read if credentials are set).",
+)
 @click.option(
     "--column",
     "columns",
     multiple=True,
-    metavar="HEADER=ATTRIBUTE",
-    help="Import column HEADER as contact attribute ATTRIBUTE (empty: leave it out).",
+    metavar="NAME=ATTRIBUTE",
+    help="Import column NAME as contact attribute ATTRIBUTE (empty: leave it out).",
+)
+@click.option(
+    "--skip-unknown-columns",
+    is_flag=True,
+    help="Leave out the columns that match no contact attribute, instead of refusing to start.",
+)
+@click.option(
+    "--delimiter",
+    callback=delimiter_option,
+    metavar="CHAR",
+    help="The field separator: , ; | or tab.  [default: detected from the header line]",
+)
+@click.option(
+    "--encoding",
+    help="The file's encoding, e.g. utf-8, cp1252, utf-16.  [default: detected: a byte-order"
+    f" mark, else UTF-8 if the file is, else {_defaults.CSV_FALLBACK_ENCODING}]",
+)
+@click.option(
+    "--max-pause",
+    type=click.FloatRange(min=0),
+    default=_defaults.MAX_PAUSE,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait through an outage (API errors, maintenance, the token endpoint)"
+    " before stopping with exit code 3.",
 )
 @click.option(
     "--shard",
@@ -71,34 +90,38 @@ def import_contacts(
     concurrency: int,
     dry_run: bool,
     columns: tuple[str, ...],
+    skip_unknown_columns: bool,
+    delimiter: str | None,
+    encoding: str | None,
+    max_pause: float,
     shard: str | None,
     api: Literal["oauth", "register"],
 ) -> None:
-    """Import contacts from a CSV file with a header line: an `email` column, and one
-    column per contact attribute (firstname, lastname, custom attributes).
+    """Import contacts from a CSV file with a header line: an e-mail column, and columns
+    matched to the account's contact attributes ignoring case and spaces (`First name`
+    fills firstname). A column matching no attribute stops the run before anything is sent,
+    unless --column maps it or --skip-unknown-columns leaves it out.
 
     Rows are checked first: an invalid e-mail address is a failed row, not an error.
-    Rows with the same address (ignoring case) are merged. Existing contacts are updated
-    where their attributes differ. Failed rows are written to the errors file.
+    Rows with the same address (ignoring case) are merged. Each contact is found or
+    created, then updated where its attributes differ. Failed rows are written to the
+    errors file.
     """
-    rows = bulk.read_contacts_csv(file, columns=_columns(columns))
-    name = file.name
-    if shard is not None:
-        try:
-            part, parts = bulk.parse_shard(shard)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--shard") from None
-        rows = bulk.shard(rows, part, parts)
-        name += f".{part}-of-{parts}"
+    name, parts = file.name, _shard(shard)
+    if parts is not None:
+        name += f".{parts[0]}-of-{parts[1]}"
     checkpoint = checkpoint or file.with_name(name + ".import.sqlite")
     errors = errors or file.with_name(name + ".failed.csv")
     try:
+        found = bulk.csv_format(file, encoding=encoding, delimiter=delimiter)
+        click.echo(f"{file}: {found.describe()}")
+        source = ImportInput(file, found, columns_option(columns), skip_unknown_columns, parts)
         if dry_run:
-            result = run(bulk.check_contacts(rows))
+            result = run(_dry_run(source, api))
         else:
             piggy = client(api)
             click.echo(f"checkpoint: {checkpoint}")
-            outcome = run(_import(piggy, rows, checkpoint, concurrency))
+            outcome = run(_import(piggy, source, checkpoint, concurrency, max_pause))
             if isinstance(outcome, bulk.ImportStopped):
                 _summary(outcome.result, errors)
                 fail(outcome.error)
@@ -110,33 +133,70 @@ def import_contacts(
         raise click.exceptions.Exit(ROWS_FAILED)
 
 
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        return bulk.parse_shard(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+
+
+async def _dry_run(source: ImportInput, api: Literal["oauth", "register"]) -> ImportResult:
+    """Check the rows; the columns are matched to the account's attributes if credentials
+    are set, else to the documented ones. Unmatched columns fail it after the summary."""
+    try:
+        piggy = client(api)
+    except ConfigError:
+        click.echo("no credentials: columns matched to the documented attributes only")
+        attributes = bulk.DOCUMENTED_ATTRIBUTES
+    else:
+        async with piggy:
+            attributes = await bulk.contact_attributes(piggy)
+    mapping = source.mapping(attributes)
+    result = await bulk.check_contacts(source.rows(mapping))
+    if mapping.unmatched:
+        _summary(result, None)
+        mapping.check()
+    return result
+
+
 async def _import(
-    piggy: Any, rows: Any, checkpoint: Path, concurrency: int
+    piggy: Any, source: ImportInput, checkpoint: Path, concurrency: int, max_pause: float
 ) -> ImportResult | bulk.ImportStopped:
     """The import's result, or what stopped it (with the counts so far)."""
     from ._progress import ProgressReport
 
     async with piggy:
+        attributes = await bulk.contact_attributes(piggy)
+        mapping = source.mapping(attributes)
+        mapping.check()  # before anything is sent
+        rows = source.rows(mapping)
         with ProgressReport() as report:
             try:
                 return await bulk.import_contacts(
-                piggy, rows, checkpoint=checkpoint, concurrency=concurrency,
-                on_progress=report.update,
-                )  # fmt: skip
+                    piggy,
+                    rows,
+                    checkpoint=checkpoint,
+                    concurrency=concurrency,
+                    on_progress=report.update,
+                    attributes=attributes,
+                    max_pause=max_pause,
+                )
             except bulk.ImportStopped as stopped:
                 return stopped
 
 
-def _summary(result: ImportResult, errors: Path) -> None:
+def _summary(result: ImportResult, errors: Path | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title="contact import", show_header=False)
     for label, count in (
         ("rows read", result.rows),
-        ("contacts created", result.created),
-        ("contacts updated", result.updated),
-        ("contacts unchanged", result.unchanged),
+        ("contacts created or found", result.imported),
+        ("  of which updated", result.updated),
+        ("  of which up to date already", result.unchanged),
         ("duplicate rows merged", result.duplicates),
         ("rows failed", result.failed),
         ("contacts still to import", result.pending),
@@ -144,7 +204,7 @@ def _summary(result: ImportResult, errors: Path) -> None:
         table.add_row(label, str(count))
     console = Console()
     console.print(table)
-    if result.failed:
+    if result.failed and errors is not None:
         bulk.write_failures(errors, result.failures)
         console.print(f"failed rows: {errors}", highlight=False)
 
