@@ -5,26 +5,31 @@ it consistent, and the next run with the same file resumes where that one stoppe
 Tables (open the file with `sqlite3` to audit a run):
 
     meta       key, value              job, version, input digest, row count
-    contacts   id, email_key, email,   one per unique valid e-mail (`email_key` is the
-               first_row, attributes,  lower-cased address; `attributes` the merged JSON,
-               status, uuid, reason    later rows winning); `status` is pending, updated
-                                       (found or created, then its attributes set),
-                                       unchanged (found or created with them already) or
-                                       failed
-    rows       row, email, email_key,  every input row: its contact's key, or NULL and
-               reason                  `reason` when the row itself is invalid
-    row_outcomes (view)                per row: failed, duplicate, pending or its contact's
-                                       status, with the contact's uuid and the reason
+    contacts   id, email_key, email,   one per unique valid e-mail: `id` is the number of
+               attributes, status,     its first row, `email_key` the lower-cased address,
+               uuid, reason            `attributes` the merged JSON (later rows winning);
+                                       `status` is pending, updated (found or created, then
+                                       its attributes set), unchanged (found or created
+                                       with them already) or failed
+    rows       row, email, contact_id, the other input rows: invalid ones (no contact, and
+               reason                  `reason`) and duplicates (their contact's id)
+    row_outcomes (view)                per input row: failed, duplicate, pending or its
+                                       contact's status, with the contact's uuid and the
+                                       reason
 
 Loading the input is one transaction, written in batches, so a checkpoint holds either
-all rows or none; after that every finished contact is its own transaction. WAL with
-`synchronous=NORMAL` makes those commits cheap and survives the process being killed (only
-a power cut may lose the last few, which the next run then redoes: every step is safe to
-repeat).
+all rows or none. A row with a new address is appended to `contacts` as it comes; a row
+whose address may have come before (`_load.SeenFilter` says so for every duplicate and a
+few others) waits in `maybe_seen` until the end of the load, when `_merge.py` folds those
+few into their contacts. After that every finished contact is its own transaction. WAL
+with `synchronous=NORMAL` makes those commits cheap and survives the process being killed
+(only a power cut may lose the last few, which the next run then redoes: every step is
+safe to repeat).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -33,6 +38,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ._merge import merge_duplicates
 from ._types import RowFailure
 
 JOB: Final = "import_contacts"
@@ -41,46 +47,62 @@ VERSION: Final = "2"
 Status = Literal["pending", "updated", "unchanged", "failed"]
 UNFINISHED: Final = ("pending",)
 
-ContactEntry = tuple[str, str, int, str]
-"""A valid row's contact: (email_key, email, row number, attributes as JSON)."""
-RowEntry = tuple[int, str, str | None, str | None]
-"""An input row: (number, email as given, email_key or None, why it is invalid or None)."""
+ContactEntry = tuple[int, str, str, str]
+"""A valid row: (row number, email_key, email, attributes as JSON)."""
+RowEntry = tuple[int, str, str]
+"""An invalid row: (number, email as given, why it is invalid)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contacts (
     id INTEGER PRIMARY KEY,
-    email_key TEXT NOT NULL UNIQUE,
+    email_key TEXT NOT NULL,
     email TEXT NOT NULL,
-    first_row INTEGER NOT NULL,
     attributes TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending',
     uuid TEXT,
     reason TEXT
 );
+CREATE INDEX IF NOT EXISTS finished ON contacts (status) WHERE status != 'pending';
 CREATE TABLE IF NOT EXISTS rows (
     row INTEGER PRIMARY KEY,
     email TEXT NOT NULL,
-    email_key TEXT,
+    contact_id INTEGER REFERENCES contacts (id),
     reason TEXT
 );
+CREATE TABLE IF NOT EXISTS maybe_seen (
+    row INTEGER PRIMARY KEY,
+    email_key TEXT NOT NULL,
+    email TEXT NOT NULL,
+    attributes TEXT NOT NULL
+);
 CREATE VIEW IF NOT EXISTS row_outcomes AS
+SELECT id AS row, email, status AS outcome, uuid AS contact_uuid, reason
+FROM contacts
+UNION ALL
 SELECT rows.row, rows.email,
-       CASE WHEN rows.email_key IS NULL OR contacts.status = 'failed' THEN 'failed'
-            WHEN rows.row != contacts.first_row THEN 'duplicate'
-            ELSE contacts.status END AS outcome,
-       contacts.uuid AS contact_uuid,
-       COALESCE(rows.reason, contacts.reason) AS reason
-FROM rows LEFT JOIN contacts ON contacts.email_key = rows.email_key;
+       CASE WHEN rows.contact_id IS NULL OR contacts.status = 'failed' THEN 'failed'
+            ELSE 'duplicate' END,
+       contacts.uuid,
+       COALESCE(rows.reason, contacts.reason)
+FROM rows LEFT JOIN contacts ON contacts.id = rows.contact_id;
 """
 
-_ADD_CONTACTS = """
-INSERT INTO contacts (email_key, email, first_row, attributes) VALUES (?, ?, ?, ?)
-ON CONFLICT (email_key) DO UPDATE SET attributes = json_patch(attributes, excluded.attributes)
-WHERE excluded.attributes != '{}'
+_FAILURES = """
+SELECT id, email, reason FROM contacts WHERE status = 'failed'
+UNION ALL
+SELECT rows.row, rows.email, COALESCE(rows.reason, contacts.reason)
+FROM rows LEFT JOIN contacts ON contacts.id = rows.contact_id
+WHERE rows.contact_id IS NULL OR contacts.status = 'failed'
+ORDER BY 1
 """
-"""A repeated address merges its row's attributes into its contact's, later rows winning
-(values are never null, so the JSON merge patch only adds and replaces)."""
+"""The failed rows (`row_outcomes` narrowed down, using the index of finished contacts)."""
+
+_REPEATED = "a row number appears twice in the input: rows must be numbered uniquely"
+
+_INSERT_CONTACTS = "INSERT INTO contacts (id, email_key, email, attributes) VALUES "
+_PER_STATEMENT = 64
+"""Contacts inserted by one statement: binding many rows at once halves the cost."""
 
 
 @attrs.define
@@ -125,21 +147,61 @@ class Checkpoint:
 
     def begin_load(self) -> None:
         self._db.execute("BEGIN")
+        self._contacts = 0
 
-    def add(self, contacts: list[ContactEntry], rows: list[RowEntry]) -> None:
-        """Record a batch of input rows and their contacts, merging rows that share an
-        address. Part of the load transaction."""
-        self._db.executemany(_ADD_CONTACTS, contacts)
+    def add(
+        self, contacts: list[ContactEntry], maybe_seen: list[ContactEntry], invalid: list[RowEntry]
+    ) -> None:
+        """Record a batch of input rows: the valid ones with a new address, those whose
+        address may have come before, and the invalid ones. Part of the load transaction.
+
+        Raises:
+            ValueError: A row number repeats.
+        """
+        whole = len(contacts) - len(contacts) % _PER_STATEMENT
+        flat = list(itertools.chain.from_iterable(contacts[:whole]))
+        step = 4 * _PER_STATEMENT
+        try:
+            self._db.executemany(
+                _INSERT_CONTACTS + ", ".join(("(?, ?, ?, ?)",) * _PER_STATEMENT),
+                (flat[start : start + step] for start in range(0, len(flat), step)),
+            )
+        except sqlite3.IntegrityError:
+            raise ValueError(_REPEATED) from None
+        self._insert(_INSERT_CONTACTS + "(?, ?, ?, ?)", contacts[whole:])
+        self._contacts += len(contacts)
+        self._insert("INSERT INTO maybe_seen VALUES (?, ?, ?, ?)", maybe_seen)
+        self._insert("INSERT INTO rows (row, email, reason) VALUES (?, ?, ?)", invalid)
+
+    def _insert(self, statement: str, entries: list[Any]) -> None:
         before = self._db.total_changes
         try:
-            self._db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", rows)
+            self._db.executemany(statement, entries)
         except sqlite3.IntegrityError:
-            number = rows[self._db.total_changes - before][0]
+            number = entries[self._db.total_changes - before][0]
             raise ValueError(f"row number {number} appears twice in the input") from None
 
-    def finish_load(self, digest: str) -> None:
+    def finish_load(self, digest: str, rows: int, *, ordered: bool) -> None:
+        """Merge the rows sharing an address and commit the load; `ordered` says the row
+        numbers only ever grew, so none can repeat.
+
+        Raises:
+            ValueError: A row number repeats.
+        """
+        try:
+            self._contacts += merge_duplicates(self._db)
+        except sqlite3.IntegrityError:
+            raise ValueError(_REPEATED) from None
+        if not ordered:
+            repeated = self._db.execute(
+                "SELECT row FROM (SELECT id AS row FROM contacts UNION ALL SELECT row FROM"
+                " rows) GROUP BY row HAVING count(*) > 1 LIMIT 1"
+            ).fetchone()
+            if repeated is not None:
+                raise ValueError(f"row number {repeated[0]} appears twice in the input")
         self._db.executemany(
-            "INSERT INTO meta VALUES (?, ?)", [("digest", digest), ("rows", str(self.rows))]
+            "INSERT INTO meta VALUES (?, ?)",
+            [("digest", digest), ("rows", str(rows)), ("contacts", str(self._contacts))],
         )
         self._db.execute("COMMIT")
 
@@ -178,22 +240,29 @@ class Checkpoint:
 
     @property
     def rows(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM rows").fetchone()[0])
+        """Input rows loaded."""
+        return int(self._meta("rows") or 0)
 
     def contact_counts(self) -> dict[str, int]:
-        """Contacts per status."""
-        found = self._db.execute("SELECT status, count(*) FROM contacts GROUP BY status")
-        return {status: count for status, count in found}
+        """Contacts per status (the finished ones counted through their index)."""
+        found = self._db.execute(
+            "SELECT status, count(*) FROM contacts WHERE status != 'pending' GROUP BY status"
+        )
+        counts = {status: count for status, count in found}
+        pending = int(self._meta("contacts") or 0) - sum(counts.values())
+        return {"pending": pending, **counts} if pending else counts
 
-    def row_counts(self) -> dict[str, int]:
-        """Rows per outcome (see the `row_outcomes` view)."""
-        found = self._db.execute("SELECT outcome, count(*) FROM row_outcomes GROUP BY outcome")
-        return {outcome: count for outcome, count in found}
+    def other_rows(self) -> tuple[int, int]:
+        """Of the rows that are not a contact's first: (duplicates, failed), a duplicate of
+        a failed contact counting as failed (as in the `row_outcomes` view)."""
+        duplicates, failed = self._db.execute(
+            "SELECT coalesce(sum(contacts.status IS NOT NULL AND contacts.status != 'failed'), 0),"
+            " coalesce(sum(contacts.status IS NULL OR contacts.status = 'failed'), 0)"
+            " FROM rows LEFT JOIN contacts ON contacts.id = rows.contact_id"
+        ).fetchone()
+        return int(duplicates), int(failed)
 
     def failures(self) -> Iterator[RowFailure]:
         """Every failed row, in input order."""
-        found = self._db.execute(
-            "SELECT row, email, reason FROM row_outcomes WHERE outcome = 'failed' ORDER BY row"
-        )
-        for row, email, reason in found:
+        for row, email, reason in self._db.execute(_FAILURES):
             yield RowFailure(row, email, reason)

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
+from typing import Final
 
 from ._csv_format import CsvFormat, csv_format, open_csv
-from ._rows import ContactRow
+from ._rows import ContactRow, PlainRow
 from ._types import RowFailure
+
+PLAIN_BATCH: Final = 2048
+"""Rows read at a time."""
 
 
 def read_contacts_csv(
@@ -24,7 +28,7 @@ def read_contacts_csv(
     columns: Mapping[str, str | None] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
-) -> Iterator[ContactRow]:
+) -> CsvRows:
     """Contact rows from a CSV file with a header line, read lazily (any file size).
 
     Each header names a contact attribute (`firstname`, `lastname`, a custom attribute);
@@ -55,23 +59,60 @@ def read_contacts_csv(
             f"{os.fspath(path)!r} has no {email_column!r} column (columns: {list(found.header)})"
         )
     cells = [(i, target) for i, target in enumerate(targets) if target and i != email_at]
-    return _rows(path, found, email_at, cells)
+    names = frozenset(target for _, target in cells)
+    return CsvRows(_plain_batches(path, found, email_at, cells), names)
 
 
-def _rows(
+class CsvRows(Iterator[ContactRow]):
+    """The rows of a CSV file, read lazily: what `read_contacts_csv` returns.
+
+    Attributes:
+        names: The attribute names its columns fill.
+    """
+
+    def __init__(
+        self, batches: Generator[list[PlainRow], None, None], names: frozenset[str]
+    ) -> None:
+        self._batches = batches
+        self._rows: Iterator[PlainRow] = iter(())
+        self.names = names
+
+    def __next__(self) -> ContactRow:
+        for number, email, attributes in self._rows:
+            return ContactRow(number, email, attributes)
+        self._rows = iter(next(self._batches))
+        return next(self)
+
+    def plain(self) -> Iterator[list[PlainRow]]:
+        """The rows not made into `ContactRow`s, a batch at a time, for a faster load
+        (from the same place in the file)."""
+        rest = list(self._rows)
+        if rest:
+            yield rest
+        yield from self._batches
+
+    def close(self) -> None:
+        """Close the file before the last row was read."""
+        self._batches.close()
+
+
+def _plain_batches(
     path: str | os.PathLike[str], found: CsvFormat, email_at: int, cells: list[tuple[int, str]]
-) -> Iterator[ContactRow]:
+) -> Generator[list[PlainRow], None, None]:
+    batch: list[PlainRow] = []
     with open_csv(path, found.encoding, found.delimiter) as reader:
-        next(reader.rows, None)  # the header
-        for values in reader.rows:
-            if not "".join(values).strip():
-                continue  # a blank line is not a row
+        next(reader, None)  # the header
+        for number, values in enumerate(reader, start=2):
             width = len(values)
             email = values[email_at] if email_at < width else ""
-            attributes = {
-                target: values[i] for i, target in cells if i < width and values[i].strip()
-            }
-            yield ContactRow(reader.number, email, attributes)
+            attributes = {t: values[i] for i, t in cells if i < width and values[i].strip()}
+            if attributes or email.strip():  # a blank line is not a row
+                batch.append((number, email, attributes))
+                if len(batch) == PLAIN_BATCH:
+                    yield batch
+                    batch = []
+    if batch:
+        yield batch
 
 
 FAILURE_COLUMNS = ("row", "email", "reason")

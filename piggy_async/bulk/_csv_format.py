@@ -17,10 +17,10 @@ the header being row 1) and its column, not by an offset into a read buffer.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
-import io
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from typing import Final
 
 import attrs
@@ -130,45 +130,26 @@ def _detect_delimiter(line: str) -> str:
 
 def _header(path: str | os.PathLike[str], encoding: str, delimiter: str) -> tuple[str, ...]:
     with open_csv(path, encoding, delimiter) as reader:
-        return tuple(cell.strip() for cell in next(reader.rows, []))
+        return tuple(cell.strip() for cell in next(reader, []))
 
 
-class CsvReader:
-    """`csv.reader` over a file, reporting a byte that does not decode, or a cell past the
-    field limit, by row and column. `rows` yields each record; `number` is the current
-    record's row number (the header is 1)."""
-
-    def __init__(
-        self, path: str | os.PathLike[str], file: io.TextIOWrapper, encoding: str, delimiter: str
-    ) -> None:
-        self._path, self._file, self._encoding, self._delimiter = path, file, encoding, delimiter
-        self.number = 0
-        self.rows = self._records()
-
-    def _records(self) -> Generator[list[str], None, None]:
-        reader = csv.reader(self._file, delimiter=self._delimiter)
-        try:
-            for self.number, cells in enumerate(reader, start=1):
-                yield cells
-        except UnicodeDecodeError as error:
-            raise _decode_error(self._path, self._encoding, self._delimiter, error) from None
-        except csv.Error as error:
-            raise ValueError(f"{os.fspath(self._path)!r}, row {self.number + 1}: {error}") from None
-
-    def __enter__(self) -> CsvReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.rows.close()
-        self._file.close()
-
-
-def open_csv(path: str | os.PathLike[str], encoding: str, delimiter: str) -> CsvReader:
-    """A `CsvReader` over the file (use it in a `with` block)."""
+@contextlib.contextmanager
+def open_csv(
+    path: str | os.PathLike[str], encoding: str, delimiter: str
+) -> Iterator[Iterator[list[str]]]:
+    """`csv.reader` over the file, for a `with` block: a byte that does not decode is
+    reported by row and column (`CsvDecodeError`), a malformed row (a cell past the field
+    limit) by its line."""
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide; only ever raised
-    file = open(path, newline="", encoding=encoding)  # noqa: SIM115 (closed by the reader)
-    return CsvReader(path, file, encoding, delimiter)
+    with open(path, newline="", encoding=encoding) as file:
+        reader = csv.reader(file, delimiter=delimiter)
+        try:
+            yield reader
+        except UnicodeDecodeError as error:
+            raise _decode_error(path, encoding, delimiter, error) from None
+        except csv.Error as error:
+            raise ValueError(f"{os.fspath(path)!r}, line {reader.line_num}: {error}") from None
 
 
 def _decode_error(

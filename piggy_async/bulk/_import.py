@@ -126,13 +126,13 @@ def _check_names(names: set[str], attributes: ContactAttributes) -> None:
 
 def _result(store: Checkpoint) -> ImportResult:
     contacts = store.contact_counts()
-    rows = store.row_counts()
+    duplicates, failed = store.other_rows()
     return ImportResult(
         rows=store.rows,
         updated=contacts.get("updated", 0),
         unchanged=contacts.get("unchanged", 0),
-        duplicates=rows.get("duplicate", 0),
-        failed=rows.get("failed", 0),
+        duplicates=duplicates,
+        failed=failed + contacts.get("failed", 0),
         pending=sum(contacts.get(status, 0) for status in UNFINISHED),
         failures=tuple(store.failures()),
     )
