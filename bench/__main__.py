@@ -17,7 +17,16 @@ from pathlib import Path
 
 from bench._results import Result
 
-MODULES = ("decode", "import_time", "request", "prefetch", "memory", "rate_limit", "shared_limit")
+MODULES = (
+    "decode",
+    "import_time",
+    "request",
+    "prefetch",
+    "memory",
+    "rate_limit",
+    "shared_limit",
+    "bulk_import",
+)
 """The benchmarks, each `bench/<name>.py` with `run(quick: bool) -> list[Result]`."""
 
 
