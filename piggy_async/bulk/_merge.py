@@ -10,10 +10,8 @@ work is one scan of `contacts` for the addresses concerned, and writes for those
 
 from __future__ import annotations
 
-import itertools
-import operator
 import sqlite3
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import msgspec
 
@@ -24,20 +22,16 @@ WHERE email_key IN (SELECT email_key FROM maybe_seen)
 """
 
 _ROWS_BY_ADDRESS: Final = """
-SELECT email_key, id, email, attributes, stored, min(id) OVER (PARTITION BY email_key) AS first
-FROM (
-    SELECT email_key, id, email, attributes, 1 AS stored FROM firsts
-    UNION ALL
-    SELECT email_key, row, email, attributes, 0 FROM maybe_seen
-)
-ORDER BY first, id
+SELECT email_key, id, email, attributes, 1 FROM firsts
+UNION ALL
+SELECT email_key, row, email, attributes, 0 FROM maybe_seen
+ORDER BY 1, 2
 """
-"""Every row of each address concerned, an address after the other in the order of their
-first rows (so the contacts are written in file order), each in input order; `stored`
+"""Every row of each address concerned, by address, each in input order; the last column
 says whether the row is a contact already."""
 
 _FLUSH: Final = 4096
-"""Addresses merged between two writes, bounding the memory the merge takes."""
+"""Contacts written at a time, bounding the memory the merge takes."""
 
 
 def merge_duplicates(db: sqlite3.Connection) -> int:
@@ -46,22 +40,33 @@ def merge_duplicates(db: sqlite3.Connection) -> int:
     db.execute("CREATE INDEX maybe_seen_key ON maybe_seen (email_key)")
     db.execute(_FIRSTS)
     writes = _Writes(db)
-    rows = db.execute(_ROWS_BY_ADDRESS)
-    for count, (key, same) in enumerate(itertools.groupby(rows, operator.itemgetter(0))):
-        (_, first, email, values, stored, _), *later = same
-        attributes = _merged(values, [more for _, _, _, more, _, _ in later])
-        writes.duplicates.extend((row, address, first) for _, row, address, *_ in later)
-        if not stored:
-            writes.created.append((first, key, email, attributes))
-        elif later:
-            writes.updated.append((attributes, first))
-        if count % _FLUSH == _FLUSH - 1:
-            writes.flush()
+    group: _Group | None = None
+    for key, row, email, values, stored in db.execute(_ROWS_BY_ADDRESS):
+        if group is not None and key == group.key:
+            group.later.append(values)
+            writes.duplicates.append((row, email, group.first))
+            continue
+        if group is not None:
+            writes.add(group)
+        group = _Group(key, row, email, values, stored, [])
+    if group is not None:
+        writes.add(group)
     writes.flush()
     db.execute("DROP TABLE firsts")
     db.execute("DROP INDEX maybe_seen_key")
     db.execute("DELETE FROM maybe_seen")
     return writes.created_count
+
+
+class _Group(NamedTuple):
+    """The rows of one address: its first row, and the attributes of the later ones."""
+
+    key: str
+    first: int
+    email: str
+    attributes: str
+    stored: int
+    later: list[str]
 
 
 class _Writes:
@@ -73,6 +78,15 @@ class _Writes:
         self.created: list[tuple[int, str, str, str]] = []
         self.duplicates: list[tuple[int, str, int]] = []
         self.created_count = 0
+
+    def add(self, group: _Group) -> None:
+        attributes = _merged(group.attributes, group.later)
+        if not group.stored:
+            self.created.append((group.first, group.key, group.email, attributes))
+        elif group.later:
+            self.updated.append((attributes, group.first))
+        if len(self.created) + len(self.updated) >= _FLUSH:
+            self.flush()
 
     def flush(self) -> None:
         self._db.executemany("UPDATE contacts SET attributes = ? WHERE id = ?", self.updated)
