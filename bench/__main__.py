@@ -28,6 +28,7 @@ MODULES = (
     "memory",
     "rate_limit",
     "shared_limit",
+    "bulk_import",
 )
 """The benchmarks, each `bench/<name>.py` with `run(quick: bool) -> list[Result]`."""
 

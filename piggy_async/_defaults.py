@@ -115,3 +115,23 @@ EXPORT_READINGS: Final = 50
 """Times an export reads the pages of a range whose items do not add up to the `total` the
 API states for it (the API may return items of the same second in any order) before it
 gives up on the range with `PaginationError`."""
+
+# -- bulk jobs (piggy_async/bulk) -----------------------------------------------------------
+
+CSV_FALLBACK_ENCODING: Final = "cp1252"
+"""The encoding of a CSV file with no byte-order mark that is not UTF-8: what Excel on
+Windows writes in Western Europe (Latin-1's letters, and `€`)."""
+
+CSV_FIELD_LIMIT: Final = 16 * 1024 * 1024
+"""Characters one CSV cell may hold (the `csv` module's own limit is 128 KiB); a file with
+an unclosed quote fails at this size instead of reading itself into one cell."""
+
+MAX_PAUSE: Final = 15 * 60.0
+"""Seconds a bulk job waits through an outage (token endpoint, API, shared-budget Redis)
+before it stops; the time counts from the outage's first failed request."""
+
+PAUSE_RETRY_BASE: Final = 1.0
+"""Seconds a bulk job waits before trying again in an outage; each later wait doubles."""
+
+PAUSE_RETRY_CAP: Final = 15.0
+"""Seconds: the longest wait between two tries of a bulk job in an outage."""
