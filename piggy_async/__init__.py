@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ._auth import ApiKeyAuth, ClientCredentialsAuth
 from ._client import BaseClient, ClientOptions
 from ._clients import OAuthClient, RegisterClient
+from ._clock import Clock, SystemClock
 from ._errors import (
     AlreadyExistsError,
     APIConnectionError,
@@ -51,11 +52,11 @@ from ._operation import Operation, Pagination, Param
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
 from ._transport.capture import RawResponse, capture_responses
-from ._transport.clock import Clock, SystemClock, VirtualClock
 from ._transport.events import TransportEvent
 from ._transport.policy import RetryPolicy
 from ._unset import UNSET, Unset
 from ._version import __version__
+from ._virtual_clock import VirtualClock
 
 if TYPE_CHECKING:
     from ._converter import converter

@@ -24,6 +24,7 @@ from yarl import URL
 
 from . import _arguments, _defaults
 from ._auth import Auth
+from ._clock import SYSTEM_CLOCK, Clock
 from ._codecs import MissingKeyError, structurer
 from ._encoding import encode_body, encode_query, fill_path
 from ._errors import MalformedResponseError, TruncatedResponseError
@@ -33,7 +34,6 @@ from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
 from ._resource import Resource
 from ._transport.attempt import Response
-from ._transport.clock import SYSTEM_CLOCK, Clock
 from ._transport.events import EventHook
 from ._transport.policy import RetryPolicy
 from ._transport.sender import Transport
@@ -56,6 +56,7 @@ def _updated(
     timeout: float | None = None,
     read_timeout: float | None = None,
     connect_timeout: float | None = None,
+    pool_timeout: float | None = None,
     max_retries: int | None = None,
     retry_policy: RetryPolicy | None = None,
 ) -> CallSettings:
@@ -63,17 +64,14 @@ def _updated(
     policy = retry_policy or settings.policy
     if max_retries is not None:
         policy = attrs.evolve(policy, max_retries=max_retries)
-    return attrs.evolve(
-        settings,
-        policy=policy,
-        timeout=settings.timeout if timeout is None else _arguments.seconds(timeout, "timeout"),
-        read_timeout=settings.read_timeout
-        if read_timeout is None
-        else _arguments.seconds(read_timeout, "read_timeout"),
-        connect_timeout=settings.connect_timeout
-        if connect_timeout is None
-        else _arguments.seconds(connect_timeout, "connect_timeout"),
-    )
+    given = {
+        "timeout": timeout,
+        "read_timeout": read_timeout,
+        "connect_timeout": connect_timeout,
+        "pool_timeout": pool_timeout,
+    }
+    seconds = {name: _arguments.seconds(v, name) for name, v in given.items() if v is not None}
+    return attrs.evolve(settings, policy=policy, **seconds)  # type: ignore[arg-type]
 
 
 def _api_base(base_url: str, api: Api) -> str:
@@ -96,9 +94,13 @@ class ClientOptions(TypedDict, total=False):
     timeout: float
     """Seconds one call may take in all: attempts, waits between them, the rate limiter."""
     read_timeout: float
-    """Seconds one attempt may take once connected: sending, waiting, reading the answer."""
+    """Seconds one attempt may take once it has a connection: sending, waiting, reading the
+    whole answer."""
     connect_timeout: float
-    """Seconds to open a connection."""
+    """Seconds to open a new connection."""
+    pool_timeout: float
+    """Seconds to get a connection: a free one from the pool (when all `connection_limit`
+    are busy) or a new one, whose opening `connect_timeout` also bounds."""
     max_retries: int
     """Retries after a call's first attempt (0 disables retrying)."""
     retry_policy: RetryPolicy
@@ -130,6 +132,7 @@ class BaseClient:
         timeout: float = _defaults.TIMEOUT,
         read_timeout: float = _defaults.READ_TIMEOUT,
         connect_timeout: float = _defaults.CONNECT_TIMEOUT,
+        pool_timeout: float = _defaults.POOL_TIMEOUT,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         limiter: Limiter | None = None,
@@ -151,6 +154,7 @@ class BaseClient:
                 timeout=_arguments.seconds(timeout, "timeout"),
                 read_timeout=_arguments.seconds(read_timeout, "read_timeout"),
                 connect_timeout=_arguments.seconds(connect_timeout, "connect_timeout"),
+                pool_timeout=_arguments.seconds(pool_timeout, "pool_timeout"),
                 max_body=max_response_bytes,
             ),
             max_retries=max_retries,
@@ -192,6 +196,7 @@ class BaseClient:
         timeout: float | None = None,
         read_timeout: float | None = None,
         connect_timeout: float | None = None,
+        pool_timeout: float | None = None,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> Self:
@@ -210,6 +215,7 @@ class BaseClient:
             timeout=timeout,
             read_timeout=read_timeout,
             connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
         )

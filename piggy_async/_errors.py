@@ -40,7 +40,7 @@ from typing import Any
 
 from . import _defaults, _json
 from ._generated.error_codes import ERROR_KINDS
-from ._transport.headers import retry_after as _retry_after
+from ._rate_headers import retry_after as _retry_after
 
 
 class PiggyError(Exception):

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.models import ContactCreatedEvent, CreditReceptionCreatedEvent
-from piggy_async.testing import RETRY_DELAYS, FakePiggy, ManualClock
+from piggy_async.testing import RETRY_DELAYS, FakePiggy, VirtualClock
 from piggy_async.webhooks import sign
 
 SECRET = "receiver-secret"
@@ -104,7 +104,7 @@ async def test_a_failing_handler_gets_the_delivery_again(
     receiver: tuple[str, Recorder],
     oauth: OAuthClient,
     server: FakePiggy,
-    clock: ManualClock,
+    clock: VirtualClock,
 ) -> None:
     url, recorder = receiver
     recorder.failures = 1

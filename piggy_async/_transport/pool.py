@@ -6,22 +6,51 @@ from __future__ import annotations
 import asyncio
 import warnings
 from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 from yarl import URL
 
+from .._clock import Clock
 from .._errors import ClientStateError
 from .attempt import env_proxy
 from .watchdog import Watchdog
+
+
+class _Connector(aiohttp.TCPConnector):
+    """Tells the watchdog when an attempt has its connection: its read timeout starts then."""
+
+    def __init__(self, watchdog: Watchdog, *, limit: int) -> None:
+        super().__init__(limit=limit)
+        self._watchdog = watchdog
+
+    async def connect(
+        self,
+        req: Any,
+        traces: Any,
+        timeout: Any,  # noqa: ASYNC109 (aiohttp's own signature)
+    ) -> aiohttp.connector.Connection:
+        connection = await super().connect(req, traces, timeout)
+        task = asyncio.current_task()
+        if task is not None:
+            self._watchdog.connected(task)
+        return connection
 
 
 class Pool:
     """Opened on first use, in the event loop it is first used in; closed for good."""
 
     def __init__(
-        self, *, owner: str, headers: Mapping[str, str], connection_limit: int, host: URL
+        self,
+        *,
+        owner: str,
+        headers: Mapping[str, str],
+        connection_limit: int,
+        host: URL,
+        clock: Clock,
     ) -> None:
         self._owner = owner
+        self._clock = clock
         self._headers = dict(headers)
         self._connection_limit = connection_limit
         self._host = host
@@ -40,18 +69,25 @@ class Pool:
         loop = asyncio.get_running_loop()
         if self.session is None:
             self.loop = loop
+            self.watchdog = Watchdog(self._clock)
             self.session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connection_limit),
+                connector=_Connector(self.watchdog, limit=self._connection_limit),
                 headers=self._headers,
             )
             # Read once: aiohttp's trust_env would look the proxy up in a thread per request
             self.proxy = env_proxy(self._host)
-            self.watchdog = Watchdog(loop)
         elif loop is not self.loop:
             raise ClientStateError(
                 f"{self._owner} was opened on another event loop: create one client per event loop"
             )
         return self.session
+
+    def here(self) -> aiohttp.ClientSession:
+        """The session, open on the running event loop: `open()` unless it is already."""
+        session = self.session
+        if session is None or self.loop is not asyncio.get_running_loop():
+            return self.open()  # opens the pool, or says why it can't
+        return session
 
     async def close(self) -> None:
         self.closed = True
