@@ -38,7 +38,9 @@ class VirtualClock:
         self._wall_offset = wall_start - start
         self.sleeps: list[float] = []
         self._deadlines: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
+        self._driving = False
 
     def now(self) -> float:
         return self._now
@@ -52,8 +54,12 @@ class VirtualClock:
             await self._reached(wake)
             return
         self.sleeps.append(seconds)
-        await asyncio.sleep(0)
-        self._move_to(max(self._now, wake))
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (wake, next(self._order), future))
+        if not self._driving:
+            self._driving = True
+            asyncio.get_running_loop().call_soon(self._wake_next)
+        await future
 
     def advance(self, seconds: float) -> None:
         """Move time `seconds` forward, ending the deadline waits it passes."""
@@ -68,6 +74,20 @@ class VirtualClock:
         future = asyncio.get_running_loop().create_future()
         heapq.heappush(self._deadlines, (wake, next(self._order), future))
         await future  # a cancelled waiter's entry is dropped when time passes it
+
+    def _wake_next(self) -> None:
+        """Wake the sleeper due first, once the tasks that were ready have had their turn
+        (and so could start sleeps of their own); then the next, one per loop turn."""
+        while self._sleepers:
+            wake, _, future = heapq.heappop(self._sleepers)
+            if not future.done():  # not cancelled
+                self._move_to(max(self._now, wake))
+                future.set_result(None)
+                break
+        if self._sleepers:
+            asyncio.get_running_loop().call_soon(self._wake_next)
+        else:
+            self._driving = False
 
     def _move_to(self, when: float) -> None:
         self._now = when

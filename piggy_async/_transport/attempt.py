@@ -80,24 +80,29 @@ async def send_once(
             late = watchdog.now() >= deadline
             raise _out_of_time(operation, settings, ran_out, late) from None
         raise
-    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
+        raise _failed(error, operation, settings) from None
+    return response.status, body, response.headers
+
+
+def _failed(error: BaseException, operation: Operation[Any], settings: CallSettings) -> Failed:
+    """The failure of an attempt aiohttp gave up on: before sending (no connection) or
+    after, when the server may have acted on it."""
+    label = operation.label
+    if isinstance(error, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
         reason = (
             "could not connect"
             if isinstance(error, aiohttp.ClientConnectorError)
             else "no connection within the pool or connect timeout"
         )
-        raise Failed(
-            APIConnectionError(f"{label}: {reason} ({_describe(error)})"), sent=False
-        ) from None
-    except (TimeoutError, aiohttp.ClientError, OSError) as error:
-        what = f"the connection broke off ({_describe(error)})"
-        if isinstance(error, TimeoutError):
-            what = (
-                f"no answer in time ({_describe(error)}; the read timeout is "
-                f"{settings.read_timeout:g} s, the call's deadline {settings.timeout:g} s)"
-            )
-        raise Failed(_broken(label, what, error, operation.retry_safe), sent=True) from None
-    return response.status, body, response.headers
+        return Failed(APIConnectionError(f"{label}: {reason} ({_describe(error)})"), sent=False)
+    what = f"the connection broke off ({_describe(error)})"
+    if isinstance(error, TimeoutError):
+        what = (
+            f"no answer in time ({_describe(error)}; the read timeout is "
+            f"{settings.read_timeout:g} s, the call's deadline {settings.timeout:g} s)"
+        )
+    return Failed(_broken(label, what, error, operation.retry_safe), sent=True)
 
 
 def _out_of_time(
