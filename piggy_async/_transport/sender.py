@@ -18,7 +18,7 @@ import logging
 import random
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import aiohttp
 import attrs
@@ -91,6 +91,16 @@ class _Call:
         if retry.cost:  # a failure retried, not the API's 429 "wait"
             self.failures += 1
             self.spent += retry.cost
+
+
+class _Request(NamedTuple):
+    """What every attempt of a call sends."""
+
+    operation: Operation[Any]
+    url: URL
+    params: list[tuple[str, str]]
+    payload: bytes | None
+    headers: dict[str, str]
 
 
 class _Ended:
@@ -196,6 +206,7 @@ class Transport:
         if deadline is None:
             deadline = self.clock.now() + settings.timeout
         call = _Call(deadline, paced=authenticate)
+        request = _Request(operation, url, params, payload, headers)
         label = operation.label
         while True:
             call.attempt += 1
@@ -203,9 +214,7 @@ class Transport:
             if authenticate and not self._try_acquire(self.key):  # acquire
                 await self._acquire(label, call, settings)
             authorization = await self._authorize(headers, call, settings) if authenticate else ""
-            answer = await self._attempt(
-                session, operation, url, params, payload, headers, settings, call
-            )
+            answer = await self._attempt(session, request, settings, call)
             if isinstance(answer, _Ended):  # attempt, observe
                 ended = answer
             elif 200 <= answer[0] < 300:
@@ -231,15 +240,12 @@ class Transport:
     async def _attempt(
         self,
         session: aiohttp.ClientSession,
-        operation: Operation[Any],
-        url: URL,
-        params: list[tuple[str, str]],
-        payload: bytes | None,
-        headers: dict[str, str],
+        request: _Request,
         settings: CallSettings,
         call: _Call,
     ) -> Response | _Ended:
         """One HTTP attempt; the limiter hears how it ended (of a paced request)."""
+        operation, url, params, payload, headers = request
         pool = self.pool
         paced = call.paced
         if self._on_event is not None:
