@@ -20,6 +20,7 @@ from piggy_async._defaults import (
     RETRY_STATUSES,
 )
 from piggy_async._transport.backoff import full_jitter
+from piggy_async._transport.call import Call
 from piggy_async._transport.policy import Outcome, Retry
 from piggy_async._transport.quota import RetryQuota
 
@@ -201,3 +202,12 @@ def test_the_quota_refunds_up_to_its_capacity() -> None:
     assert not quota.spend(11), "nothing taken when it cannot"
     assert repr(quota) == "RetryQuota(10/10)"
     assert repr(RetryQuota()) == f"RetryQuota({RETRY_QUOTA}/{RETRY_QUOTA})"
+
+
+def test_a_call_counts_the_failures_it_retried_and_the_quota_they_took() -> None:
+    call = Call(deadline=10.0)
+    call.retried(Retry(1.0, 0))  # a 429's wait
+    assert (call.failures, call.spent) == (0, 0)
+    call.retried(Retry(1.0, RETRY_COST))
+    call.retried(Retry(1.0, RETRY_COST_CONNECTION))
+    assert (call.failures, call.spent) == (2, 15)

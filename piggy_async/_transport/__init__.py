@@ -11,6 +11,7 @@ Read top-down, each module one concept:
     watchdog.py  `Watchdog`: one timer keeping the time limit of every attempt in flight
     pool.py      `Pool`: the aiohttp session on one event loop, its proxy and watchdog
     attempt.py   one HTTP attempt, and whether a failure happened before or after sending
+    call.py      `Call`: one call's state across its attempts (deadline, failures, quota)
     sender.py    `Transport`: the attempt loop: acquire → attempt → observe → retry? → wait
 
 The time comes from `piggy_async._clock` and rate-limit headers are read by

@@ -18,7 +18,7 @@ import logging
 import random
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 import attrs
@@ -40,6 +40,7 @@ from .._errors import (
 from .._operation import Operation
 from ..limiters import Limiter, WaitTooLong
 from .attempt import Failed, Response, send_once
+from .call import Call, Ended, Request
 from .capture import record
 from .events import EventHook, EventKind, TransportEvent
 from .policy import Outcome, Retry
@@ -69,49 +70,6 @@ _NOTICEABLE_WAIT = 0.001
 
 def _as_is(_: Operation[Any], response: Response) -> Response:
     return response
-
-
-@attrs.define
-class _Call:
-    """One call's state across its attempts."""
-
-    deadline: float
-    """Clock time by which the call ends, answered or not."""
-    attempt: int = 0
-    failures: int = 0
-    """Failures retried so far (a 429's wait is not one)."""
-    spent: int = 0
-    """Retry quota taken, given back on success."""
-    renewed: bool = False
-    """Whether the credentials were renewed after a 401 (once per call)."""
-    paced: bool = True
-    """Whether the limiter paces it and hears its answers (all but the token request)."""
-
-    def retried(self, retry: Retry) -> None:
-        if retry.cost:  # a failure retried, not the API's 429 "wait"
-            self.failures += 1
-            self.spent += retry.cost
-
-
-class _Request(NamedTuple):
-    """What every attempt of a call sends."""
-
-    operation: Operation[Any]
-    url: URL
-    params: list[tuple[str, str]]
-    payload: bytes | None
-    headers: dict[str, str]
-
-
-class _Ended:
-    """An attempt that did not succeed: the error to raise unless the policy retries."""
-
-    __slots__ = ("error", "outcome", "reason")
-
-    def __init__(self, error: Exception, outcome: Outcome, reason: str) -> None:
-        self.error = error
-        self.outcome = outcome
-        self.reason = reason
 
 
 def _fast_path(limiter: Limiter) -> Callable[[str], bool]:
@@ -205,8 +163,8 @@ class Transport:
         """
         if deadline is None:
             deadline = self.clock.now() + settings.timeout
-        call = _Call(deadline, paced=authenticate)
-        request = _Request(operation, url, params, payload, headers)
+        call = Call(deadline, paced=authenticate)
+        request = Request(operation, url, params, payload, headers)
         label = operation.label
         while True:
             call.attempt += 1
@@ -215,11 +173,11 @@ class Transport:
                 await self._acquire(label, call, settings)
             authorization = await self._authorize(headers, call, settings) if authenticate else ""
             answer = await self._attempt(session, request, settings, call)
-            if isinstance(answer, _Ended):  # attempt, observe
+            if isinstance(answer, Ended):  # attempt, observe
                 ended = answer
             elif 200 <= answer[0] < 300:
                 result = self._decoded(operation, answer, decode, call)
-                if not isinstance(result, _Ended):
+                if not isinstance(result, Ended):
                     return result
                 ended = result
             elif answer[0] == 401 and await self._renewed(authorization, call, settings):
@@ -240,10 +198,10 @@ class Transport:
     async def _attempt(
         self,
         session: aiohttp.ClientSession,
-        request: _Request,
+        request: Request,
         settings: CallSettings,
-        call: _Call,
-    ) -> Response | _Ended:
+        call: Call,
+    ) -> Response | Ended:
         """One HTTP attempt; the limiter hears how it ended (of a paced request)."""
         operation, url, params, payload, headers = request
         pool = self.pool
@@ -260,7 +218,7 @@ class Transport:
             if paced:
                 self.limiter.observe(self.key, 0, {})
             reason = type(failed.error).__name__
-            return _Ended(failed.error, Outcome(None, sent=failed.sent), reason)
+            return Ended(failed.error, Outcome(None, sent=failed.sent), reason)
         except BaseException:
             if paced:
                 self.limiter.observe(self.key, 0, {})
@@ -271,7 +229,7 @@ class Transport:
             self._answered(operation, call.attempt, url, response[0], self.clock.now() - started)
         return response
 
-    async def _acquire(self, label: str, call: _Call, settings: CallSettings) -> None:
+    async def _acquire(self, label: str, call: Call, settings: CallSettings) -> None:
         """Wait for the limiter, within the deadline."""
         started = self.clock.now()
         try:
@@ -282,7 +240,7 @@ class Transport:
         if waited > _NOTICEABLE_WAIT:
             self._emit("wait", label, call.attempt, delay=waited)
 
-    async def _authorize(self, headers: dict[str, str], call: _Call, settings: CallSettings) -> str:
+    async def _authorize(self, headers: dict[str, str], call: Call, settings: CallSettings) -> str:
         """The `Authorization` the attempt is sent with, set in `headers` unless the pool
         sends it already. Asked after the limiter's wait: a token that expired while the
         request queued is not sent."""
@@ -299,8 +257,8 @@ class Transport:
         operation: Operation[Any],
         response: Response,
         decode: Callable[[Operation[Any], Response], R],
-        call: _Call,
-    ) -> R | _Ended:
+        call: Call,
+    ) -> R | Ended:
         """A 2xx answer decoded; a body cut short on the way (not JSON) is a failure after
         sending: retried for a retry-safe operation, `OutcomeUnknownError` for another."""
         try:
@@ -312,12 +270,12 @@ class Transport:
                     f"{operation.label}: HTTP {response[0]} was answered, but its body is not "
                     "JSON: look the result up before sending the request again"
                 )
-            return _Ended(error, Outcome(None, sent=True), "an unreadable body")
+            return Ended(error, Outcome(None, sent=True), "an unreadable body")
         self.quota.refund(call.spent or _defaults.RETRY_QUOTA_REFUND)
         record(operation, response)
         return result
 
-    async def _renewed(self, rejected: str, call: _Call, settings: CallSettings) -> bool:
+    async def _renewed(self, rejected: str, call: Call, settings: CallSettings) -> bool:
         """After a 401: whether new credentials are in hand to send the attempt again
         (once per call; never for the token request or a fixed key)."""
         if not call.paced or call.renewed:
@@ -325,16 +283,16 @@ class Transport:
         call.renewed = True
         return await self.auth.renew(self._token_sender(settings, call.deadline), rejected)
 
-    def _rejected(self, label: str, response: Response, attempt: int) -> _Ended:
+    def _rejected(self, label: str, response: Response, attempt: int) -> Ended:
         """An error answer: the error it raises, and what the policy weighs."""
         status, body, headers = response
         error = error_from_response(status, body, headers, operation=label)
         asked = rate_headers.retry_after(headers, self.clock.wall)
         if status == 429:
             self._emit("rate_limited", label, attempt, status, delay=asked)
-        return _Ended(error, Outcome(status, asked=asked), f"HTTP {status}")
+        return Ended(error, Outcome(status, asked=asked), f"HTTP {status}")
 
-    async def _wait(self, label: str, call: _Call, retry: Retry, reason: str) -> bool:
+    async def _wait(self, label: str, call: Call, retry: Retry, reason: str) -> bool:
         """Sleep `retry.delay` before the next attempt; False, without sleeping, when the
         deadline would pass first."""
         if call.deadline - self.clock.now() - retry.delay <= 0:
