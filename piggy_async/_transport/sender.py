@@ -171,7 +171,9 @@ class Transport:
             session = self.pool.here()  # a closed client takes no turn from the limiter
             if authenticate and not self._try_acquire(self.key):  # acquire
                 await self._acquire(label, call, settings)
-            authorization = await self._authorize(headers, call, settings) if authenticate else ""
+            authorization = self._static_authorization or ""  # in the pool's headers
+            if authenticate and not authorization:
+                authorization = await self._authorize(headers, call, settings)
             answer = await self._attempt(session, request, settings, call)
             if isinstance(answer, Ended):  # attempt, observe
                 ended = answer
@@ -241,11 +243,9 @@ class Transport:
             self._emit("wait", label, call.attempt, delay=waited)
 
     async def _authorize(self, headers: dict[str, str], call: Call, settings: CallSettings) -> str:
-        """The `Authorization` the attempt is sent with, set in `headers` unless the pool
-        sends it already. Asked after the limiter's wait: a token that expired while the
-        request queued is not sent."""
-        if self._static_authorization is not None:
-            return self._static_authorization
+        """The `Authorization` the attempt is sent with (a token), set in `headers`. Asked
+        after the limiter's wait: a token that expired while the request queued is not
+        sent."""
         current = self.auth.current()
         if current is None:
             current = await self.auth.authorization(self._token_sender(settings, call.deadline))
