@@ -204,3 +204,44 @@ async def test_state_reports_the_pause_and_the_known_reset(clock: VirtualClock) 
     clock.advance(10.0)
     assert paced.state(KEY).resets_in is None, "a reset in the past is no reset"
     await paced.aclose()
+
+
+async def test_the_last_request_of_the_budget_goes_at_once(clock: VirtualClock) -> None:
+    paced = limiter(clock)
+    paced.observe(KEY, 200, counts(10, 2))
+    assert paced.try_acquire(KEY)  # one in flight, one left
+    last = asyncio.ensure_future(paced.acquire(KEY))
+    await asyncio.sleep(0)
+    assert last.done(), "one left: no wait for news"
+
+
+async def test_an_answer_frees_the_one_request_in_flight(clock: VirtualClock) -> None:
+    paced = limiter(clock)
+    paced.observe(KEY, 200, counts(10, 1))
+    assert paced.try_acquire(KEY)
+    paced.observe(KEY, 200, counts(10, 1))
+    assert paced.try_acquire(KEY)
+
+
+async def test_a_429_clears_what_was_in_flight(clock: VirtualClock) -> None:
+    paced = limiter(clock)
+    paced.observe(KEY, 200, counts(1, 1))
+    assert paced.try_acquire(KEY)
+    assert paced.try_acquire(KEY) is False
+    paced.observe(KEY, 429, counts(1, 0, **{"Retry-After": "1"}))
+    clock.advance(1)
+    assert paced.try_acquire(KEY), "the new window's one request"
+
+
+async def test_a_short_pause_still_counts_as_rate_limited(clock: VirtualClock) -> None:
+    paced = limiter(clock)
+    paced.observe(KEY, 429, {"Retry-After": "0.5"})
+    with pytest.raises(WaitTooLong) as caught:
+        await paced.acquire(KEY, max_wait=0.1)
+    assert caught.value.rate_limited
+
+
+async def test_a_client_error_teaches_no_reset(clock: VirtualClock) -> None:
+    paced = limiter(clock)
+    paced.observe(KEY, 400, counts(10, 5, **{"X-RateLimit-Reset": "30"}))
+    assert paced.state(KEY).resets_in is None
