@@ -25,6 +25,7 @@ from yarl import URL
 
 from . import _arguments, _defaults, _http_options
 from ._auth import Auth
+from ._clock import SYSTEM_CLOCK, Clock
 from ._codecs import MissingKeyError, structurer
 from ._encoding import encode_body, encode_query, fill_path
 from ._errors import MalformedResponseError, TruncatedResponseError
@@ -34,7 +35,6 @@ from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
 from ._resource import Resource
 from ._transport.attempt import Response
-from ._transport.clock import SYSTEM_CLOCK, Clock
 from ._transport.events import EventHook
 from ._transport.policy import RetryPolicy
 from ._transport.sender import Transport
@@ -57,6 +57,7 @@ def _updated(
     timeout: float | None = None,
     read_timeout: float | None = None,
     connect_timeout: float | None = None,
+    pool_timeout: float | None = None,
     max_retries: int | None = None,
     retry_policy: RetryPolicy | None = None,
     ssl: _ssl.SSLContext | bool | None = None,
@@ -66,18 +67,19 @@ def _updated(
     policy = retry_policy or settings.policy
     if max_retries is not None:
         policy = attrs.evolve(policy, max_retries=max_retries)
+    given = {
+        "timeout": timeout,
+        "read_timeout": read_timeout,
+        "connect_timeout": connect_timeout,
+        "pool_timeout": pool_timeout,
+    }
+    seconds = {name: _arguments.seconds(v, name) for name, v in given.items() if v is not None}
     return attrs.evolve(
         settings,
         policy=policy,
         ssl=settings.ssl if ssl is None else _http_options.ssl(ssl),
         proxy=settings.proxy if proxy is None else _http_options.proxy(proxy),
-        timeout=settings.timeout if timeout is None else _arguments.seconds(timeout, "timeout"),
-        read_timeout=settings.read_timeout
-        if read_timeout is None
-        else _arguments.seconds(read_timeout, "read_timeout"),
-        connect_timeout=settings.connect_timeout
-        if connect_timeout is None
-        else _arguments.seconds(connect_timeout, "connect_timeout"),
+        **seconds,  # type: ignore[arg-type]
     )
 
 
@@ -101,9 +103,13 @@ class ClientOptions(TypedDict, total=False):
     timeout: float
     """Seconds one call may take in all: attempts, waits between them, the rate limiter."""
     read_timeout: float
-    """Seconds one attempt may take once connected: sending, waiting, reading the answer."""
+    """Seconds one attempt may take once it has a connection: sending, waiting, reading the
+    whole answer."""
     connect_timeout: float
-    """Seconds to open a connection."""
+    """Seconds to open a new connection."""
+    pool_timeout: float
+    """Seconds to get a connection: a free one from the pool (when all `connection_limit`
+    are busy) or a new one, whose opening `connect_timeout` also bounds."""
     max_retries: int
     """Retries after a call's first attempt (0 disables retrying)."""
     retry_policy: RetryPolicy
@@ -145,6 +151,7 @@ class BaseClient:
         timeout: float = _defaults.TIMEOUT,
         read_timeout: float = _defaults.READ_TIMEOUT,
         connect_timeout: float = _defaults.CONNECT_TIMEOUT,
+        pool_timeout: float = _defaults.POOL_TIMEOUT,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         limiter: Limiter | None = None,
@@ -170,6 +177,7 @@ class BaseClient:
                 timeout=_arguments.seconds(timeout, "timeout"),
                 read_timeout=_arguments.seconds(read_timeout, "read_timeout"),
                 connect_timeout=_arguments.seconds(connect_timeout, "connect_timeout"),
+                pool_timeout=_arguments.seconds(pool_timeout, "pool_timeout"),
                 max_body=max_response_bytes,
             ),
             max_retries=max_retries,
@@ -217,6 +225,7 @@ class BaseClient:
         timeout: float | None = None,
         read_timeout: float | None = None,
         connect_timeout: float | None = None,
+        pool_timeout: float | None = None,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         ssl: _ssl.SSLContext | bool | None = None,
@@ -238,6 +247,7 @@ class BaseClient:
             timeout=timeout,
             read_timeout=read_timeout,
             connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
             ssl=ssl,

@@ -28,11 +28,20 @@ TIMEOUT: Final = 120.0
 the rate limiter, a pooled connection or a token. Past it the call raises."""
 
 READ_TIMEOUT: Final = 60.0
-"""Seconds one attempt may take once connected (sending, waiting, reading the answer); an
-attempt that takes longer is abandoned and, if the call's deadline allows, retried."""
+"""Seconds one attempt may take from the moment it has a connection until the whole answer
+is read (sending the request included); an attempt that takes longer is abandoned and, if
+the call's deadline allows, retried."""
 
 CONNECT_TIMEOUT: Final = 10.0
-"""Seconds to open a connection (not counting the wait for a free one in the pool)."""
+"""Seconds to open a new connection (TCP and TLS)."""
+
+POOL_TIMEOUT: Final = 30.0
+"""Seconds an attempt may take to get a connection: a free one from the pool (all
+`CONNECTION_LIMIT` may be busy) or a new one, whose opening `CONNECT_TIMEOUT` also bounds."""
+
+TOKEN_TIMEOUT: Final = 10.0
+"""Seconds a client-credentials token request may read for (its read timeout): a hung token
+endpoint is retried soon, not after the calls' whole read timeout."""
 
 CONNECTION_LIMIT: Final = 100
 """Connections the client's pool keeps open at most; more concurrent requests queue."""

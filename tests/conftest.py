@@ -20,7 +20,7 @@ from aioresponses import aioresponses
 from helpers import API_KEY, HOST, load_seed
 
 from piggy_async import OAuthClient, RegisterClient
-from piggy_async.testing import FakePiggy, ManualClock
+from piggy_async.testing import FakePiggy, VirtualClock
 
 pytest_plugins = ["pytester"]  # the pytest plugin's tests run pytest on a user's project
 
@@ -89,12 +89,12 @@ async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
+def clock() -> VirtualClock:
+    return VirtualClock()
 
 
 @pytest.fixture
-async def server(clock: ManualClock) -> AsyncIterator[FakePiggy]:
+async def server(clock: VirtualClock) -> AsyncIterator[FakePiggy]:
     """A FakePiggy whose time moves only with `clock`."""
     async with FakePiggy(clock=clock) as server:
         yield server

@@ -22,14 +22,14 @@ from piggy_async.bulk import (
     import_contacts,
     read_contacts_csv,
 )
-from piggy_async.testing import FakePiggy, ManualClock, Sample, SeedData, write_sample_csv
+from piggy_async.testing import FakePiggy, Sample, SeedData, VirtualClock, write_sample_csv
 
 STRICT = SeedData(contact_attributes=("member_since",), reject_unknown_attributes=True)
 """The importer's account: a custom attribute, and updates naming unknown ones refused."""
 
 
 @pytest.fixture
-async def server(clock: ManualClock) -> AsyncIterator[FakePiggy]:
+async def server(clock: VirtualClock) -> AsyncIterator[FakePiggy]:
     async with FakePiggy(clock=clock, data=STRICT) as server:
         yield server
 

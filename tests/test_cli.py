@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import environment, piggy, serving
 
-from piggy_async.testing import FakePiggy, ManualClock, RateLimit
+from piggy_async.testing import FakePiggy, RateLimit, VirtualClock
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_exit_2_for_usage_and_configuration_errors(
 
 def test_exit_3_when_the_rate_limit_outlasts_the_run(tmp_path: Path) -> None:
     contacts = write_csv(tmp_path / "c.csv", "email", "sandy@bikinibottom.sea")
-    clock = ManualClock()
+    clock = VirtualClock()
     limited = FakePiggy(rate_limit=RateLimit(limit=3, window=3600), clock=clock)
     with serving(limited) as server:
         env = environment(server)

@@ -21,7 +21,7 @@ from piggy_async.bulk import read_contacts_csv
 from piggy_async.bulk._checkpoint import Checkpoint
 from piggy_async.bulk._load import load
 from piggy_async.bulk._lock import exclusive
-from piggy_async.testing import FakePiggy, ManualClock, RateLimit
+from piggy_async.testing import FakePiggy, RateLimit, VirtualClock
 
 PIGGY = str(Path(sys.executable).with_name("piggy"))
 
@@ -55,7 +55,7 @@ def test_exit_0_and_1_from_the_installed_command(server: FakePiggy, tmp_path: Pa
 
 def test_exit_3_and_4_from_the_installed_command(tmp_path: Path) -> None:
     contacts = contacts_csv(tmp_path / "c.csv", 1)
-    limited = FakePiggy(rate_limit=RateLimit(limit=1, window=3600), clock=ManualClock())
+    limited = FakePiggy(rate_limit=RateLimit(limit=1, window=3600), clock=VirtualClock())
     with serving(limited) as server:
         env = environment(server)
         assert piggy(env, "call", "contacts.list").returncode == 0  # the budget is spent

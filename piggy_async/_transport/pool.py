@@ -10,13 +10,35 @@ from __future__ import annotations
 import asyncio
 import warnings
 from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 from yarl import URL
 
+from .._clock import Clock
 from .._errors import ClientStateError
 from .attempt import env_proxy
 from .watchdog import Watchdog
+
+
+class _Connector(aiohttp.TCPConnector):
+    """Tells the watchdog when an attempt has its connection: its read timeout starts then."""
+
+    def __init__(self, watchdog: Watchdog, *, limit: int) -> None:
+        super().__init__(limit=limit)
+        self._watchdog = watchdog
+
+    async def connect(
+        self,
+        req: Any,
+        traces: Any,
+        timeout: Any,  # noqa: ASYNC109 (aiohttp's own signature)
+    ) -> aiohttp.connector.Connection:
+        connection = await super().connect(req, traces, timeout)
+        task = asyncio.current_task()
+        if task is not None:
+            self._watchdog.connected(task)
+        return connection
 
 
 class Pool:
@@ -31,8 +53,10 @@ class Pool:
         host: URL,
         session: aiohttp.ClientSession | None = None,
         connector: aiohttp.BaseConnector | None = None,
+        clock: Clock,
     ) -> None:
         self._owner = owner
+        self._clock = clock
         self._headers = dict(headers)
         self._connection_limit = connection_limit
         self._host = host
@@ -56,10 +80,10 @@ class Pool:
         loop = asyncio.get_running_loop()
         if self.session is None:
             self.loop = loop
+            self.watchdog = Watchdog(self._clock)
             self.session = self._user_session or self._own_session()
             # Read once: aiohttp's trust_env would look the proxy up in a thread per request
             self.proxy = env_proxy(self._host)
-            self.watchdog = Watchdog(loop)
         elif loop is not self.loop:
             raise ClientStateError(
                 f"{self._owner} was opened on another event loop: create one client per event loop"
@@ -71,12 +95,19 @@ class Pool:
         return self.session
 
     def _own_session(self) -> aiohttp.ClientSession:
-        connector = self._user_connector or aiohttp.TCPConnector(limit=self._connection_limit)
+        connector = self._user_connector or _Connector(self.watchdog, limit=self._connection_limit)
         return aiohttp.ClientSession(
             connector=connector,
             connector_owner=self._user_connector is None,
             headers=self._headers,
         )
+
+    def here(self) -> aiohttp.ClientSession:
+        """The session, open on the running event loop: `open()` unless it is already."""
+        session = self.session
+        if session is None or self.loop is not asyncio.get_running_loop():
+            return self.open()  # opens the pool, or says why it can't
+        return session
 
     async def close(self) -> None:
         self.closed = True

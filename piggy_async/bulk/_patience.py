@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 
+from .._clock import Clock
 from .._defaults import PAUSE_RETRY_BASE, PAUSE_RETRY_CAP
 from .._errors import APIConnectionError, PiggyError, ServerError
-from .._transport.clock import Clock
 
 
 def is_outage(error: PiggyError) -> bool:

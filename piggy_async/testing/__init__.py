@@ -9,12 +9,19 @@ fixtures: `piggy_server` (a `FakePiggy`), `piggy` and `pos` (clients on it):
         contact = await piggy.contacts.find_one_by(email="sandy@bikinibottom.sea")
         assert piggy_server.state.contacts[contact.uuid].credits == 50
 
+Time: give `FakePiggy` and the client one `VirtualClock` and rate-limit windows, token
+lifetimes, backoff and attempt deadlines pass without waiting (`clock.advance(60)`).
+
 Standalone: `python -m piggy_async.testing serve --port 8080` prints the URL and keys.
 """
 
 from __future__ import annotations
 
-from ._clock import Clock, ManualClock
+import warnings
+from typing import Any
+
+from .._virtual_clock import VirtualClock
+from ._clock import ManualClock
 from ._faults import Faults
 from ._rate_limit import RateLimit
 from ._redis_server import RedisServer
@@ -34,7 +41,6 @@ from ._webhooks import RETRY_DELAYS, DeliveryAttempt, SubscriptionRecord, Webhoo
 
 __all__ = [
     "RETRY_DELAYS",
-    "Clock",
     "ContactRecord",
     "DeliveryAttempt",
     "FakePiggy",
@@ -52,7 +58,22 @@ __all__ = [
     "State",
     "SubscriptionRecord",
     "TransactionRecord",
+    "VirtualClock",
     "VoucherRecord",
     "Webhooks",
     "write_sample_csv",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`Clock`, once the fake's own type of clock, is `piggy_async.Clock` now."""
+    if name == "Clock":
+        warnings.warn(
+            "piggy_async.testing.Clock is deprecated: FakePiggy takes a piggy_async.Clock",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from .._clock import Clock
+
+        return Clock
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
