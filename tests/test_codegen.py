@@ -284,7 +284,10 @@ def test_generated_codecs_check_and_convert_every_kind_of_field(generated: str) 
         ("thing", "part"),
     ]:
         with pytest.raises(TypeError):
-            models.Widget.from_dict({"uuid": "w", field: value})
+            models.Widget.from_dict({"uuid": "w", field: value}, strict=True)
+        lenient = models.Widget.from_dict({"uuid": "w", field: value})
+        assert lenient.mismatched == (field,)
+        assert lenient.to_dict() == {"uuid": "w", field: value}
 
 
 def _documented_examples() -> list[tuple[str, str, Any]]:

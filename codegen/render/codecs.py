@@ -110,11 +110,11 @@ class _CodecModule:
 
     def _structure(self, model: Model) -> str:
         name = model.name
-        keys = ", ".join(f'"{f.key}"' for f in model.fields)
+        keys = ", ".join(f'"{f.key}": "{f.attr}"' for f in model.fields)
         required = sum(1 for f in model.fields if f.required)
         self._runtime("as_object", "extra_of")
         lines = [
-            f"_{name.upper()}_KEYS = frozenset({{{keys}}})\n\n\n",
+            f"_{name.upper()}_KEYS = {{{keys}}}\n\n\n",
             f"def structure_{name}(data: Any) -> {name}:\n",
             f'    """A `{name}` from a decoded JSON object."""\n',
             "    if data.__class__ is not dict:\n",
@@ -126,7 +126,7 @@ class _CodecModule:
             lines.extend(f"    {line}\n" for line in self._read_field(model, fld))
         lines.append(
             "    model.extra = {} if known == len(data) else "
-            f"extra_of(data, _{name.upper()}_KEYS)\n"
+            f"extra_of(data, _{name.upper()}_KEYS, model, known)\n"
         )
         lines.append("    return model\n")
         return "".join(lines)
@@ -143,8 +143,21 @@ class _CodecModule:
             missing = [f"if {key} not in data:", f"    raise MissingKeyError({model.name}, {key})"]
             return missing + read + convert + store
         self._runtime("UNSET")
-        present = [*read, "known += 1", *convert, *store]
+        present = [*read, *self._lenient(model, fld, convert), *store]
         return [f"if {key} in data:", *_indent(present), "else:", f"    model.{fld.attr} = UNSET"]
+
+    def _lenient(self, model: Model, fld: Field, convert: list[str]) -> list[str]:
+        """`convert`, and a value it fails on handed to `mismatch` (the field stays UNSET and
+        `extra_of` keeps the value): an optional field's value never fails its model."""
+        if not convert:
+            return ["known += 1"]
+        self.imports.add("piggy_async._mismatches", "DECODE_ERRORS", "mismatch")
+        return [
+            "try:",
+            *_indent([*convert, "known += 1"]),
+            "except DECODE_ERRORS as error:",
+            f'    value = mismatch(error, {model.name}, "{fld.key}", value)',
+        ]
 
     def _convert(self, ref: TypeRef, var: str, where: str) -> list[str]:
         """Statements that check `var` against `ref` and convert it in place."""

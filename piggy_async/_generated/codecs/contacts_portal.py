@@ -12,7 +12,7 @@ from ..models.contacts_portal import ContactsPortalAuthUrl
 _new = object.__new__
 
 
-_CONTACTSPORTALAUTHURL_KEYS = frozenset({"url"})
+_CONTACTSPORTALAUTHURL_KEYS = {"url": "url"}
 
 
 def structure_ContactsPortalAuthUrl(data: Any) -> ContactsPortalAuthUrl:
@@ -27,7 +27,9 @@ def structure_ContactsPortalAuthUrl(data: Any) -> ContactsPortalAuthUrl:
     if value.__class__ is not str:
         value = expect(value, (str,), "ContactsPortalAuthUrl.url")
     model.url = value
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTSPORTALAUTHURL_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTSPORTALAUTHURL_KEYS, model, known)
+    )
     return model
 
 

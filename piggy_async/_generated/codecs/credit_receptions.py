@@ -12,7 +12,7 @@ from ..models.credit_receptions import CreditCalculation
 _new = object.__new__
 
 
-_CREDITCALCULATION_KEYS = frozenset({"credits"})
+_CREDITCALCULATION_KEYS = {"credits": "credits"}
 
 
 def structure_CreditCalculation(data: Any) -> CreditCalculation:
@@ -27,7 +27,9 @@ def structure_CreditCalculation(data: Any) -> CreditCalculation:
     if value.__class__ is not int:
         value = expect(value, (int,), "CreditCalculation.credits")
     model.credits = value
-    model.extra = {} if known == len(data) else extra_of(data, _CREDITCALCULATION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CREDITCALCULATION_KEYS, model, known)
+    )
     return model
 
 

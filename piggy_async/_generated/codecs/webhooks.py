@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, mismatch
 
 from ..models.webhooks import (
     ContactCreatedEvent,
@@ -44,7 +45,7 @@ from .vouchers import structure_Voucher
 _new = object.__new__
 
 
-_CONTACTCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_CONTACTCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ContactCreatedEvent(data: Any) -> ContactCreatedEvent:
@@ -61,12 +62,17 @@ def structure_ContactCreatedEvent(data: Any) -> ContactCreatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_ContactEventData(value)
+        try:
+            value = structure_ContactEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTCREATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -83,7 +89,7 @@ def unstructure_ContactCreatedEvent(model: ContactCreatedEvent) -> dict[str, Any
     return out
 
 
-_CONTACTEVENTDATA_KEYS = frozenset({"contact"})
+_CONTACTEVENTDATA_KEYS = {"contact": "contact"}
 
 
 def structure_ContactEventData(data: Any) -> ContactEventData:
@@ -94,12 +100,15 @@ def structure_ContactEventData(data: Any) -> ContactEventData:
     known = 0
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        value = structure_Contact(value)
+        try:
+            value = structure_Contact(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactEventData, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTEVENTDATA_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CONTACTEVENTDATA_KEYS, model, known)
     return model
 
 
@@ -115,7 +124,7 @@ def unstructure_ContactEventData(model: ContactEventData) -> dict[str, Any]:
     return out
 
 
-_CONTACTIDENTIFIERCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_CONTACTIDENTIFIERCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ContactIdentifierCreatedEvent(data: Any) -> ContactIdentifierCreatedEvent:
@@ -132,12 +141,19 @@ def structure_ContactIdentifierCreatedEvent(data: Any) -> ContactIdentifierCreat
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_ContactIdentifierEventData(value)
+        try:
+            value = structure_ContactIdentifierEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifierCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTIDENTIFIERCREATEDEVENT_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _CONTACTIDENTIFIERCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -156,7 +172,7 @@ def unstructure_ContactIdentifierCreatedEvent(
     return out
 
 
-_CONTACTIDENTIFIEREVENTDATA_KEYS = frozenset({"contact_identifier"})
+_CONTACTIDENTIFIEREVENTDATA_KEYS = {"contact_identifier": "contact_identifier"}
 
 
 def structure_ContactIdentifierEventData(data: Any) -> ContactIdentifierEventData:
@@ -167,12 +183,17 @@ def structure_ContactIdentifierEventData(data: Any) -> ContactIdentifierEventDat
     known = 0
     if "contact_identifier" in data:
         value = data["contact_identifier"]
-        known += 1
-        value = structure_ContactIdentifier(value)
+        try:
+            value = structure_ContactIdentifier(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifierEventData, "contact_identifier", value)
         model.contact_identifier = value
     else:
         model.contact_identifier = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTIDENTIFIEREVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTIDENTIFIEREVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -188,7 +209,7 @@ def unstructure_ContactIdentifierEventData(model: ContactIdentifierEventData) ->
     return out
 
 
-_CONTACTUPDATEDEVENT_KEYS = frozenset({"type", "data"})
+_CONTACTUPDATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ContactUpdatedEvent(data: Any) -> ContactUpdatedEvent:
@@ -205,12 +226,17 @@ def structure_ContactUpdatedEvent(data: Any) -> ContactUpdatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_ContactEventData(value)
+        try:
+            value = structure_ContactEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactUpdatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTUPDATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTUPDATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -227,7 +253,7 @@ def unstructure_ContactUpdatedEvent(model: ContactUpdatedEvent) -> dict[str, Any
     return out
 
 
-_CREDITRECEPTIONCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_CREDITRECEPTIONCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_CreditReceptionCreatedEvent(data: Any) -> CreditReceptionCreatedEvent:
@@ -244,12 +270,19 @@ def structure_CreditReceptionCreatedEvent(data: Any) -> CreditReceptionCreatedEv
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_CreditReceptionEventData(value)
+        try:
+            value = structure_CreditReceptionEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReceptionCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CREDITRECEPTIONCREATEDEVENT_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _CREDITRECEPTIONCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -266,7 +299,7 @@ def unstructure_CreditReceptionCreatedEvent(model: CreditReceptionCreatedEvent) 
     return out
 
 
-_CREDITRECEPTIONEVENTDATA_KEYS = frozenset({"credit_reception"})
+_CREDITRECEPTIONEVENTDATA_KEYS = {"credit_reception": "credit_reception"}
 
 
 def structure_CreditReceptionEventData(data: Any) -> CreditReceptionEventData:
@@ -277,12 +310,17 @@ def structure_CreditReceptionEventData(data: Any) -> CreditReceptionEventData:
     known = 0
     if "credit_reception" in data:
         value = data["credit_reception"]
-        known += 1
-        value = structure_CreditReception(value)
+        try:
+            value = structure_CreditReception(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReceptionEventData, "credit_reception", value)
         model.credit_reception = value
     else:
         model.credit_reception = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CREDITRECEPTIONEVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CREDITRECEPTIONEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -298,7 +336,7 @@ def unstructure_CreditReceptionEventData(model: CreditReceptionEventData) -> dic
     return out
 
 
-_FORMSUBMISSIONCOMPLETEDEVENT_KEYS = frozenset({"type", "data"})
+_FORMSUBMISSIONCOMPLETEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_FormSubmissionCompletedEvent(data: Any) -> FormSubmissionCompletedEvent:
@@ -315,12 +353,19 @@ def structure_FormSubmissionCompletedEvent(data: Any) -> FormSubmissionCompleted
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_FormSubmissionEventData(value)
+        try:
+            value = structure_FormSubmissionEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, FormSubmissionCompletedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _FORMSUBMISSIONCOMPLETEDEVENT_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _FORMSUBMISSIONCOMPLETEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -337,7 +382,7 @@ def unstructure_FormSubmissionCompletedEvent(model: FormSubmissionCompletedEvent
     return out
 
 
-_FORMSUBMISSIONEVENTDATA_KEYS = frozenset({"form", "contact"})
+_FORMSUBMISSIONEVENTDATA_KEYS = {"form": "form", "contact": "contact"}
 
 
 def structure_FormSubmissionEventData(data: Any) -> FormSubmissionEventData:
@@ -348,20 +393,28 @@ def structure_FormSubmissionEventData(data: Any) -> FormSubmissionEventData:
     known = 0
     if "form" in data:
         value = data["form"]
-        known += 1
-        value = structure_Form(value)
+        try:
+            value = structure_Form(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, FormSubmissionEventData, "form", value)
         model.form = value
     else:
         model.form = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, FormSubmissionEventData, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _FORMSUBMISSIONEVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _FORMSUBMISSIONEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -380,7 +433,7 @@ def unstructure_FormSubmissionEventData(model: FormSubmissionEventData) -> dict[
     return out
 
 
-_PREPAIDTRANSACTIONCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_PREPAIDTRANSACTIONCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_PrepaidTransactionCreatedEvent(data: Any) -> PrepaidTransactionCreatedEvent:
@@ -397,12 +450,19 @@ def structure_PrepaidTransactionCreatedEvent(data: Any) -> PrepaidTransactionCre
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_PrepaidTransactionEventData(value)
+        try:
+            value = structure_PrepaidTransactionEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransactionCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PREPAIDTRANSACTIONCREATEDEVENT_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _PREPAIDTRANSACTIONCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -421,7 +481,7 @@ def unstructure_PrepaidTransactionCreatedEvent(
     return out
 
 
-_PREPAIDTRANSACTIONEVENTDATA_KEYS = frozenset({"prepaid_transaction"})
+_PREPAIDTRANSACTIONEVENTDATA_KEYS = {"prepaid_transaction": "prepaid_transaction"}
 
 
 def structure_PrepaidTransactionEventData(data: Any) -> PrepaidTransactionEventData:
@@ -432,12 +492,19 @@ def structure_PrepaidTransactionEventData(data: Any) -> PrepaidTransactionEventD
     known = 0
     if "prepaid_transaction" in data:
         value = data["prepaid_transaction"]
-        known += 1
-        value = structure_PrepaidTransaction(value)
+        try:
+            value = structure_PrepaidTransaction(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransactionEventData, "prepaid_transaction", value)
         model.prepaid_transaction = value
     else:
         model.prepaid_transaction = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PREPAIDTRANSACTIONEVENTDATA_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _PREPAIDTRANSACTIONEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -453,7 +520,7 @@ def unstructure_PrepaidTransactionEventData(model: PrepaidTransactionEventData) 
     return out
 
 
-_PROMOTIONEVENTDATA_KEYS = frozenset({"promotion"})
+_PROMOTIONEVENTDATA_KEYS = {"promotion": "promotion"}
 
 
 def structure_PromotionEventData(data: Any) -> PromotionEventData:
@@ -464,12 +531,17 @@ def structure_PromotionEventData(data: Any) -> PromotionEventData:
     known = 0
     if "promotion" in data:
         value = data["promotion"]
-        known += 1
-        value = structure_Promotion(value)
+        try:
+            value = structure_Promotion(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionEventData, "promotion", value)
         model.promotion = value
     else:
         model.promotion = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PROMOTIONEVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _PROMOTIONEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -485,7 +557,7 @@ def unstructure_PromotionEventData(model: PromotionEventData) -> dict[str, Any]:
     return out
 
 
-_PROMOTIONUPDATEDEVENT_KEYS = frozenset({"type", "data"})
+_PROMOTIONUPDATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_PromotionUpdatedEvent(data: Any) -> PromotionUpdatedEvent:
@@ -502,12 +574,17 @@ def structure_PromotionUpdatedEvent(data: Any) -> PromotionUpdatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_PromotionEventData(value)
+        try:
+            value = structure_PromotionEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionUpdatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PROMOTIONUPDATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _PROMOTIONUPDATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -524,7 +601,7 @@ def unstructure_PromotionUpdatedEvent(model: PromotionUpdatedEvent) -> dict[str,
     return out
 
 
-_REFERRALCOMPLETEDEVENT_KEYS = frozenset({"type", "data"})
+_REFERRALCOMPLETEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ReferralCompletedEvent(data: Any) -> ReferralCompletedEvent:
@@ -541,12 +618,17 @@ def structure_ReferralCompletedEvent(data: Any) -> ReferralCompletedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_ReferralEventData(value)
+        try:
+            value = structure_ReferralEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralCompletedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REFERRALCOMPLETEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _REFERRALCOMPLETEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -563,7 +645,7 @@ def unstructure_ReferralCompletedEvent(model: ReferralCompletedEvent) -> dict[st
     return out
 
 
-_REFERRALEVENTDATA_KEYS = frozenset({"referral"})
+_REFERRALEVENTDATA_KEYS = {"referral": "referral"}
 
 
 def structure_ReferralEventData(data: Any) -> ReferralEventData:
@@ -574,12 +656,17 @@ def structure_ReferralEventData(data: Any) -> ReferralEventData:
     known = 0
     if "referral" in data:
         value = data["referral"]
-        known += 1
-        value = structure_Referral(value)
+        try:
+            value = structure_Referral(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralEventData, "referral", value)
         model.referral = value
     else:
         model.referral = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REFERRALEVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _REFERRALEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -595,7 +682,7 @@ def unstructure_ReferralEventData(model: ReferralEventData) -> dict[str, Any]:
     return out
 
 
-_REWARDEVENTDATA_KEYS = frozenset({"reward"})
+_REWARDEVENTDATA_KEYS = {"reward": "reward"}
 
 
 def structure_RewardEventData(data: Any) -> RewardEventData:
@@ -606,12 +693,15 @@ def structure_RewardEventData(data: Any) -> RewardEventData:
     known = 0
     if "reward" in data:
         value = data["reward"]
-        known += 1
-        value = structure_Reward(value)
+        try:
+            value = structure_Reward(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardEventData, "reward", value)
         model.reward = value
     else:
         model.reward = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REWARDEVENTDATA_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _REWARDEVENTDATA_KEYS, model, known)
     return model
 
 
@@ -627,7 +717,7 @@ def unstructure_RewardEventData(model: RewardEventData) -> dict[str, Any]:
     return out
 
 
-_REWARDUPDATEDEVENT_KEYS = frozenset({"type", "data"})
+_REWARDUPDATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_RewardUpdatedEvent(data: Any) -> RewardUpdatedEvent:
@@ -644,12 +734,17 @@ def structure_RewardUpdatedEvent(data: Any) -> RewardUpdatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_RewardEventData(value)
+        try:
+            value = structure_RewardEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardUpdatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REWARDUPDATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _REWARDUPDATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -666,7 +761,7 @@ def unstructure_RewardUpdatedEvent(model: RewardUpdatedEvent) -> dict[str, Any]:
     return out
 
 
-_UNKNOWNWEBHOOKEVENT_KEYS = frozenset({"type", "data"})
+_UNKNOWNWEBHOOKEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_UnknownWebhookEvent(data: Any) -> UnknownWebhookEvent:
@@ -677,9 +772,12 @@ def structure_UnknownWebhookEvent(data: Any) -> UnknownWebhookEvent:
     known = 0
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "UnknownWebhookEvent.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "UnknownWebhookEvent.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnknownWebhookEvent, "type", value)
         model.type = value
     else:
         model.type = UNSET
@@ -689,7 +787,9 @@ def structure_UnknownWebhookEvent(data: Any) -> UnknownWebhookEvent:
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _UNKNOWNWEBHOOKEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _UNKNOWNWEBHOOKEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -708,7 +808,7 @@ def unstructure_UnknownWebhookEvent(model: UnknownWebhookEvent) -> dict[str, Any
     return out
 
 
-_VOUCHERCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_VOUCHERCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_VoucherCreatedEvent(data: Any) -> VoucherCreatedEvent:
@@ -725,12 +825,17 @@ def structure_VoucherCreatedEvent(data: Any) -> VoucherCreatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_VoucherEventData(value)
+        try:
+            value = structure_VoucherEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERCREATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -747,7 +852,7 @@ def unstructure_VoucherCreatedEvent(model: VoucherCreatedEvent) -> dict[str, Any
     return out
 
 
-_VOUCHEREVENTDATA_KEYS = frozenset({"voucher"})
+_VOUCHEREVENTDATA_KEYS = {"voucher": "voucher"}
 
 
 def structure_VoucherEventData(data: Any) -> VoucherEventData:
@@ -758,12 +863,15 @@ def structure_VoucherEventData(data: Any) -> VoucherEventData:
     known = 0
     if "voucher" in data:
         value = data["voucher"]
-        known += 1
-        value = structure_Voucher(value)
+        try:
+            value = structure_Voucher(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherEventData, "voucher", value)
         model.voucher = value
     else:
         model.voucher = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHEREVENTDATA_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _VOUCHEREVENTDATA_KEYS, model, known)
     return model
 
 
@@ -779,7 +887,7 @@ def unstructure_VoucherEventData(model: VoucherEventData) -> dict[str, Any]:
     return out
 
 
-_VOUCHERREDEEMEDEVENT_KEYS = frozenset({"type", "data"})
+_VOUCHERREDEEMEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_VoucherRedeemedEvent(data: Any) -> VoucherRedeemedEvent:
@@ -796,12 +904,17 @@ def structure_VoucherRedeemedEvent(data: Any) -> VoucherRedeemedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_VoucherEventData(value)
+        try:
+            value = structure_VoucherEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherRedeemedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERREDEEMEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERREDEEMEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -818,7 +931,7 @@ def unstructure_VoucherRedeemedEvent(model: VoucherRedeemedEvent) -> dict[str, A
     return out
 
 
-_VOUCHERUPDATEDEVENT_KEYS = frozenset({"type", "data"})
+_VOUCHERUPDATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_VoucherUpdatedEvent(data: Any) -> VoucherUpdatedEvent:
@@ -835,12 +948,17 @@ def structure_VoucherUpdatedEvent(data: Any) -> VoucherUpdatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_VoucherEventData(value)
+        try:
+            value = structure_VoucherEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherUpdatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERUPDATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERUPDATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
