@@ -46,6 +46,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._generated.error_codes import ERROR_MESSAGES, ErrorCode
+from ._lenient import mismatches
 from ._model import Model
 from ._operation import Operation, Pagination, Param
 from ._options import RequestOptions
@@ -130,6 +131,7 @@ __all__ = [
     "VirtualClock",
     "capture_responses",
     "converter",
+    "mismatches",
     "operations",
     "__version__",
 ]

@@ -1,5 +1,6 @@
 """Shared fixtures: an aioresponses mock, one client per API, a FakePiggy with a client per
-API on it, and the seed examples."""
+API on it, and the seed examples. The clients decode strictly (`strict_responses=True`): a
+response that drifts from the spec fails the test instead of being kept as sent."""
 
 from __future__ import annotations
 
@@ -31,13 +32,17 @@ def mock() -> Iterator[aioresponses]:
 
 @pytest.fixture
 async def piggy(mock: aioresponses) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
+    async with OAuthClient(
+        api_key=API_KEY, base_url=HOST, max_retries=0, strict_responses=True
+    ) as client:
         yield client
 
 
 @pytest.fixture
 async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
+    async with RegisterClient(
+        api_key=API_KEY, base_url=HOST, max_retries=0, strict_responses=True
+    ) as client:
         yield client
 
 
@@ -55,13 +60,17 @@ async def server(clock: ManualClock) -> AsyncIterator[FakePiggy]:
 
 @pytest.fixture
 async def oauth(server: FakePiggy) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as client:
+    async with OAuthClient(
+        api_key=server.oauth_key, base_url=server.url, strict_responses=True
+    ) as client:
         yield client
 
 
 @pytest.fixture
 async def register(server: FakePiggy) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=server.register_key, base_url=server.url) as client:
+    async with RegisterClient(
+        api_key=server.register_key, base_url=server.url, strict_responses=True
+    ) as client:
         yield client
 
 
