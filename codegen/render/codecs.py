@@ -4,10 +4,13 @@ The spec knows every field, so decoding need not discover anything at run time. 
 model the generated `structure_<Model>(data)` builds the instance directly (no `__init__`
 keyword parsing), reads each key it names, checks its value with the cheapest test that can
 prove it right (`v.__class__ is str`), and calls the runtime's slow path only when that test
-fails (`expect`: subclasses pass, anything else is a `TypeError`). `extra` is built only when
-the object has more keys than the model found. `unstructure_<Model>(model)` writes the set
-fields and `extra` back. Types without a short inline form (unions of models and lists,
-tagged unions) are handed to `piggy_async._codecs.structure`, which builds them once.
+fails (`expect`: subclasses pass, anything else is a `TypeError`). An optional field whose
+value still fails is left `UNSET` by `mismatch` (or raises, in strict mode); a required one
+fails the model. `extra` is built only when the object has more keys than the model took:
+the unknown keys and the values of mismatched fields, as sent. `unstructure_<Model>(model)`
+writes the set fields and `extra` back (a field set since decoding wins over its kept value).
+Types without a short inline form (unions of models and lists, tagged unions) are handed to
+`piggy_async._codecs.structure`, which builds them once.
 
 Codec modules mirror the model modules (the models of `models/<name>.py` have their codecs in
 `codecs/<name>.py`), so they import each other along the same acyclic graph and load lazily
@@ -227,7 +230,16 @@ class _CodecModule:
                 lines.append(f"    value = model.{fld.attr}\n")
                 lines.append("    if value is not UNSET:\n")
                 lines.append(f'        out["{fld.key}"] = {value.format(v="value")}\n')
-        lines.append("    if model.extra:\n        out.update(model.extra)\n    return out\n")
+        lines.extend(
+            [
+                "    extra = model.extra\n",
+                "    if extra:\n",
+                "        if not out.keys().isdisjoint(extra):  # a field set since decoding wins\n",
+                "            extra = {k: v for k, v in extra.items() if k not in out}\n",
+                "        out.update(extra)\n",
+                "    return out\n",
+            ]
+        )
         return "".join(lines)
 
     def _write_value(self, ref: TypeRef) -> str:

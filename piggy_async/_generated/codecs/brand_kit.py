@@ -186,6 +186,9 @@ def unstructure_BrandKit(model: BrandKit) -> dict[str, Any]:
     value = model.font_family
     if value is not UNSET:
         out["font_family"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

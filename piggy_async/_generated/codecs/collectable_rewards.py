@@ -141,8 +141,11 @@ def unstructure_CollectableReward(model: CollectableReward) -> dict[str, Any]:
     value = model.has_been_collected
     if value is not UNSET:
         out["has_been_collected"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -188,6 +191,9 @@ def unstructure_CollectableRewardRedemption(model: CollectableRewardRedemption) 
     value = model.status
     if value is not UNSET:
         out["status"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -349,8 +349,11 @@ def unstructure_ContactAttribute(model: ContactAttribute) -> dict[str, Any]:
     value = model.created_by_user
     if value is not UNSET:
         out["created_by_user"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -441,6 +444,9 @@ def unstructure_ContactAttributeOption(model: ContactAttributeOption) -> dict[st
     value = model.media
     if value is not UNSET:
         out["media"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

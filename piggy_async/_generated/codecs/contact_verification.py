@@ -36,8 +36,11 @@ def unstructure_ContactAuthToken(model: ContactAuthToken) -> dict[str, Any]:
     """The JSON object a `ContactAuthToken` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     out["auth_token"] = model.auth_token
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -88,6 +91,9 @@ def unstructure_ContactVerificationMessage(model: ContactVerificationMessage) ->
     value = model.message
     if value is not UNSET:
         out["message"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

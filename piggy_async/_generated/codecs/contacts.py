@@ -180,8 +180,11 @@ def unstructure_Contact(model: Contact) -> dict[str, Any]:
     value = model.current_display_values
     if value is not UNSET:
         out["current_display_values"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -227,8 +230,11 @@ def unstructure_ContactAttributeValue(model: ContactAttributeValue) -> dict[str,
     value = model.attribute
     if value is not UNSET:
         out["attribute"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -255,6 +261,9 @@ def unstructure_ContactUuid(model: ContactUuid) -> dict[str, Any]:
     """The JSON object a `ContactUuid` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     out["uuid"] = model.uuid
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

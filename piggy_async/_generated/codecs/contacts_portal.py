@@ -37,6 +37,9 @@ def unstructure_ContactsPortalAuthUrl(model: ContactsPortalAuthUrl) -> dict[str,
     """The JSON object a `ContactsPortalAuthUrl` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     out["url"] = model.url
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -37,6 +37,9 @@ def unstructure_CreditCalculation(model: CreditCalculation) -> dict[str, Any]:
     """The JSON object a `CreditCalculation` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     out["credits"] = model.credits
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

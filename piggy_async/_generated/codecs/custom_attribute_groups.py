@@ -147,8 +147,11 @@ def unstructure_CustomAttributeGroup(model: CustomAttributeGroup) -> dict[str, A
     value = model.created_by_user
     if value is not UNSET:
         out["created_by_user"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -246,6 +249,9 @@ def unstructure_CustomAttributeUser(model: CustomAttributeUser) -> dict[str, Any
     value = model.lastname
     if value is not UNSET:
         out["lastname"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -360,8 +360,11 @@ def unstructure_CustomAttribute(model: CustomAttribute) -> dict[str, Any]:
     value = model.created_by_user
     if value is not UNSET:
         out["created_by_user"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -452,6 +455,9 @@ def unstructure_CustomAttributeOption(model: CustomAttributeOption) -> dict[str,
     value = model.media
     if value is not UNSET:
         out["media"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -93,6 +93,9 @@ def unstructure_Form(model: Form) -> dict[str, Any]:
     value = model.url
     if value is not UNSET:
         out["url"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

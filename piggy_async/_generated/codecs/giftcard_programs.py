@@ -196,6 +196,9 @@ def unstructure_GiftcardProgram(model: GiftcardProgram) -> dict[str, Any]:
     value = model.calculator_flow
     if value is not UNSET:
         out["calculator_flow"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

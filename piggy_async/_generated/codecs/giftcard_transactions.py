@@ -62,8 +62,11 @@ def unstructure_GiftcardSettlement(model: GiftcardSettlement) -> dict[str, Any]:
     value = model.id
     if value is not UNSET:
         out["id"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -235,8 +238,11 @@ def unstructure_GiftcardTransaction(model: GiftcardTransaction) -> dict[str, Any
     value = model.created_at
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -294,6 +300,9 @@ def unstructure_GiftcardTransactionCard(model: GiftcardTransactionCard) -> dict[
     value = model.uuid
     if value is not UNSET:
         out["uuid"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

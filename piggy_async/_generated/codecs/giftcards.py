@@ -244,8 +244,11 @@ def unstructure_Giftcard(model: Giftcard) -> dict[str, Any]:
     value = model.giftcard_recipients
     if value is not UNSET:
         out["giftcard_recipients"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -296,8 +299,11 @@ def unstructure_GiftcardEmailResult(model: GiftcardEmailResult) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -425,6 +431,9 @@ def unstructure_GiftcardProgramRef(model: GiftcardProgramRef) -> dict[str, Any]:
     value = model.expiration_days
     if value is not UNSET:
         out["expiration_days"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

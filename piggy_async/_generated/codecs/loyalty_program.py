@@ -99,6 +99,9 @@ def unstructure_LoyaltyProgram(model: LoyaltyProgram) -> dict[str, Any]:
     value = model.unit
     if value is not UNSET:
         out["unit"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -207,6 +207,9 @@ def unstructure_LoyaltyTransactionAttribute(model: LoyaltyTransactionAttribute) 
     value = model.is_hard_read_only
     if value is not UNSET:
         out["is_hard_read_only"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -201,8 +201,11 @@ def unstructure_CreditReception(model: CreditReception) -> dict[str, Any]:
     value = model.channel
     if value is not UNSET:
         out["channel"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -418,6 +421,9 @@ def unstructure_RewardReception(model: RewardReception) -> dict[str, Any]:
     value = model.digital_reward_code
     if value is not UNSET:
         out["digital_reward_code"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

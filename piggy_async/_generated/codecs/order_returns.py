@@ -68,8 +68,11 @@ def unstructure_OrderLineItemReturn(model: OrderLineItemReturn) -> dict[str, Any
     value = model.line_item
     if value is not UNSET:
         out["line_item"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -161,8 +164,11 @@ def unstructure_OrderReturn(model: OrderReturn) -> dict[str, Any]:
     value = model.sub_line_item_returns
     if value is not UNSET:
         out["sub_line_item_returns"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -204,6 +210,9 @@ def unstructure_OrderReturnProcessed(model: OrderReturnProcessed) -> dict[str, A
     value = model.result
     if value is not UNSET:
         out["result"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -353,8 +353,11 @@ def unstructure_Order(model: Order) -> dict[str, Any]:
     value = model.updated_at
     if value is not UNSET:
         out["updated_at"] = dump_datetime(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -539,8 +542,11 @@ def unstructure_OrderAppliedDiscount(model: OrderAppliedDiscount) -> dict[str, A
     value = model.sub_line_items
     if value is not UNSET:
         out["sub_line_items"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -688,8 +694,11 @@ def unstructure_OrderCharge(model: OrderCharge) -> dict[str, Any]:
     value = model.total_amount
     if value is not UNSET:
         out["total_amount"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -847,8 +856,11 @@ def unstructure_OrderLineItem(model: OrderLineItem) -> dict[str, Any]:
     value = model.sub_line_items
     if value is not UNSET:
         out["sub_line_items"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -888,8 +900,11 @@ def unstructure_OrderProcessed(model: OrderProcessed) -> dict[str, Any]:
     value = model.result
     if value is not UNSET:
         out["result"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -938,8 +953,11 @@ def unstructure_OrderProduct(model: OrderProduct) -> dict[str, Any]:
     value = model.name
     if value is not UNSET:
         out["name"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -988,8 +1006,11 @@ def unstructure_OrderResult(model: OrderResult) -> dict[str, Any]:
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -1131,6 +1152,9 @@ def unstructure_OrderSubLineItem(model: OrderSubLineItem) -> dict[str, Any]:
     value = model.product
     if value is not UNSET:
         out["product"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -100,8 +100,11 @@ def unstructure_Perk(model: Perk) -> dict[str, Any]:
     value = model.options
     if value is not UNSET:
         out["options"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -171,6 +174,9 @@ def unstructure_PerkOption(model: PerkOption) -> dict[str, Any]:
     value = model.default
     if value is not UNSET:
         out["default"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

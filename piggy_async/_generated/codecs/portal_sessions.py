@@ -123,6 +123,9 @@ def unstructure_PortalSession(model: PortalSession) -> dict[str, Any]:
     value = model.created_at
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

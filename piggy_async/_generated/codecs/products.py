@@ -109,6 +109,9 @@ def unstructure_Product(model: Product) -> dict[str, Any]:
     value = model.categories
     if value is not UNSET:
         out["categories"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -147,8 +147,11 @@ def unstructure_PromotionAttribute(model: PromotionAttribute) -> dict[str, Any]:
     value = model.options
     if value is not UNSET:
         out["options"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -199,6 +202,9 @@ def unstructure_PromotionAttributeOption(model: PromotionAttributeOption) -> dic
     value = model.value
     if value is not UNSET:
         out["value"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

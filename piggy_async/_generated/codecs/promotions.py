@@ -204,6 +204,9 @@ def unstructure_Promotion(model: Promotion) -> dict[str, Any]:
     value = model.media
     if value is not UNSET:
         out["media"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -88,8 +88,11 @@ def unstructure_Referral(model: Referral) -> dict[str, Any]:
     value = model.status
     if value is not UNSET:
         out["status"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -140,8 +143,11 @@ def unstructure_ReferralCompletionEvent(model: ReferralCompletionEvent) -> dict[
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -192,8 +198,11 @@ def unstructure_ReferralIncentive(model: ReferralIncentive) -> dict[str, Any]:
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -272,6 +281,9 @@ def unstructure_ReferralSettings(model: ReferralSettings) -> dict[str, Any]:
     value = model.referring_contact_incentive
     if value is not UNSET:
         out["referring_contact_incentive"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

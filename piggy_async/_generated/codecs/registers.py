@@ -87,6 +87,9 @@ def unstructure_Register(model: Register) -> dict[str, Any]:
     value = model.identifier
     if value is not UNSET:
         out["identifier"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -268,6 +268,9 @@ def unstructure_Reward(model: Reward) -> dict[str, Any]:
     value = model.expiration_duration
     if value is not UNSET:
         out["expiration_duration"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

@@ -308,8 +308,11 @@ def unstructure_Address(model: Address) -> dict[str, Any]:
     value = model.postal_code
     if value is not UNSET:
         out["postal_code"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -408,8 +411,11 @@ def unstructure_ContactIdentifier(model: ContactIdentifier) -> dict[str, Any]:
     value = model.contact
     if value is not UNSET:
         out["contact"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -464,8 +470,11 @@ def unstructure_ContactRef(model: ContactRef) -> dict[str, Any]:
     value = model.credit_balance
     if value is not UNSET:
         out["credit_balance"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -507,8 +516,11 @@ def unstructure_CreditBalance(model: CreditBalance) -> dict[str, Any]:
     value = model.id
     if value is not UNSET:
         out["id"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -557,8 +569,11 @@ def unstructure_Media(model: Media) -> dict[str, Any]:
     value = model.value
     if value is not UNSET:
         out["value"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -600,8 +615,11 @@ def unstructure_PrepaidBalance(model: PrepaidBalance) -> dict[str, Any]:
     value = model.balance
     if value is not UNSET:
         out["balance"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -713,8 +731,11 @@ def unstructure_Shop(model: Shop) -> dict[str, Any]:
     value = model.address
     if value is not UNSET:
         out["address"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -787,8 +808,11 @@ def unstructure_Subscription(model: Subscription) -> dict[str, Any]:
     value = model.subscription_type
     if value is not UNSET:
         out["subscription_type"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -914,8 +938,11 @@ def unstructure_SubscriptionType(model: SubscriptionType) -> dict[str, Any]:
     value = model.strategy
     if value is not UNSET:
         out["strategy"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -1019,8 +1046,11 @@ def unstructure_Tier(model: Tier) -> dict[str, Any]:
     value = model.media
     if value is not UNSET:
         out["media"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -1124,6 +1154,9 @@ def unstructure_Unit(model: Unit) -> dict[str, Any]:
     value = model.is_default
     if value is not UNSET:
         out["is_default"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

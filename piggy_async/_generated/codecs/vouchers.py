@@ -297,8 +297,11 @@ def unstructure_Voucher(model: Voucher) -> dict[str, Any]:
     value = model.voucher_redemption
     if value is not UNSET:
         out["voucher_redemption"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -388,8 +391,11 @@ def unstructure_VoucherBatch(model: VoucherBatch) -> dict[str, Any]:
     value = model.created_at
     if value is not UNSET:
         out["created_at"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -436,8 +442,11 @@ def unstructure_VoucherLock(model: VoucherLock) -> dict[str, Any]:
     value = model.lock
     if value is not UNSET:
         out["lock"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -520,8 +529,11 @@ def unstructure_VoucherLockDetails(model: VoucherLockDetails) -> dict[str, Any]:
     value = model.system_release_at
     if value is not UNSET:
         out["system_release_at"] = None if value is None else dump_datetime(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -565,8 +577,11 @@ def unstructure_VoucherLockVoucher(model: VoucherLockVoucher) -> dict[str, Any]:
     value = model.status
     if value is not UNSET:
         out["status"] = value
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -617,8 +632,11 @@ def unstructure_VoucherMultiRedemption(model: VoucherMultiRedemption) -> dict[st
     value = model.voucher_redemptions
     if value is not UNSET:
         out["voucher_redemptions"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -661,6 +679,9 @@ def unstructure_VoucherRedemption(model: VoucherRedemption) -> dict[str, Any]:
     value = model.created_at
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out

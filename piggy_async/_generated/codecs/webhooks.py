@@ -84,8 +84,11 @@ def unstructure_ContactCreatedEvent(model: ContactCreatedEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -119,8 +122,11 @@ def unstructure_ContactEventData(model: ContactEventData) -> dict[str, Any]:
     value = model.contact
     if value is not UNSET:
         out["contact"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -167,8 +173,11 @@ def unstructure_ContactIdentifierCreatedEvent(
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -204,8 +213,11 @@ def unstructure_ContactIdentifierEventData(model: ContactIdentifierEventData) ->
     value = model.contact_identifier
     if value is not UNSET:
         out["contact_identifier"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -248,8 +260,11 @@ def unstructure_ContactUpdatedEvent(model: ContactUpdatedEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -294,8 +309,11 @@ def unstructure_CreditReceptionCreatedEvent(model: CreditReceptionCreatedEvent) 
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -331,8 +349,11 @@ def unstructure_CreditReceptionEventData(model: CreditReceptionEventData) -> dic
     value = model.credit_reception
     if value is not UNSET:
         out["credit_reception"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -377,8 +398,11 @@ def unstructure_FormSubmissionCompletedEvent(model: FormSubmissionCompletedEvent
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -428,8 +452,11 @@ def unstructure_FormSubmissionEventData(model: FormSubmissionEventData) -> dict[
     value = model.contact
     if value is not UNSET:
         out["contact"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -476,8 +503,11 @@ def unstructure_PrepaidTransactionCreatedEvent(
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -515,8 +545,11 @@ def unstructure_PrepaidTransactionEventData(model: PrepaidTransactionEventData) 
     value = model.prepaid_transaction
     if value is not UNSET:
         out["prepaid_transaction"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -552,8 +585,11 @@ def unstructure_PromotionEventData(model: PromotionEventData) -> dict[str, Any]:
     value = model.promotion
     if value is not UNSET:
         out["promotion"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -596,8 +632,11 @@ def unstructure_PromotionUpdatedEvent(model: PromotionUpdatedEvent) -> dict[str,
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -640,8 +679,11 @@ def unstructure_ReferralCompletedEvent(model: ReferralCompletedEvent) -> dict[st
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -677,8 +719,11 @@ def unstructure_ReferralEventData(model: ReferralEventData) -> dict[str, Any]:
     value = model.referral
     if value is not UNSET:
         out["referral"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -712,8 +757,11 @@ def unstructure_RewardEventData(model: RewardEventData) -> dict[str, Any]:
     value = model.reward
     if value is not UNSET:
         out["reward"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -756,8 +804,11 @@ def unstructure_RewardUpdatedEvent(model: RewardUpdatedEvent) -> dict[str, Any]:
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -803,8 +854,11 @@ def unstructure_UnknownWebhookEvent(model: UnknownWebhookEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -847,8 +901,11 @@ def unstructure_VoucherCreatedEvent(model: VoucherCreatedEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -882,8 +939,11 @@ def unstructure_VoucherEventData(model: VoucherEventData) -> dict[str, Any]:
     value = model.voucher
     if value is not UNSET:
         out["voucher"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -926,8 +986,11 @@ def unstructure_VoucherRedeemedEvent(model: VoucherRedeemedEvent) -> dict[str, A
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
 
 
@@ -970,6 +1033,9 @@ def unstructure_VoucherUpdatedEvent(model: VoucherUpdatedEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    if model.extra:
-        out.update(model.extra)
+    extra = model.extra
+    if extra:
+        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
+            extra = {k: v for k, v in extra.items() if k not in out}
+        out.update(extra)
     return out
