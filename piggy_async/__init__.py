@@ -46,7 +46,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._generated.error_codes import ERROR_MESSAGES, ErrorCode
-from ._lenient import mismatches
+from ._lenient import ItemList, mismatches
 from ._model import Model
 from ._operation import Operation, Pagination, Param
 from ._options import RequestOptions
@@ -98,6 +98,7 @@ __all__ = [
     "ErrorCode",
     "InsufficientBalanceError",
     "InvalidInputError",
+    "ItemList",
     "LimitReachedError",
     "MaintenanceError",
     "MalformedResponseError",

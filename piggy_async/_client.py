@@ -14,6 +14,7 @@ import copy
 import functools
 import hashlib
 import platform
+import typing
 from collections.abc import Callable, Coroutine, Mapping
 from types import NoneType, TracebackType
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
@@ -28,7 +29,7 @@ from ._codecs import structurer
 from ._encoding import encode_body, encode_query, fill_path
 from ._errors import MalformedResponseError, TruncatedResponseError
 from ._json import decode
-from ._lenient import page_items
+from ._lenient import ItemList, page_items
 from ._mismatches import DECODE_ERRORS, strict_decoding
 from ._operation import Api, Operation
 from ._options import RequestOptions
@@ -361,15 +362,16 @@ def _page(strict: bool, number: int, operation: Operation[list[T]], response: Re
     status, raw, _ = response
     data, meta = _envelope(operation, status, raw)
     with strict_decoding(strict):
-        try:
-            items, raw_items = page_items(operation.data_type, data)
-        except DECODE_ERRORS as error:
-            raise _malformed(operation, error, status, raw) from None
-    return Page(items, meta, requested_page=number, raw_items=raw_items)
+        items = typing.cast(ItemList[T], _structure(operation, data, status, raw))
+    return Page(items, meta, requested_page=number, raw_items=items.raw_items)
 
 
 def _structure(operation: Operation[T], data: Any, status: int, raw: bytes) -> T:
+    """`data` as the operation's type; a list as an `ItemList` keeping the items that
+    cannot be models (or, in strict mode, failing on the first)."""
     try:
+        if typing.get_origin(operation.data_type) is list:
+            return typing.cast(T, ItemList(*page_items(operation.data_type, data)))
         result: T = structurer(operation.data_type)(data)
     except DECODE_ERRORS as error:
         raise _malformed(operation, error, status, raw) from None

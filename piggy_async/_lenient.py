@@ -4,8 +4,8 @@ at all, and `mismatches`, which says whether a JSON object decodes cleanly as a 
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
 import attrs
 
@@ -13,15 +13,27 @@ from ._codecs import structurer
 from ._mismatches import DECODE_ERRORS, is_strict, json_kind, strict_decoding, warn_once
 from ._model import Model
 
-__all__ = ["mismatches", "page_items"]
+__all__ = ["ItemList", "mismatches", "page_items"]
+
+T = TypeVar("T")
+
+
+class ItemList(list[T]):
+    """The answer of a list operation that is not paged: a `list` of its models, with the
+    items that cannot be models at all (not an object, or a key that identifies one missing
+    or unreadable) kept as sent in `raw_items`."""
+
+    raw_items: list[Any]
+
+    def __init__(self, items: Iterable[T] = (), raw_items: list[Any] | None = None) -> None:
+        super().__init__(items)
+        self.raw_items = raw_items or []
 
 
 def page_items(annotation: Any, data: Any) -> tuple[list[Any], list[Any]]:
     """The items of a page's `data` (a JSON array of `annotation`, a `list[...]` type): those
     that decode, and those that cannot be one at all (not an object, an identifying key
     missing or unreadable), as sent. In strict mode the first of the latter raises."""
-    if annotation is Any:
-        annotation = list[Any]
     if data.__class__ is not list:
         structurer(annotation)(data)  # raises the error that says what came instead
     (inner,) = typing.get_args(annotation)
