@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from ._codecs import _json_kind
 from ._unset import UNSET, Unset
 
 __all__ = ["DECODE_ERRORS", "json_kind", "mismatch", "strict_decoding", "warn_once"]
@@ -77,21 +79,23 @@ def warn_once(where: str, kind: str, message: str) -> None:
     logger.warning("%s", message)
 
 
+_KINDS = {
+    "null": "null",
+    "bool": "a boolean",
+    "int": "an integer",
+    "float": "a floating-point number",
+    "str": "a string",
+    "array": "an array",
+    "object": "an object",
+}
+
+
 def json_kind(value: Any) -> str:
     """The kind of a decoded JSON value, as the warnings name it (never the value)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a floating-point number" if value - value == 0.0 else "a non-finite number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object" if isinstance(value, dict) else type(value).__name__
+    kind = _json_kind(value)
+    if kind == "float" and not math.isfinite(value):
+        return "a non-finite number"
+    return _KINDS[kind]
 
 
 def _received(value: Any, error: Exception) -> str:
