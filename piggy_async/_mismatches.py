@@ -28,10 +28,17 @@ from typing import Any
 
 import attrs
 
-from ._codecs import _json_kind
+from ._codecs import _json_kind, dump
 from ._unset import UNSET, Unset
 
-__all__ = ["DECODE_ERRORS", "json_kind", "mismatch", "strict_decoding", "warn_once"]
+__all__ = [
+    "DECODE_ERRORS",
+    "fields_over_extra",
+    "json_kind",
+    "mismatch",
+    "strict_decoding",
+    "warn_once",
+]
 
 logger = logging.getLogger("piggy_async")
 
@@ -69,6 +76,18 @@ def mismatch(error: Exception, model: type, key: str, value: Any) -> Unset:
         "the field is left UNSET and the value kept as sent in `extra`",
     )
     return UNSET
+
+
+def fields_over_extra(out: dict[str, Any], model: Any) -> None:
+    """Write back into `out` the set fields of `model` whose keys `extra` also holds: a
+    field set since decoding wins over the value kept for it when it did not fit."""
+    extra = model.extra
+    for field in attrs.fields(type(model)):
+        key = field.metadata.get("key", field.name)
+        if key in extra and field.name != "extra":
+            value = getattr(model, field.name)
+            if value is not UNSET:
+                out[key] = dump(value)
 
 
 def warn_once(where: str, kind: str, message: str) -> None:

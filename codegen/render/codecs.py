@@ -230,13 +230,14 @@ class _CodecModule:
                 lines.append(f"    value = model.{fld.attr}\n")
                 lines.append("    if value is not UNSET:\n")
                 lines.append(f'        out["{fld.key}"] = {value.format(v="value")}\n')
+        self.imports.add("piggy_async._mismatches", "fields_over_extra")
         lines.extend(
             [
-                "    extra = model.extra\n",
-                "    if extra:\n",
-                "        if not out.keys().isdisjoint(extra):  # a field set since decoding wins\n",
-                "            extra = {k: v for k, v in extra.items() if k not in out}\n",
-                "        out.update(extra)\n",
+                "    if model.extra:\n",
+                "        size = len(out) + len(model.extra)\n",
+                "        out.update(model.extra)\n",
+                "        if len(out) != size:  # a field set since decoding\n",
+                "            fields_over_extra(out, model)\n",
                 "    return out\n",
             ]
         )

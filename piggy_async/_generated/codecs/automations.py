@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, as_object, dump_datetime, expect, extra_of, parse_datetime
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.automations import Automation
 
@@ -119,9 +119,9 @@ def unstructure_Automation(model: Automation) -> dict[str, Any]:
     value = model.updated_at
     if value is not UNSET:
         out["updated_at"] = dump_datetime(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -16,7 +16,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.bookings import Booking
 from .shared import structure_ContactRef
@@ -168,9 +168,9 @@ def unstructure_Booking(model: Booking) -> dict[str, Any]:
     value = model.created_at
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

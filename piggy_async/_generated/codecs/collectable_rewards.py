@@ -15,7 +15,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.collectable_rewards import CollectableReward, CollectableRewardRedemption
 from .rewards import structure_Reward
@@ -141,11 +141,11 @@ def unstructure_CollectableReward(model: CollectableReward) -> dict[str, Any]:
     value = model.has_been_collected
     if value is not UNSET:
         out["has_been_collected"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -191,9 +191,9 @@ def unstructure_CollectableRewardRedemption(model: CollectableRewardRedemption) 
     value = model.status
     if value is not UNSET:
         out["status"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, expect, extra_of
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.contact_verification import ContactAuthToken, ContactVerificationMessage
 
@@ -36,11 +36,11 @@ def unstructure_ContactAuthToken(model: ContactAuthToken) -> dict[str, Any]:
     """The JSON object a `ContactAuthToken` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     out["auth_token"] = model.auth_token
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -91,9 +91,9 @@ def unstructure_ContactVerificationMessage(model: ContactVerificationMessage) ->
     value = model.message
     if value is not UNSET:
         out["message"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

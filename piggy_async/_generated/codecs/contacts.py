@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.contacts import Contact, ContactAttributeValue, ContactUuid
 from .shared import (
@@ -180,11 +180,11 @@ def unstructure_Contact(model: Contact) -> dict[str, Any]:
     value = model.current_display_values
     if value is not UNSET:
         out["current_display_values"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -230,11 +230,11 @@ def unstructure_ContactAttributeValue(model: ContactAttributeValue) -> dict[str,
     value = model.attribute
     if value is not UNSET:
         out["attribute"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -261,9 +261,9 @@ def unstructure_ContactUuid(model: ContactUuid) -> dict[str, Any]:
     """The JSON object a `ContactUuid` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     out["uuid"] = model.uuid
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

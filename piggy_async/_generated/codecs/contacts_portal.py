@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import MissingKeyError, as_object, expect, extra_of
+from piggy_async._mismatches import fields_over_extra
 
 from ..models.contacts_portal import ContactsPortalAuthUrl
 
@@ -37,9 +38,9 @@ def unstructure_ContactsPortalAuthUrl(model: ContactsPortalAuthUrl) -> dict[str,
     """The JSON object a `ContactsPortalAuthUrl` stands for: its set fields and `extra`."""
     out: dict[str, Any] = {}
     out["url"] = model.url
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -16,7 +16,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.custom_attribute_groups import CustomAttributeGroup, CustomAttributeUser
 
@@ -147,11 +147,11 @@ def unstructure_CustomAttributeGroup(model: CustomAttributeGroup) -> dict[str, A
     value = model.created_by_user
     if value is not UNSET:
         out["created_by_user"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -249,9 +249,9 @@ def unstructure_CustomAttributeUser(model: CustomAttributeUser) -> dict[str, Any
     value = model.lastname
     if value is not UNSET:
         out["lastname"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

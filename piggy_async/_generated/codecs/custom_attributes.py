@@ -17,7 +17,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.custom_attributes import CustomAttribute, CustomAttributeOption
 from .custom_attribute_groups import structure_CustomAttributeGroup, structure_CustomAttributeUser
@@ -360,11 +360,11 @@ def unstructure_CustomAttribute(model: CustomAttribute) -> dict[str, Any]:
     value = model.created_by_user
     if value is not UNSET:
         out["created_by_user"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -455,9 +455,9 @@ def unstructure_CustomAttributeOption(model: CustomAttributeOption) -> dict[str,
     value = model.media
     if value is not UNSET:
         out["media"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

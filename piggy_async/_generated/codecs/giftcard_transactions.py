@@ -17,7 +17,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.giftcard_transactions import (
     GiftcardSettlement,
@@ -62,11 +62,11 @@ def unstructure_GiftcardSettlement(model: GiftcardSettlement) -> dict[str, Any]:
     value = model.id
     if value is not UNSET:
         out["id"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -238,11 +238,11 @@ def unstructure_GiftcardTransaction(model: GiftcardTransaction) -> dict[str, Any
     value = model.created_at
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -300,9 +300,9 @@ def unstructure_GiftcardTransactionCard(model: GiftcardTransactionCard) -> dict[
     value = model.uuid
     if value is not UNSET:
         out["uuid"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

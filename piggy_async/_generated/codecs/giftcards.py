@@ -17,7 +17,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.giftcards import Giftcard, GiftcardEmailResult, GiftcardProgramRef
 
@@ -244,11 +244,11 @@ def unstructure_Giftcard(model: Giftcard) -> dict[str, Any]:
     value = model.giftcard_recipients
     if value is not UNSET:
         out["giftcard_recipients"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -299,11 +299,11 @@ def unstructure_GiftcardEmailResult(model: GiftcardEmailResult) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -431,9 +431,9 @@ def unstructure_GiftcardProgramRef(model: GiftcardProgramRef) -> dict[str, Any]:
     value = model.expiration_days
     if value is not UNSET:
         out["expiration_days"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -16,7 +16,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.loyalty_transactions import CreditReception, RewardReception
 from .rewards import structure_Reward
@@ -201,11 +201,11 @@ def unstructure_CreditReception(model: CreditReception) -> dict[str, Any]:
     value = model.channel
     if value is not UNSET:
         out["channel"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -421,9 +421,9 @@ def unstructure_RewardReception(model: RewardReception) -> dict[str, Any]:
     value = model.digital_reward_code
     if value is not UNSET:
         out["digital_reward_code"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.order_returns import OrderLineItemReturn, OrderReturn, OrderReturnProcessed
 from .orders import structure_OrderResult
@@ -68,11 +68,11 @@ def unstructure_OrderLineItemReturn(model: OrderLineItemReturn) -> dict[str, Any
     value = model.line_item
     if value is not UNSET:
         out["line_item"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -164,11 +164,11 @@ def unstructure_OrderReturn(model: OrderReturn) -> dict[str, Any]:
     value = model.sub_line_item_returns
     if value is not UNSET:
         out["sub_line_item_returns"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -210,9 +210,9 @@ def unstructure_OrderReturnProcessed(model: OrderReturnProcessed) -> dict[str, A
     value = model.result
     if value is not UNSET:
         out["result"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -7,7 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.products import Product
 from .product_categories import structure_ProductCategory
@@ -109,9 +109,9 @@ def unstructure_Product(model: Product) -> dict[str, Any]:
     value = model.categories
     if value is not UNSET:
         out["categories"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

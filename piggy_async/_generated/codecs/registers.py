@@ -7,7 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.registers import Register
 from .shared import structure_Shop
@@ -87,9 +87,9 @@ def unstructure_Register(model: Register) -> dict[str, Any]:
     value = model.identifier
     if value is not UNSET:
         out["identifier"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

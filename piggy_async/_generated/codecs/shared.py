@@ -7,7 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.shared import (
     Address,
@@ -308,11 +308,11 @@ def unstructure_Address(model: Address) -> dict[str, Any]:
     value = model.postal_code
     if value is not UNSET:
         out["postal_code"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -411,11 +411,11 @@ def unstructure_ContactIdentifier(model: ContactIdentifier) -> dict[str, Any]:
     value = model.contact
     if value is not UNSET:
         out["contact"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -470,11 +470,11 @@ def unstructure_ContactRef(model: ContactRef) -> dict[str, Any]:
     value = model.credit_balance
     if value is not UNSET:
         out["credit_balance"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -516,11 +516,11 @@ def unstructure_CreditBalance(model: CreditBalance) -> dict[str, Any]:
     value = model.id
     if value is not UNSET:
         out["id"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -569,11 +569,11 @@ def unstructure_Media(model: Media) -> dict[str, Any]:
     value = model.value
     if value is not UNSET:
         out["value"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -615,11 +615,11 @@ def unstructure_PrepaidBalance(model: PrepaidBalance) -> dict[str, Any]:
     value = model.balance
     if value is not UNSET:
         out["balance"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -731,11 +731,11 @@ def unstructure_Shop(model: Shop) -> dict[str, Any]:
     value = model.address
     if value is not UNSET:
         out["address"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -808,11 +808,11 @@ def unstructure_Subscription(model: Subscription) -> dict[str, Any]:
     value = model.subscription_type
     if value is not UNSET:
         out["subscription_type"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -938,11 +938,11 @@ def unstructure_SubscriptionType(model: SubscriptionType) -> dict[str, Any]:
     value = model.strategy
     if value is not UNSET:
         out["strategy"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -1046,11 +1046,11 @@ def unstructure_Tier(model: Tier) -> dict[str, Any]:
     value = model.media
     if value is not UNSET:
         out["media"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -1154,9 +1154,9 @@ def unstructure_Unit(model: Unit) -> dict[str, Any]:
     value = model.is_default
     if value is not UNSET:
         out["is_default"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -17,7 +17,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.vouchers import (
     Voucher,
@@ -297,11 +297,11 @@ def unstructure_Voucher(model: Voucher) -> dict[str, Any]:
     value = model.voucher_redemption
     if value is not UNSET:
         out["voucher_redemption"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -391,11 +391,11 @@ def unstructure_VoucherBatch(model: VoucherBatch) -> dict[str, Any]:
     value = model.created_at
     if value is not UNSET:
         out["created_at"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -442,11 +442,11 @@ def unstructure_VoucherLock(model: VoucherLock) -> dict[str, Any]:
     value = model.lock
     if value is not UNSET:
         out["lock"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -529,11 +529,11 @@ def unstructure_VoucherLockDetails(model: VoucherLockDetails) -> dict[str, Any]:
     value = model.system_release_at
     if value is not UNSET:
         out["system_release_at"] = None if value is None else dump_datetime(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -577,11 +577,11 @@ def unstructure_VoucherLockVoucher(model: VoucherLockVoucher) -> dict[str, Any]:
     value = model.status
     if value is not UNSET:
         out["status"] = value
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -632,11 +632,11 @@ def unstructure_VoucherMultiRedemption(model: VoucherMultiRedemption) -> dict[st
     value = model.voucher_redemptions
     if value is not UNSET:
         out["voucher_redemptions"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -679,9 +679,9 @@ def unstructure_VoucherRedemption(model: VoucherRedemption) -> dict[str, Any]:
     value = model.created_at
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
-from piggy_async._mismatches import DECODE_ERRORS, mismatch
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.webhooks import (
     ContactCreatedEvent,
@@ -84,11 +84,11 @@ def unstructure_ContactCreatedEvent(model: ContactCreatedEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -122,11 +122,11 @@ def unstructure_ContactEventData(model: ContactEventData) -> dict[str, Any]:
     value = model.contact
     if value is not UNSET:
         out["contact"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -173,11 +173,11 @@ def unstructure_ContactIdentifierCreatedEvent(
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -213,11 +213,11 @@ def unstructure_ContactIdentifierEventData(model: ContactIdentifierEventData) ->
     value = model.contact_identifier
     if value is not UNSET:
         out["contact_identifier"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -260,11 +260,11 @@ def unstructure_ContactUpdatedEvent(model: ContactUpdatedEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -309,11 +309,11 @@ def unstructure_CreditReceptionCreatedEvent(model: CreditReceptionCreatedEvent) 
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -349,11 +349,11 @@ def unstructure_CreditReceptionEventData(model: CreditReceptionEventData) -> dic
     value = model.credit_reception
     if value is not UNSET:
         out["credit_reception"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -398,11 +398,11 @@ def unstructure_FormSubmissionCompletedEvent(model: FormSubmissionCompletedEvent
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -452,11 +452,11 @@ def unstructure_FormSubmissionEventData(model: FormSubmissionEventData) -> dict[
     value = model.contact
     if value is not UNSET:
         out["contact"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -503,11 +503,11 @@ def unstructure_PrepaidTransactionCreatedEvent(
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -545,11 +545,11 @@ def unstructure_PrepaidTransactionEventData(model: PrepaidTransactionEventData) 
     value = model.prepaid_transaction
     if value is not UNSET:
         out["prepaid_transaction"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -585,11 +585,11 @@ def unstructure_PromotionEventData(model: PromotionEventData) -> dict[str, Any]:
     value = model.promotion
     if value is not UNSET:
         out["promotion"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -632,11 +632,11 @@ def unstructure_PromotionUpdatedEvent(model: PromotionUpdatedEvent) -> dict[str,
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -679,11 +679,11 @@ def unstructure_ReferralCompletedEvent(model: ReferralCompletedEvent) -> dict[st
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -719,11 +719,11 @@ def unstructure_ReferralEventData(model: ReferralEventData) -> dict[str, Any]:
     value = model.referral
     if value is not UNSET:
         out["referral"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -757,11 +757,11 @@ def unstructure_RewardEventData(model: RewardEventData) -> dict[str, Any]:
     value = model.reward
     if value is not UNSET:
         out["reward"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -804,11 +804,11 @@ def unstructure_RewardUpdatedEvent(model: RewardUpdatedEvent) -> dict[str, Any]:
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -854,11 +854,11 @@ def unstructure_UnknownWebhookEvent(model: UnknownWebhookEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -901,11 +901,11 @@ def unstructure_VoucherCreatedEvent(model: VoucherCreatedEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -939,11 +939,11 @@ def unstructure_VoucherEventData(model: VoucherEventData) -> dict[str, Any]:
     value = model.voucher
     if value is not UNSET:
         out["voucher"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -986,11 +986,11 @@ def unstructure_VoucherRedeemedEvent(model: VoucherRedeemedEvent) -> dict[str, A
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
@@ -1033,9 +1033,9 @@ def unstructure_VoucherUpdatedEvent(model: VoucherUpdatedEvent) -> dict[str, Any
     value = model.data
     if value is not UNSET:
         out["data"] = dump(value)
-    extra = model.extra
-    if extra:
-        if not out.keys().isdisjoint(extra):  # a field set since decoding wins
-            extra = {k: v for k, v in extra.items() if k not in out}
-        out.update(extra)
+    if model.extra:
+        size = len(out) + len(model.extra)
+        out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
