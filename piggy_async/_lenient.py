@@ -55,7 +55,7 @@ def page_items(annotation: Any, data: Any) -> tuple[list[Any], list[Any]]:
                 f"{where} list item",
                 f"{json_kind(value)} {type(error).__name__}",
                 f"a list item that cannot be a {where} ({json_kind(value)}: "
-                f"{_reason(error)}) is kept as sent in `Page.raw_items`",
+                f"{_reason(error)}) is kept as sent in the list's `raw_items`",
             )
     return items, raw_items
 
