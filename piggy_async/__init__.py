@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
     )
     from ._generated.error_codes import ERROR_MESSAGES, ErrorCode
+    from ._lenient import ItemList, mismatches
     from ._model import Model
     from ._operation import Operation, Pagination, Param
     from ._options import RequestOptions
@@ -75,6 +76,7 @@ _SOURCES = (
     "._clock",
     "._errors",
     "._generated.error_codes",
+    "._lenient",
     "._model",
     "._operation",
     "._options",
@@ -138,6 +140,7 @@ __all__ = [
     "ErrorCode",
     "InsufficientBalanceError",
     "InvalidInputError",
+    "ItemList",
     "LimitReachedError",
     "LoyaltyToken",
     "LoyaltyTokenError",
@@ -174,6 +177,7 @@ __all__ = [
     "build_claim_url",
     "capture_responses",
     "converter",
+    "mismatches",
     "operations",
     "verify_claim_url",
     "__version__",

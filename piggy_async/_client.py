@@ -15,6 +15,7 @@ import functools
 import hashlib
 import platform
 import ssl as _ssl
+import typing
 from collections.abc import Callable, Coroutine, Mapping
 from types import NoneType, TracebackType
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
@@ -26,10 +27,12 @@ from yarl import URL
 from . import _arguments, _defaults, _http_options
 from ._auth import Auth
 from ._clock import SYSTEM_CLOCK, Clock
-from ._codecs import MissingKeyError, structurer
+from ._codecs import structurer
 from ._encoding import encode_body, encode_query, fill_path
 from ._errors import MalformedResponseError, TruncatedResponseError
 from ._json import decode
+from ._lenient import ItemList, page_items
+from ._mismatches import DECODE_ERRORS, strict_decoding
 from ._operation import Api, Operation
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
@@ -136,6 +139,9 @@ class ClientOptions(TypedDict, total=False):
     (the system's trust store) or False (no check: local test servers only)."""
     proxy: str
     """The proxy URL to send through, instead of `HTTPS_PROXY`/`HTTP_PROXY`."""
+    strict_responses: bool
+    """Raise `MalformedResponseError` for any value that does not fit its model's field,
+    instead of keeping it as sent (tests use it to catch drift from the spec)."""
 
 
 class BaseClient:
@@ -164,8 +170,10 @@ class BaseClient:
         connector: aiohttp.BaseConnector | None = None,
         ssl: _ssl.SSLContext | bool | None = None,
         proxy: str | URL | None = None,
+        strict_responses: bool = False,
     ) -> None:
         self._api_base = _api_base(base_url, self.api)
+        self._strict_responses = bool(strict_responses)
         host = self._api_base.removesuffix(_defaults.API_PREFIXES[self.api])
         if isinstance(connection_limit, bool) or not isinstance(connection_limit, int):
             raise TypeError("connection_limit must be a whole number")
@@ -230,6 +238,7 @@ class BaseClient:
         retry_policy: RetryPolicy | None = None,
         ssl: _ssl.SSLContext | bool | None = None,
         proxy: str | URL | None = None,
+        strict_responses: bool | None = None,
     ) -> Self:
         """A view of this client with other settings, sharing its connections, credentials,
         rate limiter and retry quota (closing either closes both):
@@ -253,6 +262,8 @@ class BaseClient:
             ssl=ssl,
             proxy=proxy,
         )
+        if strict_responses is not None:
+            view._strict_responses = bool(strict_responses)
         return view
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -294,7 +305,8 @@ class BaseClient:
         A plain function handing back the transport's coroutine: no frame of its own is
         kept alive by a request in flight.
         """
-        return self._send(operation, path, query, body, options, _data)
+        decode = _strict_data if self._strict_responses else _data
+        return self._send(operation, path, query, body, options, decode)
 
     def paginate(
         self,
@@ -314,7 +326,7 @@ class BaseClient:
 
         async def fetch(number: int) -> Page[T]:
             query_page = {**query, "page": number}
-            decode = functools.partial(_page, number)
+            decode = functools.partial(_page, self._strict_responses, number)
             return await self._send(operation, path, query_page, body, options, decode)
 
         return AsyncPaginator(fetch, start=start)
@@ -378,18 +390,37 @@ def _data(operation: Operation[T], response: Response) -> T:
     return _structure(operation, data, status, raw)
 
 
-def _page(number: int, operation: Operation[list[T]], response: Response) -> Page[T]:
-    """A list response as page `number`."""
+def _strict_data(operation: Operation[T], response: Response) -> T:
+    """`_data`, raising for any value that does not fit its field."""
+    with strict_decoding():
+        return _data(operation, response)
+
+
+def _page(strict: bool, number: int, operation: Operation[list[T]], response: Response) -> Page[T]:
+    """A list response as page `number`; items that cannot be models are kept as sent
+    (`Page.raw_items`), or fail the page when `strict`."""
     status, raw, _ = response
     data, meta = _envelope(operation, status, raw)
-    return Page(_structure(operation, data, status, raw), meta, requested_page=number)
+    with strict_decoding(strict):
+        items = typing.cast(ItemList[T], _structure(operation, data, status, raw))
+    return Page(items, meta, requested_page=number, raw_items=items.raw_items)
 
 
 def _structure(operation: Operation[T], data: Any, status: int, raw: bytes) -> T:
+    """`data` as the operation's type; a list as an `ItemList` keeping the items that
+    cannot be models (or, in strict mode, failing on the first)."""
     try:
+        if typing.get_origin(operation.data_type) is list:
+            return typing.cast(T, ItemList(*page_items(operation.data_type, data)))
         result: T = structurer(operation.data_type)(data)
-    except (TypeError, ValueError, AttributeError, MissingKeyError) as error:
-        raise MalformedResponseError(
-            f"`data` does not match {operation.data_spec} ({error})", status=status, body=raw
-        ) from None
+    except DECODE_ERRORS as error:
+        raise _malformed(operation, error, status, raw) from None
     return result
+
+
+def _malformed(
+    operation: Operation[Any], error: Exception, status: int, raw: bytes
+) -> MalformedResponseError:
+    return MalformedResponseError(
+        f"`data` does not match {operation.data_spec} ({error})", status=status, body=raw
+    )

@@ -106,9 +106,20 @@ def as_list(value: Any, where: str) -> list[Any]:
     raise TypeError(f"{where}: expected a JSON array, got {type(value).__name__}")
 
 
-def extra_of(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
-    """The keys of `data` a model does not name, in the order they came."""
-    return {key: value for key, value in data.items() if key not in known}
+def extra_of(
+    data: dict[str, Any], fields: Mapping[str, str], model: Any, taken: int
+) -> dict[str, Any]:
+    """The keys of `data` a model does not name, and those its field (attribute `fields[key]`)
+    left `UNSET` because the value did not fit, in the order they came; `taken` is the number
+    of keys the model's fields took."""
+    extra = {key: value for key, value in data.items() if key not in fields}
+    if len(extra) + taken == len(data):
+        return extra
+    return {
+        key: value
+        for key, value in data.items()
+        if key not in fields or getattr(model, fields[key]) is UNSET
+    }
 
 
 # -- structuring any type ---------------------------------------------------------------------

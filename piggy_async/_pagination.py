@@ -49,12 +49,32 @@ class Page(Generic[T]):
         total: The number of items on all pages, if the API said.
         per_page: The page size, if the API said.
         meta: The response's `meta`, as sent.
+        raw_items: The page's items that cannot be models at all (not an object, or a key
+            that identifies one missing or unreadable), as sent; not in `items`, and
+            counted with them when judging whether more pages follow.
     """
 
-    __slots__ = ("_requested", "items", "last_page", "meta", "page", "per_page", "total")
+    __slots__ = (
+        "_requested",
+        "items",
+        "last_page",
+        "meta",
+        "page",
+        "per_page",
+        "raw_items",
+        "total",
+    )
 
-    def __init__(self, items: list[T], meta: Any, *, requested_page: int) -> None:
+    def __init__(
+        self,
+        items: list[T],
+        meta: Any,
+        *,
+        requested_page: int,
+        raw_items: list[Any] | None = None,
+    ) -> None:
         self.items = items
+        self.raw_items: list[Any] = raw_items or []
         self.meta: Mapping[str, Any] = meta if isinstance(meta, Mapping) else {}
         self._requested = requested_page
         self.page = _number(self.meta, "page", "current_page") or requested_page
@@ -69,13 +89,14 @@ class Page(Generic[T]):
         Judged from the page that was asked for, not the one `meta` names, so a server that
         keeps answering `page: 1` cannot keep a loop going forever.
         """
-        if not self.items:
+        size = len(self.items) + len(self.raw_items)
+        if not size:
             return False
         if self.last_page is not None:
             return self._requested < self.last_page
         if self.per_page is None:
             return True
-        if len(self.items) < self.per_page:
+        if size < self.per_page:
             return False
         return self.total is None or self._requested * self.per_page < self.total
 
@@ -86,9 +107,10 @@ class Page(Generic[T]):
         return len(self.items)
 
     def __repr__(self) -> str:
+        raw = f" (+{len(self.raw_items)} raw)" if self.raw_items else ""
         return (
             f"<Page {self.page}/{self.last_page if self.last_page is not None else '?'}: "
-            f"{len(self.items)} items, total={self.total}>"
+            f"{len(self.items)} items{raw}, total={self.total}>"
         )
 
 

@@ -79,8 +79,9 @@ def piggy_server_options() -> dict[str, Any]:
 
 @pytest.fixture
 def piggy_client_options() -> dict[str, Any]:
-    """Options for the `piggy` and `pos` clients: override it."""
-    return {}
+    """Options for the `piggy` and `pos` clients: override it. They decode strictly by
+    default: an answer that drifts from the spec fails the test."""
+    return {"strict_responses": True}
 
 
 @_async_fixture

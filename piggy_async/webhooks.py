@@ -103,8 +103,9 @@ def parse_event(raw_body: Body | str) -> WebhookEvent:
     """The typed event of a delivery: `ContactCreatedEvent`, `VoucherRedeemedEvent`, ...
 
     Chosen by the payload's `type` (see `EVENT_TYPES`); a type the SDK does not know is an
-    `UnknownWebhookEvent` with `type` and the raw `data`. Raises `WebhookPayloadError` when
-    the body is not a JSON object or its data does not have the documented shape.
+    `UnknownWebhookEvent` with `type` and the raw `data`. A value that does not fit its
+    field is kept as sent, as in responses (`event.mismatched`). Raises
+    `WebhookPayloadError` when the body is not a JSON object or cannot be its event at all.
     """
     text = raw_body if isinstance(raw_body, str) else _body_bytes(raw_body)
     try:

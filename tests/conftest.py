@@ -1,5 +1,6 @@
 """Shared fixtures: an aioresponses mock, one client per API, a FakePiggy with a client per
-API on it, and the seed examples.
+API on it, and the seed examples. The clients decode strictly (`strict_responses=True`): a
+response that drifts from the spec fails the test instead of being kept as sent.
 
 Tests built on aioresponses (the `mock` fixture, or `@pytest.mark.aioresponses`) skip,
 saying why, on an aiohttp that aioresponses cannot build responses for; the others run.
@@ -78,13 +79,17 @@ def mock() -> Iterator[aioresponses]:
 
 @pytest.fixture
 async def piggy(mock: aioresponses) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
+    async with OAuthClient(
+        api_key=API_KEY, base_url=HOST, max_retries=0, strict_responses=True
+    ) as client:
         yield client
 
 
 @pytest.fixture
 async def pos(mock: aioresponses) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
+    async with RegisterClient(
+        api_key=API_KEY, base_url=HOST, max_retries=0, strict_responses=True
+    ) as client:
         yield client
 
 
@@ -102,13 +107,17 @@ async def server(clock: VirtualClock) -> AsyncIterator[FakePiggy]:
 
 @pytest.fixture
 async def oauth(server: FakePiggy) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as client:
+    async with OAuthClient(
+        api_key=server.oauth_key, base_url=server.url, strict_responses=True
+    ) as client:
         yield client
 
 
 @pytest.fixture
 async def register(server: FakePiggy) -> AsyncIterator[RegisterClient]:
-    async with RegisterClient(api_key=server.register_key, base_url=server.url) as client:
+    async with RegisterClient(
+        api_key=server.register_key, base_url=server.url, strict_responses=True
+    ) as client:
         yield client
 
 

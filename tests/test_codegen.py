@@ -17,6 +17,7 @@ from aioresponses import aioresponses
 import piggy_async
 from codegen import SpecError, check, load_spec
 from codegen.render import render
+from codegen.spec.reader import attribute_name
 from piggy_async import ApiKeyAuth, BaseClient, Model, converter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,7 +286,10 @@ def test_generated_codecs_check_and_convert_every_kind_of_field(generated: str) 
         ("thing", "part"),
     ]:
         with pytest.raises(TypeError):
-            models.Widget.from_dict({"uuid": "w", field: value})
+            models.Widget.from_dict({"uuid": "w", field: value}, strict=True)
+        lenient = models.Widget.from_dict({"uuid": "w", field: value})
+        assert lenient.mismatched == (field,)
+        assert lenient.to_dict() == {"uuid": "w", field: value}
 
 
 def _documented_examples() -> list[tuple[str, str, Any]]:
@@ -308,3 +312,8 @@ def test_spec_examples_decode_into_their_operation_type(
     ]
     data = converter.structure(example["data"], operation.data_type)
     assert converter.unstructure(data) == example["data"]
+
+
+@pytest.mark.parametrize("key", ["extra", "mismatched"])
+def test_a_field_named_like_a_model_member_gets_another_attribute(key: str) -> None:
+    assert attribute_name(key) == f"{key}_"

@@ -4,10 +4,13 @@ The spec knows every field, so decoding need not discover anything at run time. 
 model the generated `structure_<Model>(data)` builds the instance directly (no `__init__`
 keyword parsing), reads each key it names, checks its value with the cheapest test that can
 prove it right (`v.__class__ is str`), and calls the runtime's slow path only when that test
-fails (`expect`: subclasses pass, anything else is a `TypeError`). `extra` is built only when
-the object has more keys than the model found. `unstructure_<Model>(model)` writes the set
-fields and `extra` back. Types without a short inline form (unions of models and lists,
-tagged unions) are handed to `piggy_async._codecs.structure`, which builds them once.
+fails (`expect`: subclasses pass, anything else is a `TypeError`). An optional field whose
+value still fails is left `UNSET` by `mismatch` (or raises, in strict mode); a required one
+fails the model. `extra` is built only when the object has more keys than the model took:
+the unknown keys and the values of mismatched fields, as sent. `unstructure_<Model>(model)`
+writes the set fields and `extra` back (a field set since decoding wins over its kept value).
+Types without a short inline form (unions of models and lists, tagged unions) are handed to
+`piggy_async._codecs.structure`, which builds them once.
 
 Codec modules mirror the model modules (the models of `models/<name>.py` have their codecs in
 `codecs/<name>.py`), so they import each other along the same acyclic graph and load lazily
@@ -110,11 +113,11 @@ class _CodecModule:
 
     def _structure(self, model: Model) -> str:
         name = model.name
-        keys = ", ".join(f'"{f.key}"' for f in model.fields)
+        keys = ", ".join(f'"{f.key}": "{f.attr}"' for f in model.fields)
         required = sum(1 for f in model.fields if f.required)
         self._runtime("as_object", "extra_of")
         lines = [
-            f"_{name.upper()}_KEYS = frozenset({{{keys}}})\n\n\n",
+            f"_{name.upper()}_KEYS = {{{keys}}}\n\n\n",
             f"def structure_{name}(data: Any) -> {name}:\n",
             f'    """A `{name}` from a decoded JSON object."""\n',
             "    if data.__class__ is not dict:\n",
@@ -126,7 +129,7 @@ class _CodecModule:
             lines.extend(f"    {line}\n" for line in self._read_field(model, fld))
         lines.append(
             "    model.extra = {} if known == len(data) else "
-            f"extra_of(data, _{name.upper()}_KEYS)\n"
+            f"extra_of(data, _{name.upper()}_KEYS, model, known)\n"
         )
         lines.append("    return model\n")
         return "".join(lines)
@@ -143,8 +146,21 @@ class _CodecModule:
             missing = [f"if {key} not in data:", f"    raise MissingKeyError({model.name}, {key})"]
             return missing + read + convert + store
         self._runtime("UNSET")
-        present = [*read, "known += 1", *convert, *store]
+        present = [*read, *self._lenient(model, fld, convert), *store]
         return [f"if {key} in data:", *_indent(present), "else:", f"    model.{fld.attr} = UNSET"]
+
+    def _lenient(self, model: Model, fld: Field, convert: list[str]) -> list[str]:
+        """`convert`, and a value it fails on handed to `mismatch` (the field stays UNSET and
+        `extra_of` keeps the value): an optional field's value never fails its model."""
+        if not convert:
+            return ["known += 1"]
+        self.imports.add("piggy_async._mismatches", "DECODE_ERRORS", "mismatch")
+        return [
+            "try:",
+            *_indent([*convert, "known += 1"]),
+            "except DECODE_ERRORS as error:",
+            f'    value = mismatch(error, {model.name}, "{fld.key}", value)',
+        ]
 
     def _convert(self, ref: TypeRef, var: str, where: str) -> list[str]:
         """Statements that check `var` against `ref` and convert it in place."""
@@ -214,7 +230,17 @@ class _CodecModule:
                 lines.append(f"    value = model.{fld.attr}\n")
                 lines.append("    if value is not UNSET:\n")
                 lines.append(f'        out["{fld.key}"] = {value.format(v="value")}\n')
-        lines.append("    if model.extra:\n        out.update(model.extra)\n    return out\n")
+        self.imports.add("piggy_async._mismatches", "fields_over_extra")
+        lines.extend(
+            [
+                "    if model.extra:\n",
+                "        size = len(out) + len(model.extra)\n",
+                "        out.update(model.extra)\n",
+                "        if len(out) != size:  # a field set since decoding\n",
+                "            fields_over_extra(out, model)\n",
+                "    return out\n",
+            ]
+        )
         return "".join(lines)
 
     def _write_value(self, ref: TypeRef) -> str:

@@ -77,6 +77,10 @@ def _join(key: str, name: str) -> str:
     return f"{key}.{name}" if key else name
 
 
+_MODEL_MEMBERS = ("extra", "mismatched")
+"""Names `Model` gives every model: a field with one of these keys gets `_` appended."""
+
+
 def python_name(name: str) -> str:
     """The Python identifier for a JSON name.
 
@@ -87,11 +91,11 @@ def python_name(name: str) -> str:
     snake = re.sub(r"_+", "_", snake)
     if not snake or snake[0].isdigit():
         snake = f"_{snake}"
-    return f"{snake}_" if keyword.iskeyword(snake) or snake in ("extra",) else snake
+    return f"{snake}_" if keyword.iskeyword(snake) or snake in _MODEL_MEMBERS else snake
 
 
 def attribute_name(key: str) -> str:
     """The attribute for a model field: the key itself where it is a valid identifier."""
-    if key.isidentifier() and not keyword.iskeyword(key) and key != "extra":
+    if key.isidentifier() and not keyword.iskeyword(key) and key not in _MODEL_MEMBERS:
         return key
     return python_name(key)

@@ -16,7 +16,8 @@ from typing import Any, Final
 
 import attrs
 
-from .._codecs import MissingKeyError, _tagged, structurer
+from .._codecs import _tagged
+from .._lenient import mismatches
 from ._source import RawItem, Source
 
 logger = logging.getLogger("piggy_async.bulk")
@@ -40,7 +41,7 @@ class Items:
     def __init__(self, source: Source) -> None:
         self._job = source.job
         self._created_at = source.created_at
-        self._structure = structurer(source.model)
+        self._model = source.model
         self._kinds: Callable[[RawItem], str | None] = _unknown_kind(source.model)
         self.odd: Counter[str] = Counter()
         """Items exported that the models cannot take, by kind of problem."""
@@ -62,10 +63,11 @@ class Items:
 
     def check(self, item: RawItem) -> None:
         """Count `item` if the models cannot take it (called once per exported item)."""
-        try:
-            self._structure(item)
-        except (TypeError, ValueError, AttributeError, MissingKeyError) as error:
-            self._note(self.odd, str(error)[:KIND_LENGTH])
+        paths = mismatches(item, self._model)
+        if paths:
+            name = _model_name(self._model, item)
+            fields = ", ".join(name + path.removeprefix("$") for path in paths)
+            self._note(self.odd, f"values the models cannot take: {fields}"[:KIND_LENGTH])
             return
         unknown = self._kinds(item)
         if unknown is not None:
@@ -97,6 +99,15 @@ def _unplaceable(item: object, created_at: Callable[[RawItem], object]) -> str:
     if not (isinstance(uuid, str) and uuid):
         return "an item without a uuid, left out"
     return "an item without a readable created_at, left out"
+
+
+def _model_name(model: Any, item: RawItem) -> str:
+    """The name of the model `item` decodes as (for a tagged union, its variant's)."""
+    if model in _tagged:
+        key, variants, default = _tagged[model]
+        tag = item.get(key) if isinstance(item, dict) else None
+        model = variants.get(tag, default) if isinstance(tag, str) else default
+    return str(getattr(model, "__name__", "item"))
 
 
 def _unknown_kind(model: Any) -> Callable[[RawItem], str | None]:

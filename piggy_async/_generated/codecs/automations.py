@@ -6,13 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, as_object, dump_datetime, expect, extra_of, parse_datetime
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.automations import Automation
 
 _new = object.__new__
 
 
-_AUTOMATION_KEYS = frozenset({"uuid", "name", "event", "status", "created_at", "updated_at"})
+_AUTOMATION_KEYS = {
+    "uuid": "uuid",
+    "name": "name",
+    "event": "event",
+    "status": "status",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
 
 
 def structure_Automation(data: Any) -> Automation:
@@ -23,51 +31,69 @@ def structure_Automation(data: Any) -> Automation:
     known = 0
     if "uuid" in data:
         value = data["uuid"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Automation.uuid")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Automation.uuid")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Automation, "uuid", value)
         model.uuid = value
     else:
         model.uuid = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Automation.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Automation.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Automation, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "event" in data:
         value = data["event"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Automation.event")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Automation.event")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Automation, "event", value)
         model.event = value
     else:
         model.event = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Automation.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Automation.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Automation, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "Automation.created_at")
+        try:
+            value = parse_datetime(value, "Automation.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Automation, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "updated_at" in data:
         value = data["updated_at"]
-        known += 1
-        value = parse_datetime(value, "Automation.updated_at")
+        try:
+            value = parse_datetime(value, "Automation.updated_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Automation, "updated_at", value)
         model.updated_at = value
     else:
         model.updated_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _AUTOMATION_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _AUTOMATION_KEYS, model, known)
     return model
 
 
@@ -94,5 +120,8 @@ def unstructure_Automation(model: Automation) -> dict[str, Any]:
     if value is not UNSET:
         out["updated_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -16,6 +16,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.bookings import Booking
 from .shared import structure_ContactRef
@@ -23,18 +24,16 @@ from .shared import structure_ContactRef
 _new = object.__new__
 
 
-_BOOKING_KEYS = frozenset(
-    {
-        "uuid",
-        "contact",
-        "external_id",
-        "source",
-        "starts_at",
-        "ends_at",
-        "checked_in_at",
-        "created_at",
-    }
-)
+_BOOKING_KEYS = {
+    "uuid": "uuid",
+    "contact": "contact",
+    "external_id": "external_id",
+    "source": "source",
+    "starts_at": "starts_at",
+    "ends_at": "ends_at",
+    "checked_in_at": "checked_in_at",
+    "created_at": "created_at",
+}
 
 
 def structure_Booking(data: Any) -> Booking:
@@ -51,74 +50,95 @@ def structure_Booking(data: Any) -> Booking:
     model.uuid = value
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Booking, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "external_id" in data:
         value = data["external_id"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Booking.external_id",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Booking.external_id",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Booking, "external_id", value)
         model.external_id = value
     else:
         model.external_id = UNSET
     if "source" in data:
         value = data["source"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Booking.source",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Booking.source",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Booking, "source", value)
         model.source = value
     else:
         model.source = UNSET
     if "starts_at" in data:
         value = data["starts_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Booking.starts_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Booking.starts_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Booking, "starts_at", value)
         model.starts_at = value
     else:
         model.starts_at = UNSET
     if "ends_at" in data:
         value = data["ends_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Booking.ends_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Booking.ends_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Booking, "ends_at", value)
         model.ends_at = value
     else:
         model.ends_at = UNSET
     if "checked_in_at" in data:
         value = data["checked_in_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Booking.checked_in_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Booking.checked_in_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Booking, "checked_in_at", value)
         model.checked_in_at = value
     else:
         model.checked_in_at = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "Booking.created_at")
+        try:
+            value = parse_datetime(value, "Booking.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Booking, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _BOOKING_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _BOOKING_KEYS, model, known)
     return model
 
 
@@ -149,5 +169,8 @@ def unstructure_Booking(model: Booking) -> dict[str, Any]:
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -7,23 +7,22 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, as_object, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.brand_kit import BrandKit
 
 _new = object.__new__
 
 
-_BRANDKIT_KEYS = frozenset(
-    {
-        "small_logo_url",
-        "large_logo_url",
-        "primary_color",
-        "secondary_color",
-        "tertiary_color",
-        "quarternary_color",
-        "font_family",
-    }
-)
+_BRANDKIT_KEYS = {
+    "small_logo_url": "small_logo_url",
+    "large_logo_url": "large_logo_url",
+    "primary_color": "primary_color",
+    "secondary_color": "secondary_color",
+    "tertiary_color": "tertiary_color",
+    "quarternary_color": "quarternary_color",
+    "font_family": "font_family",
+}
 
 
 def structure_BrandKit(data: Any) -> BrandKit:
@@ -34,110 +33,131 @@ def structure_BrandKit(data: Any) -> BrandKit:
     known = 0
     if "small_logo_url" in data:
         value = data["small_logo_url"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "BrandKit.small_logo_url",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "BrandKit.small_logo_url",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, BrandKit, "small_logo_url", value)
         model.small_logo_url = value
     else:
         model.small_logo_url = UNSET
     if "large_logo_url" in data:
         value = data["large_logo_url"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "BrandKit.large_logo_url",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "BrandKit.large_logo_url",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, BrandKit, "large_logo_url", value)
         model.large_logo_url = value
     else:
         model.large_logo_url = UNSET
     if "primary_color" in data:
         value = data["primary_color"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "BrandKit.primary_color",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "BrandKit.primary_color",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, BrandKit, "primary_color", value)
         model.primary_color = value
     else:
         model.primary_color = UNSET
     if "secondary_color" in data:
         value = data["secondary_color"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "BrandKit.secondary_color",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "BrandKit.secondary_color",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, BrandKit, "secondary_color", value)
         model.secondary_color = value
     else:
         model.secondary_color = UNSET
     if "tertiary_color" in data:
         value = data["tertiary_color"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "BrandKit.tertiary_color",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "BrandKit.tertiary_color",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, BrandKit, "tertiary_color", value)
         model.tertiary_color = value
     else:
         model.tertiary_color = UNSET
     if "quarternary_color" in data:
         value = data["quarternary_color"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "BrandKit.quarternary_color",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "BrandKit.quarternary_color",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, BrandKit, "quarternary_color", value)
         model.quarternary_color = value
     else:
         model.quarternary_color = UNSET
     if "font_family" in data:
         value = data["font_family"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "BrandKit.font_family",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "BrandKit.font_family",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, BrandKit, "font_family", value)
         model.font_family = value
     else:
         model.font_family = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _BRANDKIT_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _BRANDKIT_KEYS, model, known)
     return model
 
 
@@ -167,5 +187,8 @@ def unstructure_BrandKit(model: BrandKit) -> dict[str, Any]:
     if value is not UNSET:
         out["font_family"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

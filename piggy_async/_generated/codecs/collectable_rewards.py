@@ -15,6 +15,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.collectable_rewards import CollectableReward, CollectableRewardRedemption
 from .rewards import structure_Reward
@@ -23,9 +24,15 @@ from .shared import structure_ContactRef
 _new = object.__new__
 
 
-_COLLECTABLEREWARD_KEYS = frozenset(
-    {"uuid", "title", "contact", "reward", "created_at", "expires_at", "has_been_collected"}
-)
+_COLLECTABLEREWARD_KEYS = {
+    "uuid": "uuid",
+    "title": "title",
+    "contact": "contact",
+    "reward": "reward",
+    "created_at": "created_at",
+    "expires_at": "expires_at",
+    "has_been_collected": "has_been_collected",
+}
 
 
 def structure_CollectableReward(data: Any) -> CollectableReward:
@@ -42,52 +49,72 @@ def structure_CollectableReward(data: Any) -> CollectableReward:
     model.uuid = value
     if "title" in data:
         value = data["title"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CollectableReward.title")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CollectableReward.title")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CollectableReward, "title", value)
         model.title = value
     else:
         model.title = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CollectableReward, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "reward" in data:
         value = data["reward"]
-        known += 1
-        if value is not None:
-            value = structure_Reward(value)
+        try:
+            if value is not None:
+                value = structure_Reward(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CollectableReward, "reward", value)
         model.reward = value
     else:
         model.reward = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "CollectableReward.created_at")
+        try:
+            value = parse_datetime(value, "CollectableReward.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CollectableReward, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "expires_at" in data:
         value = data["expires_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "CollectableReward.expires_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "CollectableReward.expires_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CollectableReward, "expires_at", value)
         model.expires_at = value
     else:
         model.expires_at = UNSET
     if "has_been_collected" in data:
         value = data["has_been_collected"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "CollectableReward.has_been_collected")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "CollectableReward.has_been_collected")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CollectableReward, "has_been_collected", value)
         model.has_been_collected = value
     else:
         model.has_been_collected = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _COLLECTABLEREWARD_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _COLLECTABLEREWARD_KEYS, model, known)
+    )
     return model
 
 
@@ -115,11 +142,14 @@ def unstructure_CollectableReward(model: CollectableReward) -> dict[str, Any]:
     if value is not UNSET:
         out["has_been_collected"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_COLLECTABLEREWARDREDEMPTION_KEYS = frozenset({"uuid", "status"})
+_COLLECTABLEREWARDREDEMPTION_KEYS = {"uuid": "uuid", "status": "status"}
 
 
 def structure_CollectableRewardRedemption(data: Any) -> CollectableRewardRedemption:
@@ -136,13 +166,20 @@ def structure_CollectableRewardRedemption(data: Any) -> CollectableRewardRedempt
     model.uuid = value
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CollectableRewardRedemption.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CollectableRewardRedemption.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CollectableRewardRedemption, "status", value)
         model.status = value
     else:
         model.status = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _COLLECTABLEREWARDREDEMPTION_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _COLLECTABLEREWARDREDEMPTION_KEYS, model, known)
+    )
     return model
 
 
@@ -155,5 +192,8 @@ def unstructure_CollectableRewardRedemption(model: CollectableRewardRedemption) 
     if value is not UNSET:
         out["status"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -7,6 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.contact_attributes import ContactAttribute, ContactAttributeOption
 from .shared import structure_Media
@@ -14,29 +15,27 @@ from .shared import structure_Media
 _new = object.__new__
 
 
-_CONTACTATTRIBUTE_KEYS = frozenset(
-    {
-        "id",
-        "name",
-        "label",
-        "type",
-        "group_name",
-        "group",
-        "is_piggy_defined",
-        "is_soft_read_only",
-        "is_hard_read_only",
-        "field_type",
-        "has_unique_value",
-        "description",
-        "options",
-        "position",
-        "created_at",
-        "meta",
-        "can_be_deleted",
-        "last_used_date",
-        "created_by_user",
-    }
-)
+_CONTACTATTRIBUTE_KEYS = {
+    "id": "id",
+    "name": "name",
+    "label": "label",
+    "type": "type",
+    "group_name": "group_name",
+    "group": "group",
+    "is_piggy_defined": "is_piggy_defined",
+    "is_soft_read_only": "is_soft_read_only",
+    "is_hard_read_only": "is_hard_read_only",
+    "field_type": "field_type",
+    "has_unique_value": "has_unique_value",
+    "description": "description",
+    "options": "options",
+    "position": "position",
+    "created_at": "created_at",
+    "meta": "meta",
+    "can_be_deleted": "can_be_deleted",
+    "last_used_date": "last_used_date",
+    "created_by_user": "created_by_user",
+}
 
 
 def structure_ContactAttribute(data: Any) -> ContactAttribute:
@@ -47,9 +46,12 @@ def structure_ContactAttribute(data: Any) -> ContactAttribute:
     known = 1
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "ContactAttribute.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "ContactAttribute.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "id", value)
         model.id = value
     else:
         model.id = UNSET
@@ -61,134 +63,173 @@ def structure_ContactAttribute(data: Any) -> ContactAttribute:
     model.name = value
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactAttribute.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactAttribute.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactAttribute.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactAttribute.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "group_name" in data:
         value = data["group_name"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "ContactAttribute.group_name",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "ContactAttribute.group_name",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "group_name", value)
         model.group_name = value
     else:
         model.group_name = UNSET
     if "group" in data:
         value = data["group"]
-        known += 1
-        if not (value.__class__ is dict or value is None):
-            value = expect(
-                value,
-                (
-                    dict,
-                    NoneType,
-                ),
-                "ContactAttribute.group",
-            )
+        try:
+            if not (value.__class__ is dict or value is None):
+                value = expect(
+                    value,
+                    (
+                        dict,
+                        NoneType,
+                    ),
+                    "ContactAttribute.group",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "group", value)
         model.group = value
     else:
         model.group = UNSET
     if "is_piggy_defined" in data:
         value = data["is_piggy_defined"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "ContactAttribute.is_piggy_defined")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "ContactAttribute.is_piggy_defined")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "is_piggy_defined", value)
         model.is_piggy_defined = value
     else:
         model.is_piggy_defined = UNSET
     if "is_soft_read_only" in data:
         value = data["is_soft_read_only"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "ContactAttribute.is_soft_read_only")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "ContactAttribute.is_soft_read_only")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "is_soft_read_only", value)
         model.is_soft_read_only = value
     else:
         model.is_soft_read_only = UNSET
     if "is_hard_read_only" in data:
         value = data["is_hard_read_only"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "ContactAttribute.is_hard_read_only")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "ContactAttribute.is_hard_read_only")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "is_hard_read_only", value)
         model.is_hard_read_only = value
     else:
         model.is_hard_read_only = UNSET
     if "field_type" in data:
         value = data["field_type"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "ContactAttribute.field_type",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "ContactAttribute.field_type",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "field_type", value)
         model.field_type = value
     else:
         model.field_type = UNSET
     if "has_unique_value" in data:
         value = data["has_unique_value"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "ContactAttribute.has_unique_value")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "ContactAttribute.has_unique_value")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "has_unique_value", value)
         model.has_unique_value = value
     else:
         model.has_unique_value = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "ContactAttribute.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "ContactAttribute.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "options" in data:
         value = data["options"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "ContactAttribute.options")
-        value = [structure_ContactAttributeOption(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "ContactAttribute.options")
+            value = [structure_ContactAttributeOption(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "options", value)
         model.options = value
     else:
         model.options = UNSET
     if "position" in data:
         value = data["position"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "ContactAttribute.position")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "ContactAttribute.position")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "position", value)
         model.position = value
     else:
         model.position = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactAttribute.created_at")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactAttribute.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
@@ -200,43 +241,52 @@ def structure_ContactAttribute(data: Any) -> ContactAttribute:
         model.meta = UNSET
     if "can_be_deleted" in data:
         value = data["can_be_deleted"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "ContactAttribute.can_be_deleted")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "ContactAttribute.can_be_deleted")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "can_be_deleted", value)
         model.can_be_deleted = value
     else:
         model.can_be_deleted = UNSET
     if "last_used_date" in data:
         value = data["last_used_date"]
-        known += 1
-        if not (value.__class__ is dict or value is None):
-            value = expect(
-                value,
-                (
-                    dict,
-                    NoneType,
-                ),
-                "ContactAttribute.last_used_date",
-            )
+        try:
+            if not (value.__class__ is dict or value is None):
+                value = expect(
+                    value,
+                    (
+                        dict,
+                        NoneType,
+                    ),
+                    "ContactAttribute.last_used_date",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "last_used_date", value)
         model.last_used_date = value
     else:
         model.last_used_date = UNSET
     if "created_by_user" in data:
         value = data["created_by_user"]
-        known += 1
-        if not (value.__class__ is dict or value is None):
-            value = expect(
-                value,
-                (
-                    dict,
-                    NoneType,
-                ),
-                "ContactAttribute.created_by_user",
-            )
+        try:
+            if not (value.__class__ is dict or value is None):
+                value = expect(
+                    value,
+                    (
+                        dict,
+                        NoneType,
+                    ),
+                    "ContactAttribute.created_by_user",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttribute, "created_by_user", value)
         model.created_by_user = value
     else:
         model.created_by_user = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTATTRIBUTE_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CONTACTATTRIBUTE_KEYS, model, known)
     return model
 
 
@@ -300,11 +350,19 @@ def unstructure_ContactAttribute(model: ContactAttribute) -> dict[str, Any]:
     if value is not UNSET:
         out["created_by_user"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTATTRIBUTEOPTION_KEYS = frozenset({"value", "label", "description", "media"})
+_CONTACTATTRIBUTEOPTION_KEYS = {
+    "value": "value",
+    "label": "label",
+    "description": "description",
+    "media": "media",
+}
 
 
 def structure_ContactAttributeOption(data: Any) -> ContactAttributeOption:
@@ -315,44 +373,58 @@ def structure_ContactAttributeOption(data: Any) -> ContactAttributeOption:
     known = 0
     if "value" in data:
         value = data["value"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactAttributeOption.value")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactAttributeOption.value")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttributeOption, "value", value)
         model.value = value
     else:
         model.value = UNSET
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactAttributeOption.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactAttributeOption.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttributeOption, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "ContactAttributeOption.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "ContactAttributeOption.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttributeOption, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "media" in data:
         value = data["media"]
-        known += 1
-        if value is not None:
-            value = structure_Media(value)
+        try:
+            if value is not None:
+                value = structure_Media(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttributeOption, "media", value)
         model.media = value
     else:
         model.media = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTATTRIBUTEOPTION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTATTRIBUTEOPTION_KEYS, model, known)
+    )
     return model
 
 
@@ -373,5 +445,8 @@ def unstructure_ContactAttributeOption(model: ContactAttributeOption) -> dict[st
     if value is not UNSET:
         out["media"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

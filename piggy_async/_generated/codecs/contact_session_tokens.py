@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.contact_session_tokens import ContactSessionToken
 from .shared import structure_ContactRef
@@ -13,7 +14,7 @@ from .shared import structure_ContactRef
 _new = object.__new__
 
 
-_CONTACTSESSIONTOKEN_KEYS = frozenset({"token", "contact", "status"})
+_CONTACTSESSIONTOKEN_KEYS = {"token": "token", "contact": "contact", "status": "status"}
 
 
 def structure_ContactSessionToken(data: Any) -> ContactSessionToken:
@@ -30,21 +31,29 @@ def structure_ContactSessionToken(data: Any) -> ContactSessionToken:
     model.token = value
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactSessionToken, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactSessionToken.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactSessionToken.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactSessionToken, "status", value)
         model.status = value
     else:
         model.status = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTSESSIONTOKEN_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTSESSIONTOKEN_KEYS, model, known)
+    )
     return model
 
 
@@ -60,5 +69,8 @@ def unstructure_ContactSessionToken(model: ContactSessionToken) -> dict[str, Any
     if value is not UNSET:
         out["status"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

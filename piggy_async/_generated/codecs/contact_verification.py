@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.contact_verification import ContactAuthToken, ContactVerificationMessage
 
 _new = object.__new__
 
 
-_CONTACTAUTHTOKEN_KEYS = frozenset({"auth_token"})
+_CONTACTAUTHTOKEN_KEYS = {"auth_token": "auth_token"}
 
 
 def structure_ContactAuthToken(data: Any) -> ContactAuthToken:
@@ -27,7 +28,7 @@ def structure_ContactAuthToken(data: Any) -> ContactAuthToken:
     if value.__class__ is not str:
         value = expect(value, (str,), "ContactAuthToken.auth_token")
     model.auth_token = value
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTAUTHTOKEN_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CONTACTAUTHTOKEN_KEYS, model, known)
     return model
 
 
@@ -36,11 +37,14 @@ def unstructure_ContactAuthToken(model: ContactAuthToken) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["auth_token"] = model.auth_token
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTVERIFICATIONMESSAGE_KEYS = frozenset({"type", "message"})
+_CONTACTVERIFICATIONMESSAGE_KEYS = {"type": "type", "message": "message"}
 
 
 def structure_ContactVerificationMessage(data: Any) -> ContactVerificationMessage:
@@ -51,21 +55,29 @@ def structure_ContactVerificationMessage(data: Any) -> ContactVerificationMessag
     known = 0
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactVerificationMessage.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactVerificationMessage.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactVerificationMessage, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "message" in data:
         value = data["message"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactVerificationMessage.message")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactVerificationMessage.message")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactVerificationMessage, "message", value)
         model.message = value
     else:
         model.message = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTVERIFICATIONMESSAGE_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTVERIFICATIONMESSAGE_KEYS, model, known)
+    )
     return model
 
 
@@ -80,5 +92,8 @@ def unstructure_ContactVerificationMessage(model: ContactVerificationMessage) ->
     if value is not UNSET:
         out["message"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.contacts import Contact, ContactAttributeValue, ContactUuid
 from .shared import (
@@ -18,20 +19,18 @@ from .shared import (
 _new = object.__new__
 
 
-_CONTACT_KEYS = frozenset(
-    {
-        "id",
-        "uuid",
-        "email",
-        "attributes",
-        "tier",
-        "subscriptions",
-        "credit_balance",
-        "prepaid_balance",
-        "current_values",
-        "current_display_values",
-    }
-)
+_CONTACT_KEYS = {
+    "id": "id",
+    "uuid": "uuid",
+    "email": "email",
+    "attributes": "attributes",
+    "tier": "tier",
+    "subscriptions": "subscriptions",
+    "credit_balance": "credit_balance",
+    "prepaid_balance": "prepaid_balance",
+    "current_values": "current_values",
+    "current_display_values": "current_display_values",
+}
 
 
 def structure_Contact(data: Any) -> Contact:
@@ -42,9 +41,12 @@ def structure_Contact(data: Any) -> Contact:
     known = 1
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Contact.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Contact.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "id", value)
         model.id = value
     else:
         model.id = UNSET
@@ -56,69 +58,93 @@ def structure_Contact(data: Any) -> Contact:
     model.uuid = value
     if "email" in data:
         value = data["email"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Contact.email")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Contact.email")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "email", value)
         model.email = value
     else:
         model.email = UNSET
     if "attributes" in data:
         value = data["attributes"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "Contact.attributes")
-        value = [structure_ContactAttributeValue(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "Contact.attributes")
+            value = [structure_ContactAttributeValue(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "attributes", value)
         model.attributes = value
     else:
         model.attributes = UNSET
     if "tier" in data:
         value = data["tier"]
-        known += 1
-        if value is not None:
-            value = structure_Tier(value)
+        try:
+            if value is not None:
+                value = structure_Tier(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "tier", value)
         model.tier = value
     else:
         model.tier = UNSET
     if "subscriptions" in data:
         value = data["subscriptions"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "Contact.subscriptions")
-        value = [structure_Subscription(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "Contact.subscriptions")
+            value = [structure_Subscription(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "subscriptions", value)
         model.subscriptions = value
     else:
         model.subscriptions = UNSET
     if "credit_balance" in data:
         value = data["credit_balance"]
-        known += 1
-        value = structure_CreditBalance(value)
+        try:
+            value = structure_CreditBalance(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "credit_balance", value)
         model.credit_balance = value
     else:
         model.credit_balance = UNSET
     if "prepaid_balance" in data:
         value = data["prepaid_balance"]
-        known += 1
-        value = structure_PrepaidBalance(value)
+        try:
+            value = structure_PrepaidBalance(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "prepaid_balance", value)
         model.prepaid_balance = value
     else:
         model.prepaid_balance = UNSET
     if "current_values" in data:
         value = data["current_values"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "Contact.current_values")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "Contact.current_values")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "current_values", value)
         model.current_values = value
     else:
         model.current_values = UNSET
     if "current_display_values" in data:
         value = data["current_display_values"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "Contact.current_display_values")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "Contact.current_display_values")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Contact, "current_display_values", value)
         model.current_display_values = value
     else:
         model.current_display_values = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACT_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CONTACT_KEYS, model, known)
     return model
 
 
@@ -155,11 +181,14 @@ def unstructure_Contact(model: Contact) -> dict[str, Any]:
     if value is not UNSET:
         out["current_display_values"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTATTRIBUTEVALUE_KEYS = frozenset({"value", "attribute"})
+_CONTACTATTRIBUTEVALUE_KEYS = {"value": "value", "attribute": "attribute"}
 
 
 def structure_ContactAttributeValue(data: Any) -> ContactAttributeValue:
@@ -176,13 +205,18 @@ def structure_ContactAttributeValue(data: Any) -> ContactAttributeValue:
         model.value = UNSET
     if "attribute" in data:
         value = data["attribute"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "ContactAttributeValue.attribute")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "ContactAttributeValue.attribute")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactAttributeValue, "attribute", value)
         model.attribute = value
     else:
         model.attribute = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTATTRIBUTEVALUE_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTATTRIBUTEVALUE_KEYS, model, known)
+    )
     return model
 
 
@@ -197,11 +231,14 @@ def unstructure_ContactAttributeValue(model: ContactAttributeValue) -> dict[str,
     if value is not UNSET:
         out["attribute"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTUUID_KEYS = frozenset({"uuid"})
+_CONTACTUUID_KEYS = {"uuid": "uuid"}
 
 
 def structure_ContactUuid(data: Any) -> ContactUuid:
@@ -216,7 +253,7 @@ def structure_ContactUuid(data: Any) -> ContactUuid:
     if value.__class__ is not str:
         value = expect(value, (str,), "ContactUuid.uuid")
     model.uuid = value
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTUUID_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CONTACTUUID_KEYS, model, known)
     return model
 
 
@@ -225,5 +262,8 @@ def unstructure_ContactUuid(model: ContactUuid) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["uuid"] = model.uuid
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import MissingKeyError, as_object, expect, extra_of
+from piggy_async._mismatches import fields_over_extra
 
 from ..models.contacts_portal import ContactsPortalAuthUrl
 
 _new = object.__new__
 
 
-_CONTACTSPORTALAUTHURL_KEYS = frozenset({"url"})
+_CONTACTSPORTALAUTHURL_KEYS = {"url": "url"}
 
 
 def structure_ContactsPortalAuthUrl(data: Any) -> ContactsPortalAuthUrl:
@@ -27,7 +28,9 @@ def structure_ContactsPortalAuthUrl(data: Any) -> ContactsPortalAuthUrl:
     if value.__class__ is not str:
         value = expect(value, (str,), "ContactsPortalAuthUrl.url")
     model.url = value
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTSPORTALAUTHURL_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTSPORTALAUTHURL_KEYS, model, known)
+    )
     return model
 
 
@@ -36,5 +39,8 @@ def unstructure_ContactsPortalAuthUrl(model: ContactsPortalAuthUrl) -> dict[str,
     out: dict[str, Any] = {}
     out["url"] = model.url
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import MissingKeyError, as_object, expect, extra_of
+from piggy_async._mismatches import fields_over_extra
 
 from ..models.credit_receptions import CreditCalculation
 
 _new = object.__new__
 
 
-_CREDITCALCULATION_KEYS = frozenset({"credits"})
+_CREDITCALCULATION_KEYS = {"credits": "credits"}
 
 
 def structure_CreditCalculation(data: Any) -> CreditCalculation:
@@ -27,7 +28,9 @@ def structure_CreditCalculation(data: Any) -> CreditCalculation:
     if value.__class__ is not int:
         value = expect(value, (int,), "CreditCalculation.credits")
     model.credits = value
-    model.extra = {} if known == len(data) else extra_of(data, _CREDITCALCULATION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CREDITCALCULATION_KEYS, model, known)
+    )
     return model
 
 
@@ -36,5 +39,8 @@ def unstructure_CreditCalculation(model: CreditCalculation) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["credits"] = model.credits
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -16,15 +16,22 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.custom_attribute_groups import CustomAttributeGroup, CustomAttributeUser
 
 _new = object.__new__
 
 
-_CUSTOMATTRIBUTEGROUP_KEYS = frozenset(
-    {"id", "entity", "name", "label", "position", "created_at", "created_by_user"}
-)
+_CUSTOMATTRIBUTEGROUP_KEYS = {
+    "id": "id",
+    "entity": "entity",
+    "name": "name",
+    "label": "label",
+    "position": "position",
+    "created_at": "created_at",
+    "created_by_user": "created_by_user",
+}
 
 
 def structure_CustomAttributeGroup(data: Any) -> CustomAttributeGroup:
@@ -35,17 +42,23 @@ def structure_CustomAttributeGroup(data: Any) -> CustomAttributeGroup:
     known = 1
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "CustomAttributeGroup.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "CustomAttributeGroup.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeGroup, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "entity" in data:
         value = data["entity"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CustomAttributeGroup.entity")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CustomAttributeGroup.entity")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeGroup, "entity", value)
         model.entity = value
     else:
         model.entity = UNSET
@@ -57,43 +70,57 @@ def structure_CustomAttributeGroup(data: Any) -> CustomAttributeGroup:
     model.name = value
     if "label" in data:
         value = data["label"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "CustomAttributeGroup.label",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "CustomAttributeGroup.label",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeGroup, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "position" in data:
         value = data["position"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "CustomAttributeGroup.position")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "CustomAttributeGroup.position")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeGroup, "position", value)
         model.position = value
     else:
         model.position = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "CustomAttributeGroup.created_at")
+        try:
+            value = parse_datetime(value, "CustomAttributeGroup.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeGroup, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "created_by_user" in data:
         value = data["created_by_user"]
-        known += 1
-        if value is not None:
-            value = structure_CustomAttributeUser(value)
+        try:
+            if value is not None:
+                value = structure_CustomAttributeUser(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeGroup, "created_by_user", value)
         model.created_by_user = value
     else:
         model.created_by_user = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CUSTOMATTRIBUTEGROUP_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CUSTOMATTRIBUTEGROUP_KEYS, model, known)
+    )
     return model
 
 
@@ -121,11 +148,19 @@ def unstructure_CustomAttributeGroup(model: CustomAttributeGroup) -> dict[str, A
     if value is not UNSET:
         out["created_by_user"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CUSTOMATTRIBUTEUSER_KEYS = frozenset({"id", "email", "firstname", "lastname"})
+_CUSTOMATTRIBUTEUSER_KEYS = {
+    "id": "id",
+    "email": "email",
+    "firstname": "firstname",
+    "lastname": "lastname",
+}
 
 
 def structure_CustomAttributeUser(data: Any) -> CustomAttributeUser:
@@ -136,51 +171,65 @@ def structure_CustomAttributeUser(data: Any) -> CustomAttributeUser:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "CustomAttributeUser.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "CustomAttributeUser.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeUser, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "email" in data:
         value = data["email"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CustomAttributeUser.email")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CustomAttributeUser.email")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeUser, "email", value)
         model.email = value
     else:
         model.email = UNSET
     if "firstname" in data:
         value = data["firstname"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "CustomAttributeUser.firstname",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "CustomAttributeUser.firstname",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeUser, "firstname", value)
         model.firstname = value
     else:
         model.firstname = UNSET
     if "lastname" in data:
         value = data["lastname"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "CustomAttributeUser.lastname",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "CustomAttributeUser.lastname",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeUser, "lastname", value)
         model.lastname = value
     else:
         model.lastname = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CUSTOMATTRIBUTEUSER_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CUSTOMATTRIBUTEUSER_KEYS, model, known)
+    )
     return model
 
 
@@ -201,5 +250,8 @@ def unstructure_CustomAttributeUser(model: CustomAttributeUser) -> dict[str, Any
     if value is not UNSET:
         out["lastname"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

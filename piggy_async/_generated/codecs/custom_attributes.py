@@ -17,6 +17,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.custom_attributes import CustomAttribute, CustomAttributeOption
 from .custom_attribute_groups import structure_CustomAttributeGroup, structure_CustomAttributeUser
@@ -25,30 +26,28 @@ from .shared import structure_Media
 _new = object.__new__
 
 
-_CUSTOMATTRIBUTE_KEYS = frozenset(
-    {
-        "id",
-        "entity",
-        "name",
-        "label",
-        "type",
-        "group_name",
-        "group",
-        "is_piggy_defined",
-        "is_soft_read_only",
-        "is_hard_read_only",
-        "field_type",
-        "has_unique_value",
-        "description",
-        "options",
-        "position",
-        "created_at",
-        "meta",
-        "can_be_deleted",
-        "last_used_date",
-        "created_by_user",
-    }
-)
+_CUSTOMATTRIBUTE_KEYS = {
+    "id": "id",
+    "entity": "entity",
+    "name": "name",
+    "label": "label",
+    "type": "type",
+    "group_name": "group_name",
+    "group": "group",
+    "is_piggy_defined": "is_piggy_defined",
+    "is_soft_read_only": "is_soft_read_only",
+    "is_hard_read_only": "is_hard_read_only",
+    "field_type": "field_type",
+    "has_unique_value": "has_unique_value",
+    "description": "description",
+    "options": "options",
+    "position": "position",
+    "created_at": "created_at",
+    "meta": "meta",
+    "can_be_deleted": "can_be_deleted",
+    "last_used_date": "last_used_date",
+    "created_by_user": "created_by_user",
+}
 
 
 def structure_CustomAttribute(data: Any) -> CustomAttribute:
@@ -59,17 +58,23 @@ def structure_CustomAttribute(data: Any) -> CustomAttribute:
     known = 1
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "CustomAttribute.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "CustomAttribute.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "entity" in data:
         value = data["entity"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CustomAttribute.entity")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CustomAttribute.entity")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "entity", value)
         model.entity = value
     else:
         model.entity = UNSET
@@ -81,126 +86,165 @@ def structure_CustomAttribute(data: Any) -> CustomAttribute:
     model.name = value
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CustomAttribute.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CustomAttribute.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CustomAttribute.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CustomAttribute.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "group_name" in data:
         value = data["group_name"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "CustomAttribute.group_name",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "CustomAttribute.group_name",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "group_name", value)
         model.group_name = value
     else:
         model.group_name = UNSET
     if "group" in data:
         value = data["group"]
-        known += 1
-        if value is not None:
-            value = structure_CustomAttributeGroup(value)
+        try:
+            if value is not None:
+                value = structure_CustomAttributeGroup(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "group", value)
         model.group = value
     else:
         model.group = UNSET
     if "is_piggy_defined" in data:
         value = data["is_piggy_defined"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "CustomAttribute.is_piggy_defined")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "CustomAttribute.is_piggy_defined")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "is_piggy_defined", value)
         model.is_piggy_defined = value
     else:
         model.is_piggy_defined = UNSET
     if "is_soft_read_only" in data:
         value = data["is_soft_read_only"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "CustomAttribute.is_soft_read_only")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "CustomAttribute.is_soft_read_only")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "is_soft_read_only", value)
         model.is_soft_read_only = value
     else:
         model.is_soft_read_only = UNSET
     if "is_hard_read_only" in data:
         value = data["is_hard_read_only"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "CustomAttribute.is_hard_read_only")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "CustomAttribute.is_hard_read_only")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "is_hard_read_only", value)
         model.is_hard_read_only = value
     else:
         model.is_hard_read_only = UNSET
     if "field_type" in data:
         value = data["field_type"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "CustomAttribute.field_type",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "CustomAttribute.field_type",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "field_type", value)
         model.field_type = value
     else:
         model.field_type = UNSET
     if "has_unique_value" in data:
         value = data["has_unique_value"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "CustomAttribute.has_unique_value")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "CustomAttribute.has_unique_value")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "has_unique_value", value)
         model.has_unique_value = value
     else:
         model.has_unique_value = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "CustomAttribute.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "CustomAttribute.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "options" in data:
         value = data["options"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "CustomAttribute.options")
-        value = [structure_CustomAttributeOption(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "CustomAttribute.options")
+            value = [structure_CustomAttributeOption(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "options", value)
         model.options = value
     else:
         model.options = UNSET
     if "position" in data:
         value = data["position"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "CustomAttribute.position")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "CustomAttribute.position")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "position", value)
         model.position = value
     else:
         model.position = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "CustomAttribute.created_at")
+        try:
+            value = parse_datetime(value, "CustomAttribute.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
@@ -212,36 +256,45 @@ def structure_CustomAttribute(data: Any) -> CustomAttribute:
         model.meta = UNSET
     if "can_be_deleted" in data:
         value = data["can_be_deleted"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "CustomAttribute.can_be_deleted")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "CustomAttribute.can_be_deleted")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "can_be_deleted", value)
         model.can_be_deleted = value
     else:
         model.can_be_deleted = UNSET
     if "last_used_date" in data:
         value = data["last_used_date"]
-        known += 1
-        if not (value.__class__ is dict or value is None):
-            value = expect(
-                value,
-                (
-                    dict,
-                    NoneType,
-                ),
-                "CustomAttribute.last_used_date",
-            )
+        try:
+            if not (value.__class__ is dict or value is None):
+                value = expect(
+                    value,
+                    (
+                        dict,
+                        NoneType,
+                    ),
+                    "CustomAttribute.last_used_date",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "last_used_date", value)
         model.last_used_date = value
     else:
         model.last_used_date = UNSET
     if "created_by_user" in data:
         value = data["created_by_user"]
-        known += 1
-        if value is not None:
-            value = structure_CustomAttributeUser(value)
+        try:
+            if value is not None:
+                value = structure_CustomAttributeUser(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttribute, "created_by_user", value)
         model.created_by_user = value
     else:
         model.created_by_user = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CUSTOMATTRIBUTE_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CUSTOMATTRIBUTE_KEYS, model, known)
     return model
 
 
@@ -308,11 +361,19 @@ def unstructure_CustomAttribute(model: CustomAttribute) -> dict[str, Any]:
     if value is not UNSET:
         out["created_by_user"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CUSTOMATTRIBUTEOPTION_KEYS = frozenset({"value", "label", "description", "media"})
+_CUSTOMATTRIBUTEOPTION_KEYS = {
+    "value": "value",
+    "label": "label",
+    "description": "description",
+    "media": "media",
+}
 
 
 def structure_CustomAttributeOption(data: Any) -> CustomAttributeOption:
@@ -323,44 +384,58 @@ def structure_CustomAttributeOption(data: Any) -> CustomAttributeOption:
     known = 0
     if "value" in data:
         value = data["value"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CustomAttributeOption.value")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CustomAttributeOption.value")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeOption, "value", value)
         model.value = value
     else:
         model.value = UNSET
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CustomAttributeOption.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CustomAttributeOption.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeOption, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "CustomAttributeOption.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "CustomAttributeOption.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeOption, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "media" in data:
         value = data["media"]
-        known += 1
-        if value is not None:
-            value = structure_Media(value)
+        try:
+            if value is not None:
+                value = structure_Media(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CustomAttributeOption, "media", value)
         model.media = value
     else:
         model.media = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CUSTOMATTRIBUTEOPTION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CUSTOMATTRIBUTEOPTION_KEYS, model, known)
+    )
     return model
 
 
@@ -381,5 +456,8 @@ def unstructure_CustomAttributeOption(model: CustomAttributeOption) -> dict[str,
     if value is not UNSET:
         out["media"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.forms import Form
 
 _new = object.__new__
 
 
-_FORM_KEYS = frozenset({"uuid", "name", "status", "type", "url"})
+_FORM_KEYS = {"uuid": "uuid", "name": "name", "status": "status", "type": "type", "url": "url"}
 
 
 def structure_Form(data: Any) -> Form:
@@ -29,37 +30,49 @@ def structure_Form(data: Any) -> Form:
     model.uuid = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Form.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Form.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Form, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Form.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Form.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Form, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Form.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Form.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Form, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "url" in data:
         value = data["url"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Form.url")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Form.url")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Form, "url", value)
         model.url = value
     else:
         model.url = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _FORM_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _FORM_KEYS, model, known)
     return model
 
 
@@ -81,5 +94,8 @@ def unstructure_Form(model: Form) -> dict[str, Any]:
     if value is not UNSET:
         out["url"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

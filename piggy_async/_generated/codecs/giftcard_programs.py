@@ -7,26 +7,25 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.giftcard_programs import GiftcardProgram
 
 _new = object.__new__
 
 
-_GIFTCARDPROGRAM_KEYS = frozenset(
-    {
-        "id",
-        "uuid",
-        "name",
-        "active",
-        "card_count",
-        "settles",
-        "expiration_days",
-        "max_amount_in_cents",
-        "min_amount_in_cents",
-        "calculator_flow",
-    }
-)
+_GIFTCARDPROGRAM_KEYS = {
+    "id": "id",
+    "uuid": "uuid",
+    "name": "name",
+    "active": "active",
+    "card_count": "card_count",
+    "settles": "settles",
+    "expiration_days": "expiration_days",
+    "max_amount_in_cents": "max_amount_in_cents",
+    "min_amount_in_cents": "min_amount_in_cents",
+    "calculator_flow": "calculator_flow",
+}
 
 
 def structure_GiftcardProgram(data: Any) -> GiftcardProgram:
@@ -37,9 +36,12 @@ def structure_GiftcardProgram(data: Any) -> GiftcardProgram:
     known = 1
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "GiftcardProgram.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "GiftcardProgram.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "id", value)
         model.id = value
     else:
         model.id = UNSET
@@ -51,90 +53,114 @@ def structure_GiftcardProgram(data: Any) -> GiftcardProgram:
     model.uuid = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "GiftcardProgram.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "GiftcardProgram.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "active" in data:
         value = data["active"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "GiftcardProgram.active")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "GiftcardProgram.active")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "active", value)
         model.active = value
     else:
         model.active = UNSET
     if "card_count" in data:
         value = data["card_count"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "GiftcardProgram.card_count")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "GiftcardProgram.card_count")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "card_count", value)
         model.card_count = value
     else:
         model.card_count = UNSET
     if "settles" in data:
         value = data["settles"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "GiftcardProgram.settles")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "GiftcardProgram.settles")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "settles", value)
         model.settles = value
     else:
         model.settles = UNSET
     if "expiration_days" in data:
         value = data["expiration_days"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "GiftcardProgram.expiration_days",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "GiftcardProgram.expiration_days",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "expiration_days", value)
         model.expiration_days = value
     else:
         model.expiration_days = UNSET
     if "max_amount_in_cents" in data:
         value = data["max_amount_in_cents"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "GiftcardProgram.max_amount_in_cents",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "GiftcardProgram.max_amount_in_cents",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "max_amount_in_cents", value)
         model.max_amount_in_cents = value
     else:
         model.max_amount_in_cents = UNSET
     if "min_amount_in_cents" in data:
         value = data["min_amount_in_cents"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "GiftcardProgram.min_amount_in_cents",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "GiftcardProgram.min_amount_in_cents",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "min_amount_in_cents", value)
         model.min_amount_in_cents = value
     else:
         model.min_amount_in_cents = UNSET
     if "calculator_flow" in data:
         value = data["calculator_flow"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "GiftcardProgram.calculator_flow")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "GiftcardProgram.calculator_flow")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgram, "calculator_flow", value)
         model.calculator_flow = value
     else:
         model.calculator_flow = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARDPROGRAM_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARDPROGRAM_KEYS, model, known)
     return model
 
 
@@ -171,5 +197,8 @@ def unstructure_GiftcardProgram(model: GiftcardProgram) -> dict[str, Any]:
     if value is not UNSET:
         out["calculator_flow"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

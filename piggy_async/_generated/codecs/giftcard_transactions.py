@@ -16,6 +16,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.giftcard_transactions import (
     GiftcardSettlement,
@@ -27,7 +28,7 @@ from .shared import structure_Shop
 _new = object.__new__
 
 
-_GIFTCARDSETTLEMENT_KEYS = frozenset({"id"})
+_GIFTCARDSETTLEMENT_KEYS = {"id": "id"}
 
 
 def structure_GiftcardSettlement(data: Any) -> GiftcardSettlement:
@@ -38,13 +39,18 @@ def structure_GiftcardSettlement(data: Any) -> GiftcardSettlement:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "GiftcardSettlement.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "GiftcardSettlement.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardSettlement, "id", value)
         model.id = value
     else:
         model.id = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARDSETTLEMENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _GIFTCARDSETTLEMENT_KEYS, model, known)
+    )
     return model
 
 
@@ -56,24 +62,25 @@ def unstructure_GiftcardSettlement(model: GiftcardSettlement) -> dict[str, Any]:
     if value is not UNSET:
         out["id"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_GIFTCARDTRANSACTION_KEYS = frozenset(
-    {
-        "id",
-        "uuid",
-        "amount_in_cents",
-        "type",
-        "settled",
-        "card",
-        "shop",
-        "settlements",
-        "custom_attributes",
-        "created_at",
-    }
-)
+_GIFTCARDTRANSACTION_KEYS = {
+    "id": "id",
+    "uuid": "uuid",
+    "amount_in_cents": "amount_in_cents",
+    "type": "type",
+    "settled": "settled",
+    "card": "card",
+    "shop": "shop",
+    "settlements": "settlements",
+    "custom_attributes": "custom_attributes",
+    "created_at": "created_at",
+}
 
 
 def structure_GiftcardTransaction(data: Any) -> GiftcardTransaction:
@@ -84,90 +91,122 @@ def structure_GiftcardTransaction(data: Any) -> GiftcardTransaction:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "GiftcardTransaction.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "GiftcardTransaction.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "uuid" in data:
         value = data["uuid"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "GiftcardTransaction.uuid",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "GiftcardTransaction.uuid",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "uuid", value)
         model.uuid = value
     else:
         model.uuid = UNSET
     if "amount_in_cents" in data:
         value = data["amount_in_cents"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "GiftcardTransaction.amount_in_cents")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "GiftcardTransaction.amount_in_cents")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "amount_in_cents", value)
         model.amount_in_cents = value
     else:
         model.amount_in_cents = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "GiftcardTransaction.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "GiftcardTransaction.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "settled" in data:
         value = data["settled"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "GiftcardTransaction.settled")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "GiftcardTransaction.settled")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "settled", value)
         model.settled = value
     else:
         model.settled = UNSET
     if "card" in data:
         value = data["card"]
-        known += 1
-        value = structure_GiftcardTransactionCard(value)
+        try:
+            value = structure_GiftcardTransactionCard(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "card", value)
         model.card = value
     else:
         model.card = UNSET
     if "shop" in data:
         value = data["shop"]
-        known += 1
-        value = structure_Shop(value)
+        try:
+            value = structure_Shop(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "shop", value)
         model.shop = value
     else:
         model.shop = UNSET
     if "settlements" in data:
         value = data["settlements"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "GiftcardTransaction.settlements")
-        value = [structure_GiftcardSettlement(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "GiftcardTransaction.settlements")
+            value = [structure_GiftcardSettlement(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "settlements", value)
         model.settlements = value
     else:
         model.settlements = UNSET
     if "custom_attributes" in data:
         value = data["custom_attributes"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "GiftcardTransaction.custom_attributes")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "GiftcardTransaction.custom_attributes")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "custom_attributes", value)
         model.custom_attributes = value
     else:
         model.custom_attributes = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "GiftcardTransaction.created_at")
+        try:
+            value = parse_datetime(value, "GiftcardTransaction.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransaction, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARDTRANSACTION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _GIFTCARDTRANSACTION_KEYS, model, known)
+    )
     return model
 
 
@@ -206,11 +245,14 @@ def unstructure_GiftcardTransaction(model: GiftcardTransaction) -> dict[str, Any
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_GIFTCARDTRANSACTIONCARD_KEYS = frozenset({"id", "uuid"})
+_GIFTCARDTRANSACTIONCARD_KEYS = {"id": "id", "uuid": "uuid"}
 
 
 def structure_GiftcardTransactionCard(data: Any) -> GiftcardTransactionCard:
@@ -221,28 +263,36 @@ def structure_GiftcardTransactionCard(data: Any) -> GiftcardTransactionCard:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "GiftcardTransactionCard.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "GiftcardTransactionCard.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransactionCard, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "uuid" in data:
         value = data["uuid"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "GiftcardTransactionCard.uuid",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "GiftcardTransactionCard.uuid",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardTransactionCard, "uuid", value)
         model.uuid = value
     else:
         model.uuid = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARDTRANSACTIONCARD_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _GIFTCARDTRANSACTIONCARD_KEYS, model, known)
+    )
     return model
 
 
@@ -257,5 +307,8 @@ def unstructure_GiftcardTransactionCard(model: GiftcardTransactionCard) -> dict[
     if value is not UNSET:
         out["uuid"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

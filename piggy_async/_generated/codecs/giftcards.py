@@ -17,30 +17,29 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.giftcards import Giftcard, GiftcardEmailResult, GiftcardProgramRef
 
 _new = object.__new__
 
 
-_GIFTCARD_KEYS = frozenset(
-    {
-        "id",
-        "uuid",
-        "type",
-        "hash",
-        "amount_in_cents",
-        "amount",
-        "display_amount",
-        "active",
-        "upgradeable",
-        "expiration_date",
-        "formatted_expiration_date",
-        "url",
-        "giftcard_program",
-        "giftcard_recipients",
-    }
-)
+_GIFTCARD_KEYS = {
+    "id": "id",
+    "uuid": "uuid",
+    "type": "type",
+    "hash": "hash",
+    "amount_in_cents": "amount_in_cents",
+    "amount": "amount",
+    "display_amount": "display_amount",
+    "active": "active",
+    "upgradeable": "upgradeable",
+    "expiration_date": "expiration_date",
+    "formatted_expiration_date": "formatted_expiration_date",
+    "url": "url",
+    "giftcard_program": "giftcard_program",
+    "giftcard_recipients": "giftcard_recipients",
+}
 
 
 def structure_Giftcard(data: Any) -> Giftcard:
@@ -51,9 +50,12 @@ def structure_Giftcard(data: Any) -> Giftcard:
     known = 1
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Giftcard.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Giftcard.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "id", value)
         model.id = value
     else:
         model.id = UNSET
@@ -65,100 +67,136 @@ def structure_Giftcard(data: Any) -> Giftcard:
     model.uuid = value
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Giftcard.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Giftcard.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "hash" in data:
         value = data["hash"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Giftcard.hash")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Giftcard.hash")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "hash", value)
         model.hash = value
     else:
         model.hash = UNSET
     if "amount_in_cents" in data:
         value = data["amount_in_cents"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Giftcard.amount_in_cents")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Giftcard.amount_in_cents")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "amount_in_cents", value)
         model.amount_in_cents = value
     else:
         model.amount_in_cents = UNSET
     if "amount" in data:
         value = data["amount"]
-        known += 1
-        if not (value.__class__ is int or (value.__class__ is float and value - value == 0.0)):
-            value = expect(value, (float,), "Giftcard.amount")
+        try:
+            if not (value.__class__ is int or (value.__class__ is float and value - value == 0.0)):
+                value = expect(value, (float,), "Giftcard.amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "amount", value)
         model.amount = value
     else:
         model.amount = UNSET
     if "display_amount" in data:
         value = data["display_amount"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Giftcard.display_amount")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Giftcard.display_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "display_amount", value)
         model.display_amount = value
     else:
         model.display_amount = UNSET
     if "active" in data:
         value = data["active"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "Giftcard.active")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "Giftcard.active")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "active", value)
         model.active = value
     else:
         model.active = UNSET
     if "upgradeable" in data:
         value = data["upgradeable"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "Giftcard.upgradeable")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "Giftcard.upgradeable")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "upgradeable", value)
         model.upgradeable = value
     else:
         model.upgradeable = UNSET
     if "expiration_date" in data:
         value = data["expiration_date"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Giftcard.expiration_date")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Giftcard.expiration_date")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "expiration_date", value)
         model.expiration_date = value
     else:
         model.expiration_date = UNSET
     if "formatted_expiration_date" in data:
         value = data["formatted_expiration_date"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Giftcard.formatted_expiration_date")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Giftcard.formatted_expiration_date")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "formatted_expiration_date", value)
         model.formatted_expiration_date = value
     else:
         model.formatted_expiration_date = UNSET
     if "url" in data:
         value = data["url"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Giftcard.url")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Giftcard.url")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "url", value)
         model.url = value
     else:
         model.url = UNSET
     if "giftcard_program" in data:
         value = data["giftcard_program"]
-        known += 1
-        value = structure_GiftcardProgramRef(value)
+        try:
+            value = structure_GiftcardProgramRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "giftcard_program", value)
         model.giftcard_program = value
     else:
         model.giftcard_program = UNSET
     if "giftcard_recipients" in data:
         value = data["giftcard_recipients"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "Giftcard.giftcard_recipients")
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "Giftcard.giftcard_recipients")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Giftcard, "giftcard_recipients", value)
         model.giftcard_recipients = value
     else:
         model.giftcard_recipients = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARD_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARD_KEYS, model, known)
     return model
 
 
@@ -207,11 +245,14 @@ def unstructure_Giftcard(model: Giftcard) -> dict[str, Any]:
     if value is not UNSET:
         out["giftcard_recipients"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_GIFTCARDEMAILRESULT_KEYS = frozenset({"message", "data"})
+_GIFTCARDEMAILRESULT_KEYS = {"message": "message", "data": "data"}
 
 
 def structure_GiftcardEmailResult(data: Any) -> GiftcardEmailResult:
@@ -222,21 +263,29 @@ def structure_GiftcardEmailResult(data: Any) -> GiftcardEmailResult:
     known = 0
     if "message" in data:
         value = data["message"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "GiftcardEmailResult.message")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "GiftcardEmailResult.message")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardEmailResult, "message", value)
         model.message = value
     else:
         model.message = UNSET
     if "data" in data:
         value = data["data"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "GiftcardEmailResult.data")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "GiftcardEmailResult.data")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardEmailResult, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARDEMAILRESULT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _GIFTCARDEMAILRESULT_KEYS, model, known)
+    )
     return model
 
 
@@ -251,13 +300,21 @@ def unstructure_GiftcardEmailResult(model: GiftcardEmailResult) -> dict[str, Any
     if value is not UNSET:
         out["data"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_GIFTCARDPROGRAMREF_KEYS = frozenset(
-    {"id", "uuid", "name", "max_amount_in_cents", "calculator_flow", "expiration_days"}
-)
+_GIFTCARDPROGRAMREF_KEYS = {
+    "id": "id",
+    "uuid": "uuid",
+    "name": "name",
+    "max_amount_in_cents": "max_amount_in_cents",
+    "calculator_flow": "calculator_flow",
+    "expiration_days": "expiration_days",
+}
 
 
 def structure_GiftcardProgramRef(data: Any) -> GiftcardProgramRef:
@@ -268,67 +325,87 @@ def structure_GiftcardProgramRef(data: Any) -> GiftcardProgramRef:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "GiftcardProgramRef.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "GiftcardProgramRef.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgramRef, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "uuid" in data:
         value = data["uuid"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "GiftcardProgramRef.uuid")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "GiftcardProgramRef.uuid")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgramRef, "uuid", value)
         model.uuid = value
     else:
         model.uuid = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "GiftcardProgramRef.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "GiftcardProgramRef.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgramRef, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "max_amount_in_cents" in data:
         value = data["max_amount_in_cents"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "GiftcardProgramRef.max_amount_in_cents",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "GiftcardProgramRef.max_amount_in_cents",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgramRef, "max_amount_in_cents", value)
         model.max_amount_in_cents = value
     else:
         model.max_amount_in_cents = UNSET
     if "calculator_flow" in data:
         value = data["calculator_flow"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "GiftcardProgramRef.calculator_flow")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "GiftcardProgramRef.calculator_flow")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgramRef, "calculator_flow", value)
         model.calculator_flow = value
     else:
         model.calculator_flow = UNSET
     if "expiration_days" in data:
         value = data["expiration_days"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "GiftcardProgramRef.expiration_days",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "GiftcardProgramRef.expiration_days",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, GiftcardProgramRef, "expiration_days", value)
         model.expiration_days = value
     else:
         model.expiration_days = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _GIFTCARDPROGRAMREF_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _GIFTCARDPROGRAMREF_KEYS, model, known)
+    )
     return model
 
 
@@ -355,5 +432,8 @@ def unstructure_GiftcardProgramRef(model: GiftcardProgramRef) -> dict[str, Any]:
     if value is not UNSET:
         out["expiration_days"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

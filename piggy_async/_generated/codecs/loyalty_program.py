@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.loyalty_program import LoyaltyProgram
 from .shared import structure_Unit
@@ -13,7 +14,13 @@ from .shared import structure_Unit
 _new = object.__new__
 
 
-_LOYALTYPROGRAM_KEYS = frozenset({"id", "name", "max_amount", "custom_credit_name", "unit"})
+_LOYALTYPROGRAM_KEYS = {
+    "id": "id",
+    "name": "name",
+    "max_amount": "max_amount",
+    "custom_credit_name": "custom_credit_name",
+    "unit": "unit",
+}
 
 
 def structure_LoyaltyProgram(data: Any) -> LoyaltyProgram:
@@ -30,36 +37,48 @@ def structure_LoyaltyProgram(data: Any) -> LoyaltyProgram:
     model.id = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "LoyaltyProgram.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "LoyaltyProgram.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyProgram, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "max_amount" in data:
         value = data["max_amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "LoyaltyProgram.max_amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "LoyaltyProgram.max_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyProgram, "max_amount", value)
         model.max_amount = value
     else:
         model.max_amount = UNSET
     if "custom_credit_name" in data:
         value = data["custom_credit_name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "LoyaltyProgram.custom_credit_name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "LoyaltyProgram.custom_credit_name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyProgram, "custom_credit_name", value)
         model.custom_credit_name = value
     else:
         model.custom_credit_name = UNSET
     if "unit" in data:
         value = data["unit"]
-        known += 1
-        value = structure_Unit(value)
+        try:
+            value = structure_Unit(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyProgram, "unit", value)
         model.unit = value
     else:
         model.unit = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _LOYALTYPROGRAM_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _LOYALTYPROGRAM_KEYS, model, known)
     return model
 
 
@@ -81,5 +100,8 @@ def unstructure_LoyaltyProgram(model: LoyaltyProgram) -> dict[str, Any]:
     if value is not UNSET:
         out["unit"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -7,6 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of, structure
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.loyalty_transaction_attributes import LoyaltyTransactionAttribute
 
@@ -14,20 +15,18 @@ _new = object.__new__
 _TYPE_1 = list[Any] | dict[str, Any]
 
 
-_LOYALTYTRANSACTIONATTRIBUTE_KEYS = frozenset(
-    {
-        "name",
-        "label",
-        "description",
-        "placeholder",
-        "type",
-        "field_type",
-        "options",
-        "is_piggy_defined",
-        "is_soft_read_only",
-        "is_hard_read_only",
-    }
-)
+_LOYALTYTRANSACTIONATTRIBUTE_KEYS = {
+    "name": "name",
+    "label": "label",
+    "description": "description",
+    "placeholder": "placeholder",
+    "type": "type",
+    "field_type": "field_type",
+    "options": "options",
+    "is_piggy_defined": "is_piggy_defined",
+    "is_soft_read_only": "is_soft_read_only",
+    "is_hard_read_only": "is_hard_read_only",
+}
 
 
 def structure_LoyaltyTransactionAttribute(data: Any) -> LoyaltyTransactionAttribute:
@@ -44,104 +43,135 @@ def structure_LoyaltyTransactionAttribute(data: Any) -> LoyaltyTransactionAttrib
     model.name = value
     if "label" in data:
         value = data["label"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "LoyaltyTransactionAttribute.label",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "LoyaltyTransactionAttribute.label",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "LoyaltyTransactionAttribute.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "LoyaltyTransactionAttribute.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "placeholder" in data:
         value = data["placeholder"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "LoyaltyTransactionAttribute.placeholder",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "LoyaltyTransactionAttribute.placeholder",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "placeholder", value)
         model.placeholder = value
     else:
         model.placeholder = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "LoyaltyTransactionAttribute.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "LoyaltyTransactionAttribute.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "field_type" in data:
         value = data["field_type"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "LoyaltyTransactionAttribute.field_type",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "LoyaltyTransactionAttribute.field_type",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "field_type", value)
         model.field_type = value
     else:
         model.field_type = UNSET
     if "options" in data:
         value = data["options"]
-        known += 1
-        value = structure(value, _TYPE_1)
+        try:
+            value = structure(value, _TYPE_1)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "options", value)
         model.options = value
     else:
         model.options = UNSET
     if "is_piggy_defined" in data:
         value = data["is_piggy_defined"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "LoyaltyTransactionAttribute.is_piggy_defined")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "LoyaltyTransactionAttribute.is_piggy_defined")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "is_piggy_defined", value)
         model.is_piggy_defined = value
     else:
         model.is_piggy_defined = UNSET
     if "is_soft_read_only" in data:
         value = data["is_soft_read_only"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "LoyaltyTransactionAttribute.is_soft_read_only")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "LoyaltyTransactionAttribute.is_soft_read_only")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "is_soft_read_only", value)
         model.is_soft_read_only = value
     else:
         model.is_soft_read_only = UNSET
     if "is_hard_read_only" in data:
         value = data["is_hard_read_only"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "LoyaltyTransactionAttribute.is_hard_read_only")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "LoyaltyTransactionAttribute.is_hard_read_only")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, LoyaltyTransactionAttribute, "is_hard_read_only", value)
         model.is_hard_read_only = value
     else:
         model.is_hard_read_only = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _LOYALTYTRANSACTIONATTRIBUTE_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _LOYALTYTRANSACTIONATTRIBUTE_KEYS, model, known)
+    )
     return model
 
 
@@ -178,5 +208,8 @@ def unstructure_LoyaltyTransactionAttribute(model: LoyaltyTransactionAttribute) 
     if value is not UNSET:
         out["is_hard_read_only"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -16,6 +16,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.loyalty_transactions import CreditReception, RewardReception
 from .rewards import structure_Reward
@@ -29,20 +30,18 @@ from .shared import (
 _new = object.__new__
 
 
-_CREDITRECEPTION_KEYS = frozenset(
-    {
-        "uuid",
-        "type",
-        "credits",
-        "created_at",
-        "contact",
-        "shop",
-        "contact_identifier",
-        "unit_value",
-        "unit",
-        "channel",
-    }
-)
+_CREDITRECEPTION_KEYS = {
+    "uuid": "uuid",
+    "type": "type",
+    "credits": "credits",
+    "created_at": "created_at",
+    "contact": "contact",
+    "shop": "shop",
+    "contact_identifier": "contact_identifier",
+    "unit_value": "unit_value",
+    "unit": "unit",
+    "channel": "channel",
+}
 
 
 def structure_CreditReception(data: Any) -> CreditReception:
@@ -59,87 +58,114 @@ def structure_CreditReception(data: Any) -> CreditReception:
     model.uuid = value
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CreditReception.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CreditReception.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "credits" in data:
         value = data["credits"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "CreditReception.credits")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "CreditReception.credits")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "credits", value)
         model.credits = value
     else:
         model.credits = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "CreditReception.created_at")
+        try:
+            value = parse_datetime(value, "CreditReception.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "shop" in data:
         value = data["shop"]
-        known += 1
-        if value is not None:
-            value = structure_Shop(value)
+        try:
+            if value is not None:
+                value = structure_Shop(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "shop", value)
         model.shop = value
     else:
         model.shop = UNSET
     if "contact_identifier" in data:
         value = data["contact_identifier"]
-        known += 1
-        if value is not None:
-            value = structure_ContactIdentifier(value)
+        try:
+            if value is not None:
+                value = structure_ContactIdentifier(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "contact_identifier", value)
         model.contact_identifier = value
     else:
         model.contact_identifier = UNSET
     if "unit_value" in data:
         value = data["unit_value"]
-        known += 1
-        if not (
-            value.__class__ is int
-            or (value.__class__ is float and value - value == 0.0)
-            or value is None
-        ):
-            value = expect(
-                value,
-                (
-                    float,
-                    NoneType,
-                ),
-                "CreditReception.unit_value",
-            )
+        try:
+            if not (
+                value.__class__ is int
+                or (value.__class__ is float and value - value == 0.0)
+                or value is None
+            ):
+                value = expect(
+                    value,
+                    (
+                        float,
+                        NoneType,
+                    ),
+                    "CreditReception.unit_value",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "unit_value", value)
         model.unit_value = value
     else:
         model.unit_value = UNSET
     if "unit" in data:
         value = data["unit"]
-        known += 1
-        if value is not None:
-            value = structure_Unit(value)
+        try:
+            if value is not None:
+                value = structure_Unit(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "unit", value)
         model.unit = value
     else:
         model.unit = UNSET
     if "channel" in data:
         value = data["channel"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "CreditReception.channel")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "CreditReception.channel")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReception, "channel", value)
         model.channel = value
     else:
         model.channel = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CREDITRECEPTION_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CREDITRECEPTION_KEYS, model, known)
     return model
 
 
@@ -176,27 +202,28 @@ def unstructure_CreditReception(model: CreditReception) -> dict[str, Any]:
     if value is not UNSET:
         out["channel"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_REWARDRECEPTION_KEYS = frozenset(
-    {
-        "uuid",
-        "type",
-        "title",
-        "credits",
-        "created_at",
-        "contact",
-        "shop",
-        "contact_identifier",
-        "reward",
-        "expires_at",
-        "has_been_collected",
-        "digital_reward",
-        "digital_reward_code",
-    }
-)
+_REWARDRECEPTION_KEYS = {
+    "uuid": "uuid",
+    "type": "type",
+    "title": "title",
+    "credits": "credits",
+    "created_at": "created_at",
+    "contact": "contact",
+    "shop": "shop",
+    "contact_identifier": "contact_identifier",
+    "reward": "reward",
+    "expires_at": "expires_at",
+    "has_been_collected": "has_been_collected",
+    "digital_reward": "digital_reward",
+    "digital_reward_code": "digital_reward_code",
+}
 
 
 def structure_RewardReception(data: Any) -> RewardReception:
@@ -213,107 +240,143 @@ def structure_RewardReception(data: Any) -> RewardReception:
     model.uuid = value
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "RewardReception.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "RewardReception.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "title" in data:
         value = data["title"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "RewardReception.title")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "RewardReception.title")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "title", value)
         model.title = value
     else:
         model.title = UNSET
     if "credits" in data:
         value = data["credits"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "RewardReception.credits")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "RewardReception.credits")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "credits", value)
         model.credits = value
     else:
         model.credits = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "RewardReception.created_at")
+        try:
+            value = parse_datetime(value, "RewardReception.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "shop" in data:
         value = data["shop"]
-        known += 1
-        if value is not None:
-            value = structure_Shop(value)
+        try:
+            if value is not None:
+                value = structure_Shop(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "shop", value)
         model.shop = value
     else:
         model.shop = UNSET
     if "contact_identifier" in data:
         value = data["contact_identifier"]
-        known += 1
-        if value is not None:
-            value = structure_ContactIdentifier(value)
+        try:
+            if value is not None:
+                value = structure_ContactIdentifier(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "contact_identifier", value)
         model.contact_identifier = value
     else:
         model.contact_identifier = UNSET
     if "reward" in data:
         value = data["reward"]
-        known += 1
-        if value is not None:
-            value = structure_Reward(value)
+        try:
+            if value is not None:
+                value = structure_Reward(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "reward", value)
         model.reward = value
     else:
         model.reward = UNSET
     if "expires_at" in data:
         value = data["expires_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "RewardReception.expires_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "RewardReception.expires_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "expires_at", value)
         model.expires_at = value
     else:
         model.expires_at = UNSET
     if "has_been_collected" in data:
         value = data["has_been_collected"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "RewardReception.has_been_collected")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "RewardReception.has_been_collected")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "has_been_collected", value)
         model.has_been_collected = value
     else:
         model.has_been_collected = UNSET
     if "digital_reward" in data:
         value = data["digital_reward"]
-        known += 1
-        if value is not None:
-            value = structure_Reward(value)
+        try:
+            if value is not None:
+                value = structure_Reward(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "digital_reward", value)
         model.digital_reward = value
     else:
         model.digital_reward = UNSET
     if "digital_reward_code" in data:
         value = data["digital_reward_code"]
-        known += 1
-        if not (value.__class__ is dict or value is None):
-            value = expect(
-                value,
-                (
-                    dict,
-                    NoneType,
-                ),
-                "RewardReception.digital_reward_code",
-            )
+        try:
+            if not (value.__class__ is dict or value is None):
+                value = expect(
+                    value,
+                    (
+                        dict,
+                        NoneType,
+                    ),
+                    "RewardReception.digital_reward_code",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardReception, "digital_reward_code", value)
         model.digital_reward_code = value
     else:
         model.digital_reward_code = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REWARDRECEPTION_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _REWARDRECEPTION_KEYS, model, known)
     return model
 
 
@@ -359,5 +422,8 @@ def unstructure_RewardReception(model: RewardReception) -> dict[str, Any]:
     if value is not UNSET:
         out["digital_reward_code"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

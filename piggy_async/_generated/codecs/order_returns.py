@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.order_returns import OrderLineItemReturn, OrderReturn, OrderReturnProcessed
 from .orders import structure_OrderResult
@@ -13,7 +14,7 @@ from .orders import structure_OrderResult
 _new = object.__new__
 
 
-_ORDERLINEITEMRETURN_KEYS = frozenset({"uuid", "quantity", "line_item"})
+_ORDERLINEITEMRETURN_KEYS = {"uuid": "uuid", "quantity": "quantity", "line_item": "line_item"}
 
 
 def structure_OrderLineItemReturn(data: Any) -> OrderLineItemReturn:
@@ -30,21 +31,29 @@ def structure_OrderLineItemReturn(data: Any) -> OrderLineItemReturn:
     model.uuid = value
     if "quantity" in data:
         value = data["quantity"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderLineItemReturn.quantity")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderLineItemReturn.quantity")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItemReturn, "quantity", value)
         model.quantity = value
     else:
         model.quantity = UNSET
     if "line_item" in data:
         value = data["line_item"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "OrderLineItemReturn.line_item")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "OrderLineItemReturn.line_item")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItemReturn, "line_item", value)
         model.line_item = value
     else:
         model.line_item = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERLINEITEMRETURN_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _ORDERLINEITEMRETURN_KEYS, model, known)
+    )
     return model
 
 
@@ -60,13 +69,20 @@ def unstructure_OrderLineItemReturn(model: OrderLineItemReturn) -> dict[str, Any
     if value is not UNSET:
         out["line_item"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERRETURN_KEYS = frozenset(
-    {"uuid", "status", "order", "line_item_returns", "sub_line_item_returns"}
-)
+_ORDERRETURN_KEYS = {
+    "uuid": "uuid",
+    "status": "status",
+    "order": "order",
+    "line_item_returns": "line_item_returns",
+    "sub_line_item_returns": "sub_line_item_returns",
+}
 
 
 def structure_OrderReturn(data: Any) -> OrderReturn:
@@ -83,39 +99,51 @@ def structure_OrderReturn(data: Any) -> OrderReturn:
     model.uuid = value
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderReturn.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderReturn.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderReturn, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "order" in data:
         value = data["order"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "OrderReturn.order")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "OrderReturn.order")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderReturn, "order", value)
         model.order = value
     else:
         model.order = UNSET
     if "line_item_returns" in data:
         value = data["line_item_returns"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "OrderReturn.line_item_returns")
-        value = [structure_OrderLineItemReturn(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "OrderReturn.line_item_returns")
+            value = [structure_OrderLineItemReturn(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderReturn, "line_item_returns", value)
         model.line_item_returns = value
     else:
         model.line_item_returns = UNSET
     if "sub_line_item_returns" in data:
         value = data["sub_line_item_returns"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "OrderReturn.sub_line_item_returns")
-        value = [structure_OrderLineItemReturn(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "OrderReturn.sub_line_item_returns")
+            value = [structure_OrderLineItemReturn(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderReturn, "sub_line_item_returns", value)
         model.sub_line_item_returns = value
     else:
         model.sub_line_item_returns = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERRETURN_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ORDERRETURN_KEYS, model, known)
     return model
 
 
@@ -137,11 +165,14 @@ def unstructure_OrderReturn(model: OrderReturn) -> dict[str, Any]:
     if value is not UNSET:
         out["sub_line_item_returns"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERRETURNPROCESSED_KEYS = frozenset({"return", "result"})
+_ORDERRETURNPROCESSED_KEYS = {"return": "return_", "result": "result"}
 
 
 def structure_OrderReturnProcessed(data: Any) -> OrderReturnProcessed:
@@ -157,12 +188,17 @@ def structure_OrderReturnProcessed(data: Any) -> OrderReturnProcessed:
     model.return_ = value
     if "result" in data:
         value = data["result"]
-        known += 1
-        value = structure_OrderResult(value)
+        try:
+            value = structure_OrderResult(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderReturnProcessed, "result", value)
         model.result = value
     else:
         model.result = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERRETURNPROCESSED_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _ORDERRETURNPROCESSED_KEYS, model, known)
+    )
     return model
 
 
@@ -175,5 +211,8 @@ def unstructure_OrderReturnProcessed(model: OrderReturnProcessed) -> dict[str, A
     if value is not UNSET:
         out["result"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -17,6 +17,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.orders import (
     Order,
@@ -33,30 +34,28 @@ from .shared import structure_ContactRef, structure_Shop
 _new = object.__new__
 
 
-_ORDER_KEYS = frozenset(
-    {
-        "uuid",
-        "contact",
-        "business_profile",
-        "external_identifier",
-        "reference",
-        "status",
-        "payment_status",
-        "currency",
-        "formatted_total_order_amount",
-        "order_amount",
-        "total_charges_amount",
-        "total_discount_amount",
-        "total_order_amount",
-        "paid_at",
-        "completed_at",
-        "line_items",
-        "applied_discounts",
-        "charges",
-        "created_at",
-        "updated_at",
-    }
-)
+_ORDER_KEYS = {
+    "uuid": "uuid",
+    "contact": "contact",
+    "business_profile": "business_profile",
+    "external_identifier": "external_identifier",
+    "reference": "reference",
+    "status": "status",
+    "payment_status": "payment_status",
+    "currency": "currency",
+    "formatted_total_order_amount": "formatted_total_order_amount",
+    "order_amount": "order_amount",
+    "total_charges_amount": "total_charges_amount",
+    "total_discount_amount": "total_discount_amount",
+    "total_order_amount": "total_order_amount",
+    "paid_at": "paid_at",
+    "completed_at": "completed_at",
+    "line_items": "line_items",
+    "applied_discounts": "applied_discounts",
+    "charges": "charges",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
 
 
 def structure_Order(data: Any) -> Order:
@@ -73,165 +72,222 @@ def structure_Order(data: Any) -> Order:
     model.uuid = value
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "business_profile" in data:
         value = data["business_profile"]
-        known += 1
-        if value is not None:
-            value = structure_Shop(value)
+        try:
+            if value is not None:
+                value = structure_Shop(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "business_profile", value)
         model.business_profile = value
     else:
         model.business_profile = UNSET
     if "external_identifier" in data:
         value = data["external_identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Order.external_identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Order.external_identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "external_identifier", value)
         model.external_identifier = value
     else:
         model.external_identifier = UNSET
     if "reference" in data:
         value = data["reference"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Order.reference",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Order.reference",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "reference", value)
         model.reference = value
     else:
         model.reference = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Order.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Order.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "payment_status" in data:
         value = data["payment_status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Order.payment_status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Order.payment_status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "payment_status", value)
         model.payment_status = value
     else:
         model.payment_status = UNSET
     if "currency" in data:
         value = data["currency"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Order.currency")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Order.currency")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "currency", value)
         model.currency = value
     else:
         model.currency = UNSET
     if "formatted_total_order_amount" in data:
         value = data["formatted_total_order_amount"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Order.formatted_total_order_amount")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Order.formatted_total_order_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "formatted_total_order_amount", value)
         model.formatted_total_order_amount = value
     else:
         model.formatted_total_order_amount = UNSET
     if "order_amount" in data:
         value = data["order_amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Order.order_amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Order.order_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "order_amount", value)
         model.order_amount = value
     else:
         model.order_amount = UNSET
     if "total_charges_amount" in data:
         value = data["total_charges_amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Order.total_charges_amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Order.total_charges_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "total_charges_amount", value)
         model.total_charges_amount = value
     else:
         model.total_charges_amount = UNSET
     if "total_discount_amount" in data:
         value = data["total_discount_amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Order.total_discount_amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Order.total_discount_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "total_discount_amount", value)
         model.total_discount_amount = value
     else:
         model.total_discount_amount = UNSET
     if "total_order_amount" in data:
         value = data["total_order_amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Order.total_order_amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Order.total_order_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "total_order_amount", value)
         model.total_order_amount = value
     else:
         model.total_order_amount = UNSET
     if "paid_at" in data:
         value = data["paid_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Order.paid_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Order.paid_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "paid_at", value)
         model.paid_at = value
     else:
         model.paid_at = UNSET
     if "completed_at" in data:
         value = data["completed_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Order.completed_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Order.completed_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "completed_at", value)
         model.completed_at = value
     else:
         model.completed_at = UNSET
     if "line_items" in data:
         value = data["line_items"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "Order.line_items")
-        value = [structure_OrderLineItem(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "Order.line_items")
+            value = [structure_OrderLineItem(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "line_items", value)
         model.line_items = value
     else:
         model.line_items = UNSET
     if "applied_discounts" in data:
         value = data["applied_discounts"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "Order.applied_discounts")
-        value = [structure_OrderAppliedDiscount(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "Order.applied_discounts")
+            value = [structure_OrderAppliedDiscount(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "applied_discounts", value)
         model.applied_discounts = value
     else:
         model.applied_discounts = UNSET
     if "charges" in data:
         value = data["charges"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "Order.charges")
-        value = [structure_OrderCharge(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "Order.charges")
+            value = [structure_OrderCharge(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "charges", value)
         model.charges = value
     else:
         model.charges = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "Order.created_at")
+        try:
+            value = parse_datetime(value, "Order.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "updated_at" in data:
         value = data["updated_at"]
-        known += 1
-        value = parse_datetime(value, "Order.updated_at")
+        try:
+            value = parse_datetime(value, "Order.updated_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Order, "updated_at", value)
         model.updated_at = value
     else:
         model.updated_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDER_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ORDER_KEYS, model, known)
     return model
 
 
@@ -298,23 +354,24 @@ def unstructure_Order(model: Order) -> dict[str, Any]:
     if value is not UNSET:
         out["updated_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERAPPLIEDDISCOUNT_KEYS = frozenset(
-    {
-        "uuid",
-        "external_identifier",
-        "name",
-        "amount",
-        "type",
-        "value",
-        "applied_to",
-        "line_items",
-        "sub_line_items",
-    }
-)
+_ORDERAPPLIEDDISCOUNT_KEYS = {
+    "uuid": "uuid",
+    "external_identifier": "external_identifier",
+    "name": "name",
+    "amount": "amount",
+    "type": "type",
+    "value": "value",
+    "applied_to": "applied_to",
+    "line_items": "line_items",
+    "sub_line_items": "sub_line_items",
+}
 
 
 def structure_OrderAppliedDiscount(data: Any) -> OrderAppliedDiscount:
@@ -325,103 +382,132 @@ def structure_OrderAppliedDiscount(data: Any) -> OrderAppliedDiscount:
     known = 0
     if "uuid" in data:
         value = data["uuid"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderAppliedDiscount.uuid")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderAppliedDiscount.uuid")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "uuid", value)
         model.uuid = value
     else:
         model.uuid = UNSET
     if "external_identifier" in data:
         value = data["external_identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderAppliedDiscount.external_identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderAppliedDiscount.external_identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "external_identifier", value)
         model.external_identifier = value
     else:
         model.external_identifier = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderAppliedDiscount.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderAppliedDiscount.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "amount" in data:
         value = data["amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderAppliedDiscount.amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderAppliedDiscount.amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "amount", value)
         model.amount = value
     else:
         model.amount = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "OrderAppliedDiscount.type",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "OrderAppliedDiscount.type",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "value" in data:
         value = data["value"]
-        known += 1
-        if not (
-            value.__class__ is int
-            or value.__class__ is int
-            or (value.__class__ is float and value - value == 0.0)
-            or value is None
-        ):
-            value = expect(
-                value,
-                (
-                    int,
-                    float,
-                    NoneType,
-                ),
-                "OrderAppliedDiscount.value",
-            )
+        try:
+            if not (
+                value.__class__ is int
+                or value.__class__ is int
+                or (value.__class__ is float and value - value == 0.0)
+                or value is None
+            ):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        float,
+                        NoneType,
+                    ),
+                    "OrderAppliedDiscount.value",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "value", value)
         model.value = value
     else:
         model.value = UNSET
     if "applied_to" in data:
         value = data["applied_to"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderAppliedDiscount.applied_to")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderAppliedDiscount.applied_to")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "applied_to", value)
         model.applied_to = value
     else:
         model.applied_to = UNSET
     if "line_items" in data:
         value = data["line_items"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "OrderAppliedDiscount.line_items")
-        for item in value:
-            if item.__class__ is not dict:
-                item = expect(item, (dict,), "OrderAppliedDiscount.line_items[]")
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "OrderAppliedDiscount.line_items")
+            for item in value:
+                if item.__class__ is not dict:
+                    item = expect(item, (dict,), "OrderAppliedDiscount.line_items[]")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "line_items", value)
         model.line_items = value
     else:
         model.line_items = UNSET
     if "sub_line_items" in data:
         value = data["sub_line_items"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "OrderAppliedDiscount.sub_line_items")
-        for item in value:
-            if item.__class__ is not dict:
-                item = expect(item, (dict,), "OrderAppliedDiscount.sub_line_items[]")
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "OrderAppliedDiscount.sub_line_items")
+            for item in value:
+                if item.__class__ is not dict:
+                    item = expect(item, (dict,), "OrderAppliedDiscount.sub_line_items[]")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderAppliedDiscount, "sub_line_items", value)
         model.sub_line_items = value
     else:
         model.sub_line_items = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERAPPLIEDDISCOUNT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _ORDERAPPLIEDDISCOUNT_KEYS, model, known)
+    )
     return model
 
 
@@ -457,13 +543,22 @@ def unstructure_OrderAppliedDiscount(model: OrderAppliedDiscount) -> dict[str, A
     if value is not UNSET:
         out["sub_line_items"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERCHARGE_KEYS = frozenset(
-    {"uuid", "external_identifier", "type", "name", "amount", "discount_amount", "total_amount"}
-)
+_ORDERCHARGE_KEYS = {
+    "uuid": "uuid",
+    "external_identifier": "external_identifier",
+    "type": "type",
+    "name": "name",
+    "amount": "amount",
+    "discount_amount": "discount_amount",
+    "total_amount": "total_amount",
+}
 
 
 def structure_OrderCharge(data: Any) -> OrderCharge:
@@ -474,82 +569,103 @@ def structure_OrderCharge(data: Any) -> OrderCharge:
     known = 0
     if "uuid" in data:
         value = data["uuid"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderCharge.uuid")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderCharge.uuid")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderCharge, "uuid", value)
         model.uuid = value
     else:
         model.uuid = UNSET
     if "external_identifier" in data:
         value = data["external_identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderCharge.external_identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderCharge.external_identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderCharge, "external_identifier", value)
         model.external_identifier = value
     else:
         model.external_identifier = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "OrderCharge.type",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "OrderCharge.type",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderCharge, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderCharge.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderCharge.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderCharge, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "amount" in data:
         value = data["amount"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "OrderCharge.amount",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "OrderCharge.amount",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderCharge, "amount", value)
         model.amount = value
     else:
         model.amount = UNSET
     if "discount_amount" in data:
         value = data["discount_amount"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "OrderCharge.discount_amount",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "OrderCharge.discount_amount",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderCharge, "discount_amount", value)
         model.discount_amount = value
     else:
         model.discount_amount = UNSET
     if "total_amount" in data:
         value = data["total_amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderCharge.total_amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderCharge.total_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderCharge, "total_amount", value)
         model.total_amount = value
     else:
         model.total_amount = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERCHARGE_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ORDERCHARGE_KEYS, model, known)
     return model
 
 
@@ -579,23 +695,24 @@ def unstructure_OrderCharge(model: OrderCharge) -> dict[str, Any]:
     if value is not UNSET:
         out["total_amount"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERLINEITEM_KEYS = frozenset(
-    {
-        "uuid",
-        "external_identifier",
-        "name",
-        "quantity",
-        "price",
-        "total_amount",
-        "discount_amount",
-        "product",
-        "sub_line_items",
-    }
-)
+_ORDERLINEITEM_KEYS = {
+    "uuid": "uuid",
+    "external_identifier": "external_identifier",
+    "name": "name",
+    "quantity": "quantity",
+    "price": "price",
+    "total_amount": "total_amount",
+    "discount_amount": "discount_amount",
+    "product": "product",
+    "sub_line_items": "sub_line_items",
+}
 
 
 def structure_OrderLineItem(data: Any) -> OrderLineItem:
@@ -612,77 +729,101 @@ def structure_OrderLineItem(data: Any) -> OrderLineItem:
     model.uuid = value
     if "external_identifier" in data:
         value = data["external_identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderLineItem.external_identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderLineItem.external_identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItem, "external_identifier", value)
         model.external_identifier = value
     else:
         model.external_identifier = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderLineItem.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderLineItem.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItem, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "quantity" in data:
         value = data["quantity"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderLineItem.quantity")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderLineItem.quantity")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItem, "quantity", value)
         model.quantity = value
     else:
         model.quantity = UNSET
     if "price" in data:
         value = data["price"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderLineItem.price")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderLineItem.price")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItem, "price", value)
         model.price = value
     else:
         model.price = UNSET
     if "total_amount" in data:
         value = data["total_amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderLineItem.total_amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderLineItem.total_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItem, "total_amount", value)
         model.total_amount = value
     else:
         model.total_amount = UNSET
     if "discount_amount" in data:
         value = data["discount_amount"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "OrderLineItem.discount_amount",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "OrderLineItem.discount_amount",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItem, "discount_amount", value)
         model.discount_amount = value
     else:
         model.discount_amount = UNSET
     if "product" in data:
         value = data["product"]
-        known += 1
-        if value is not None:
-            value = structure_OrderProduct(value)
+        try:
+            if value is not None:
+                value = structure_OrderProduct(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItem, "product", value)
         model.product = value
     else:
         model.product = UNSET
     if "sub_line_items" in data:
         value = data["sub_line_items"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "OrderLineItem.sub_line_items")
-        value = [structure_OrderSubLineItem(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "OrderLineItem.sub_line_items")
+            value = [structure_OrderSubLineItem(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderLineItem, "sub_line_items", value)
         model.sub_line_items = value
     else:
         model.sub_line_items = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERLINEITEM_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ORDERLINEITEM_KEYS, model, known)
     return model
 
 
@@ -716,11 +857,14 @@ def unstructure_OrderLineItem(model: OrderLineItem) -> dict[str, Any]:
     if value is not UNSET:
         out["sub_line_items"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERPROCESSED_KEYS = frozenset({"order", "result"})
+_ORDERPROCESSED_KEYS = {"order": "order", "result": "result"}
 
 
 def structure_OrderProcessed(data: Any) -> OrderProcessed:
@@ -736,12 +880,15 @@ def structure_OrderProcessed(data: Any) -> OrderProcessed:
     model.order = value
     if "result" in data:
         value = data["result"]
-        known += 1
-        value = structure_OrderResult(value)
+        try:
+            value = structure_OrderResult(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderProcessed, "result", value)
         model.result = value
     else:
         model.result = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERPROCESSED_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ORDERPROCESSED_KEYS, model, known)
     return model
 
 
@@ -754,11 +901,14 @@ def unstructure_OrderProcessed(model: OrderProcessed) -> dict[str, Any]:
     if value is not UNSET:
         out["result"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERPRODUCT_KEYS = frozenset({"external_identifier", "name"})
+_ORDERPRODUCT_KEYS = {"external_identifier": "external_identifier", "name": "name"}
 
 
 def structure_OrderProduct(data: Any) -> OrderProduct:
@@ -769,21 +919,27 @@ def structure_OrderProduct(data: Any) -> OrderProduct:
     known = 0
     if "external_identifier" in data:
         value = data["external_identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderProduct.external_identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderProduct.external_identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderProduct, "external_identifier", value)
         model.external_identifier = value
     else:
         model.external_identifier = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderProduct.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderProduct.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderProduct, "name", value)
         model.name = value
     else:
         model.name = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERPRODUCT_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ORDERPRODUCT_KEYS, model, known)
     return model
 
 
@@ -798,11 +954,14 @@ def unstructure_OrderProduct(model: OrderProduct) -> dict[str, Any]:
     if value is not UNSET:
         out["name"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERRESULT_KEYS = frozenset({"type", "data"})
+_ORDERRESULT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_OrderResult(data: Any) -> OrderResult:
@@ -813,21 +972,27 @@ def structure_OrderResult(data: Any) -> OrderResult:
     known = 0
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderResult.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderResult.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderResult, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "data" in data:
         value = data["data"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "OrderResult.data")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "OrderResult.data")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderResult, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERRESULT_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ORDERRESULT_KEYS, model, known)
     return model
 
 
@@ -842,22 +1007,23 @@ def unstructure_OrderResult(model: OrderResult) -> dict[str, Any]:
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_ORDERSUBLINEITEM_KEYS = frozenset(
-    {
-        "uuid",
-        "external_identifier",
-        "name",
-        "quantity",
-        "price",
-        "total_amount",
-        "discount_amount",
-        "product",
-    }
-)
+_ORDERSUBLINEITEM_KEYS = {
+    "uuid": "uuid",
+    "external_identifier": "external_identifier",
+    "name": "name",
+    "quantity": "quantity",
+    "price": "price",
+    "total_amount": "total_amount",
+    "discount_amount": "discount_amount",
+    "product": "product",
+}
 
 
 def structure_OrderSubLineItem(data: Any) -> OrderSubLineItem:
@@ -874,68 +1040,89 @@ def structure_OrderSubLineItem(data: Any) -> OrderSubLineItem:
     model.uuid = value
     if "external_identifier" in data:
         value = data["external_identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderSubLineItem.external_identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderSubLineItem.external_identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderSubLineItem, "external_identifier", value)
         model.external_identifier = value
     else:
         model.external_identifier = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "OrderSubLineItem.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "OrderSubLineItem.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderSubLineItem, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "quantity" in data:
         value = data["quantity"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderSubLineItem.quantity")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderSubLineItem.quantity")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderSubLineItem, "quantity", value)
         model.quantity = value
     else:
         model.quantity = UNSET
     if "price" in data:
         value = data["price"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderSubLineItem.price")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderSubLineItem.price")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderSubLineItem, "price", value)
         model.price = value
     else:
         model.price = UNSET
     if "total_amount" in data:
         value = data["total_amount"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "OrderSubLineItem.total_amount")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "OrderSubLineItem.total_amount")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderSubLineItem, "total_amount", value)
         model.total_amount = value
     else:
         model.total_amount = UNSET
     if "discount_amount" in data:
         value = data["discount_amount"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "OrderSubLineItem.discount_amount",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "OrderSubLineItem.discount_amount",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderSubLineItem, "discount_amount", value)
         model.discount_amount = value
     else:
         model.discount_amount = UNSET
     if "product" in data:
         value = data["product"]
-        known += 1
-        if value is not None:
-            value = structure_OrderProduct(value)
+        try:
+            if value is not None:
+                value = structure_OrderProduct(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, OrderSubLineItem, "product", value)
         model.product = value
     else:
         model.product = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ORDERSUBLINEITEM_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ORDERSUBLINEITEM_KEYS, model, known)
     return model
 
 
@@ -966,5 +1153,8 @@ def unstructure_OrderSubLineItem(model: OrderSubLineItem) -> dict[str, Any]:
     if value is not UNSET:
         out["product"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -6,13 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.perks import Perk, PerkOption
 
 _new = object.__new__
 
 
-_PERK_KEYS = frozenset({"uuid", "label", "name", "data_type", "options"})
+_PERK_KEYS = {
+    "uuid": "uuid",
+    "label": "label",
+    "name": "name",
+    "data_type": "data_type",
+    "options": "options",
+}
 
 
 def structure_Perk(data: Any) -> Perk:
@@ -29,38 +36,50 @@ def structure_Perk(data: Any) -> Perk:
     model.uuid = value
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Perk.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Perk.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Perk, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Perk.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Perk.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Perk, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "data_type" in data:
         value = data["data_type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Perk.data_type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Perk.data_type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Perk, "data_type", value)
         model.data_type = value
     else:
         model.data_type = UNSET
     if "options" in data:
         value = data["options"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "Perk.options")
-        value = [structure_PerkOption(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "Perk.options")
+            value = [structure_PerkOption(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Perk, "options", value)
         model.options = value
     else:
         model.options = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PERK_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _PERK_KEYS, model, known)
     return model
 
 
@@ -82,11 +101,14 @@ def unstructure_Perk(model: Perk) -> dict[str, Any]:
     if value is not UNSET:
         out["options"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_PERKOPTION_KEYS = frozenset({"label", "value", "default"})
+_PERKOPTION_KEYS = {"label": "label", "value": "value", "default": "default"}
 
 
 def structure_PerkOption(data: Any) -> PerkOption:
@@ -97,36 +119,45 @@ def structure_PerkOption(data: Any) -> PerkOption:
     known = 0
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "PerkOption.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "PerkOption.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PerkOption, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "value" in data:
         value = data["value"]
-        known += 1
-        if not (value.__class__ is str or value.__class__ is bool):
-            value = expect(
-                value,
-                (
-                    str,
-                    bool,
-                ),
-                "PerkOption.value",
-            )
+        try:
+            if not (value.__class__ is str or value.__class__ is bool):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        bool,
+                    ),
+                    "PerkOption.value",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PerkOption, "value", value)
         model.value = value
     else:
         model.value = UNSET
     if "default" in data:
         value = data["default"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "PerkOption.default")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "PerkOption.default")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PerkOption, "default", value)
         model.default = value
     else:
         model.default = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PERKOPTION_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _PERKOPTION_KEYS, model, known)
     return model
 
 
@@ -144,5 +175,8 @@ def unstructure_PerkOption(model: PerkOption) -> dict[str, Any]:
     if value is not UNSET:
         out["default"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

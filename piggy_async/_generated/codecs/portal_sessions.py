@@ -16,6 +16,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.portal_sessions import PortalSession
 from .shared import structure_ContactRef, structure_Shop
@@ -23,7 +24,14 @@ from .shared import structure_ContactRef, structure_Shop
 _new = object.__new__
 
 
-_PORTALSESSION_KEYS = frozenset({"uuid", "url", "contact", "shop", "events", "created_at"})
+_PORTALSESSION_KEYS = {
+    "uuid": "uuid",
+    "url": "url",
+    "contact": "contact",
+    "shop": "shop",
+    "events": "events",
+    "created_at": "created_at",
+}
 
 
 def structure_PortalSession(data: Any) -> PortalSession:
@@ -40,43 +48,58 @@ def structure_PortalSession(data: Any) -> PortalSession:
     model.uuid = value
     if "url" in data:
         value = data["url"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "PortalSession.url")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "PortalSession.url")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PortalSession, "url", value)
         model.url = value
     else:
         model.url = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PortalSession, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "shop" in data:
         value = data["shop"]
-        known += 1
-        value = structure_Shop(value)
+        try:
+            value = structure_Shop(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PortalSession, "shop", value)
         model.shop = value
     else:
         model.shop = UNSET
     if "events" in data:
         value = data["events"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "PortalSession.events")
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "PortalSession.events")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PortalSession, "events", value)
         model.events = value
     else:
         model.events = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "PortalSession.created_at")
+        try:
+            value = parse_datetime(value, "PortalSession.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PortalSession, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PORTALSESSION_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _PORTALSESSION_KEYS, model, known)
     return model
 
 
@@ -101,5 +124,8 @@ def unstructure_PortalSession(model: PortalSession) -> dict[str, Any]:
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

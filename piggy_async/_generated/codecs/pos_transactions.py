@@ -15,15 +15,20 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.pos_transactions import PosTransaction
 
 _new = object.__new__
 
 
-_POSTRANSACTION_KEYS = frozenset(
-    {"uuid", "transaction_id", "terminal_id", "amount_in_cents", "created_at"}
-)
+_POSTRANSACTION_KEYS = {
+    "uuid": "uuid",
+    "transaction_id": "transaction_id",
+    "terminal_id": "terminal_id",
+    "amount_in_cents": "amount_in_cents",
+    "created_at": "created_at",
+}
 
 
 def structure_PosTransaction(data: Any) -> PosTransaction:
@@ -40,52 +45,64 @@ def structure_PosTransaction(data: Any) -> PosTransaction:
     model.uuid = value
     if "transaction_id" in data:
         value = data["transaction_id"]
-        known += 1
-        if not (value.__class__ is str or value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    int,
-                    NoneType,
-                ),
-                "PosTransaction.transaction_id",
-            )
+        try:
+            if not (value.__class__ is str or value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        int,
+                        NoneType,
+                    ),
+                    "PosTransaction.transaction_id",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PosTransaction, "transaction_id", value)
         model.transaction_id = value
     else:
         model.transaction_id = UNSET
     if "terminal_id" in data:
         value = data["terminal_id"]
-        known += 1
-        if not (value.__class__ is str or value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    int,
-                    NoneType,
-                ),
-                "PosTransaction.terminal_id",
-            )
+        try:
+            if not (value.__class__ is str or value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        int,
+                        NoneType,
+                    ),
+                    "PosTransaction.terminal_id",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PosTransaction, "terminal_id", value)
         model.terminal_id = value
     else:
         model.terminal_id = UNSET
     if "amount_in_cents" in data:
         value = data["amount_in_cents"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "PosTransaction.amount_in_cents")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "PosTransaction.amount_in_cents")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PosTransaction, "amount_in_cents", value)
         model.amount_in_cents = value
     else:
         model.amount_in_cents = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "PosTransaction.created_at")
+        try:
+            value = parse_datetime(value, "PosTransaction.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PosTransaction, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _POSTRANSACTION_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _POSTRANSACTION_KEYS, model, known)
     return model
 
 
@@ -107,5 +124,8 @@ def unstructure_PosTransaction(model: PosTransaction) -> dict[str, Any]:
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

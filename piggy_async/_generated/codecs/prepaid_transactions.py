@@ -15,6 +15,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.prepaid_transactions import PrepaidTransaction
 from .shared import (
@@ -27,17 +28,15 @@ from .shared import (
 _new = object.__new__
 
 
-_PREPAIDTRANSACTION_KEYS = frozenset(
-    {
-        "uuid",
-        "amount_in_cents",
-        "prepaid_balance",
-        "created_at",
-        "shop",
-        "contact_identifier",
-        "contact",
-    }
-)
+_PREPAIDTRANSACTION_KEYS = {
+    "uuid": "uuid",
+    "amount_in_cents": "amount_in_cents",
+    "prepaid_balance": "prepaid_balance",
+    "created_at": "created_at",
+    "shop": "shop",
+    "contact_identifier": "contact_identifier",
+    "contact": "contact",
+}
 
 
 def structure_PrepaidTransaction(data: Any) -> PrepaidTransaction:
@@ -54,49 +53,69 @@ def structure_PrepaidTransaction(data: Any) -> PrepaidTransaction:
     model.uuid = value
     if "amount_in_cents" in data:
         value = data["amount_in_cents"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "PrepaidTransaction.amount_in_cents")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "PrepaidTransaction.amount_in_cents")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransaction, "amount_in_cents", value)
         model.amount_in_cents = value
     else:
         model.amount_in_cents = UNSET
     if "prepaid_balance" in data:
         value = data["prepaid_balance"]
-        known += 1
-        value = structure_PrepaidBalance(value)
+        try:
+            value = structure_PrepaidBalance(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransaction, "prepaid_balance", value)
         model.prepaid_balance = value
     else:
         model.prepaid_balance = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "PrepaidTransaction.created_at")
+        try:
+            value = parse_datetime(value, "PrepaidTransaction.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransaction, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "shop" in data:
         value = data["shop"]
-        known += 1
-        value = structure_Shop(value)
+        try:
+            value = structure_Shop(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransaction, "shop", value)
         model.shop = value
     else:
         model.shop = UNSET
     if "contact_identifier" in data:
         value = data["contact_identifier"]
-        known += 1
-        if value is not None:
-            value = structure_ContactIdentifier(value)
+        try:
+            if value is not None:
+                value = structure_ContactIdentifier(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransaction, "contact_identifier", value)
         model.contact_identifier = value
     else:
         model.contact_identifier = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        value = structure_ContactRef(value)
+        try:
+            value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransaction, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PREPAIDTRANSACTION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _PREPAIDTRANSACTION_KEYS, model, known)
+    )
     return model
 
 
@@ -124,5 +143,8 @@ def unstructure_PrepaidTransaction(model: PrepaidTransaction) -> dict[str, Any]:
     if value is not UNSET:
         out["contact"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

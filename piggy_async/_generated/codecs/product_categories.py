@@ -6,13 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.product_categories import ProductCategory
 
 _new = object.__new__
 
 
-_PRODUCTCATEGORY_KEYS = frozenset({"uuid", "external_identifier", "name"})
+_PRODUCTCATEGORY_KEYS = {
+    "uuid": "uuid",
+    "external_identifier": "external_identifier",
+    "name": "name",
+}
 
 
 def structure_ProductCategory(data: Any) -> ProductCategory:
@@ -29,21 +34,27 @@ def structure_ProductCategory(data: Any) -> ProductCategory:
     model.uuid = value
     if "external_identifier" in data:
         value = data["external_identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ProductCategory.external_identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ProductCategory.external_identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ProductCategory, "external_identifier", value)
         model.external_identifier = value
     else:
         model.external_identifier = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ProductCategory.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ProductCategory.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ProductCategory, "name", value)
         model.name = value
     else:
         model.name = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PRODUCTCATEGORY_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _PRODUCTCATEGORY_KEYS, model, known)
     return model
 
 
@@ -59,5 +70,8 @@ def unstructure_ProductCategory(model: ProductCategory) -> dict[str, Any]:
     if value is not UNSET:
         out["name"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -7,6 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_list, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.products import Product
 from .product_categories import structure_ProductCategory
@@ -14,7 +15,13 @@ from .product_categories import structure_ProductCategory
 _new = object.__new__
 
 
-_PRODUCT_KEYS = frozenset({"uuid", "external_identifier", "name", "description", "categories"})
+_PRODUCT_KEYS = {
+    "uuid": "uuid",
+    "external_identifier": "external_identifier",
+    "name": "name",
+    "description": "description",
+    "categories": "categories",
+}
 
 
 def structure_Product(data: Any) -> Product:
@@ -31,45 +38,57 @@ def structure_Product(data: Any) -> Product:
     model.uuid = value
     if "external_identifier" in data:
         value = data["external_identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Product.external_identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Product.external_identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Product, "external_identifier", value)
         model.external_identifier = value
     else:
         model.external_identifier = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Product.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Product.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Product, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Product.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Product.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Product, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "categories" in data:
         value = data["categories"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "Product.categories")
-        value = [structure_ProductCategory(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "Product.categories")
+            value = [structure_ProductCategory(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Product, "categories", value)
         model.categories = value
     else:
         model.categories = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PRODUCT_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _PRODUCT_KEYS, model, known)
     return model
 
 
@@ -91,5 +110,8 @@ def unstructure_Product(model: Product) -> dict[str, Any]:
     if value is not UNSET:
         out["categories"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -7,15 +7,22 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, as_list, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.promotion_attributes import PromotionAttribute, PromotionAttributeOption
 
 _new = object.__new__
 
 
-_PROMOTIONATTRIBUTE_KEYS = frozenset(
-    {"id", "name", "label", "description", "placeholder", "type", "options"}
-)
+_PROMOTIONATTRIBUTE_KEYS = {
+    "id": "id",
+    "name": "name",
+    "label": "label",
+    "description": "description",
+    "placeholder": "placeholder",
+    "type": "type",
+    "options": "options",
+}
 
 
 def structure_PromotionAttribute(data: Any) -> PromotionAttribute:
@@ -26,76 +33,99 @@ def structure_PromotionAttribute(data: Any) -> PromotionAttribute:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "PromotionAttribute.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "PromotionAttribute.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttribute, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "PromotionAttribute.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "PromotionAttribute.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttribute, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "PromotionAttribute.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "PromotionAttribute.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttribute, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "PromotionAttribute.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "PromotionAttribute.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttribute, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "placeholder" in data:
         value = data["placeholder"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "PromotionAttribute.placeholder",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "PromotionAttribute.placeholder",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttribute, "placeholder", value)
         model.placeholder = value
     else:
         model.placeholder = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "PromotionAttribute.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "PromotionAttribute.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttribute, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "options" in data:
         value = data["options"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "PromotionAttribute.options")
-        value = [structure_PromotionAttributeOption(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "PromotionAttribute.options")
+            value = [structure_PromotionAttributeOption(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttribute, "options", value)
         model.options = value
     else:
         model.options = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PROMOTIONATTRIBUTE_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _PROMOTIONATTRIBUTE_KEYS, model, known)
+    )
     return model
 
 
@@ -125,11 +155,14 @@ def unstructure_PromotionAttribute(model: PromotionAttribute) -> dict[str, Any]:
     if value is not UNSET:
         out["options"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_PROMOTIONATTRIBUTEOPTION_KEYS = frozenset({"label", "value"})
+_PROMOTIONATTRIBUTEOPTION_KEYS = {"label": "label", "value": "value"}
 
 
 def structure_PromotionAttributeOption(data: Any) -> PromotionAttributeOption:
@@ -140,21 +173,29 @@ def structure_PromotionAttributeOption(data: Any) -> PromotionAttributeOption:
     known = 0
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "PromotionAttributeOption.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "PromotionAttributeOption.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttributeOption, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "value" in data:
         value = data["value"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "PromotionAttributeOption.value")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "PromotionAttributeOption.value")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionAttributeOption, "value", value)
         model.value = value
     else:
         model.value = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PROMOTIONATTRIBUTEOPTION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _PROMOTIONATTRIBUTEOPTION_KEYS, model, known)
+    )
     return model
 
 
@@ -169,5 +210,8 @@ def unstructure_PromotionAttributeOption(model: PromotionAttributeOption) -> dic
     if value is not UNSET:
         out["value"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

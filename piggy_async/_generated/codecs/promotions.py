@@ -7,6 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.promotions import Promotion
 from .shared import structure_Media
@@ -14,20 +15,18 @@ from .shared import structure_Media
 _new = object.__new__
 
 
-_PROMOTION_KEYS = frozenset(
-    {
-        "uuid",
-        "name",
-        "description",
-        "voucher_limit",
-        "limit_per_contact",
-        "expiration_duration",
-        "attributes",
-        "type",
-        "redemptions_per_voucher",
-        "media",
-    }
-)
+_PROMOTION_KEYS = {
+    "uuid": "uuid",
+    "name": "name",
+    "description": "description",
+    "voucher_limit": "voucher_limit",
+    "limit_per_contact": "limit_per_contact",
+    "expiration_duration": "expiration_duration",
+    "attributes": "attributes",
+    "type": "type",
+    "redemptions_per_voucher": "redemptions_per_voucher",
+    "media": "media",
+}
 
 
 def structure_Promotion(data: Any) -> Promotion:
@@ -44,105 +43,132 @@ def structure_Promotion(data: Any) -> Promotion:
     model.uuid = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Promotion.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Promotion.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Promotion.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Promotion.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "voucher_limit" in data:
         value = data["voucher_limit"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "Promotion.voucher_limit",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "Promotion.voucher_limit",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "voucher_limit", value)
         model.voucher_limit = value
     else:
         model.voucher_limit = UNSET
     if "limit_per_contact" in data:
         value = data["limit_per_contact"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "Promotion.limit_per_contact",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "Promotion.limit_per_contact",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "limit_per_contact", value)
         model.limit_per_contact = value
     else:
         model.limit_per_contact = UNSET
     if "expiration_duration" in data:
         value = data["expiration_duration"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "Promotion.expiration_duration",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "Promotion.expiration_duration",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "expiration_duration", value)
         model.expiration_duration = value
     else:
         model.expiration_duration = UNSET
     if "attributes" in data:
         value = data["attributes"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "Promotion.attributes")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "Promotion.attributes")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "attributes", value)
         model.attributes = value
     else:
         model.attributes = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Promotion.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Promotion.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "redemptions_per_voucher" in data:
         value = data["redemptions_per_voucher"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Promotion.redemptions_per_voucher")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Promotion.redemptions_per_voucher")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "redemptions_per_voucher", value)
         model.redemptions_per_voucher = value
     else:
         model.redemptions_per_voucher = UNSET
     if "media" in data:
         value = data["media"]
-        known += 1
-        if value is not None:
-            value = structure_Media(value)
+        try:
+            if value is not None:
+                value = structure_Media(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Promotion, "media", value)
         model.media = value
     else:
         model.media = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PROMOTION_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _PROMOTION_KEYS, model, known)
     return model
 
 
@@ -179,5 +205,8 @@ def unstructure_Promotion(model: Promotion) -> dict[str, Any]:
     if value is not UNSET:
         out["media"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

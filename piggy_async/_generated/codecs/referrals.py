@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.referrals import (
     Referral,
@@ -18,7 +19,12 @@ from .shared import structure_ContactRef
 _new = object.__new__
 
 
-_REFERRAL_KEYS = frozenset({"uuid", "referring_contact", "referred_contact", "status"})
+_REFERRAL_KEYS = {
+    "uuid": "uuid",
+    "referring_contact": "referring_contact",
+    "referred_contact": "referred_contact",
+    "status": "status",
+}
 
 
 def structure_Referral(data: Any) -> Referral:
@@ -35,27 +41,36 @@ def structure_Referral(data: Any) -> Referral:
     model.uuid = value
     if "referring_contact" in data:
         value = data["referring_contact"]
-        known += 1
-        value = structure_ContactRef(value)
+        try:
+            value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Referral, "referring_contact", value)
         model.referring_contact = value
     else:
         model.referring_contact = UNSET
     if "referred_contact" in data:
         value = data["referred_contact"]
-        known += 1
-        value = structure_ContactRef(value)
+        try:
+            value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Referral, "referred_contact", value)
         model.referred_contact = value
     else:
         model.referred_contact = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Referral.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Referral.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Referral, "status", value)
         model.status = value
     else:
         model.status = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REFERRAL_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _REFERRAL_KEYS, model, known)
     return model
 
 
@@ -74,11 +89,14 @@ def unstructure_Referral(model: Referral) -> dict[str, Any]:
     if value is not UNSET:
         out["status"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_REFERRALCOMPLETIONEVENT_KEYS = frozenset({"type", "data"})
+_REFERRALCOMPLETIONEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ReferralCompletionEvent(data: Any) -> ReferralCompletionEvent:
@@ -89,21 +107,29 @@ def structure_ReferralCompletionEvent(data: Any) -> ReferralCompletionEvent:
     known = 0
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ReferralCompletionEvent.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ReferralCompletionEvent.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralCompletionEvent, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "data" in data:
         value = data["data"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "ReferralCompletionEvent.data")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "ReferralCompletionEvent.data")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralCompletionEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REFERRALCOMPLETIONEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _REFERRALCOMPLETIONEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -118,11 +144,14 @@ def unstructure_ReferralCompletionEvent(model: ReferralCompletionEvent) -> dict[
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_REFERRALINCENTIVE_KEYS = frozenset({"type", "data"})
+_REFERRALINCENTIVE_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ReferralIncentive(data: Any) -> ReferralIncentive:
@@ -133,21 +162,29 @@ def structure_ReferralIncentive(data: Any) -> ReferralIncentive:
     known = 0
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ReferralIncentive.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ReferralIncentive.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralIncentive, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "data" in data:
         value = data["data"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "ReferralIncentive.data")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "ReferralIncentive.data")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralIncentive, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REFERRALINCENTIVE_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _REFERRALINCENTIVE_KEYS, model, known)
+    )
     return model
 
 
@@ -162,18 +199,19 @@ def unstructure_ReferralIncentive(model: ReferralIncentive) -> dict[str, Any]:
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_REFERRALSETTINGS_KEYS = frozenset(
-    {
-        "completion_event",
-        "limit_per_contact",
-        "referred_contact_incentive",
-        "referring_contact_incentive",
-    }
-)
+_REFERRALSETTINGS_KEYS = {
+    "completion_event": "completion_event",
+    "limit_per_contact": "limit_per_contact",
+    "referred_contact_incentive": "referred_contact_incentive",
+    "referring_contact_incentive": "referring_contact_incentive",
+}
 
 
 def structure_ReferralSettings(data: Any) -> ReferralSettings:
@@ -184,34 +222,46 @@ def structure_ReferralSettings(data: Any) -> ReferralSettings:
     known = 0
     if "completion_event" in data:
         value = data["completion_event"]
-        known += 1
-        value = structure_ReferralCompletionEvent(value)
+        try:
+            value = structure_ReferralCompletionEvent(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralSettings, "completion_event", value)
         model.completion_event = value
     else:
         model.completion_event = UNSET
     if "limit_per_contact" in data:
         value = data["limit_per_contact"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "ReferralSettings.limit_per_contact")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "ReferralSettings.limit_per_contact")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralSettings, "limit_per_contact", value)
         model.limit_per_contact = value
     else:
         model.limit_per_contact = UNSET
     if "referred_contact_incentive" in data:
         value = data["referred_contact_incentive"]
-        known += 1
-        value = structure_ReferralIncentive(value)
+        try:
+            value = structure_ReferralIncentive(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralSettings, "referred_contact_incentive", value)
         model.referred_contact_incentive = value
     else:
         model.referred_contact_incentive = UNSET
     if "referring_contact_incentive" in data:
         value = data["referring_contact_incentive"]
-        known += 1
-        value = structure_ReferralIncentive(value)
+        try:
+            value = structure_ReferralIncentive(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralSettings, "referring_contact_incentive", value)
         model.referring_contact_incentive = value
     else:
         model.referring_contact_incentive = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REFERRALSETTINGS_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _REFERRALSETTINGS_KEYS, model, known)
     return model
 
 
@@ -232,5 +282,8 @@ def unstructure_ReferralSettings(model: ReferralSettings) -> dict[str, Any]:
     if value is not UNSET:
         out["referring_contact_incentive"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

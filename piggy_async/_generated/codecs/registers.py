@@ -7,6 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.registers import Register
 from .shared import structure_Shop
@@ -14,7 +15,7 @@ from .shared import structure_Shop
 _new = object.__new__
 
 
-_REGISTER_KEYS = frozenset({"id", "name", "shop", "identifier"})
+_REGISTER_KEYS = {"id": "id", "name": "name", "shop": "shop", "identifier": "identifier"}
 
 
 def structure_Register(data: Any) -> Register:
@@ -31,35 +32,44 @@ def structure_Register(data: Any) -> Register:
     model.id = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Register.name",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Register.name",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Register, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "shop" in data:
         value = data["shop"]
-        known += 1
-        value = structure_Shop(value)
+        try:
+            value = structure_Shop(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Register, "shop", value)
         model.shop = value
     else:
         model.shop = UNSET
     if "identifier" in data:
         value = data["identifier"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Register.identifier")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Register.identifier")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Register, "identifier", value)
         model.identifier = value
     else:
         model.identifier = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REGISTER_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _REGISTER_KEYS, model, known)
     return model
 
 
@@ -78,5 +88,8 @@ def unstructure_Register(model: Register) -> dict[str, Any]:
     if value is not UNSET:
         out["identifier"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -7,6 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of, structure
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.reward_attributes import RewardAttribute
 
@@ -14,20 +15,18 @@ _new = object.__new__
 _TYPE_1 = list[Any] | dict[str, Any]
 
 
-_REWARDATTRIBUTE_KEYS = frozenset(
-    {
-        "name",
-        "label",
-        "placeholder",
-        "description",
-        "type",
-        "fieldType",
-        "options",
-        "isPiggyDefined",
-        "isSoftReadOnly",
-        "isHardReadOnly",
-    }
-)
+_REWARDATTRIBUTE_KEYS = {
+    "name": "name",
+    "label": "label",
+    "placeholder": "placeholder",
+    "description": "description",
+    "type": "type",
+    "fieldType": "fieldType",
+    "options": "options",
+    "isPiggyDefined": "isPiggyDefined",
+    "isSoftReadOnly": "isSoftReadOnly",
+    "isHardReadOnly": "isHardReadOnly",
+}
 
 
 def structure_RewardAttribute(data: Any) -> RewardAttribute:
@@ -44,118 +43,145 @@ def structure_RewardAttribute(data: Any) -> RewardAttribute:
     model.name = value
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "RewardAttribute.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "RewardAttribute.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "placeholder" in data:
         value = data["placeholder"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "RewardAttribute.placeholder",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "RewardAttribute.placeholder",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "placeholder", value)
         model.placeholder = value
     else:
         model.placeholder = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "RewardAttribute.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "RewardAttribute.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "RewardAttribute.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "RewardAttribute.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "fieldType" in data:
         value = data["fieldType"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "RewardAttribute.fieldType",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "RewardAttribute.fieldType",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "fieldType", value)
         model.fieldType = value
     else:
         model.fieldType = UNSET
     if "options" in data:
         value = data["options"]
-        known += 1
-        value = structure(value, _TYPE_1)
+        try:
+            value = structure(value, _TYPE_1)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "options", value)
         model.options = value
     else:
         model.options = UNSET
     if "isPiggyDefined" in data:
         value = data["isPiggyDefined"]
-        known += 1
-        if not (value.__class__ is bool or value.__class__ is int):
-            value = expect(
-                value,
-                (
-                    bool,
-                    int,
-                ),
-                "RewardAttribute.isPiggyDefined",
-            )
+        try:
+            if not (value.__class__ is bool or value.__class__ is int):
+                value = expect(
+                    value,
+                    (
+                        bool,
+                        int,
+                    ),
+                    "RewardAttribute.isPiggyDefined",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "isPiggyDefined", value)
         model.isPiggyDefined = value
     else:
         model.isPiggyDefined = UNSET
     if "isSoftReadOnly" in data:
         value = data["isSoftReadOnly"]
-        known += 1
-        if not (value.__class__ is bool or value.__class__ is int):
-            value = expect(
-                value,
-                (
-                    bool,
-                    int,
-                ),
-                "RewardAttribute.isSoftReadOnly",
-            )
+        try:
+            if not (value.__class__ is bool or value.__class__ is int):
+                value = expect(
+                    value,
+                    (
+                        bool,
+                        int,
+                    ),
+                    "RewardAttribute.isSoftReadOnly",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "isSoftReadOnly", value)
         model.isSoftReadOnly = value
     else:
         model.isSoftReadOnly = UNSET
     if "isHardReadOnly" in data:
         value = data["isHardReadOnly"]
-        known += 1
-        if not (value.__class__ is bool or value.__class__ is int):
-            value = expect(
-                value,
-                (
-                    bool,
-                    int,
-                ),
-                "RewardAttribute.isHardReadOnly",
-            )
+        try:
+            if not (value.__class__ is bool or value.__class__ is int):
+                value = expect(
+                    value,
+                    (
+                        bool,
+                        int,
+                    ),
+                    "RewardAttribute.isHardReadOnly",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardAttribute, "isHardReadOnly", value)
         model.isHardReadOnly = value
     else:
         model.isHardReadOnly = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REWARDATTRIBUTE_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _REWARDATTRIBUTE_KEYS, model, known)
     return model
 
 
@@ -192,5 +218,8 @@ def unstructure_RewardAttribute(model: RewardAttribute) -> dict[str, Any]:
     if value is not UNSET:
         out["isHardReadOnly"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

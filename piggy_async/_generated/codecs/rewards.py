@@ -7,6 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.rewards import Reward
 from .shared import structure_Media
@@ -14,24 +15,22 @@ from .shared import structure_Media
 _new = object.__new__
 
 
-_REWARD_KEYS = frozenset(
-    {
-        "id",
-        "uuid",
-        "title",
-        "description",
-        "type",
-        "reward_type",
-        "is_active",
-        "active",
-        "required_credits",
-        "media",
-        "cost_price",
-        "stock",
-        "pre_redeemable",
-        "expiration_duration",
-    }
-)
+_REWARD_KEYS = {
+    "id": "id",
+    "uuid": "uuid",
+    "title": "title",
+    "description": "description",
+    "type": "type",
+    "reward_type": "reward_type",
+    "is_active": "is_active",
+    "active": "active",
+    "required_credits": "required_credits",
+    "media": "media",
+    "cost_price": "cost_price",
+    "stock": "stock",
+    "pre_redeemable": "pre_redeemable",
+    "expiration_duration": "expiration_duration",
+}
 
 
 def structure_Reward(data: Any) -> Reward:
@@ -42,9 +41,12 @@ def structure_Reward(data: Any) -> Reward:
     known = 1
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Reward.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Reward.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "id", value)
         model.id = value
     else:
         model.id = UNSET
@@ -56,133 +58,169 @@ def structure_Reward(data: Any) -> Reward:
     model.uuid = value
     if "title" in data:
         value = data["title"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Reward.title")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Reward.title")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "title", value)
         model.title = value
     else:
         model.title = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Reward.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Reward.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Reward.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Reward.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "reward_type" in data:
         value = data["reward_type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Reward.reward_type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Reward.reward_type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "reward_type", value)
         model.reward_type = value
     else:
         model.reward_type = UNSET
     if "is_active" in data:
         value = data["is_active"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "Reward.is_active")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "Reward.is_active")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "is_active", value)
         model.is_active = value
     else:
         model.is_active = UNSET
     if "active" in data:
         value = data["active"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "Reward.active")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "Reward.active")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "active", value)
         model.active = value
     else:
         model.active = UNSET
     if "required_credits" in data:
         value = data["required_credits"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Reward.required_credits")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Reward.required_credits")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "required_credits", value)
         model.required_credits = value
     else:
         model.required_credits = UNSET
     if "media" in data:
         value = data["media"]
-        known += 1
-        if value is not None:
-            value = structure_Media(value)
+        try:
+            if value is not None:
+                value = structure_Media(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "media", value)
         model.media = value
     else:
         model.media = UNSET
     if "cost_price" in data:
         value = data["cost_price"]
-        known += 1
-        if not (
-            value.__class__ is int
-            or (value.__class__ is float and value - value == 0.0)
-            or value is None
-        ):
-            value = expect(
-                value,
-                (
-                    float,
-                    NoneType,
-                ),
-                "Reward.cost_price",
-            )
+        try:
+            if not (
+                value.__class__ is int
+                or (value.__class__ is float and value - value == 0.0)
+                or value is None
+            ):
+                value = expect(
+                    value,
+                    (
+                        float,
+                        NoneType,
+                    ),
+                    "Reward.cost_price",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "cost_price", value)
         model.cost_price = value
     else:
         model.cost_price = UNSET
     if "stock" in data:
         value = data["stock"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "Reward.stock",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "Reward.stock",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "stock", value)
         model.stock = value
     else:
         model.stock = UNSET
     if "pre_redeemable" in data:
         value = data["pre_redeemable"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "Reward.pre_redeemable")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "Reward.pre_redeemable")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "pre_redeemable", value)
         model.pre_redeemable = value
     else:
         model.pre_redeemable = UNSET
     if "expiration_duration" in data:
         value = data["expiration_duration"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "Reward.expiration_duration",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "Reward.expiration_duration",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Reward, "expiration_duration", value)
         model.expiration_duration = value
     else:
         model.expiration_duration = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REWARD_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _REWARD_KEYS, model, known)
     return model
 
 
@@ -231,5 +269,8 @@ def unstructure_Reward(model: Reward) -> dict[str, Any]:
     if value is not UNSET:
         out["expiration_duration"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

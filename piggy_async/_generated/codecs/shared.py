@@ -7,6 +7,7 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.shared import (
     Address,
@@ -25,22 +26,20 @@ from ..models.shared import (
 _new = object.__new__
 
 
-_ADDRESS_KEYS = frozenset(
-    {
-        "id",
-        "shop_id",
-        "street",
-        "housenumber",
-        "postalcode",
-        "city",
-        "state",
-        "country",
-        "latitude",
-        "longitude",
-        "house_number",
-        "postal_code",
-    }
-)
+_ADDRESS_KEYS = {
+    "id": "id",
+    "shop_id": "shop_id",
+    "street": "street",
+    "housenumber": "housenumber",
+    "postalcode": "postalcode",
+    "city": "city",
+    "state": "state",
+    "country": "country",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "house_number": "house_number",
+    "postal_code": "postal_code",
+}
 
 
 def structure_Address(data: Any) -> Address:
@@ -51,185 +50,221 @@ def structure_Address(data: Any) -> Address:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Address.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Address.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "shop_id" in data:
         value = data["shop_id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Address.shop_id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Address.shop_id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "shop_id", value)
         model.shop_id = value
     else:
         model.shop_id = UNSET
     if "street" in data:
         value = data["street"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Address.street",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Address.street",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "street", value)
         model.street = value
     else:
         model.street = UNSET
     if "housenumber" in data:
         value = data["housenumber"]
-        known += 1
-        if not (value.__class__ is int or value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    str,
-                    NoneType,
-                ),
-                "Address.housenumber",
-            )
+        try:
+            if not (value.__class__ is int or value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        str,
+                        NoneType,
+                    ),
+                    "Address.housenumber",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "housenumber", value)
         model.housenumber = value
     else:
         model.housenumber = UNSET
     if "postalcode" in data:
         value = data["postalcode"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Address.postalcode",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Address.postalcode",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "postalcode", value)
         model.postalcode = value
     else:
         model.postalcode = UNSET
     if "city" in data:
         value = data["city"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Address.city",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Address.city",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "city", value)
         model.city = value
     else:
         model.city = UNSET
     if "state" in data:
         value = data["state"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Address.state",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Address.state",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "state", value)
         model.state = value
     else:
         model.state = UNSET
     if "country" in data:
         value = data["country"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Address.country",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Address.country",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "country", value)
         model.country = value
     else:
         model.country = UNSET
     if "latitude" in data:
         value = data["latitude"]
-        known += 1
-        if not (
-            value.__class__ is int
-            or (value.__class__ is float and value - value == 0.0)
-            or value.__class__ is str
-            or value is None
-        ):
-            value = expect(
-                value,
-                (
-                    float,
-                    str,
-                    NoneType,
-                ),
-                "Address.latitude",
-            )
+        try:
+            if not (
+                value.__class__ is int
+                or (value.__class__ is float and value - value == 0.0)
+                or value.__class__ is str
+                or value is None
+            ):
+                value = expect(
+                    value,
+                    (
+                        float,
+                        str,
+                        NoneType,
+                    ),
+                    "Address.latitude",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "latitude", value)
         model.latitude = value
     else:
         model.latitude = UNSET
     if "longitude" in data:
         value = data["longitude"]
-        known += 1
-        if not (
-            value.__class__ is int
-            or (value.__class__ is float and value - value == 0.0)
-            or value.__class__ is str
-            or value is None
-        ):
-            value = expect(
-                value,
-                (
-                    float,
-                    str,
-                    NoneType,
-                ),
-                "Address.longitude",
-            )
+        try:
+            if not (
+                value.__class__ is int
+                or (value.__class__ is float and value - value == 0.0)
+                or value.__class__ is str
+                or value is None
+            ):
+                value = expect(
+                    value,
+                    (
+                        float,
+                        str,
+                        NoneType,
+                    ),
+                    "Address.longitude",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "longitude", value)
         model.longitude = value
     else:
         model.longitude = UNSET
     if "house_number" in data:
         value = data["house_number"]
-        known += 1
-        if not (value.__class__ is int or value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    str,
-                    NoneType,
-                ),
-                "Address.house_number",
-            )
+        try:
+            if not (value.__class__ is int or value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        str,
+                        NoneType,
+                    ),
+                    "Address.house_number",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "house_number", value)
         model.house_number = value
     else:
         model.house_number = UNSET
     if "postal_code" in data:
         value = data["postal_code"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Address.postal_code",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Address.postal_code",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Address, "postal_code", value)
         model.postal_code = value
     else:
         model.postal_code = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _ADDRESS_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _ADDRESS_KEYS, model, known)
     return model
 
 
@@ -274,11 +309,20 @@ def unstructure_Address(model: Address) -> dict[str, Any]:
     if value is not UNSET:
         out["postal_code"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTIDENTIFIER_KEYS = frozenset({"name", "value", "active", "default", "contact"})
+_CONTACTIDENTIFIER_KEYS = {
+    "name": "name",
+    "value": "value",
+    "active": "active",
+    "default": "default",
+    "contact": "contact",
+}
 
 
 def structure_ContactIdentifier(data: Any) -> ContactIdentifier:
@@ -289,45 +333,62 @@ def structure_ContactIdentifier(data: Any) -> ContactIdentifier:
     known = 0
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactIdentifier.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactIdentifier.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifier, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "value" in data:
         value = data["value"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactIdentifier.value")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactIdentifier.value")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifier, "value", value)
         model.value = value
     else:
         model.value = UNSET
     if "active" in data:
         value = data["active"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "ContactIdentifier.active")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "ContactIdentifier.active")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifier, "active", value)
         model.active = value
     else:
         model.active = UNSET
     if "default" in data:
         value = data["default"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "ContactIdentifier.default")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "ContactIdentifier.default")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifier, "default", value)
         model.default = value
     else:
         model.default = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifier, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTIDENTIFIER_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTIDENTIFIER_KEYS, model, known)
+    )
     return model
 
 
@@ -351,11 +412,14 @@ def unstructure_ContactIdentifier(model: ContactIdentifier) -> dict[str, Any]:
     if value is not UNSET:
         out["contact"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTREF_KEYS = frozenset({"uuid", "email", "credit_balance"})
+_CONTACTREF_KEYS = {"uuid": "uuid", "email": "email", "credit_balance": "credit_balance"}
 
 
 def structure_ContactRef(data: Any) -> ContactRef:
@@ -372,20 +436,26 @@ def structure_ContactRef(data: Any) -> ContactRef:
     model.uuid = value
     if "email" in data:
         value = data["email"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ContactRef.email")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ContactRef.email")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactRef, "email", value)
         model.email = value
     else:
         model.email = UNSET
     if "credit_balance" in data:
         value = data["credit_balance"]
-        known += 1
-        value = structure_CreditBalance(value)
+        try:
+            value = structure_CreditBalance(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactRef, "credit_balance", value)
         model.credit_balance = value
     else:
         model.credit_balance = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTREF_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CONTACTREF_KEYS, model, known)
     return model
 
 
@@ -401,11 +471,14 @@ def unstructure_ContactRef(model: ContactRef) -> dict[str, Any]:
     if value is not UNSET:
         out["credit_balance"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CREDITBALANCE_KEYS = frozenset({"balance", "id"})
+_CREDITBALANCE_KEYS = {"balance": "balance", "id": "id"}
 
 
 def structure_CreditBalance(data: Any) -> CreditBalance:
@@ -422,13 +495,16 @@ def structure_CreditBalance(data: Any) -> CreditBalance:
     model.balance = value
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "CreditBalance.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "CreditBalance.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditBalance, "id", value)
         model.id = value
     else:
         model.id = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CREDITBALANCE_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CREDITBALANCE_KEYS, model, known)
     return model
 
 
@@ -441,11 +517,14 @@ def unstructure_CreditBalance(model: CreditBalance) -> dict[str, Any]:
     if value is not UNSET:
         out["id"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_MEDIA_KEYS = frozenset({"type", "value"})
+_MEDIA_KEYS = {"type": "type", "value": "value"}
 
 
 def structure_Media(data: Any) -> Media:
@@ -456,21 +535,27 @@ def structure_Media(data: Any) -> Media:
     known = 0
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Media.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Media.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Media, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "value" in data:
         value = data["value"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Media.value")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Media.value")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Media, "value", value)
         model.value = value
     else:
         model.value = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _MEDIA_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _MEDIA_KEYS, model, known)
     return model
 
 
@@ -485,11 +570,14 @@ def unstructure_Media(model: Media) -> dict[str, Any]:
     if value is not UNSET:
         out["value"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_PREPAIDBALANCE_KEYS = frozenset({"balance_in_cents", "balance"})
+_PREPAIDBALANCE_KEYS = {"balance_in_cents": "balance_in_cents", "balance": "balance"}
 
 
 def structure_PrepaidBalance(data: Any) -> PrepaidBalance:
@@ -506,13 +594,16 @@ def structure_PrepaidBalance(data: Any) -> PrepaidBalance:
     model.balance_in_cents = value
     if "balance" in data:
         value = data["balance"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "PrepaidBalance.balance")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "PrepaidBalance.balance")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidBalance, "balance", value)
         model.balance = value
     else:
         model.balance = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PREPAIDBALANCE_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _PREPAIDBALANCE_KEYS, model, known)
     return model
 
 
@@ -525,11 +616,21 @@ def unstructure_PrepaidBalance(model: PrepaidBalance) -> dict[str, Any]:
     if value is not UNSET:
         out["balance"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_SHOP_KEYS = frozenset({"id", "uuid", "name", "type", "reference", "address"})
+_SHOP_KEYS = {
+    "id": "id",
+    "uuid": "uuid",
+    "name": "name",
+    "type": "type",
+    "reference": "reference",
+    "address": "address",
+}
 
 
 def structure_Shop(data: Any) -> Shop:
@@ -540,16 +641,19 @@ def structure_Shop(data: Any) -> Shop:
     known = 1
     if "id" in data:
         value = data["id"]
-        known += 1
-        if not (value.__class__ is int or value.__class__ is str):
-            value = expect(
-                value,
-                (
-                    int,
-                    str,
-                ),
-                "Shop.id",
-            )
+        try:
+            if not (value.__class__ is int or value.__class__ is str):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        str,
+                    ),
+                    "Shop.id",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shop, "id", value)
         model.id = value
     else:
         model.id = UNSET
@@ -561,44 +665,56 @@ def structure_Shop(data: Any) -> Shop:
     model.uuid = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Shop.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Shop.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shop, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Shop.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Shop.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shop, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "reference" in data:
         value = data["reference"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Shop.reference",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Shop.reference",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shop, "reference", value)
         model.reference = value
     else:
         model.reference = UNSET
     if "address" in data:
         value = data["address"]
-        known += 1
-        if value is not None:
-            value = structure_Address(value)
+        try:
+            if value is not None:
+                value = structure_Address(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shop, "address", value)
         model.address = value
     else:
         model.address = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _SHOP_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _SHOP_KEYS, model, known)
     return model
 
 
@@ -623,11 +739,18 @@ def unstructure_Shop(model: Shop) -> dict[str, Any]:
     if value is not UNSET:
         out["address"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_SUBSCRIPTION_KEYS = frozenset({"is_subscribed", "status", "subscription_type"})
+_SUBSCRIPTION_KEYS = {
+    "is_subscribed": "is_subscribed",
+    "status": "status",
+    "subscription_type": "subscription_type",
+}
 
 
 def structure_Subscription(data: Any) -> Subscription:
@@ -638,35 +761,44 @@ def structure_Subscription(data: Any) -> Subscription:
     known = 0
     if "is_subscribed" in data:
         value = data["is_subscribed"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "Subscription.is_subscribed")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "Subscription.is_subscribed")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Subscription, "is_subscribed", value)
         model.is_subscribed = value
     else:
         model.is_subscribed = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if not (value.__class__ is str or value.__class__ is int):
-            value = expect(
-                value,
-                (
-                    str,
-                    int,
-                ),
-                "Subscription.status",
-            )
+        try:
+            if not (value.__class__ is str or value.__class__ is int):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        int,
+                    ),
+                    "Subscription.status",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Subscription, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "subscription_type" in data:
         value = data["subscription_type"]
-        known += 1
-        value = structure_SubscriptionType(value)
+        try:
+            value = structure_SubscriptionType(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Subscription, "subscription_type", value)
         model.subscription_type = value
     else:
         model.subscription_type = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _SUBSCRIPTION_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _SUBSCRIPTION_KEYS, model, known)
     return model
 
 
@@ -684,11 +816,21 @@ def unstructure_Subscription(model: Subscription) -> dict[str, Any]:
     if value is not UNSET:
         out["subscription_type"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_SUBSCRIPTIONTYPE_KEYS = frozenset({"id", "uuid", "name", "description", "active", "strategy"})
+_SUBSCRIPTIONTYPE_KEYS = {
+    "id": "id",
+    "uuid": "uuid",
+    "name": "name",
+    "description": "description",
+    "active": "active",
+    "strategy": "strategy",
+}
 
 
 def structure_SubscriptionType(data: Any) -> SubscriptionType:
@@ -699,67 +841,85 @@ def structure_SubscriptionType(data: Any) -> SubscriptionType:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "SubscriptionType.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "SubscriptionType.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, SubscriptionType, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "uuid" in data:
         value = data["uuid"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "SubscriptionType.uuid",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "SubscriptionType.uuid",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, SubscriptionType, "uuid", value)
         model.uuid = value
     else:
         model.uuid = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "SubscriptionType.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "SubscriptionType.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, SubscriptionType, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "SubscriptionType.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "SubscriptionType.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, SubscriptionType, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "active" in data:
         value = data["active"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "SubscriptionType.active")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "SubscriptionType.active")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, SubscriptionType, "active", value)
         model.active = value
     else:
         model.active = UNSET
     if "strategy" in data:
         value = data["strategy"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "SubscriptionType.strategy")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "SubscriptionType.strategy")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, SubscriptionType, "strategy", value)
         model.strategy = value
     else:
         model.strategy = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _SUBSCRIPTIONTYPE_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _SUBSCRIPTIONTYPE_KEYS, model, known)
     return model
 
 
@@ -786,11 +946,20 @@ def unstructure_SubscriptionType(model: SubscriptionType) -> dict[str, Any]:
     if value is not UNSET:
         out["strategy"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_TIER_KEYS = frozenset({"uuid", "name", "description", "position", "media"})
+_TIER_KEYS = {
+    "uuid": "uuid",
+    "name": "name",
+    "description": "description",
+    "position": "position",
+    "media": "media",
+}
 
 
 def structure_Tier(data: Any) -> Tier:
@@ -801,52 +970,67 @@ def structure_Tier(data: Any) -> Tier:
     known = 0
     if "uuid" in data:
         value = data["uuid"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Tier.uuid")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Tier.uuid")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Tier, "uuid", value)
         model.uuid = value
     else:
         model.uuid = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Tier.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Tier.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Tier, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Tier.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Tier.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Tier, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "position" in data:
         value = data["position"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Tier.position")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Tier.position")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Tier, "position", value)
         model.position = value
     else:
         model.position = UNSET
     if "media" in data:
         value = data["media"]
-        known += 1
-        if value is not None:
-            value = structure_Media(value)
+        try:
+            if value is not None:
+                value = structure_Media(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Tier, "media", value)
         model.media = value
     else:
         model.media = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _TIER_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _TIER_KEYS, model, known)
     return model
 
 
@@ -870,11 +1054,20 @@ def unstructure_Tier(model: Tier) -> dict[str, Any]:
     if value is not UNSET:
         out["media"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_UNIT_KEYS = frozenset({"id", "name", "label", "prefix", "is_default"})
+_UNIT_KEYS = {
+    "id": "id",
+    "name": "name",
+    "label": "label",
+    "prefix": "prefix",
+    "is_default": "is_default",
+}
 
 
 def structure_Unit(data: Any) -> Unit:
@@ -885,52 +1078,67 @@ def structure_Unit(data: Any) -> Unit:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Unit.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Unit.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Unit, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Unit.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Unit.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Unit, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Unit.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Unit.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Unit, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "prefix" in data:
         value = data["prefix"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Unit.prefix",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Unit.prefix",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Unit, "prefix", value)
         model.prefix = value
     else:
         model.prefix = UNSET
     if "is_default" in data:
         value = data["is_default"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "Unit.is_default")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "Unit.is_default")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Unit, "is_default", value)
         model.is_default = value
     else:
         model.is_default = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _UNIT_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _UNIT_KEYS, model, known)
     return model
 
 
@@ -954,5 +1162,8 @@ def unstructure_Unit(model: Unit) -> dict[str, Any]:
     if value is not UNSET:
         out["is_default"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

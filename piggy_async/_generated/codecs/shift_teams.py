@@ -14,13 +14,19 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.shift_teams import ShiftTeam
 
 _new = object.__new__
 
 
-_SHIFTTEAM_KEYS = frozenset({"uuid", "name", "created_at", "updated_at"})
+_SHIFTTEAM_KEYS = {
+    "uuid": "uuid",
+    "name": "name",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
 
 
 def structure_ShiftTeam(data: Any) -> ShiftTeam:
@@ -37,27 +43,36 @@ def structure_ShiftTeam(data: Any) -> ShiftTeam:
     model.uuid = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ShiftTeam.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ShiftTeam.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ShiftTeam, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "ShiftTeam.created_at")
+        try:
+            value = parse_datetime(value, "ShiftTeam.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ShiftTeam, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "updated_at" in data:
         value = data["updated_at"]
-        known += 1
-        value = parse_datetime(value, "ShiftTeam.updated_at")
+        try:
+            value = parse_datetime(value, "ShiftTeam.updated_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ShiftTeam, "updated_at", value)
         model.updated_at = value
     else:
         model.updated_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _SHIFTTEAM_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _SHIFTTEAM_KEYS, model, known)
     return model
 
 
@@ -76,5 +91,8 @@ def unstructure_ShiftTeam(model: ShiftTeam) -> dict[str, Any]:
     if value is not UNSET:
         out["updated_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

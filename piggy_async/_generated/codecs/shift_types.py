@@ -15,13 +15,20 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.shift_types import ShiftType
 
 _new = object.__new__
 
 
-_SHIFTTYPE_KEYS = frozenset({"uuid", "name", "description", "created_at", "updated_at"})
+_SHIFTTYPE_KEYS = {
+    "uuid": "uuid",
+    "name": "name",
+    "description": "description",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
 
 
 def structure_ShiftType(data: Any) -> ShiftType:
@@ -38,42 +45,54 @@ def structure_ShiftType(data: Any) -> ShiftType:
     model.uuid = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "ShiftType.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "ShiftType.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ShiftType, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "ShiftType.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "ShiftType.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ShiftType, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "ShiftType.created_at")
+        try:
+            value = parse_datetime(value, "ShiftType.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ShiftType, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "updated_at" in data:
         value = data["updated_at"]
-        known += 1
-        value = parse_datetime(value, "ShiftType.updated_at")
+        try:
+            value = parse_datetime(value, "ShiftType.updated_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ShiftType, "updated_at", value)
         model.updated_at = value
     else:
         model.updated_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _SHIFTTYPE_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _SHIFTTYPE_KEYS, model, known)
     return model
 
 
@@ -95,5 +114,8 @@ def unstructure_ShiftType(model: ShiftType) -> dict[str, Any]:
     if value is not UNSET:
         out["updated_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

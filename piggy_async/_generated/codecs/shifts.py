@@ -16,6 +16,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.shifts import Shift
 from .shared import structure_ContactRef
@@ -23,21 +24,19 @@ from .shared import structure_ContactRef
 _new = object.__new__
 
 
-_SHIFT_KEYS = frozenset(
-    {
-        "uuid",
-        "contact",
-        "external_id",
-        "team_uuid",
-        "shift_type_uuid",
-        "status",
-        "break_in_minutes",
-        "net_duration_in_minutes",
-        "started_at",
-        "ended_at",
-        "created_at",
-    }
-)
+_SHIFT_KEYS = {
+    "uuid": "uuid",
+    "contact": "contact",
+    "external_id": "external_id",
+    "team_uuid": "team_uuid",
+    "shift_type_uuid": "shift_type_uuid",
+    "status": "status",
+    "break_in_minutes": "break_in_minutes",
+    "net_duration_in_minutes": "net_duration_in_minutes",
+    "started_at": "started_at",
+    "ended_at": "ended_at",
+    "created_at": "created_at",
+}
 
 
 def structure_Shift(data: Any) -> Shift:
@@ -54,110 +53,140 @@ def structure_Shift(data: Any) -> Shift:
     model.uuid = value
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "external_id" in data:
         value = data["external_id"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Shift.external_id",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Shift.external_id",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "external_id", value)
         model.external_id = value
     else:
         model.external_id = UNSET
     if "team_uuid" in data:
         value = data["team_uuid"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Shift.team_uuid",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Shift.team_uuid",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "team_uuid", value)
         model.team_uuid = value
     else:
         model.team_uuid = UNSET
     if "shift_type_uuid" in data:
         value = data["shift_type_uuid"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Shift.shift_type_uuid",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Shift.shift_type_uuid",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "shift_type_uuid", value)
         model.shift_type_uuid = value
     else:
         model.shift_type_uuid = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Shift.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Shift.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "break_in_minutes" in data:
         value = data["break_in_minutes"]
-        known += 1
-        if not (value.__class__ is int or value is None):
-            value = expect(
-                value,
-                (
-                    int,
-                    NoneType,
-                ),
-                "Shift.break_in_minutes",
-            )
+        try:
+            if not (value.__class__ is int or value is None):
+                value = expect(
+                    value,
+                    (
+                        int,
+                        NoneType,
+                    ),
+                    "Shift.break_in_minutes",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "break_in_minutes", value)
         model.break_in_minutes = value
     else:
         model.break_in_minutes = UNSET
     if "net_duration_in_minutes" in data:
         value = data["net_duration_in_minutes"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Shift.net_duration_in_minutes")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Shift.net_duration_in_minutes")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "net_duration_in_minutes", value)
         model.net_duration_in_minutes = value
     else:
         model.net_duration_in_minutes = UNSET
     if "started_at" in data:
         value = data["started_at"]
-        known += 1
-        value = parse_datetime(value, "Shift.started_at")
+        try:
+            value = parse_datetime(value, "Shift.started_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "started_at", value)
         model.started_at = value
     else:
         model.started_at = UNSET
     if "ended_at" in data:
         value = data["ended_at"]
-        known += 1
-        value = parse_datetime(value, "Shift.ended_at")
+        try:
+            value = parse_datetime(value, "Shift.ended_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "ended_at", value)
         model.ended_at = value
     else:
         model.ended_at = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "Shift.created_at")
+        try:
+            value = parse_datetime(value, "Shift.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Shift, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _SHIFT_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _SHIFT_KEYS, model, known)
     return model
 
 
@@ -197,5 +226,8 @@ def unstructure_Shift(model: Shift) -> dict[str, Any]:
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

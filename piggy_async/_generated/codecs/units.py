@@ -7,25 +7,24 @@ from types import NoneType
 from typing import Any
 
 from piggy_async._codecs import UNSET, as_object, dump_datetime, expect, extra_of, parse_datetime
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.units import UnitRecord
 
 _new = object.__new__
 
 
-_UNITRECORD_KEYS = frozenset(
-    {
-        "id",
-        "loyalty_program_id",
-        "name",
-        "label",
-        "prefix",
-        "is_default",
-        "format",
-        "created_at",
-        "updated_at",
-    }
-)
+_UNITRECORD_KEYS = {
+    "id": "id",
+    "loyalty_program_id": "loyalty_program_id",
+    "name": "name",
+    "label": "label",
+    "prefix": "prefix",
+    "is_default": "is_default",
+    "format": "format",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
 
 
 def structure_UnitRecord(data: Any) -> UnitRecord:
@@ -36,82 +35,109 @@ def structure_UnitRecord(data: Any) -> UnitRecord:
     known = 0
     if "id" in data:
         value = data["id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "UnitRecord.id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "UnitRecord.id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "id", value)
         model.id = value
     else:
         model.id = UNSET
     if "loyalty_program_id" in data:
         value = data["loyalty_program_id"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "UnitRecord.loyalty_program_id")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "UnitRecord.loyalty_program_id")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "loyalty_program_id", value)
         model.loyalty_program_id = value
     else:
         model.loyalty_program_id = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "UnitRecord.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "UnitRecord.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "label" in data:
         value = data["label"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "UnitRecord.label")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "UnitRecord.label")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "label", value)
         model.label = value
     else:
         model.label = UNSET
     if "prefix" in data:
         value = data["prefix"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "UnitRecord.prefix",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "UnitRecord.prefix",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "prefix", value)
         model.prefix = value
     else:
         model.prefix = UNSET
     if "is_default" in data:
         value = data["is_default"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "UnitRecord.is_default")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "UnitRecord.is_default")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "is_default", value)
         model.is_default = value
     else:
         model.is_default = UNSET
     if "format" in data:
         value = data["format"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "UnitRecord.format")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "UnitRecord.format")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "format", value)
         model.format = value
     else:
         model.format = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "UnitRecord.created_at")
+        try:
+            value = parse_datetime(value, "UnitRecord.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
     if "updated_at" in data:
         value = data["updated_at"]
-        known += 1
-        value = parse_datetime(value, "UnitRecord.updated_at")
+        try:
+            value = parse_datetime(value, "UnitRecord.updated_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnitRecord, "updated_at", value)
         model.updated_at = value
     else:
         model.updated_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _UNITRECORD_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _UNITRECORD_KEYS, model, known)
     return model
 
 
@@ -147,5 +173,8 @@ def unstructure_UnitRecord(model: UnitRecord) -> dict[str, Any]:
     if value is not UNSET:
         out["updated_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

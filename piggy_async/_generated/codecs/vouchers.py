@@ -17,6 +17,7 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.vouchers import (
     Voucher,
@@ -33,26 +34,24 @@ from .shared import structure_ContactRef
 _new = object.__new__
 
 
-_VOUCHER_KEYS = frozenset(
-    {
-        "uuid",
-        "code",
-        "status",
-        "name",
-        "description",
-        "expiration_date",
-        "activation_date",
-        "redeemed_at",
-        "is_redeemed",
-        "redemptions_remaining",
-        "times_redeemed",
-        "total_redemptions_allowed",
-        "attributes",
-        "contact",
-        "promotion",
-        "voucher_redemption",
-    }
-)
+_VOUCHER_KEYS = {
+    "uuid": "uuid",
+    "code": "code",
+    "status": "status",
+    "name": "name",
+    "description": "description",
+    "expiration_date": "expiration_date",
+    "activation_date": "activation_date",
+    "redeemed_at": "redeemed_at",
+    "is_redeemed": "is_redeemed",
+    "redemptions_remaining": "redemptions_remaining",
+    "times_redeemed": "times_redeemed",
+    "total_redemptions_allowed": "total_redemptions_allowed",
+    "attributes": "attributes",
+    "contact": "contact",
+    "promotion": "promotion",
+    "voucher_redemption": "voucher_redemption",
+}
 
 
 def structure_Voucher(data: Any) -> Voucher:
@@ -69,137 +68,182 @@ def structure_Voucher(data: Any) -> Voucher:
     model.uuid = value
     if "code" in data:
         value = data["code"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Voucher.code")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Voucher.code")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "code", value)
         model.code = value
     else:
         model.code = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "Voucher.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "Voucher.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "name" in data:
         value = data["name"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Voucher.name",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Voucher.name",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "description" in data:
         value = data["description"]
-        known += 1
-        if not (value.__class__ is str or value is None):
-            value = expect(
-                value,
-                (
-                    str,
-                    NoneType,
-                ),
-                "Voucher.description",
-            )
+        try:
+            if not (value.__class__ is str or value is None):
+                value = expect(
+                    value,
+                    (
+                        str,
+                        NoneType,
+                    ),
+                    "Voucher.description",
+                )
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "description", value)
         model.description = value
     else:
         model.description = UNSET
     if "expiration_date" in data:
         value = data["expiration_date"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Voucher.expiration_date")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Voucher.expiration_date")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "expiration_date", value)
         model.expiration_date = value
     else:
         model.expiration_date = UNSET
     if "activation_date" in data:
         value = data["activation_date"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Voucher.activation_date")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Voucher.activation_date")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "activation_date", value)
         model.activation_date = value
     else:
         model.activation_date = UNSET
     if "redeemed_at" in data:
         value = data["redeemed_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "Voucher.redeemed_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "Voucher.redeemed_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "redeemed_at", value)
         model.redeemed_at = value
     else:
         model.redeemed_at = UNSET
     if "is_redeemed" in data:
         value = data["is_redeemed"]
-        known += 1
-        if value.__class__ is not bool:
-            value = expect(value, (bool,), "Voucher.is_redeemed")
+        try:
+            if value.__class__ is not bool:
+                value = expect(value, (bool,), "Voucher.is_redeemed")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "is_redeemed", value)
         model.is_redeemed = value
     else:
         model.is_redeemed = UNSET
     if "redemptions_remaining" in data:
         value = data["redemptions_remaining"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Voucher.redemptions_remaining")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Voucher.redemptions_remaining")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "redemptions_remaining", value)
         model.redemptions_remaining = value
     else:
         model.redemptions_remaining = UNSET
     if "times_redeemed" in data:
         value = data["times_redeemed"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Voucher.times_redeemed")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Voucher.times_redeemed")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "times_redeemed", value)
         model.times_redeemed = value
     else:
         model.times_redeemed = UNSET
     if "total_redemptions_allowed" in data:
         value = data["total_redemptions_allowed"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "Voucher.total_redemptions_allowed")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "Voucher.total_redemptions_allowed")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "total_redemptions_allowed", value)
         model.total_redemptions_allowed = value
     else:
         model.total_redemptions_allowed = UNSET
     if "attributes" in data:
         value = data["attributes"]
-        known += 1
-        if value.__class__ is not dict:
-            value = expect(value, (dict,), "Voucher.attributes")
+        try:
+            if value.__class__ is not dict:
+                value = expect(value, (dict,), "Voucher.attributes")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "attributes", value)
         model.attributes = value
     else:
         model.attributes = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
     if "promotion" in data:
         value = data["promotion"]
-        known += 1
-        value = structure_Promotion(value)
+        try:
+            value = structure_Promotion(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "promotion", value)
         model.promotion = value
     else:
         model.promotion = UNSET
     if "voucher_redemption" in data:
         value = data["voucher_redemption"]
-        known += 1
-        value = structure_VoucherRedemption(value)
+        try:
+            value = structure_VoucherRedemption(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, Voucher, "voucher_redemption", value)
         model.voucher_redemption = value
     else:
         model.voucher_redemption = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHER_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _VOUCHER_KEYS, model, known)
     return model
 
 
@@ -254,11 +298,20 @@ def unstructure_Voucher(model: Voucher) -> dict[str, Any]:
     if value is not UNSET:
         out["voucher_redemption"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERBATCH_KEYS = frozenset({"uuid", "type", "quantity", "status", "created_at"})
+_VOUCHERBATCH_KEYS = {
+    "uuid": "uuid",
+    "type": "type",
+    "quantity": "quantity",
+    "status": "status",
+    "created_at": "created_at",
+}
 
 
 def structure_VoucherBatch(data: Any) -> VoucherBatch:
@@ -275,37 +328,49 @@ def structure_VoucherBatch(data: Any) -> VoucherBatch:
     model.uuid = value
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "VoucherBatch.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "VoucherBatch.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherBatch, "type", value)
         model.type = value
     else:
         model.type = UNSET
     if "quantity" in data:
         value = data["quantity"]
-        known += 1
-        if value.__class__ is not int:
-            value = expect(value, (int,), "VoucherBatch.quantity")
+        try:
+            if value.__class__ is not int:
+                value = expect(value, (int,), "VoucherBatch.quantity")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherBatch, "quantity", value)
         model.quantity = value
     else:
         model.quantity = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "VoucherBatch.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "VoucherBatch.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherBatch, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "VoucherBatch.created_at")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "VoucherBatch.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherBatch, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERBATCH_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERBATCH_KEYS, model, known)
     return model
 
 
@@ -327,11 +392,14 @@ def unstructure_VoucherBatch(model: VoucherBatch) -> dict[str, Any]:
     if value is not UNSET:
         out["created_at"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERLOCK_KEYS = frozenset({"voucher", "lock"})
+_VOUCHERLOCK_KEYS = {"voucher": "voucher", "lock": "lock"}
 
 
 def structure_VoucherLock(data: Any) -> VoucherLock:
@@ -342,19 +410,25 @@ def structure_VoucherLock(data: Any) -> VoucherLock:
     known = 0
     if "voucher" in data:
         value = data["voucher"]
-        known += 1
-        value = structure_VoucherLockVoucher(value)
+        try:
+            value = structure_VoucherLockVoucher(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherLock, "voucher", value)
         model.voucher = value
     else:
         model.voucher = UNSET
     if "lock" in data:
         value = data["lock"]
-        known += 1
-        value = structure_VoucherLockDetails(value)
+        try:
+            value = structure_VoucherLockDetails(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherLock, "lock", value)
         model.lock = value
     else:
         model.lock = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERLOCK_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERLOCK_KEYS, model, known)
     return model
 
 
@@ -369,13 +443,19 @@ def unstructure_VoucherLock(model: VoucherLock) -> dict[str, Any]:
     if value is not UNSET:
         out["lock"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERLOCKDETAILS_KEYS = frozenset(
-    {"release_key", "locked_at", "unlocked_at", "system_release_at"}
-)
+_VOUCHERLOCKDETAILS_KEYS = {
+    "release_key": "release_key",
+    "locked_at": "locked_at",
+    "unlocked_at": "unlocked_at",
+    "system_release_at": "system_release_at",
+}
 
 
 def structure_VoucherLockDetails(data: Any) -> VoucherLockDetails:
@@ -386,36 +466,50 @@ def structure_VoucherLockDetails(data: Any) -> VoucherLockDetails:
     known = 0
     if "release_key" in data:
         value = data["release_key"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "VoucherLockDetails.release_key")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "VoucherLockDetails.release_key")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherLockDetails, "release_key", value)
         model.release_key = value
     else:
         model.release_key = UNSET
     if "locked_at" in data:
         value = data["locked_at"]
-        known += 1
-        value = parse_datetime(value, "VoucherLockDetails.locked_at")
+        try:
+            value = parse_datetime(value, "VoucherLockDetails.locked_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherLockDetails, "locked_at", value)
         model.locked_at = value
     else:
         model.locked_at = UNSET
     if "unlocked_at" in data:
         value = data["unlocked_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "VoucherLockDetails.unlocked_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "VoucherLockDetails.unlocked_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherLockDetails, "unlocked_at", value)
         model.unlocked_at = value
     else:
         model.unlocked_at = UNSET
     if "system_release_at" in data:
         value = data["system_release_at"]
-        known += 1
-        if value is not None:
-            value = parse_datetime(value, "VoucherLockDetails.system_release_at")
+        try:
+            if value is not None:
+                value = parse_datetime(value, "VoucherLockDetails.system_release_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherLockDetails, "system_release_at", value)
         model.system_release_at = value
     else:
         model.system_release_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERLOCKDETAILS_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERLOCKDETAILS_KEYS, model, known)
+    )
     return model
 
 
@@ -436,11 +530,14 @@ def unstructure_VoucherLockDetails(model: VoucherLockDetails) -> dict[str, Any]:
     if value is not UNSET:
         out["system_release_at"] = None if value is None else dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERLOCKVOUCHER_KEYS = frozenset({"uuid", "status"})
+_VOUCHERLOCKVOUCHER_KEYS = {"uuid": "uuid", "status": "status"}
 
 
 def structure_VoucherLockVoucher(data: Any) -> VoucherLockVoucher:
@@ -457,13 +554,18 @@ def structure_VoucherLockVoucher(data: Any) -> VoucherLockVoucher:
     model.uuid = value
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "VoucherLockVoucher.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "VoucherLockVoucher.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherLockVoucher, "status", value)
         model.status = value
     else:
         model.status = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERLOCKVOUCHER_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERLOCKVOUCHER_KEYS, model, known)
+    )
     return model
 
 
@@ -476,11 +578,14 @@ def unstructure_VoucherLockVoucher(model: VoucherLockVoucher) -> dict[str, Any]:
     if value is not UNSET:
         out["status"] = value
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERMULTIREDEMPTION_KEYS = frozenset({"voucher", "voucher_redemptions"})
+_VOUCHERMULTIREDEMPTION_KEYS = {"voucher": "voucher", "voucher_redemptions": "voucher_redemptions"}
 
 
 def structure_VoucherMultiRedemption(data: Any) -> VoucherMultiRedemption:
@@ -491,21 +596,29 @@ def structure_VoucherMultiRedemption(data: Any) -> VoucherMultiRedemption:
     known = 0
     if "voucher" in data:
         value = data["voucher"]
-        known += 1
-        value = structure_Voucher(value)
+        try:
+            value = structure_Voucher(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherMultiRedemption, "voucher", value)
         model.voucher = value
     else:
         model.voucher = UNSET
     if "voucher_redemptions" in data:
         value = data["voucher_redemptions"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "VoucherMultiRedemption.voucher_redemptions")
-        value = [structure_VoucherRedemption(item) for item in value]
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "VoucherMultiRedemption.voucher_redemptions")
+            value = [structure_VoucherRedemption(item) for item in value]
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherMultiRedemption, "voucher_redemptions", value)
         model.voucher_redemptions = value
     else:
         model.voucher_redemptions = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERMULTIREDEMPTION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERMULTIREDEMPTION_KEYS, model, known)
+    )
     return model
 
 
@@ -520,11 +633,14 @@ def unstructure_VoucherMultiRedemption(model: VoucherMultiRedemption) -> dict[st
     if value is not UNSET:
         out["voucher_redemptions"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERREDEMPTION_KEYS = frozenset({"uuid", "created_at"})
+_VOUCHERREDEMPTION_KEYS = {"uuid": "uuid", "created_at": "created_at"}
 
 
 def structure_VoucherRedemption(data: Any) -> VoucherRedemption:
@@ -541,12 +657,17 @@ def structure_VoucherRedemption(data: Any) -> VoucherRedemption:
     model.uuid = value
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "VoucherRedemption.created_at")
+        try:
+            value = parse_datetime(value, "VoucherRedemption.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherRedemption, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERREDEMPTION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERREDEMPTION_KEYS, model, known)
+    )
     return model
 
 
@@ -559,5 +680,8 @@ def unstructure_VoucherRedemption(model: VoucherRedemption) -> dict[str, Any]:
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

@@ -16,15 +16,23 @@ from piggy_async._codecs import (
     extra_of,
     parse_datetime,
 )
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.webhook_subscriptions import WebhookSubscription
 
 _new = object.__new__
 
 
-_WEBHOOKSUBSCRIPTION_KEYS = frozenset(
-    {"uuid", "name", "event_type", "url", "properties", "status", "version", "created_at"}
-)
+_WEBHOOKSUBSCRIPTION_KEYS = {
+    "uuid": "uuid",
+    "name": "name",
+    "event_type": "event_type",
+    "url": "url",
+    "properties": "properties",
+    "status": "status",
+    "version": "version",
+    "created_at": "created_at",
+}
 
 
 def structure_WebhookSubscription(data: Any) -> WebhookSubscription:
@@ -41,60 +49,83 @@ def structure_WebhookSubscription(data: Any) -> WebhookSubscription:
     model.uuid = value
     if "name" in data:
         value = data["name"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "WebhookSubscription.name")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "WebhookSubscription.name")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, WebhookSubscription, "name", value)
         model.name = value
     else:
         model.name = UNSET
     if "event_type" in data:
         value = data["event_type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "WebhookSubscription.event_type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "WebhookSubscription.event_type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, WebhookSubscription, "event_type", value)
         model.event_type = value
     else:
         model.event_type = UNSET
     if "url" in data:
         value = data["url"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "WebhookSubscription.url")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "WebhookSubscription.url")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, WebhookSubscription, "url", value)
         model.url = value
     else:
         model.url = UNSET
     if "properties" in data:
         value = data["properties"]
-        known += 1
-        if value.__class__ is not list:
-            value = as_list(value, "WebhookSubscription.properties")
+        try:
+            if value.__class__ is not list:
+                value = as_list(value, "WebhookSubscription.properties")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, WebhookSubscription, "properties", value)
         model.properties = value
     else:
         model.properties = UNSET
     if "status" in data:
         value = data["status"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "WebhookSubscription.status")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "WebhookSubscription.status")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, WebhookSubscription, "status", value)
         model.status = value
     else:
         model.status = UNSET
     if "version" in data:
         value = data["version"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "WebhookSubscription.version")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "WebhookSubscription.version")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, WebhookSubscription, "version", value)
         model.version = value
     else:
         model.version = UNSET
     if "created_at" in data:
         value = data["created_at"]
-        known += 1
-        value = parse_datetime(value, "WebhookSubscription.created_at")
+        try:
+            value = parse_datetime(value, "WebhookSubscription.created_at")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, WebhookSubscription, "created_at", value)
         model.created_at = value
     else:
         model.created_at = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _WEBHOOKSUBSCRIPTION_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _WEBHOOKSUBSCRIPTION_KEYS, model, known)
+    )
     return model
 
 
@@ -125,5 +156,8 @@ def unstructure_WebhookSubscription(model: WebhookSubscription) -> dict[str, Any
     if value is not UNSET:
         out["created_at"] = dump_datetime(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out

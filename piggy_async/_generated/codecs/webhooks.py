@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from piggy_async._codecs import UNSET, MissingKeyError, as_object, dump, expect, extra_of
+from piggy_async._mismatches import DECODE_ERRORS, fields_over_extra, mismatch
 
 from ..models.webhooks import (
     ContactCreatedEvent,
@@ -45,7 +46,7 @@ from .vouchers import structure_Voucher
 _new = object.__new__
 
 
-_CONTACTCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_CONTACTCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ContactCreatedEvent(data: Any) -> ContactCreatedEvent:
@@ -62,12 +63,17 @@ def structure_ContactCreatedEvent(data: Any) -> ContactCreatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_ContactEventData(value)
+        try:
+            value = structure_ContactEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTCREATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -80,11 +86,14 @@ def unstructure_ContactCreatedEvent(model: ContactCreatedEvent) -> dict[str, Any
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTEVENTDATA_KEYS = frozenset({"contact"})
+_CONTACTEVENTDATA_KEYS = {"contact": "contact"}
 
 
 def structure_ContactEventData(data: Any) -> ContactEventData:
@@ -95,12 +104,15 @@ def structure_ContactEventData(data: Any) -> ContactEventData:
     known = 0
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        value = structure_Contact(value)
+        try:
+            value = structure_Contact(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactEventData, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTEVENTDATA_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _CONTACTEVENTDATA_KEYS, model, known)
     return model
 
 
@@ -112,11 +124,14 @@ def unstructure_ContactEventData(model: ContactEventData) -> dict[str, Any]:
     if value is not UNSET:
         out["contact"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTIDENTIFIERCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_CONTACTIDENTIFIERCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ContactIdentifierCreatedEvent(data: Any) -> ContactIdentifierCreatedEvent:
@@ -133,12 +148,19 @@ def structure_ContactIdentifierCreatedEvent(data: Any) -> ContactIdentifierCreat
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_ContactIdentifierEventData(value)
+        try:
+            value = structure_ContactIdentifierEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifierCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTIDENTIFIERCREATEDEVENT_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _CONTACTIDENTIFIERCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -153,11 +175,14 @@ def unstructure_ContactIdentifierCreatedEvent(
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTIDENTIFIEREVENTDATA_KEYS = frozenset({"contact_identifier"})
+_CONTACTIDENTIFIEREVENTDATA_KEYS = {"contact_identifier": "contact_identifier"}
 
 
 def structure_ContactIdentifierEventData(data: Any) -> ContactIdentifierEventData:
@@ -168,12 +193,17 @@ def structure_ContactIdentifierEventData(data: Any) -> ContactIdentifierEventDat
     known = 0
     if "contact_identifier" in data:
         value = data["contact_identifier"]
-        known += 1
-        value = structure_ContactIdentifier(value)
+        try:
+            value = structure_ContactIdentifier(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactIdentifierEventData, "contact_identifier", value)
         model.contact_identifier = value
     else:
         model.contact_identifier = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTIDENTIFIEREVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTIDENTIFIEREVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -185,11 +215,14 @@ def unstructure_ContactIdentifierEventData(model: ContactIdentifierEventData) ->
     if value is not UNSET:
         out["contact_identifier"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CONTACTUPDATEDEVENT_KEYS = frozenset({"type", "data"})
+_CONTACTUPDATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ContactUpdatedEvent(data: Any) -> ContactUpdatedEvent:
@@ -206,12 +239,17 @@ def structure_ContactUpdatedEvent(data: Any) -> ContactUpdatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_ContactEventData(value)
+        try:
+            value = structure_ContactEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ContactUpdatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CONTACTUPDATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CONTACTUPDATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -224,11 +262,14 @@ def unstructure_ContactUpdatedEvent(model: ContactUpdatedEvent) -> dict[str, Any
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CREDITRECEPTIONCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_CREDITRECEPTIONCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_CreditReceptionCreatedEvent(data: Any) -> CreditReceptionCreatedEvent:
@@ -245,12 +286,19 @@ def structure_CreditReceptionCreatedEvent(data: Any) -> CreditReceptionCreatedEv
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_CreditReceptionEventData(value)
+        try:
+            value = structure_CreditReceptionEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReceptionCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CREDITRECEPTIONCREATEDEVENT_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _CREDITRECEPTIONCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -263,11 +311,14 @@ def unstructure_CreditReceptionCreatedEvent(model: CreditReceptionCreatedEvent) 
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_CREDITRECEPTIONEVENTDATA_KEYS = frozenset({"credit_reception"})
+_CREDITRECEPTIONEVENTDATA_KEYS = {"credit_reception": "credit_reception"}
 
 
 def structure_CreditReceptionEventData(data: Any) -> CreditReceptionEventData:
@@ -278,12 +329,17 @@ def structure_CreditReceptionEventData(data: Any) -> CreditReceptionEventData:
     known = 0
     if "credit_reception" in data:
         value = data["credit_reception"]
-        known += 1
-        value = structure_CreditReception(value)
+        try:
+            value = structure_CreditReception(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, CreditReceptionEventData, "credit_reception", value)
         model.credit_reception = value
     else:
         model.credit_reception = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _CREDITRECEPTIONEVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _CREDITRECEPTIONEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -295,11 +351,14 @@ def unstructure_CreditReceptionEventData(model: CreditReceptionEventData) -> dic
     if value is not UNSET:
         out["credit_reception"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_FORMSUBMISSIONCOMPLETEDEVENT_KEYS = frozenset({"type", "data"})
+_FORMSUBMISSIONCOMPLETEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_FormSubmissionCompletedEvent(data: Any) -> FormSubmissionCompletedEvent:
@@ -316,12 +375,19 @@ def structure_FormSubmissionCompletedEvent(data: Any) -> FormSubmissionCompleted
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_FormSubmissionEventData(value)
+        try:
+            value = structure_FormSubmissionEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, FormSubmissionCompletedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _FORMSUBMISSIONCOMPLETEDEVENT_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _FORMSUBMISSIONCOMPLETEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -334,11 +400,14 @@ def unstructure_FormSubmissionCompletedEvent(model: FormSubmissionCompletedEvent
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_FORMSUBMISSIONEVENTDATA_KEYS = frozenset({"form", "contact"})
+_FORMSUBMISSIONEVENTDATA_KEYS = {"form": "form", "contact": "contact"}
 
 
 def structure_FormSubmissionEventData(data: Any) -> FormSubmissionEventData:
@@ -349,20 +418,28 @@ def structure_FormSubmissionEventData(data: Any) -> FormSubmissionEventData:
     known = 0
     if "form" in data:
         value = data["form"]
-        known += 1
-        value = structure_Form(value)
+        try:
+            value = structure_Form(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, FormSubmissionEventData, "form", value)
         model.form = value
     else:
         model.form = UNSET
     if "contact" in data:
         value = data["contact"]
-        known += 1
-        if value is not None:
-            value = structure_ContactRef(value)
+        try:
+            if value is not None:
+                value = structure_ContactRef(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, FormSubmissionEventData, "contact", value)
         model.contact = value
     else:
         model.contact = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _FORMSUBMISSIONEVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _FORMSUBMISSIONEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -377,11 +454,14 @@ def unstructure_FormSubmissionEventData(model: FormSubmissionEventData) -> dict[
     if value is not UNSET:
         out["contact"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_PREPAIDTRANSACTIONCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_PREPAIDTRANSACTIONCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_PrepaidTransactionCreatedEvent(data: Any) -> PrepaidTransactionCreatedEvent:
@@ -398,12 +478,19 @@ def structure_PrepaidTransactionCreatedEvent(data: Any) -> PrepaidTransactionCre
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_PrepaidTransactionEventData(value)
+        try:
+            value = structure_PrepaidTransactionEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransactionCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PREPAIDTRANSACTIONCREATEDEVENT_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _PREPAIDTRANSACTIONCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -418,11 +505,14 @@ def unstructure_PrepaidTransactionCreatedEvent(
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_PREPAIDTRANSACTIONEVENTDATA_KEYS = frozenset({"prepaid_transaction"})
+_PREPAIDTRANSACTIONEVENTDATA_KEYS = {"prepaid_transaction": "prepaid_transaction"}
 
 
 def structure_PrepaidTransactionEventData(data: Any) -> PrepaidTransactionEventData:
@@ -433,12 +523,19 @@ def structure_PrepaidTransactionEventData(data: Any) -> PrepaidTransactionEventD
     known = 0
     if "prepaid_transaction" in data:
         value = data["prepaid_transaction"]
-        known += 1
-        value = structure_PrepaidTransaction(value)
+        try:
+            value = structure_PrepaidTransaction(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PrepaidTransactionEventData, "prepaid_transaction", value)
         model.prepaid_transaction = value
     else:
         model.prepaid_transaction = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PREPAIDTRANSACTIONEVENTDATA_KEYS)
+    model.extra = (
+        {}
+        if known == len(data)
+        else extra_of(data, _PREPAIDTRANSACTIONEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -450,11 +547,14 @@ def unstructure_PrepaidTransactionEventData(model: PrepaidTransactionEventData) 
     if value is not UNSET:
         out["prepaid_transaction"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_PROMOTIONEVENTDATA_KEYS = frozenset({"promotion"})
+_PROMOTIONEVENTDATA_KEYS = {"promotion": "promotion"}
 
 
 def structure_PromotionEventData(data: Any) -> PromotionEventData:
@@ -465,12 +565,17 @@ def structure_PromotionEventData(data: Any) -> PromotionEventData:
     known = 0
     if "promotion" in data:
         value = data["promotion"]
-        known += 1
-        value = structure_Promotion(value)
+        try:
+            value = structure_Promotion(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionEventData, "promotion", value)
         model.promotion = value
     else:
         model.promotion = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PROMOTIONEVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _PROMOTIONEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -482,11 +587,14 @@ def unstructure_PromotionEventData(model: PromotionEventData) -> dict[str, Any]:
     if value is not UNSET:
         out["promotion"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_PROMOTIONUPDATEDEVENT_KEYS = frozenset({"type", "data"})
+_PROMOTIONUPDATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_PromotionUpdatedEvent(data: Any) -> PromotionUpdatedEvent:
@@ -503,12 +611,17 @@ def structure_PromotionUpdatedEvent(data: Any) -> PromotionUpdatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_PromotionEventData(value)
+        try:
+            value = structure_PromotionEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, PromotionUpdatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _PROMOTIONUPDATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _PROMOTIONUPDATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -521,11 +634,14 @@ def unstructure_PromotionUpdatedEvent(model: PromotionUpdatedEvent) -> dict[str,
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_REFERRALCOMPLETEDEVENT_KEYS = frozenset({"type", "data"})
+_REFERRALCOMPLETEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_ReferralCompletedEvent(data: Any) -> ReferralCompletedEvent:
@@ -542,12 +658,17 @@ def structure_ReferralCompletedEvent(data: Any) -> ReferralCompletedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_ReferralEventData(value)
+        try:
+            value = structure_ReferralEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralCompletedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REFERRALCOMPLETEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _REFERRALCOMPLETEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -560,11 +681,14 @@ def unstructure_ReferralCompletedEvent(model: ReferralCompletedEvent) -> dict[st
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_REFERRALEVENTDATA_KEYS = frozenset({"referral"})
+_REFERRALEVENTDATA_KEYS = {"referral": "referral"}
 
 
 def structure_ReferralEventData(data: Any) -> ReferralEventData:
@@ -575,12 +699,17 @@ def structure_ReferralEventData(data: Any) -> ReferralEventData:
     known = 0
     if "referral" in data:
         value = data["referral"]
-        known += 1
-        value = structure_Referral(value)
+        try:
+            value = structure_Referral(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, ReferralEventData, "referral", value)
         model.referral = value
     else:
         model.referral = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REFERRALEVENTDATA_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _REFERRALEVENTDATA_KEYS, model, known)
+    )
     return model
 
 
@@ -592,11 +721,14 @@ def unstructure_ReferralEventData(model: ReferralEventData) -> dict[str, Any]:
     if value is not UNSET:
         out["referral"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_REWARDEVENTDATA_KEYS = frozenset({"reward"})
+_REWARDEVENTDATA_KEYS = {"reward": "reward"}
 
 
 def structure_RewardEventData(data: Any) -> RewardEventData:
@@ -607,12 +739,15 @@ def structure_RewardEventData(data: Any) -> RewardEventData:
     known = 0
     if "reward" in data:
         value = data["reward"]
-        known += 1
-        value = structure_Reward(value)
+        try:
+            value = structure_Reward(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardEventData, "reward", value)
         model.reward = value
     else:
         model.reward = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REWARDEVENTDATA_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _REWARDEVENTDATA_KEYS, model, known)
     return model
 
 
@@ -624,11 +759,14 @@ def unstructure_RewardEventData(model: RewardEventData) -> dict[str, Any]:
     if value is not UNSET:
         out["reward"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_REWARDUPDATEDEVENT_KEYS = frozenset({"type", "data"})
+_REWARDUPDATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_RewardUpdatedEvent(data: Any) -> RewardUpdatedEvent:
@@ -645,12 +783,17 @@ def structure_RewardUpdatedEvent(data: Any) -> RewardUpdatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_RewardEventData(value)
+        try:
+            value = structure_RewardEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, RewardUpdatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _REWARDUPDATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _REWARDUPDATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -663,11 +806,14 @@ def unstructure_RewardUpdatedEvent(model: RewardUpdatedEvent) -> dict[str, Any]:
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_UNKNOWNWEBHOOKEVENT_KEYS = frozenset({"type", "data"})
+_UNKNOWNWEBHOOKEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_UnknownWebhookEvent(data: Any) -> UnknownWebhookEvent:
@@ -678,9 +824,12 @@ def structure_UnknownWebhookEvent(data: Any) -> UnknownWebhookEvent:
     known = 0
     if "type" in data:
         value = data["type"]
-        known += 1
-        if value.__class__ is not str:
-            value = expect(value, (str,), "UnknownWebhookEvent.type")
+        try:
+            if value.__class__ is not str:
+                value = expect(value, (str,), "UnknownWebhookEvent.type")
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, UnknownWebhookEvent, "type", value)
         model.type = value
     else:
         model.type = UNSET
@@ -690,7 +839,9 @@ def structure_UnknownWebhookEvent(data: Any) -> UnknownWebhookEvent:
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _UNKNOWNWEBHOOKEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _UNKNOWNWEBHOOKEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -705,11 +856,14 @@ def unstructure_UnknownWebhookEvent(model: UnknownWebhookEvent) -> dict[str, Any
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERCREATEDEVENT_KEYS = frozenset({"type", "data"})
+_VOUCHERCREATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_VoucherCreatedEvent(data: Any) -> VoucherCreatedEvent:
@@ -726,12 +880,17 @@ def structure_VoucherCreatedEvent(data: Any) -> VoucherCreatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_VoucherEventData(value)
+        try:
+            value = structure_VoucherEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherCreatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERCREATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERCREATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -744,11 +903,14 @@ def unstructure_VoucherCreatedEvent(model: VoucherCreatedEvent) -> dict[str, Any
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERDELETEDEVENT_KEYS = frozenset({"type", "data"})
+_VOUCHERDELETEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_VoucherDeletedEvent(data: Any) -> VoucherDeletedEvent:
@@ -765,12 +927,17 @@ def structure_VoucherDeletedEvent(data: Any) -> VoucherDeletedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_VoucherEventData(value)
+        try:
+            value = structure_VoucherEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherDeletedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERDELETEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERDELETEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -783,11 +950,14 @@ def unstructure_VoucherDeletedEvent(model: VoucherDeletedEvent) -> dict[str, Any
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHEREVENTDATA_KEYS = frozenset({"voucher"})
+_VOUCHEREVENTDATA_KEYS = {"voucher": "voucher"}
 
 
 def structure_VoucherEventData(data: Any) -> VoucherEventData:
@@ -798,12 +968,15 @@ def structure_VoucherEventData(data: Any) -> VoucherEventData:
     known = 0
     if "voucher" in data:
         value = data["voucher"]
-        known += 1
-        value = structure_Voucher(value)
+        try:
+            value = structure_Voucher(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherEventData, "voucher", value)
         model.voucher = value
     else:
         model.voucher = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHEREVENTDATA_KEYS)
+    model.extra = {} if known == len(data) else extra_of(data, _VOUCHEREVENTDATA_KEYS, model, known)
     return model
 
 
@@ -815,11 +988,14 @@ def unstructure_VoucherEventData(model: VoucherEventData) -> dict[str, Any]:
     if value is not UNSET:
         out["voucher"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERREDEEMEDEVENT_KEYS = frozenset({"type", "data"})
+_VOUCHERREDEEMEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_VoucherRedeemedEvent(data: Any) -> VoucherRedeemedEvent:
@@ -836,12 +1012,17 @@ def structure_VoucherRedeemedEvent(data: Any) -> VoucherRedeemedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_VoucherEventData(value)
+        try:
+            value = structure_VoucherEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherRedeemedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERREDEEMEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERREDEEMEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -854,11 +1035,14 @@ def unstructure_VoucherRedeemedEvent(model: VoucherRedeemedEvent) -> dict[str, A
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
 
 
-_VOUCHERUPDATEDEVENT_KEYS = frozenset({"type", "data"})
+_VOUCHERUPDATEDEVENT_KEYS = {"type": "type", "data": "data"}
 
 
 def structure_VoucherUpdatedEvent(data: Any) -> VoucherUpdatedEvent:
@@ -875,12 +1059,17 @@ def structure_VoucherUpdatedEvent(data: Any) -> VoucherUpdatedEvent:
     model.type = value
     if "data" in data:
         value = data["data"]
-        known += 1
-        value = structure_VoucherEventData(value)
+        try:
+            value = structure_VoucherEventData(value)
+            known += 1
+        except DECODE_ERRORS as error:
+            value = mismatch(error, VoucherUpdatedEvent, "data", value)
         model.data = value
     else:
         model.data = UNSET
-    model.extra = {} if known == len(data) else extra_of(data, _VOUCHERUPDATEDEVENT_KEYS)
+    model.extra = (
+        {} if known == len(data) else extra_of(data, _VOUCHERUPDATEDEVENT_KEYS, model, known)
+    )
     return model
 
 
@@ -893,5 +1082,8 @@ def unstructure_VoucherUpdatedEvent(model: VoucherUpdatedEvent) -> dict[str, Any
     if value is not UNSET:
         out["data"] = dump(value)
     if model.extra:
+        size = len(out) + len(model.extra)
         out.update(model.extra)
+        if len(out) != size:  # a field set since decoding
+            fields_over_extra(out, model)
     return out
