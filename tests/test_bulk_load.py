@@ -4,6 +4,7 @@ numbers that repeat refused."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from piggy_async.testing import write_sample_csv
 
 
 def contents(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], str]:
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
         contacts = db.execute("SELECT id, email, attributes FROM contacts ORDER BY id").fetchall()
         outcomes = db.execute("SELECT * FROM row_outcomes ORDER BY row").fetchall()
         digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]

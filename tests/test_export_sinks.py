@@ -3,6 +3,7 @@ checks, and FakePiggy's shuffled ties that the exactness tests rely on."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -93,7 +94,7 @@ async def test_sqlite_sink_upserts_by_uuid_and_resumes(tmp_path: Path, clock: Vi
             state.unlink()  # from scratch: every row stored again, none twice
             await export_loyalty_transactions(oauth, database, state=state)
 
-    with sqlite3.connect(database) as db:
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
         rows = db.execute(
             "SELECT uuid, created_at, item FROM loyalty_transactions ORDER BY created_at"
         ).fetchall()

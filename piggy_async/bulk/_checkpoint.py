@@ -120,6 +120,13 @@ class Checkpoint:
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = None if path is None else os.fspath(path)
         self._db = sqlite3.connect(self.path or "", isolation_level=None)
+        try:
+            self._prepare()
+        except BaseException:  # not a database, or another job's: no connection left open
+            self._db.close()
+            raise
+
+    def _prepare(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
@@ -129,7 +136,6 @@ class Checkpoint:
                 "INSERT INTO meta VALUES (?, ?)", [("job", JOB), ("version", VERSION)]
             )
         elif job != JOB or self._meta("version") != VERSION:
-            self._db.close()
             raise ValueError(f"{self.path!r} is not a contact-import checkpoint of this version")
 
     def close(self) -> None:
