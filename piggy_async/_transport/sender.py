@@ -223,7 +223,9 @@ class Transport:
                 renewed = True
                 if await self.auth.renew(self._token_sender(settings, deadline), authorization):
                     continue
-            error = error_from_response(status, body, response_headers, operation=label)
+            error = error_from_response(
+                status, body, response_headers, operation=label, unsafe=not operation.retry_safe
+            )
             asked = rate_headers.retry_after(response_headers)
             if status == 429:
                 self._emit("rate_limited", label, attempt, status, delay=asked)
