@@ -17,10 +17,12 @@ from piggy_async import (
     APIConnectionError,
     OAuthClient,
     OutcomeUnknownError,
+    RegisterClient,
     RetryPolicy,
     ServerError,
     TransportEvent,
 )
+from piggy_async.reconcile import reconcile_credit_reception
 from piggy_async.testing import FakePiggy, Faults
 from piggy_async.testing._faults import FaultKind
 
@@ -257,3 +259,50 @@ async def test_soak_keyed_writes_through_lost_answers_land_once_each() -> None:
     assert len(answered) == len(landed) == SOAK_WRITERS * SOAK_WRITES
     assert all(landed[key]["uuid"] == uuid for key, uuid in answered), "what landed, once"
     assert sum(e.kind == "resolved" for e in events) > 0, "the faults did strike"
+
+
+# -- what has no key: the reconcile helper --------------------------------------------------
+
+
+@pytest.mark.parametrize("api", ["oauth", "register"])
+@pytest.mark.parametrize(("fault", "earlier", "outcome"), [
+    ("lost_502", 0, "found"), ("error_502", 0, "not_found"), ("lost_504", 1, "ambiguous"),
+])  # fmt: skip
+async def test_reconcile_says_found_not_found_or_ambiguous_never_guessing(
+    api: str, fault: FaultKind, earlier: int, outcome: str
+) -> None:
+    async with FakePiggy() as server:
+        key = server.oauth_key if api == "oauth" else server.register_key
+        client_class = OAuthClient if api == "oauth" else RegisterClient
+        async with client_class(api_key=key, base_url=server.url, retry_policy=NO_WAIT) as piggy:
+            contact = server.state.add_contact("pearl@bikinibottom.sea", channel="API").uuid
+            shop = server.state.default_shop_uuid
+            at = {"shop_uuid": shop} if api == "oauth" else {}  # the register key's own shop
+            credit = piggy.credit_receptions.create
+            await credit(contact_uuid=contact, credits=7, **at)  # another value
+            for _ in range(earlier):
+                await credit(contact_uuid=contact, credits=5, **at)
+            started = datetime.now(UTC)
+            server.inject("credit_receptions.create", fault)
+            with pytest.raises(OutcomeUnknownError):
+                await credit(contact_uuid=contact, credits=5, **at)
+            check = await reconcile_credit_reception(
+                piggy, contact_uuid=contact, shop_uuid=shop, credits=5, since=started
+            )
+    assert check.outcome == outcome
+    assert len(check.matches) == {"found": 1, "not_found": 0, "ambiguous": 2}[outcome]
+    assert (check.found is not None) == (outcome == "found")
+    assert all(match.credits == 5 for match in check.matches)
+
+
+async def test_reconcile_refuses_what_it_cannot_compare(setup: Setup) -> None:
+    shop = setup.server.state.default_shop_uuid
+    with pytest.raises(TypeError, match="credits or its unit_value"):
+        await reconcile_credit_reception(
+            setup.client, contact_uuid=setup.contact, shop_uuid=shop, since=datetime.now(UTC)
+        )
+    with pytest.raises(ValueError, match="timezone-aware"):
+        await reconcile_credit_reception(
+            setup.client, contact_uuid=setup.contact, shop_uuid=shop, credits=1,
+            since=datetime.now(),
+        )  # fmt: skip
