@@ -91,7 +91,8 @@ async def _find(
     except (APIError, APIConnectionError) as error:
         raise OutcomeUnknownError(
             f"{operation.label}: {_reason(unknown)}, and the lookup by its natural key could "
-            f"not answer ({type(error).__name__}): look the result up before sending it again"
+            f"not answer ({type(error).__name__}): it may or may not have been processed; "
+            "look the result up before sending it again"
         ) from error
 
 

@@ -136,8 +136,15 @@ KEYED = {
 }
 
 
-def _key(label: str) -> str:
-    return "plankton@chum.bucket" if label == "contacts.create" else f"K-{label}"
+async def _write_meeting(setup: Setup, label: str, fault: FaultKind) -> tuple[str, Any]:
+    """The key and the result of the keyed write `label` whose first request meets
+    `fault`; exactly one object with the key must have landed."""
+    write, count, _ = KEYED[label]
+    key = "plankton@chum.bucket" if label == "contacts.create" else f"K-{label}"
+    setup.server.inject(label, fault)
+    result = await write(setup.client, setup.server, key, setup.contact)
+    assert count(setup.server, key) == 1, "exactly one landed"
+    return key, result
 
 
 @pytest.mark.parametrize("fault", LOST_AFTER_PROCESSING)
@@ -145,16 +152,12 @@ def _key(label: str) -> str:
 async def test_a_lost_answer_returns_what_landed_once(
     setup: Setup, label: str, fault: FaultKind
 ) -> None:
-    write, count, key_of = KEYED[label]
-    key = _key(label)
-    setup.server.inject(label, fault)
-    result = await write(setup.client, setup.server, key, setup.contact)
-    assert count(setup.server, key) == 1, "exactly one landed"
+    key, result = await _write_meeting(setup, label, fault)
     if label == "contacts.create":
         assert result.uuid == setup.server.state.contact_by_email(key).uuid
         assert result.extra == {}, "the lookup's other fields are not the write's answer"
     else:
-        assert key_of(result) == key
+        assert KEYED[label][2](result) == key
     [resolved] = setup.resolved()
     assert resolved.operation == label and resolved.attempt == 1
 
@@ -164,11 +167,7 @@ async def test_a_lost_answer_returns_what_landed_once(
 async def test_a_write_that_did_not_land_is_sent_again_and_lands_once(
     setup: Setup, label: str, fault: FaultKind
 ) -> None:
-    write, count, _ = KEYED[label]
-    key = _key(label)
-    setup.server.inject(label, fault)
-    await write(setup.client, setup.server, key, setup.contact)
-    assert count(setup.server, key) == 1
+    await _write_meeting(setup, label, fault)
     sent = [e for e in setup.events if e.kind == "request" and e.operation == label]
     assert len(sent) == 2 and setup.resolved() == []
 
