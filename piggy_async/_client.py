@@ -30,10 +30,12 @@ from ._clock import SYSTEM_CLOCK, Clock
 from ._codecs import structurer
 from ._encoding import encode_body, encode_query, fill_path
 from ._errors import MalformedResponseError, TruncatedResponseError
+from ._exactly_once import send_exactly_once
 from ._json import decode
 from ._lenient import ItemList, page_items
 from ._mismatches import DECODE_ERRORS, strict_decoding
-from ._operation import Api, Operation
+from ._model import Model
+from ._operation import Api, NaturalKey, Operation
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
 from ._resource import Resource
@@ -306,7 +308,44 @@ class BaseClient:
         kept alive by a request in flight.
         """
         decode = _strict_data if self._strict_responses else _data
+        natural = operation.natural_key
+        if natural is not None and body is not None:
+            value = body.get(natural.param)
+            if value is not None and not isinstance(value, Unset):  # given: exactly once
+                keyed = (natural, value, decode)
+                return self._send_keyed(operation, keyed, path, query, body, options)
         return self._send(operation, path, query, body, options, decode)
+
+    def _send_keyed(
+        self,
+        operation: Operation[T],
+        keyed: tuple[NaturalKey, Any, Callable[[Operation[T], Response], T]],
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        body: Mapping[str, Any],
+        options: RequestOptions,
+    ) -> Coroutine[Any, Any, T]:
+        """`operation` sent once, its outcome looked up by its natural key (the key, its
+        value and how answers decode: `keyed`) when unknown (`_exactly_once.py`), every
+        attempt and lookup within one deadline."""
+        natural, value, decode = keyed
+        transport = self._transport
+        settings = self._call_settings(options)
+        deadline = transport.clock.now() + settings.timeout
+        as_written = functools.partial(_data_as, operation)
+
+        def send() -> Coroutine[Any, Any, T]:
+            return self._send(operation, path, query, body, options, decode, deadline=deadline)
+
+        def look_up() -> Coroutine[Any, Any, T]:
+            query = {natural.lookup_param: value}
+            return self._send(natural.lookup, None, query, None, {}, as_written, deadline=deadline)
+
+        def resolved(attempt: int, reason: str) -> None:
+            transport._emit("resolved", operation.label, attempt, reason=reason)
+
+        retries = settings.policy.max_retries
+        return send_exactly_once(operation, send, look_up, retries=retries, resolved=resolved)
 
     def paginate(
         self,
@@ -339,9 +378,12 @@ class BaseClient:
         body: Mapping[str, Any] | None,
         options: RequestOptions,
         decode: Callable[[Operation[Any], Response], R],
+        *,
+        deadline: float | None = None,
     ) -> Coroutine[Any, Any, R]:
         """The transport's coroutine for this call, its URL, query and body encoded (a plain
-        function: a frame fewer held by every request in flight)."""
+        function: a frame fewer held by every request in flight); `deadline` is the clock
+        reading it must end by, when it serves a call that began earlier."""
         url = URL(
             self._api_base + (fill_path(operation.path, path) if path else operation.path),
             encoded=True,
@@ -355,16 +397,25 @@ class BaseClient:
                 if operation.method not in ("POST", "PUT"):
                     raise TypeError(f"{operation.method} requests have no body: use extra_query")
                 body = {**(body or {}), **options["extra_body"]}
-            if "timeout" in options or "max_retries" in options:
-                settings = _updated(
-                    settings, timeout=options.get("timeout"), max_retries=options.get("max_retries")
-                )
+            settings = self._call_settings(options)
         params = encode_query(query) if query else []
         payload: bytes | None = None
         if operation.method in ("POST", "PUT"):
             payload = encode_body(body or {})
             headers["Content-Type"] = "application/json"
-        return self._transport.send(operation, url, params, payload, headers, settings, decode)
+        return self._transport.send(
+            operation, url, params, payload, headers, settings, decode, deadline=deadline
+        )
+
+    def _call_settings(self, options: RequestOptions) -> CallSettings:
+        """The client's settings, with the call's own `timeout` and `max_retries`."""
+        if "timeout" in options or "max_retries" in options:
+            return _updated(
+                self._settings,
+                timeout=options.get("timeout"),
+                max_retries=options.get("max_retries"),
+            )
+        return self._settings
 
 
 # -- decoding ---------------------------------------------------------------------------
@@ -394,6 +445,15 @@ def _strict_data(operation: Operation[T], response: Response) -> T:
     """`_data`, raising for any value that does not fit its field."""
     with strict_decoding():
         return _data(operation, response)
+
+
+def _data_as(write: Operation[T], lookup: Operation[Any], response: Response) -> T:
+    """A lookup's answer as the result of the `write` it found: a write answering a
+    narrower model (`ContactUuid` found as a `Contact`) gets its fields, not the rest."""
+    result = _data(write, response)
+    if lookup.data_type is not write.data_type and isinstance(result, Model):
+        result.extra.clear()
+    return result
 
 
 def _page(strict: bool, number: int, operation: Operation[list[T]], response: Response) -> Page[T]:

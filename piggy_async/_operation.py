@@ -46,6 +46,18 @@ class Pagination:
 
 
 @attrs.frozen
+class NaturalKey:
+    """What the API keeps unique for a write, and how to find what a lost attempt left:
+    `lookup` takes the value of the write's body parameter `param` as its `lookup_param`;
+    `exists_code` is the error the API refuses a second one with (the first one landed)."""
+
+    param: str
+    lookup: Operation[Any]
+    lookup_param: str
+    exists_code: int | None = None
+
+
+@attrs.frozen
 class Operation(Generic[T]):
     """One endpoint on one API; `T` is what its response's `data` becomes."""
 
@@ -71,6 +83,9 @@ class Operation(Generic[T]):
     )
     """Whether sending it twice has the effect of sending it once, so that a lost answer
     may be retried (GET, PUT and the POSTs the spec marks `retry_safe`)."""
+    natural_key: NaturalKey | None = None
+    """The write's natural key, when the API keeps one unique: with it given, a lost answer
+    is looked up instead of raised (`_exactly_once.py`)."""
 
     label: str = attrs.field(
         init=False,

@@ -119,7 +119,7 @@ async def test_a_write_that_ran_out_of_read_time_may_have_been_processed(
 ) -> None:
     handler, server = hanging
     async with client(server.url, clock, read_timeout=0.2) as piggy:
-        call = await started(piggy.contacts.create(email="a@example.com"), handler.arrived)
+        call = await started(piggy.contacts.create_async(email="a@example.com"), handler.arrived)
         clock.advance(0.2)
         with pytest.raises(OutcomeUnknownError, match="may or may not have been processed"):
             await call

@@ -102,6 +102,12 @@ def _operation(op: Operation, errors: dict[int, str]) -> str:
     if op.errors:
         codes = ", ".join(f"{code} `{errors[code]}`" for code in op.errors)
         out.append(f"Errors: {codes}.\n\n")
+    if op.natural_key:
+        key = op.natural_key
+        out.append(
+            f"Exactly once when `{key.param}` is given: a lost answer is looked up with "
+            f"`{op.resource}.{key.lookup}` (source: {key.source}).\n\n"
+        )
     return "".join(out)
 
 

@@ -36,9 +36,20 @@ def render_error_classes(spec: Spec) -> str:
                 f"`except {bases[0]}` and by `except {bases[1]}`."
             )
             body.append(docstring("\n".join(wrap(text, "    ")), "    "))
-    combined = [name for name, bases in table.values() if bases]
+    unknown = dict(_unknown_outcome_classes(spec))
+    for status_class, name in unknown.items():
+        also = spec.unknown_outcome.also if spec.unknown_outcome else ""
+        imports.add("piggy_async._errors", also)
+        body.append(f"\n\nclass {name}({status_class}, {also}):\n")
+        text = (
+            f"An unsafe write answered with a status that leaves its outcome unknown: caught by "
+            f"`except {status_class}` and by `except {also}`; `may_have_been_processed` is True."
+        )
+        body.append(docstring("\n".join(wrap(text, "    ")), "    "))
+    combined = [name for name, bases in table.values() if bases] + list(unknown.values())
     body.append(f"\n\n__all__ = [{', '.join(repr(name) for name in combined)}]\n")
     body.extend(_tables(spec, {key: name for key, (name, _bases) in table.items()}))
+    body.extend(_unknown_tables(spec, unknown))
     head = (
         '"""The exception class of each HTTP status and error kind of an error answer, and a\n'
         'class for each status and kind that pick two different classes."""\n\n'
@@ -68,6 +79,34 @@ def _tables(spec: Spec, classes: dict[tuple[str, str], str]) -> list[str]:
         *(f'    ({status}, "{kind}"): {name},\n' for (status, kind), name in classes.items()),
         "}\n",
         '"""The class an answer raises, by the class of its status and the kind of its code."""\n',
+    ]
+
+
+def _unknown_outcome_classes(spec: Spec) -> Iterator[tuple[str, str]]:
+    """The class each unknown-outcome status raises, and the class that is also the
+    unknown-outcome class (`ServerError` → `OutcomeUnknownServerError`)."""
+    if spec.unknown_outcome is None:
+        return
+    by_range = {
+        cls.status[0]: cls.name for cls in spec.error_classes if isinstance(cls.status, str)
+    }
+    seen: set[str] = set()
+    for status in spec.unknown_outcome.statuses:
+        status_class = by_range.get(str(status)[0], ROOT)
+        if status_class not in seen:
+            seen.add(status_class)
+            yield status_class, spec.unknown_outcome.also.removesuffix("Error") + status_class
+
+
+def _unknown_tables(spec: Spec, unknown: dict[str, str]) -> list[str]:
+    statuses = spec.unknown_outcome.statuses if spec.unknown_outcome else ()
+    return [
+        f"\nUNKNOWN_OUTCOME_STATUSES: frozenset[int] = frozenset({statuses!r})\n",
+        '"""Answers after which an unsafe write may have been processed."""\n',
+        f"\nUNKNOWN_OUTCOME_CLASSES: dict[type[{ROOT}], type[{ROOT}]] = {{\n",
+        *(f"    {status}: {name},\n" for status, name in unknown.items()),
+        "}\n",
+        '"""The class such an answer to an unsafe write raises, by the class it would raise."""\n',
     ]
 
 

@@ -70,11 +70,13 @@ def render_resource(spec: Spec, resource: Resource) -> str:
     model_imports(imports, spec, referenced, "", "..models.")
     body: list[str] = []
     consts: list[str] = []
+    lookups = {op.natural_key.lookup for op in resource.operations if op.natural_key}
     for api in apis:
-        for op in resource.operations_for(api):
+        ops = resource.operations_for(api)
+        for op in sorted(ops, key=lambda op: op.name not in lookups):  # a lookup before its use
             body.append("\n")
             body.append(_render_operation_const(op, api, imports))
-            consts.append(_op_const(api, op))
+        consts.extend(_op_const(api, op) for op in ops)
     body.append(f"\nOPERATIONS: tuple[Operation[Any], ...] = ({', '.join(consts)},)\n")
     body.append(f'"""The {resource.title} operations, in spec order per API."""\n')
     for api in apis:
@@ -127,6 +129,14 @@ def _render_operation_const(op: Operation, api: str, imports: Imports) -> str:
         lines.append(f"    status={op.status},\n")
     if op.retry_safe != (op.method in ("GET", "PUT")):
         lines.append(f"    retry_safe={op.retry_safe},\n")
+    if op.natural_key:
+        imports.add("piggy_async._operation", "NaturalKey")
+        key = op.natural_key
+        lookup = f"{api.upper()}_{key.lookup.upper()}"
+        code = "" if key.exists_code is None else f", exists_code={key.exists_code}"
+        lines.append(
+            f'    natural_key=NaturalKey("{key.param}", {lookup}, "{key.lookup_param}"{code}),\n'
+        )
     lines.append(")\n")
     return "".join(lines)
 

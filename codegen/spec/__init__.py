@@ -56,7 +56,7 @@ def load_spec(spec_dir: Path) -> Spec:
             raise SpecError(file, "", f"invalid YAML: {error}") from None
         reader = Reader(file)
         if path.stem == "errors":
-            spec.error_classes, spec.errors = load_errors(reader, document)
+            spec.error_classes, spec.errors, spec.unknown_outcome = load_errors(reader, document)
             continue
         if path.stem == "shared":
             data = reader.mapping(document, "", allowed=("models",), required=("models",))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .objects import ErrorClass, ErrorCode
+from .objects import ErrorClass, ErrorCode, UnknownOutcome
 from .reader import IDENTIFIER, Reader
 
 CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*Error$")
@@ -17,14 +17,44 @@ ROOT = "APIError"
 
 def load_errors(
     reader: Reader, document: Any
-) -> tuple[tuple[ErrorClass, ...], tuple[ErrorCode, ...]]:
-    """The classes and the codes, each code's kind checked against the classes' kinds."""
+) -> tuple[tuple[ErrorClass, ...], tuple[ErrorCode, ...], UnknownOutcome | None]:
+    """The classes, the codes (each code's kind checked against the classes' kinds) and
+    the answers that leave an unsafe write's outcome unknown."""
     data = reader.mapping(
-        document, "", allowed=("classes", "errors"), required=("classes", "errors")
+        document,
+        "",
+        allowed=("classes", "errors", "unknown_outcome"),
+        required=("classes", "errors"),
     )
     classes = _load_classes(reader, data["classes"])
     kinds = {cls.kind for cls in classes if cls.kind}
-    return classes, _load_codes(reader, data["errors"], kinds)
+    unknown = _load_unknown_outcome(reader, data.get("unknown_outcome"), classes)
+    return classes, _load_codes(reader, data["errors"], kinds), unknown
+
+
+def _load_unknown_outcome(
+    reader: Reader, document: Any, classes: tuple[ErrorClass, ...]
+) -> UnknownOutcome | None:
+    """`unknown_outcome: {statuses: [...], class: ...}`: each status a 5xx of a class of
+    the table; the class one of `piggy_async/_errors.py` (a test checks it is there)."""
+    if document is None:
+        return None
+    item = reader.mapping(
+        document, "unknown_outcome", allowed=("statuses", "class"), required=("statuses", "class")
+    )
+    statuses = item["statuses"]
+    if (
+        not isinstance(statuses, list)
+        or not statuses
+        or not all(isinstance(s, int) and 500 <= s < 600 for s in statuses)
+    ):
+        raise reader.error("unknown_outcome.statuses", "expected a list of 5xx statuses")
+    if any(cls.status in statuses for cls in classes):
+        raise reader.error("unknown_outcome.statuses", "a status with a class of its own")
+    name = item["class"]
+    if not isinstance(name, str) or not CLASS_NAME.match(name) or name in {c.name for c in classes}:
+        raise reader.error("unknown_outcome.class", "expected an error class outside `classes`")
+    return UnknownOutcome(tuple(sorted(set(statuses))), name)
 
 
 def _load_classes(reader: Reader, document: Any) -> tuple[ErrorClass, ...]:

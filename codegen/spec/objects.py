@@ -64,6 +64,19 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class NaturalKey:
+    """What makes a write happen once: the parameter the API keeps unique, the operation of
+    the same resource that finds the object by it, and the code the API refuses a second
+    one with (None when it documents none)."""
+
+    param: str
+    lookup: str
+    lookup_param: str
+    exists_code: int | None
+    source: str
+
+
+@dataclass(frozen=True)
 class Operation:
     resource: str
     name: str
@@ -80,6 +93,7 @@ class Operation:
     notes: tuple[str, ...]
     example: Any
     retry_safe: bool
+    natural_key: NaturalKey | None = None
 
     def params_for(self, api: str) -> tuple[Param, ...]:
         return tuple(p for p in self.params if api in p.apis)
@@ -121,6 +135,15 @@ class ErrorClass:
 
 
 @dataclass(frozen=True)
+class UnknownOutcome:
+    """The answers after which an unsafe write may have been processed (a 502 behind a
+    gateway), and the class their errors also are (`OutcomeUnknownError`)."""
+
+    statuses: tuple[int, ...]
+    also: str
+
+
+@dataclass(frozen=True)
 class Event:
     """A webhook event type (`spec/webhooks.yaml`) and the model its payload becomes."""
 
@@ -136,6 +159,7 @@ class Spec:
     models: dict[str, Model] = field(default_factory=dict)
     errors: tuple[ErrorCode, ...] = ()
     error_classes: tuple[ErrorClass, ...] = ()
+    unknown_outcome: UnknownOutcome | None = None
     events: list[Event] = field(default_factory=list)
     events_description: str = ""
     """What a webhook delivery is (`spec/webhooks.yaml`'s `description`)."""

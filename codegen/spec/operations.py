@@ -7,6 +7,7 @@ import keyword
 import re
 from typing import Any
 
+from .natural_keys import check_lookups, load_natural_key
 from .objects import Operation, Pagination, Param, Resource
 from .params import load_param_groups, load_params, param_entries
 from .reader import IDENTIFIER, Reader
@@ -32,13 +33,15 @@ def load_resource(reader: Reader, data: dict[str, Any]) -> Resource:
     for group in groups:
         if group not in taken:
             raise reader.error(f"param_groups.{group}", "no operation takes this group")
-    return Resource(
+    resource = Resource(
         name,
         reader.text(data["title"], "title"),
         reader.text(data["description"], "description"),
         loaded,
         _helpers(reader, data.get("helpers") or {}),
     )
+    check_lookups(reader, resource)
+    return resource
 
 
 def _helpers(reader: Reader, helpers: Any) -> tuple[tuple[str, str], ...]:
@@ -65,6 +68,7 @@ _OPERATION_KEYS = (
     "notes",
     "example",
     "retry_safe",
+    "natural_key",
 )
 
 
@@ -124,6 +128,7 @@ def _load_operation(
         notes=tuple(reader.text(n, f"{key}.notes") for n in notes),
         example=data.get("example"),
         retry_safe=retry_safe,
+        natural_key=load_natural_key(reader, key, data, params),
     )
 
 

@@ -3,6 +3,7 @@ names are unique, and model modules import each other without a cycle."""
 
 from __future__ import annotations
 
+from .natural_keys import check_natural_keys
 from .objects import Spec
 from .operations import PATH_PARAM
 from .reader import SpecError
@@ -65,6 +66,7 @@ def check_references(spec: Spec) -> None:
                     raise SpecError(
                         file, f"{key}.errors", f"code {code} is not in spec/errors.yaml"
                     )
+    check_natural_keys(spec)
     _check_module_cycles(spec)
 
 

@@ -16,6 +16,7 @@ from piggy_async._errors import (
     MaintenanceError,
     MisconfiguredError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
@@ -572,6 +573,13 @@ class MisconfiguredMaintenanceError(MisconfiguredError, MaintenanceError):
     """
 
 
+class OutcomeUnknownServerError(ServerError, OutcomeUnknownError):
+    """An unsafe write answered with a status that leaves its outcome unknown: caught by
+    `except ServerError` and by `except OutcomeUnknownError`; `may_have_been_processed`
+    is True.
+    """
+
+
 __all__ = [
     "AuthenticationBadRequestError",
     "PermissionDeniedBadRequestError",
@@ -664,6 +672,7 @@ __all__ = [
     "LimitReachedMaintenanceError",
     "UnavailableMaintenanceError",
     "MisconfiguredMaintenanceError",
+    "OutcomeUnknownServerError",
 ]
 
 STATUS_CLASSES: dict[int, type[APIError]] = {
@@ -811,3 +820,11 @@ ERROR_CLASSES: dict[tuple[type[APIError], str], type[APIError]] = {
     (MaintenanceError, "internal"): MaintenanceError,
 }
 """The class an answer raises, by the class of its status and the kind of its code."""
+
+UNKNOWN_OUTCOME_STATUSES: frozenset[int] = frozenset((500, 502, 504))
+"""Answers after which an unsafe write may have been processed."""
+
+UNKNOWN_OUTCOME_CLASSES: dict[type[APIError], type[APIError]] = {
+    ServerError: OutcomeUnknownServerError,
+}
+"""The class such an answer to an unsafe write raises, by the class it would raise."""

@@ -7,6 +7,8 @@ One small record per thing that happened, so users count with `Counter(e.kind fo
 - `retry`: a failed attempt will be retried after `delay` seconds (`reason` says why).
 - `wait`: the call waited `delay` seconds for the rate limiter before an attempt.
 - `rate_limited`: the API answered 429 (`delay` is its `Retry-After`, if it gave one).
+- `resolved`: a write with its natural key given, whose outcome was unknown after `attempt`
+  sends (`reason` says why), was found by its key: the call returns what landed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-EventKind = Literal["request", "response", "retry", "wait", "rate_limited"]
+EventKind = Literal["request", "response", "retry", "wait", "rate_limited", "resolved"]
 
 
 class TransportEvent(NamedTuple):

@@ -189,7 +189,7 @@ class Transport:
             elif answer[0] == 401 and await self._renewed(authorization, call, settings):
                 continue  # new credentials: the same attempt again
             else:
-                ended = self._rejected(label, answer, call.attempt)
+                ended = self._rejected(operation, answer, call.attempt)
             retry = settings.policy.decide(  # retry?
                 ended.outcome,
                 retry_safe=operation.retry_safe,
@@ -286,10 +286,12 @@ class Transport:
         call.renewed = True
         return await self.auth.renew(self._token_sender(settings, call.deadline), rejected)
 
-    def _rejected(self, label: str, response: Response, attempt: int) -> Ended:
-        """An error answer: the error it raises, and what the policy weighs."""
+    def _rejected(self, operation: Operation[Any], response: Response, attempt: int) -> Ended:
+        """An error answer: the error it raises (an unsafe write's 500/502/504 also as an
+        unknown outcome), and what the policy weighs."""
         status, body, headers = response
-        error = error_from_response(status, body, headers, operation=label)
+        label, unsafe = operation.label, not operation.retry_safe
+        error = error_from_response(status, body, headers, operation=label, unsafe=unsafe)
         asked = rate_headers.retry_after(headers, self.clock.wall)
         if status == 429:
             self._emit("rate_limited", label, attempt, status, delay=asked)

@@ -20,7 +20,7 @@ from piggy_async import Operation
 from ._bodies import read_body
 from ._call import Call, Handler
 from ._credentials import UNAUTHENTICATED, Credentials
-from ._faults import STATUS_FAULTS, FaultInjector, break_off, cut_short
+from ._faults import LOST_FAULTS, STATUS_FAULTS, FaultInjector, break_off, cut_short
 from ._rate_limit import RateLimiter
 from ._replies import Failure, json_response
 from ._state import RequestRecord, State
@@ -73,7 +73,7 @@ class Endpoint:
         return response
 
     async def _serve(self, request: web.Request, headers: dict[str, str]) -> web.StreamResponse:
-        draw = self._runtime.faults.draw()
+        draw = self._runtime.faults.draw(self._operation.label)
         if draw.delay:
             await asyncio.sleep(draw.delay)
         if draw.fault in STATUS_FAULTS:
@@ -83,6 +83,8 @@ class Endpoint:
             return await break_off(request, status, body, headers)
         if draw.fault == "malformed":
             body = cut_short(body)
+        elif draw.fault in LOST_FAULTS:
+            return _error(LOST_FAULTS[draw.fault], headers)
         return json_response(status, body, headers)
 
     async def _answer(self, request: web.Request) -> tuple[int, bytes]:

@@ -5,15 +5,17 @@ same faults on every run. Each fault strikes where it strikes in production:
 
 - `error_500`, `error_502` and `error_503` answer before the request is handled: it never
   reached the application. 503 is the platform's maintenance mode.
-- `reset` and `malformed` strike after the request was handled: the work is done but the
-  answer is lost (the connection breaks off mid-body) or unreadable (a 200 cut short), so a
-  retry meets the effects of the first attempt, as it would against the real API.
+- `reset`, `malformed`, `lost_502` and `lost_504` strike after the request was handled: the
+  work is done but the answer is lost (the connection breaks off mid-body), unreadable (a
+  200 cut short) or replaced by a gateway's 502 or 504, so a retry meets the effects of the
+  first attempt, as it would against the real API.
 - `delay_seconds` is how long the `delayed` share of requests (all, by default) waits before
   being handled.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
 import random
 import typing
@@ -26,7 +28,9 @@ from piggy_async import ErrorCode
 
 from ._replies import Failure
 
-FaultKind = Literal["error_500", "error_502", "error_503", "reset", "malformed"]
+FaultKind = Literal[
+    "error_500", "error_502", "error_503", "reset", "malformed", "lost_502", "lost_504"
+]
 
 _SHARE = [attrs.validators.ge(0.0), attrs.validators.le(1.0)]
 
@@ -49,6 +53,8 @@ class Faults:
     error_503: float = _share("share of requests answered 503 (maintenance mode)")
     reset: float = _share("share of requests whose connection breaks off mid-response")
     malformed: float = _share("share of requests answered with a body cut short")
+    lost_502: float = _share("share of requests handled, then answered 502 (bad gateway)")
+    lost_504: float = _share("share of requests handled, then answered 504 (gateway timeout)")
     delay_seconds: float = attrs.field(
         default=0.0,
         validator=[attrs.validators.ge(0.0), attrs.validators.lt(float("inf"))],
@@ -84,9 +90,16 @@ STATUS_FAULTS: dict[FaultKind, Failure] = {
 }
 """The answers of the faults that strike before handling."""
 
+LOST_FAULTS: dict[FaultKind, Failure] = {
+    "lost_502": Failure(None, status=502, message="Bad gateway."),
+    "lost_504": Failure(None, status=504, message="Gateway timeout."),
+}
+"""The gateway's answers that replace the application's, after it handled the request."""
+
 
 class FaultInjector:
-    """Draws each request's fault from the seeded generator; free when faults are off."""
+    """Draws each request's fault from the seeded generator; free when faults are off.
+    Faults `inject`ed for one operation come first, in the order given."""
 
     def __init__(self, faults: Faults, seed: int) -> None:
         self._faults = faults
@@ -95,8 +108,20 @@ class FaultInjector:
         kinds = typing.get_args(FaultKind)
         shares = itertools.accumulate(getattr(faults, kind) for kind in kinds)
         self._thresholds = tuple(zip(shares, kinds, strict=True))
+        self._injected: dict[str, collections.deque[FaultKind]] = {}
 
-    def draw(self) -> Draw:
+    def inject(self, operation: str, *faults: FaultKind) -> None:
+        """The next requests to `operation` (`"orders.create"`) meet `faults`, one each."""
+        unknown = set(faults) - set(typing.get_args(FaultKind))
+        if unknown:
+            raise ValueError(f"unknown faults {sorted(unknown)}")
+        self._injected.setdefault(operation, collections.deque()).extend(faults)
+
+    def draw(self, operation: str) -> Draw:
+        if self._injected:
+            queued = self._injected.get(operation)
+            if queued:
+                return Draw(fault=queued.popleft())
         if not self._enabled:
             return _NO_FAULT
         delayed = self._rng.random() < self._faults.delayed

@@ -13,7 +13,7 @@ from .._clock import SYSTEM_CLOCK, Clock
 from ._clock import wall_time
 from ._credentials import Credentials
 from ._endpoint import Runtime
-from ._faults import FaultInjector, Faults
+from ._faults import FaultInjector, FaultKind, Faults
 from ._handlers import vouchers
 from ._rate_limit import RateLimit, RateLimiter
 from ._routes import build_app
@@ -98,11 +98,12 @@ class FakePiggy:
             token_lifetime=token_lifetime,
             clock=wall,
         )
+        self._faults = FaultInjector(faults, seed)
         runtime = Runtime(
             state=self.state,
             credentials=self.credentials,
             limiter=RateLimiter(rate_limit, wall),
-            faults=FaultInjector(faults, seed),
+            faults=self._faults,
         )
         self.app = build_app(runtime)
         self._host = host
@@ -122,6 +123,12 @@ class FakePiggy:
         """Webhook subscriptions and their deliveries: `await server.webhooks.deliver_due()`
         posts every delivery that is due (see `piggy_async.testing.Webhooks`)."""
         return self.state.webhooks
+
+    def inject(self, operation: str, *faults: FaultKind) -> None:
+        """The next requests to `operation` (`"orders.create"`) meet `faults`, one each, in
+        order, before any drawn from `faults=`: `server.inject("orders.create", "lost_502")`
+        lets the next order be stored and its answer replaced by a gateway's 502."""
+        self._faults.inject(operation, *faults)
 
     def delete_voucher(self, voucher_uuid: str) -> None:
         """Delete a voucher as the dashboard does (the API has no call for it); subscribers

@@ -180,6 +180,12 @@ class State:
         """By uuid, in creation order."""
         self.prepaid_transactions: dict[str, PrepaidRecord] = {}
         """By uuid, in creation order."""
+        self.orders: dict[str, dict[str, Any]] = {}
+        """Orders by their external identifier (unique per account), in creation order."""
+        self.shifts: dict[str, dict[str, Any]] = {}
+        """Shifts by their external id (unique), in creation order."""
+        self.pos_links: dict[str, str] = {}
+        """POS transaction uuid → the credit reception it is linked to (one at most)."""
         self.account_secret = data.account_secret
         self.contact_attributes = {
             name: contact_attribute_json(self.new_id(), name, system=True)

@@ -7,7 +7,7 @@ from typing import Any, Unpack
 from uuid import UUID
 
 from piggy_async import _arguments as check
-from piggy_async._operation import Operation, Param
+from piggy_async._operation import NaturalKey, Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
 from piggy_async._unset import UNSET, Unset
@@ -42,6 +42,9 @@ OAUTH_CREATE: Operation[ContactIdentifier] = Operation(
         Param("contact_identifier_name", "body", "str"),
     ),
     errors=(1003, 55031, 60006),
+    natural_key=NaturalKey(
+        "contact_identifier_value", OAUTH_FIND, "contact_identifier_value", exists_code=60006
+    ),
 )
 
 OAUTH_LINK: Operation[ContactIdentifier] = Operation(
@@ -131,6 +134,9 @@ REGISTER_CREATE: Operation[ContactIdentifier] = Operation(
         Param("contact_identifier_name", "body", "str"),
     ),
     errors=(1003, 55031, 60006),
+    natural_key=NaturalKey(
+        "contact_identifier_value", REGISTER_FIND, "contact_identifier_value", exists_code=60006
+    ),
 )
 
 REGISTER_LINK: Operation[ContactIdentifier] = Operation(

@@ -10,7 +10,7 @@ from typing import Any, Literal, Unpack
 from uuid import UUID
 
 from piggy_async import _arguments as check
-from piggy_async._operation import Operation, Pagination, Param
+from piggy_async._operation import NaturalKey, Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
 from piggy_async._resource import Resource
@@ -19,6 +19,19 @@ from piggy_async._unset import UNSET, Unset
 from ..models.contacts import Contact, ContactUuid
 from ..models.loyalty_transactions import LoyaltyTransaction
 from ..models.shared import ContactIdentifier, CreditBalance, PrepaidBalance, Tier
+
+OAUTH_FIND_ONE_BY: Operation[Contact] = Operation(
+    api="oauth",
+    resource="contacts",
+    name="find_one_by",
+    method="GET",
+    path="/contacts/find-one-by",
+    summary="Find Contact",
+    data_type=Contact,
+    data_spec="Contact",
+    params=(Param("email", "query", "str", required=True),),
+    errors=(1003, 55031),
+)
 
 OAUTH_LIST: Operation[list[Contact]] = Operation(
     api="oauth",
@@ -56,6 +69,7 @@ OAUTH_CREATE: Operation[ContactUuid] = Operation(
         Param("referral_code", "body", "str"),
     ),
     errors=(1003, 60005),
+    natural_key=NaturalKey("email", OAUTH_FIND_ONE_BY, "email", exists_code=60005),
 )
 
 OAUTH_CREATE_ASYNC: Operation[ContactUuid] = Operation(
@@ -85,19 +99,6 @@ OAUTH_CREATE_ANONYMOUS: Operation[ContactUuid] = Operation(
     data_spec="ContactUuid",
     params=(Param("contact_identifier_value", "body", "str"),),
     errors=(1003, 60005, 60014, 60003, 60000),
-)
-
-OAUTH_FIND_ONE_BY: Operation[Contact] = Operation(
-    api="oauth",
-    resource="contacts",
-    name="find_one_by",
-    method="GET",
-    path="/contacts/find-one-by",
-    summary="Find Contact",
-    data_type=Contact,
-    data_spec="Contact",
-    params=(Param("email", "query", "str", required=True),),
-    errors=(1003, 55031),
 )
 
 OAUTH_FIND_OR_CREATE: Operation[Contact] = Operation(
@@ -267,6 +268,19 @@ OAUTH_CREATE_BATCH: Operation[Any] = Operation(
     params=(Param("contacts", "body", "list[object]", required=True),),
 )
 
+REGISTER_FIND_ONE_BY: Operation[Contact] = Operation(
+    api="register",
+    resource="contacts",
+    name="find_one_by",
+    method="GET",
+    path="/contacts/find-one-by",
+    summary="Find Contact",
+    data_type=Contact,
+    data_spec="Contact",
+    params=(Param("email", "query", "str", required=True),),
+    errors=(1003, 55031),
+)
+
 REGISTER_LIST: Operation[list[Contact]] = Operation(
     api="register",
     resource="contacts",
@@ -303,6 +317,7 @@ REGISTER_CREATE: Operation[ContactUuid] = Operation(
         Param("referral_code", "body", "str"),
     ),
     errors=(1003, 60005),
+    natural_key=NaturalKey("email", REGISTER_FIND_ONE_BY, "email", exists_code=60005),
 )
 
 REGISTER_CREATE_ASYNC: Operation[ContactUuid] = Operation(
@@ -332,19 +347,6 @@ REGISTER_CREATE_ANONYMOUS: Operation[ContactUuid] = Operation(
     data_spec="ContactUuid",
     params=(Param("contact_identifier_value", "body", "str"),),
     errors=(1003, 60005, 60014, 60003, 60000),
-)
-
-REGISTER_FIND_ONE_BY: Operation[Contact] = Operation(
-    api="register",
-    resource="contacts",
-    name="find_one_by",
-    method="GET",
-    path="/contacts/find-one-by",
-    summary="Find Contact",
-    data_type=Contact,
-    data_spec="Contact",
-    params=(Param("email", "query", "str", required=True),),
-    errors=(1003, 55031),
 )
 
 REGISTER_FIND_OR_CREATE: Operation[Contact] = Operation(

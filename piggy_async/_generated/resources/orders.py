@@ -10,12 +10,24 @@ from typing import Any, Literal, Unpack
 from uuid import UUID
 
 from piggy_async import _arguments as check
-from piggy_async._operation import Operation, Param
+from piggy_async._operation import NaturalKey, Operation, Param
 from piggy_async._options import RequestOptions
 from piggy_async._resource import Resource
 from piggy_async._unset import UNSET, Unset
 
 from ..models.orders import Order, OrderProcessed, OrderResult
+
+OAUTH_FIND: Operation[Order] = Operation(
+    api="oauth",
+    resource="orders",
+    name="find",
+    method="GET",
+    path="/orders/find",
+    summary="Find Order",
+    data_type=Order,
+    data_spec="Order",
+    params=(Param("external_identifier", "query", "str", required=True),),
+)
 
 OAUTH_LIST: Operation[list[Order]] = Operation(
     api="oauth",
@@ -61,6 +73,7 @@ OAUTH_CREATE: Operation[Order] = Operation(
         Param("charges", "body", "list[object]"),
         Param("payments", "body", "list[object]"),
     ),
+    natural_key=NaturalKey("external_identifier", OAUTH_FIND, "external_identifier"),
 )
 
 OAUTH_GET: Operation[Order] = Operation(
@@ -73,18 +86,6 @@ OAUTH_GET: Operation[Order] = Operation(
     data_type=Order,
     data_spec="Order",
     params=(Param("order_uuid", "path", "str", required=True),),
-)
-
-OAUTH_FIND: Operation[Order] = Operation(
-    api="oauth",
-    resource="orders",
-    name="find",
-    method="GET",
-    path="/orders/find",
-    summary="Find Order",
-    data_type=Order,
-    data_spec="Order",
-    params=(Param("external_identifier", "query", "str", required=True),),
 )
 
 OAUTH_UPDATE: Operation[Order] = Operation(
@@ -180,6 +181,18 @@ OAUTH_SIMULATE: Operation[OrderResult] = Operation(
     retry_safe=True,
 )
 
+REGISTER_FIND: Operation[Order] = Operation(
+    api="register",
+    resource="orders",
+    name="find",
+    method="GET",
+    path="/orders/find",
+    summary="Find Order",
+    data_type=Order,
+    data_spec="Order",
+    params=(Param("external_identifier", "query", "str", required=True),),
+)
+
 REGISTER_LIST: Operation[list[Order]] = Operation(
     api="register",
     resource="orders",
@@ -224,6 +237,7 @@ REGISTER_CREATE: Operation[Order] = Operation(
         Param("charges", "body", "list[object]"),
         Param("payments", "body", "list[object]"),
     ),
+    natural_key=NaturalKey("external_identifier", REGISTER_FIND, "external_identifier"),
 )
 
 REGISTER_GET: Operation[Order] = Operation(
@@ -236,18 +250,6 @@ REGISTER_GET: Operation[Order] = Operation(
     data_type=Order,
     data_spec="Order",
     params=(Param("order_uuid", "path", "str", required=True),),
-)
-
-REGISTER_FIND: Operation[Order] = Operation(
-    api="register",
-    resource="orders",
-    name="find",
-    method="GET",
-    path="/orders/find",
-    summary="Find Order",
-    data_type=Order,
-    data_spec="Order",
-    params=(Param("external_identifier", "query", "str", required=True),),
 )
 
 REGISTER_UPDATE: Operation[Order] = Operation(

@@ -8,13 +8,26 @@ from typing import Any, Unpack
 from uuid import UUID
 
 from piggy_async import _arguments as check
-from piggy_async._operation import Operation, Pagination, Param
+from piggy_async._operation import NaturalKey, Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
 from piggy_async._resource import Resource
 from piggy_async._unset import UNSET, Unset
 
 from ..models.shifts import Shift
+
+OAUTH_FIND: Operation[Shift] = Operation(
+    api="oauth",
+    resource="shifts",
+    name="find",
+    method="GET",
+    path="/shifts/find",
+    summary="Find Shift",
+    data_type=Shift,
+    data_spec="Shift",
+    params=(Param("external_id", "query", "str", required=True),),
+    errors=(80530,),
+)
 
 OAUTH_LIST: Operation[list[Shift]] = Operation(
     api="oauth",
@@ -57,19 +70,7 @@ OAUTH_CREATE: Operation[Shift] = Operation(
         Param("break_in_minutes", "body", "int"),
     ),
     errors=(1003, 55031, 1008, 80530, 80531, 80540, 80550),
-)
-
-OAUTH_FIND: Operation[Shift] = Operation(
-    api="oauth",
-    resource="shifts",
-    name="find",
-    method="GET",
-    path="/shifts/find",
-    summary="Find Shift",
-    data_type=Shift,
-    data_spec="Shift",
-    params=(Param("external_id", "query", "str", required=True),),
-    errors=(80530,),
+    natural_key=NaturalKey("external_id", OAUTH_FIND, "external_id"),
 )
 
 OAUTH_GET: Operation[Shift] = Operation(

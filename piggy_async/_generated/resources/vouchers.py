@@ -9,13 +9,26 @@ from typing import Any, Literal, Unpack
 from uuid import UUID
 
 from piggy_async import _arguments as check
-from piggy_async._operation import Operation, Pagination, Param
+from piggy_async._operation import NaturalKey, Operation, Pagination, Param
 from piggy_async._options import RequestOptions
 from piggy_async._pagination import AsyncPaginator
 from piggy_async._resource import Resource
 from piggy_async._unset import UNSET, Unset
 
 from ..models.vouchers import Voucher, VoucherBatch, VoucherLock, VoucherMultiRedemption
+
+OAUTH_FIND: Operation[Voucher] = Operation(
+    api="oauth",
+    resource="vouchers",
+    name="find",
+    method="GET",
+    path="/vouchers/find",
+    summary="Find Voucher",
+    data_type=Voucher,
+    data_spec="Voucher",
+    params=(Param("code", "query", "str", required=True),),
+    errors=(1003, 80004),
+)
 
 OAUTH_LIST: Operation[list[Voucher]] = Operation(
     api="oauth",
@@ -61,6 +74,7 @@ OAUTH_CREATE: Operation[Voucher] = Operation(
         Param("custom_attributes", "body", "object"),
     ),
     errors=(1003, 80002, 80003, 80008, 55031),
+    natural_key=NaturalKey("code", OAUTH_FIND, "code", exists_code=80003),
 )
 
 OAUTH_CREATE_BATCH: Operation[VoucherBatch] = Operation(
@@ -82,19 +96,6 @@ OAUTH_CREATE_BATCH: Operation[VoucherBatch] = Operation(
     ),
     errors=(1003, 80002, 80008, 55031),
     status=201,
-)
-
-OAUTH_FIND: Operation[Voucher] = Operation(
-    api="oauth",
-    resource="vouchers",
-    name="find",
-    method="GET",
-    path="/vouchers/find",
-    summary="Find Voucher",
-    data_type=Voucher,
-    data_spec="Voucher",
-    params=(Param("code", "query", "str", required=True),),
-    errors=(1003, 80004),
 )
 
 OAUTH_UPDATE: Operation[Voucher] = Operation(
@@ -211,6 +212,19 @@ OAUTH_MULTI_REDEEM: Operation[VoucherMultiRedemption] = Operation(
     errors=(1003, 80004, 80006, 80005, 80012, 80014, 80019, 80020),
 )
 
+REGISTER_FIND: Operation[Voucher] = Operation(
+    api="register",
+    resource="vouchers",
+    name="find",
+    method="GET",
+    path="/vouchers/find",
+    summary="Find Voucher",
+    data_type=Voucher,
+    data_spec="Voucher",
+    params=(Param("code", "query", "str", required=True),),
+    errors=(1003, 80004),
+)
+
 REGISTER_LIST: Operation[list[Voucher]] = Operation(
     api="register",
     resource="vouchers",
@@ -255,19 +269,7 @@ REGISTER_CREATE: Operation[Voucher] = Operation(
         Param("custom_attributes", "body", "object"),
     ),
     errors=(1003, 80002, 80003, 80008, 55031),
-)
-
-REGISTER_FIND: Operation[Voucher] = Operation(
-    api="register",
-    resource="vouchers",
-    name="find",
-    method="GET",
-    path="/vouchers/find",
-    summary="Find Voucher",
-    data_type=Voucher,
-    data_spec="Voucher",
-    params=(Param("code", "query", "str", required=True),),
-    errors=(1003, 80004),
+    natural_key=NaturalKey("code", REGISTER_FIND, "code", exists_code=80003),
 )
 
 REGISTER_UPDATE: Operation[Voucher] = Operation(

@@ -26,6 +26,9 @@ _TYPE_FILTERS = {"credit_receptions": "credit_reception", "reward_receptions": "
 def create_credit_reception(state: State, call: Call) -> Reply:
     """Credits given directly or earned by a unit value; custom attributes (other body keys)
     are kept on the transaction."""
+    pos_transaction = call.args.get("pos_transaction_uuid")
+    if pos_transaction in state.pos_links:  # one credit reception per POS transaction
+        raise Failure(ErrorCode.POS_TRANSACTION_ALREADY_LINKED)
     credits = _credits(state, call.args)
     shop = shop_of(state, call)
     contact = contact_of(state, call)
@@ -44,6 +47,8 @@ def create_credit_reception(state: State, call: Call) -> Reply:
             extra=dict(call.extra),
         )
     )
+    if pos_transaction is not None:
+        state.pos_links[pos_transaction] = transaction.uuid
     return _credit_reception_created(state, transaction)
 
 
