@@ -4,11 +4,15 @@ time, leaves docstrings and annotations alone, and its default targets exist."""
 from __future__ import annotations
 
 import ast
+import importlib
+import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
 
+from tools.mutation import hotswap
 from tools.mutation.__main__ import ROOT, configured, targets
 from tools.mutation.mutants import SCORED, mutants, mutate
 
@@ -103,3 +107,85 @@ def test_a_module_named_alone_finds_its_tests() -> None:
     assert chosen["piggy_async/webhooks.py"] == ["tests/test_webhooks.py"]
     assert chosen["piggy_async/_unset.py"] == ["tests/test_models.py"]
     assert Path(ROOT / "tools" / "mutation" / "targets.toml").is_file()
+
+
+TEXTS = textwrap.dedent(
+    """
+    class Limit:
+        def __repr__(self) -> str:
+            return "Limit(" + str(self.rate > 1) + ")"
+
+
+    def invalid(field: str) -> ValueError:
+        return errors.BadFieldError(f"bad {field}", "a" == field)
+    """
+)
+
+
+def test_the_text_of_an_exception_being_built_or_a_repr_is_not_scored() -> None:
+    assert [(m.kind, m.description) for m in mutants(TEXTS)] == [
+        ("return", "returns None"),
+        ("message", "'Limit(' → 'XXLimit(XX'"),
+        ("comparison", "Gt → LtE"),
+        ("constant", "1 → 2"),
+        ("message", "')' → 'XX)XX'"),
+        ("return", "returns None"),
+        ("message", "'bad ' → 'XXbad XX'"),
+        ("comparison", "Eq → NotEq"),
+        ("message", "'a' → 'XXaXX'"),
+    ]
+
+
+MODULE = textwrap.dedent(
+    """
+    LIMIT = 3
+
+
+    def over(value: int) -> bool:
+        return value > LIMIT
+
+
+    class Gate:
+        @staticmethod
+        def opens(value: int) -> bool:
+            return not over(value)
+    """
+)
+
+
+@pytest.fixture
+def imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    """MODULE imported from a file, as the warm process has the module under test."""
+    (tmp_path / "gate_under_test.py").write_text(MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "gate_under_test", raising=False)
+    return importlib.import_module("gate_under_test")
+
+
+def _swaps(module: types.ModuleType, description: str) -> list[hotswap.Swap] | None:
+    (mutant,) = [m for m in mutants(MODULE) if m.description == description]
+    code = compile(mutate(MODULE, mutant.index), module.__file__ or "", "exec")
+    original = compile(ast.parse(MODULE), module.__file__ or "", "exec")
+    return hotswap.swaps(module, original, code)
+
+
+def test_a_mutant_of_function_bodies_is_swapped_into_the_live_functions(
+    imported: types.ModuleType,
+) -> None:
+    opens, over = imported.Gate.opens, imported.over  # references taken before the swap
+    pairs = _swaps(imported, "Gt → LtE")
+    assert pairs is not None and [f.__name__ for f, _ in pairs] == ["over"]
+    assert (over(5), opens(5)) == (True, False)
+
+    hotswap.apply(pairs)
+
+    assert (over(5), opens(5)) == (False, True)
+    pairs = _swaps(imported, "not dropped")
+    assert pairs is not None and [f.__qualname__ for f, _ in pairs] == ["Gate.opens"]
+
+
+def test_a_mutant_outside_function_bodies_is_left_to_a_fresh_import(
+    imported: types.ModuleType,
+) -> None:
+    assert _swaps(imported, "3 → 4") is None
+    assert imported.LIMIT == 3
