@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.mutation import hotswap
+from tools.mutation import hotswap, reach
 from tools.mutation.__main__ import ROOT, configured, targets
 from tools.mutation.mutants import SCORED, mutants, mutate
 
@@ -189,3 +189,20 @@ def test_a_mutant_outside_function_bodies_is_left_to_a_fresh_import(
 ) -> None:
     assert _swaps(imported, "3 → 4") is None
     assert imported.LIMIT == 3
+
+
+def test_the_tests_reaching_a_function_are_recorded_by_its_outermost_name(
+    imported: types.ModuleType,
+) -> None:
+    tracer = reach.Reach(imported.__file__ or "")
+    for test, value in (("tests/t.py::test_opens", 5), ("tests/t.py::test_over", 1)):
+        tracer._current = test
+        sys.settrace(tracer._trace)
+        try:
+            imported.Gate.opens(value) if "opens" in test else imported.over(value)
+        finally:
+            sys.settrace(None)
+
+    assert tracer.of(["over"]) == ["tests/t.py::test_opens", "tests/t.py::test_over"]
+    assert tracer.of(["Gate.opens"]) == ["tests/t.py::test_opens"]
+    assert tracer.of(["LIMIT", "elsewhere"]) == []

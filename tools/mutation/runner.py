@@ -4,7 +4,8 @@ The parent imports pytest and the third-party libraries once, never the package 
 A warm process forked from it imports the package and collects the tests once; its children
 each swap one mutant's function bodies in (`hotswap`) and run the tests with `-x`. A mutant
 that changes more than function bodies runs in a child of the parent instead, with an import
-hook that loads the mutated module in place of the file on disk. The work tree is never
+hook that loads the mutated module in place of the file on disk. A hot mutant runs only the
+tests that reach the functions it changes (`reach`). The work tree is never
 written. A mutant is killed when the tests fail or time out, and survives when they pass.
 """
 
@@ -27,7 +28,7 @@ from typing import TypeVar
 
 import pytest
 
-from . import hotswap
+from . import hotswap, reach
 from .mutants import SCORED, Mutant, mutants, mutate
 
 Child = Callable[[], int]
@@ -88,13 +89,13 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(path.resolve().relative_to(root).with_suffix("").parts)
 
 
-def _pytest(tests: Sequence[str], *options: str) -> int:
+def _pytest(tests: Sequence[str], *options: str, plugins: Sequence[object] = ()) -> int:
     """Run the tests quietly, stopping at the first failure; pytest's status."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     args = [*tests, "-x", "-q", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestWarning"]
-    return int(pytest.main([*args, *options]))
+    return int(pytest.main([*args, *options], plugins=list(plugins)))
 
 
 def _cold(tree: ast.Module, name: str, path: Path, tests: Sequence[str]) -> Child:
@@ -182,7 +183,9 @@ def _warm_run(
     report = Report(name)
     if _pytest(tests, "--collect-only") != 0 or name not in sys.modules:
         return report, mutants(source)
-    timeout = max(MIN_TIMEOUT, 5 * _timed(lambda: _pytest(tests), " ".join(tests)))
+    started = time.monotonic()
+    reached = _in_fork(lambda: _traced(path, tests))
+    timeout = max(MIN_TIMEOUT, 5 * (time.monotonic() - started))
     module, original = sys.modules[name], compile(ast.parse(source), str(path), "exec")
     children, unswapped = [], []
     for mutant in mutants(source):
@@ -190,10 +193,20 @@ def _warm_run(
         pairs = hotswap.swaps(module, original, code)
         if pairs is None:
             unswapped.append(mutant)
+        elif chosen := reached.of(function.__code__.co_qualname for function, _ in pairs):
+            children.append((mutant, _hot(pairs, chosen)))
         else:
-            children.append((mutant, _hot(pairs, tests)))
+            report.survived.append(mutant)  # no test calls the functions it changes
     _run_all(children, report, jobs=jobs, timeout=timeout)
     return report, unswapped
+
+
+def _traced(path: Path, tests: list[str]) -> reach.Reach:
+    """The unmutated tests run once, recording which tests reach which functions."""
+    tracer = reach.Reach(str(path))
+    if _pytest(tests, plugins=[tracer]) != 0:
+        raise RuntimeError(f"the tests fail without any mutant: {' '.join(tests)}")
+    return tracer
 
 
 def _run_all(
