@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.mutation import hotswap, reach
+from tools.mutation import hotswap, reach, runner
 from tools.mutation.__main__ import ROOT, configured, targets
 from tools.mutation.mutants import SCORED, mutants, mutate
 
@@ -206,3 +206,37 @@ def test_the_tests_reaching_a_function_are_recorded_by_its_outermost_name(
     assert tracer.of(["over"]) == ["tests/t.py::test_opens", "tests/t.py::test_over"]
     assert tracer.of(["Gate.opens"]) == ["tests/t.py::test_opens"]
     assert tracer.of(["LIMIT", "elsewhere"]) == []
+
+
+GATE_TESTS = textwrap.dedent(
+    """
+    from gate_run import Gate, over
+
+
+    def test_over() -> None:
+        assert over(10) and not over(0)
+
+
+    def test_opens() -> None:
+        assert Gate.opens(0)
+    """
+)
+
+
+@pytest.mark.parametrize("hot", [True, False])
+def test_a_run_gives_the_same_verdicts_swapped_in_or_loaded_fresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hot: bool
+) -> None:
+    (tmp_path / "gate_run.py").write_text(MODULE)
+    (tmp_path / "test_gate.py").write_text(GATE_TESTS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("gate_run", "test_gate"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+    report = runner.run(
+        tmp_path / "gate_run.py", tmp_path, [str(tmp_path / "test_gate.py")], jobs=2, hot=hot
+    )
+
+    survived = sorted(m.description for m in report.survived)
+    assert survived == ["3 → 4"]  # no test pins the limit itself
+    assert report.score == (4, 5)

@@ -160,17 +160,20 @@ def _in_fork(work: Callable[[], _T]) -> _T:
     return value  # type: ignore[no-any-return]
 
 
-def run(path: Path, root: Path, tests: Sequence[str], *, jobs: int) -> Report:
+def run(path: Path, root: Path, tests: Sequence[str], *, jobs: int, hot: bool = True) -> Report:
     """Every mutant of the module at `path`, at most `jobs` at a time.
 
     The mutants that only change function bodies run in children of a warm process (the
-    package imported and the tests collected once); the others each load the module fresh.
+    package imported and the tests collected once); the others (all of them without `hot`)
+    each load the module fresh.
     """
     source = path.read_text(encoding="utf-8")
     name = module_name(path, root)
     tests = list(tests)
     cold_timeout = max(MIN_TIMEOUT, 5 * _timed(lambda: _pytest(tests), " ".join(tests)))
-    report, unswapped = _in_fork(lambda: _warm_run(source, name, path, tests, jobs))
+    report, unswapped = Report(name), mutants(source)
+    if hot:
+        report, unswapped = _in_fork(lambda: _warm_run(source, name, path, tests, jobs))
     children = [(m, _cold(mutate(source, m.index), name, path, tests)) for m in unswapped]
     _run_all(children, report, jobs=jobs, timeout=cold_timeout)
     return report
