@@ -40,8 +40,12 @@ def _mutated(index: int) -> str:
     return ast.unparse(mutate(SOURCE, index))
 
 
+def listed(source: str) -> list[tuple[str, str]]:
+    return [(m.kind, m.description) for m in mutants(source)]
+
+
 def test_every_operator_yields_its_mutants_in_order() -> None:
-    assert [(m.kind, m.description) for m in mutants(SOURCE)] == [
+    assert listed(SOURCE) == [
         ("boolean", "And → Or"),
         ("comparison", "Lt → GtE"),
         ("constant", "0 → 1"),
@@ -123,7 +127,7 @@ TEXTS = textwrap.dedent(
 
 
 def test_the_text_of_an_exception_being_built_or_a_repr_is_not_scored() -> None:
-    assert [(m.kind, m.description) for m in mutants(TEXTS)] == [
+    assert listed(TEXTS) == [
         ("return", "returns None"),
         ("message", "'Limit(' → 'XXLimit(XX'"),
         ("comparison", "Gt → LtE"),
