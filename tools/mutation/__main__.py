@@ -96,4 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the children got the same Ctrl-C and stopped with it
+        print("interrupted: the modules listed above are complete", file=sys.stderr)
+        sys.exit(130)
