@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate lint test demo bench bench-quick mutation clean
+# The Pythons nox runs the suite on: pyenv's, where it has them, ahead of PATH.
+PYENV_PATHS := $(shell for v in 3.11 3.12 3.13; do ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin 2>/dev/null | tail -n 1; done | tr '\n' ':')
+
+.PHONY: install generate lint test test-matrix demo bench bench-quick mutation clean
 
 install: $(STAMP)
 
@@ -26,6 +29,10 @@ test: lint  ## lint, then every test (the generated-code drift check included)
 	sh tools/ensure-redis.sh
 	$(BIN)/python -m pytest
 
+test-matrix: install  ## the tests on Python 3.11-3.13, on the minimum dependencies, from the wheel
+	sh tools/ensure-redis.sh
+	PATH="$(PYENV_PATHS)$$PATH" $(BIN)/nox
+
 demo: install  ## the SDK's main job against the bundled local fake Piggy server
 	$(BIN)/python examples/demo.py
 	$(BIN)/python examples/bulk_demo.py
@@ -40,4 +47,4 @@ mutation: install  ## the share of mutants each module's tests kill (MODULES="a.
 	$(BIN)/python -m tools.mutation --survivors $(MODULES)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .nox .mypy_cache .pytest_cache .ruff_cache *.egg-info

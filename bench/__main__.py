@@ -22,11 +22,13 @@ MODULES = (
     "import_time",
     "cli_startup",
     "request",
+    "user_session",
     "prefetch",
     "export",
     "memory",
     "rate_limit",
     "shared_limit",
+    "bulk_import",
 )
 """The benchmarks, each `bench/<name>.py` with `run(quick: bool) -> list[Result]`."""
 

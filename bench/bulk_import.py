@@ -1,48 +1,73 @@
-"""`python -m bench.bulk_import`: `piggy_async.bulk.import_contacts` against a rate limit.
+"""`python -m bench.bulk_import`: `import_contacts` against the code it replaces.
 
-Throughput: N contacts (with a first name each, so found-or-created and then updated) are
-imported into FakePiggy (in its own process, fresh each round) limited to R requests per
-second. Every request the API accepts spends budget (a 429 does not), so the figure that
-matters is accepted requests per second over R: 1.0 means the import kept the API as busy
-as the key allows. Printed per round and as the median.
+The baseline is the SDK at a git ref (`--baseline`, default `main`), checked out into a
+temporary folder and run in processes of its own, side by side with this tree's, in
+alternating rounds (`_baseline.py`). Every figure is a median ratio over the rounds.
 
-Memory: an import of 10,000 and of 100,000 rows (addresses only, of contacts the fake
-already holds, so each costs one request), each in a process of its own against an
-unlimited fake, and the peak resident memory of each: flat means the importer streams (a
-bounded queue, the rows in the SQLite checkpoint), whatever the size.
+- Requests per contact, by kind: new contacts, existing ones whose values already match
+  (unchanged) and existing ones with other values (changed), each imported into a fresh
+  FakePiggy (its own process, no rate limit), counting the requests the API answered.
+- Contacts per second at a fixed limit: N new contacts with a first name each into a
+  FakePiggy limited to R requests per second; fewer requests per contact, more contacts.
+- Loading: `check_contacts` (what `--dry-run` does) over a million-row file, CPU seconds
+  per row against the floor (the same file read with `csv`, the same address check, and a
+  set to de-duplicate), and the peak memory of a process doing it.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import json
+import random
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from piggy_async import OAuthClient, TransportEvent
-from piggy_async.bulk import import_contacts, read_contacts_csv
+from bench._baseline import Tree, baseline_tree, child, current_tree
+from bench._process import server as fake_server
+from bench._results import Result
 
-from ._process import server as fake_server
+KINDS = ("new", "unchanged", "changed")
 
 
-def _write_rows(path: Path, rows: int, *, names: bool) -> None:
+def write_rows(path: Path, rows: int, *, kind: str = "new", seed: int = 1) -> None:
+    """`rows` contacts: `new` ones (with a first name), or the fake's seeded contacts
+    `contact.<n>@...` with nothing to change (`unchanged`) or a first name (`changed`);
+    `load` is spreadsheet-like: 3% invalid addresses, 5% repeated in another case."""
+    rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(("email", "firstname") if names else ("email",))
+        writer.writerow(("email", "firstname", "lastname", "city"))
         for number in range(rows):
-            email = f"contact.{number}@bikinibottom.sea"
-            writer.writerow((email, f"Name {number}") if names else (email,))
+            email, first = f"contact.{number}@bikinibottom.sea", f"Name {number}"
+            if kind == "new":
+                email = f"new.{number}@bikinibottom.sea"
+            elif kind == "unchanged":
+                first = ""
+            elif kind == "load":
+                roll = rng.random()
+                if roll < 0.03:
+                    email = "not-an-email"
+                elif roll < 0.08 and number:
+                    email = f"Contact.{rng.randrange(number)}@BikiniBottom.sea"
+            city = rng.choice(("Bikini Bottom", "Rock Bottom", "")) if kind == "load" else ""
+            last = "Squarepants" if kind == "load" else ""
+            writer.writerow((email, first, last, city))
 
 
-async def _throughput(server: dict[str, str], rows: Path, concurrency: int) -> tuple[int, float]:
-    """Accepted requests and the seconds they took."""
+# -- what each child process does, with whichever SDK it imports ------------------------------
+
+
+async def _import(url: str, key: str, path: str, concurrency: int) -> dict[str, float]:
+    from piggy_async import OAuthClient, TransportEvent
+    from piggy_async.bulk import import_contacts, read_contacts_csv
+
     accepted = 0
 
     def count(event: TransportEvent) -> None:
@@ -50,75 +75,171 @@ async def _throughput(server: dict[str, str], rows: Path, concurrency: int) -> t
         if event.kind == "response" and event.status != 429:
             accepted += 1
 
-    async with OAuthClient(api_key=server["key"], base_url=server["url"], on_event=count) as piggy:
+    async with OAuthClient(api_key=key, base_url=url, on_event=count) as piggy:
         started = time.perf_counter()
-        result = await import_contacts(piggy, read_contacts_csv(rows), concurrency=concurrency)
-        elapsed = time.perf_counter() - started
+        cpu = time.process_time()
+        result = await import_contacts(piggy, read_contacts_csv(path), concurrency=concurrency)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert result.failed == 0 and result.pending == 0, result
-    return accepted, elapsed
+    return {"requests": accepted, "seconds": elapsed, "cpu": cpu}
 
 
-def _peak_memory(rows: int, concurrency: int) -> int:
-    """Peak resident memory (KiB) of a process importing `rows` contacts."""
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.bulk_import", "--memory-child", str(rows),
-         "--concurrency", str(concurrency)],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    return int(json.loads(output)["peak_kib"])
+async def _load(path: str, floor: bool) -> dict[str, float]:
+    from piggy_async.bulk import check_contacts, read_contacts_csv
+
+    started = time.process_time()
+    if floor:
+        _floor(path)
+    else:
+        await check_contacts(read_contacts_csv(path))
+    cpu = time.process_time() - started
+    return {"cpu": cpu, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-async def _memory_child(rows: int, concurrency: int) -> None:
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        fake_server("bench._server", "--contacts", str(rows)) as server,
-    ):
-        path = Path(folder) / "contacts.csv"
-        _write_rows(path, rows, names=False)
-        async with OAuthClient(api_key=server["key"], base_url=server["url"]) as piggy:
-            result = await import_contacts(
-                piggy,
-                read_contacts_csv(path),
-                checkpoint=Path(folder) / "import.sqlite",
-                concurrency=concurrency,
-            )
-        assert result.unchanged == rows, result
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"peak_kib": peak}))
+def _floor(path: str) -> int:
+    """Read with `csv`, check each address with the importer's own rule, de-duplicate."""
+    from piggy_async.bulk import _rows
+
+    rule = getattr(_rows, "EMAIL", None) or _rows._EMAIL
+    seen: set[str] = set()
+    with open(path, newline="", encoding="utf-8") as file:
+        reader = csv.reader(file)
+        next(reader)
+        for cells in reader:
+            email = cells[0].strip()
+            if len(email) <= _rows.MAX_EMAIL_LENGTH and rule.fullmatch(email):
+                seen.add(email.lower())
+    return len(seen)
 
 
-async def main(args: argparse.Namespace) -> None:
-    if args.memory_child:
-        await _memory_child(args.memory_child, args.concurrency)
-        return
-    ratios: list[float] = []
+# -- the measurements -------------------------------------------------------------------------
+
+
+def _imported(tree: Tree, path: Path, server: dict[str, str], concurrency: int) -> Any:
+    args = ("import", server["url"], server["key"], str(path), str(concurrency))
+    return child(tree, "bulk_import", *args)
+
+
+def requests_per_contact(trees: list[Tree], rows: int, rounds: int) -> list[Result]:
+    results = []
     with tempfile.TemporaryDirectory() as folder:
-        rows = Path(folder) / "contacts.csv"
-        _write_rows(rows, args.rows, names=True)
-        for number in range(1, args.rounds + 1):
-            with fake_server("bench._server", "--limit", str(args.rate), "--window", "1") as server:
-                accepted, elapsed = await _throughput(server, rows, args.concurrency)
-            ratios.append(accepted / elapsed / args.rate)
-            print(
-                f"round {number}: {args.rows} contacts, {accepted} requests in {elapsed:.1f} s"
-                f" = {accepted / elapsed:.0f}/s, {ratios[-1]:.3f} of R={args.rate}/s",
-                flush=True,
-            )
-    print(f"throughput / R: median {statistics.median(ratios):.3f}", flush=True)
-    if args.memory:
-        small, large = (_peak_memory(rows, args.concurrency) for rows in (10_000, 100_000))
-        print(
-            f"peak memory: {small / 1024:.0f} MiB at 10,000 rows, {large / 1024:.0f} MiB at"
-            f" 100,000 rows: {large / small:.2f}x"
-        )
+        for kind in KINDS:
+            path = Path(folder) / f"{kind}.csv"
+            write_rows(path, rows, kind=kind)
+            per_row: dict[str, list[float]] = {tree.name: [] for tree in trees}
+            for _ in range(rounds):
+                for tree in trees:
+                    with fake_server("bench._server", "--contacts", str(rows)) as server:
+                        figures = _imported(tree, path, server, 16)
+                    per_row[tree.name].append(figures["requests"] / rows)
+            results.append(_ratio(f"import requests per {kind} contact", per_row, "requests"))
+    return results
+
+
+def throughput(trees: list[Tree], rows: int, rate: int, rounds: int) -> list[Result]:
+    contacts: dict[str, list[float]] = {tree.name: [] for tree in trees}
+    cpu: dict[str, list[float]] = {tree.name: [] for tree in trees}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "new.csv"
+        write_rows(path, rows)
+        for _ in range(rounds):
+            for tree in trees:
+                with fake_server("bench._server", "--limit", str(rate), "--window", "1") as server:
+                    figures = _imported(tree, path, server, 16)
+                contacts[tree.name].append(rows / figures["seconds"])
+                cpu[tree.name].append(figures["cpu"] / rows * 1e6)
+    return [
+        _ratio(f"import contacts per second at {rate} requests/s", contacts, "contacts/s"),
+        _ratio("import client CPU per contact", cpu, "µs"),
+    ]
+
+
+def loading(trees: list[Tree], rows: int, rounds: int) -> list[Result]:
+    ours = trees[-1]
+    cpu: dict[str, list[float]] = {"floor": [], **{tree.name: [] for tree in trees}}
+    peak: dict[str, list[float]] = {"floor": [], **{tree.name: [] for tree in trees}}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "load.csv"
+        write_rows(path, rows, kind="load")
+        for _ in range(rounds):
+            for name, tree in (("floor", ours), *((tree.name, tree) for tree in trees)):
+                which = "floor" if name == "floor" else "sdk"
+                figures = child(tree, "bulk_import", "load", str(path), which)
+                cpu[name].append(figures["cpu"] / rows * 1e6)
+                peak[name].append(figures["peak_mib"])
+    results = [
+        _ratio(f"dry-run CPU per row, {rows:,} rows", cpu, "µs", against="floor"),
+        Result(f"dry-run peak memory, {rows:,} rows", statistics.median(peak[ours.name]), "MiB",
+               goal="<= 64 MiB"),
+    ]  # fmt: skip
+    if len(trees) > 1:
+        results.append(_ratio(f"dry-run CPU per row, {rows:,} rows", cpu, "µs"))
+    return results
+
+
+def _ratio(
+    name: str, figures: dict[str, list[float]], unit: str, *, against: str = "baseline"
+) -> Result:
+    """This tree's median and its median ratio to `against`'s, round by round."""
+    ours = figures["this tree"]
+    base = figures.get(against) or ours
+    return Result(
+        name,
+        statistics.median(ours),
+        unit,
+        statistics.median(a / b for a, b in zip(ours, base, strict=True)),
+        against,
+        baseline_value=statistics.median(base),
+    )
+
+
+def measure(args: argparse.Namespace) -> list[Result]:
+    with baseline_tree(args.baseline) as baseline:
+        trees = ([baseline] if baseline is not None else []) + [current_tree()]
+        results: list[Result] = []
+        steps: list[Callable[[], list[Result]]] = [
+            lambda: requests_per_contact(trees, args.rows // 4, args.rounds),
+            lambda: throughput(trees, args.rows, args.rate, args.rounds),
+            lambda: loading(trees, args.load_rows, args.rounds),
+        ]
+        for step in steps:
+            for result in step():
+                print(result, flush=True)
+                results.append(result)
+    return results
+
+
+def parser(quick: bool) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.bulk_import", description=__doc__)
+    parser.add_argument("--rows", type=int, default=300 if quick else 4000)
+    parser.add_argument("--rate", type=int, default=300, help="R: requests per second")
+    parser.add_argument("--load-rows", type=int, default=20_000 if quick else 1_000_000)
+    parser.add_argument("--rounds", type=int, default=1 if quick else 3)
+    parser.add_argument("--baseline", default="main", help="git ref (empty: no baseline)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    return parser
+
+
+def run(quick: bool) -> list[Result]:
+    """What `python -m bench` runs: the defaults, or the quick ones."""
+    return measure(parser(quick).parse_args([]))
+
+
+def _child(task: str, *args: str) -> None:
+    import asyncio
+
+    if task == "import":
+        url, key, path, concurrency = args
+        figures = asyncio.run(_import(url, key, path, int(concurrency)))
+    else:
+        path, which = args
+        figures = asyncio.run(_load(path, which == "floor"))
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(prog="python -m bench.bulk_import")
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--rate", type=int, default=300, help="R: requests per second")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--no-memory", dest="memory", action="store_false")
-    parser.add_argument("--memory-child", type=int, default=0, help=argparse.SUPPRESS)
-    asyncio.run(main(parser.parse_args()))
+    options = parser(quick=False).parse_args()
+    if options.child:
+        _child(*options.child)
+        sys.exit(0)
+    measure(options)

@@ -17,13 +17,17 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from . import _logging
 from ._version import __version__
 from .loyalty_urls import LoyaltyToken, LoyaltyTokenError, build_claim_url, verify_claim_url
+
+_logging.configure_from_env()
 
 if TYPE_CHECKING:
     from ._auth import ApiKeyAuth, ClientCredentialsAuth
     from ._client import BaseClient, ClientOptions
     from ._clients import OAuthClient, RegisterClient
+    from ._clock import Clock, SystemClock
     from ._converter import converter
     from ._errors import (
         AlreadyExistsError,
@@ -59,15 +63,16 @@ if TYPE_CHECKING:
     from ._options import RequestOptions
     from ._pagination import AsyncPaginator, Page
     from ._transport.capture import RawResponse, capture_responses
-    from ._transport.clock import Clock, SystemClock, VirtualClock
     from ._transport.events import TransportEvent
     from ._transport.policy import RetryPolicy
     from ._unset import UNSET, Unset
+    from ._virtual_clock import VirtualClock
 
 _SOURCES = (
     "._auth",
     "._client",
     "._clients",
+    "._clock",
     "._errors",
     "._generated.error_codes",
     "._model",
@@ -75,10 +80,10 @@ _SOURCES = (
     "._options",
     "._pagination",
     "._transport.capture",
-    "._transport.clock",
     "._transport.events",
     "._transport.policy",
     "._unset",
+    "._virtual_clock",
 )
 """The modules `__all__`'s names come from: imported on the first use of any of them, so
 `import piggy_async` (and the `piggy` command's start-up) costs no aiohttp."""

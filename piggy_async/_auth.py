@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from . import _defaults
+from ._clock import SYSTEM_CLOCK, Clock
 from ._errors import APIError, AuthenticationError, MalformedResponseError
 from ._json import decode
 from ._transport.attempt import Response
@@ -26,6 +27,12 @@ and headers."""
 
 class Auth(Protocol):
     """What a client needs from its credentials."""
+
+    @property
+    def static_authorization(self) -> str | None:
+        """The `Authorization` value if it never changes (the client then sends it with its
+        pool's default headers and never asks again), else None."""
+        ...
 
     def budget_key(self) -> str:
         """What identifies the API budget these credentials draw from (hashed before use)."""
@@ -88,21 +95,24 @@ class ClientCredentialsAuth:
     needed, renewed shortly before it expires and once when the API rejects it.
 
     Concurrent callers share one fetch, and its outcome: when it fails, every caller that
-    waited for it gets the same error, and the next call starts a fresh fetch.
+    waited for it gets the same error, and the next call starts a fresh fetch. Expiry is
+    counted on `clock` (the client's: `OAuthClient(..., clock=...)` passes it on).
     """
+
+    static_authorization = None
 
     def __init__(
         self,
         client_id: str | int,
         client_secret: str,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | Callable[[], float] | None = None,
     ) -> None:
         if isinstance(client_id, bool) or not isinstance(client_id, str | int):
             raise ValueError("client_id must be a string or an integer")
         self._client_id = _check_secret("client_id", str(client_id))
         self._client_secret = _check_secret("client_secret", client_secret)
-        self._clock = clock
+        self._now = _monotonic(clock)
         self._header: str | None = None
         self._expires_at = 0.0
         self._fetching: asyncio.Future[str] | None = None
@@ -112,7 +122,7 @@ class ClientCredentialsAuth:
 
     def current(self) -> str | None:
         header = self._header
-        return header if header is not None and self._clock() < self._expires_at else None
+        return header if header is not None and self._now() < self._expires_at else None
 
     async def authorization(self, post: PostToken) -> str:
         return self.current() or await self._shared_fetch(post)
@@ -170,12 +180,27 @@ class ClientCredentialsAuth:
             # on every request
             lifetime = expires_in - min(_defaults.TOKEN_EXPIRY_MARGIN, expires_in / 2)
         self._header = f"Bearer {access_token}"
-        self._expires_at = self._clock() + max(lifetime, 0.0)
+        self._expires_at = self._now() + max(lifetime, 0.0)
         return self._header
 
     def __repr__(self) -> str:
         state = "token held" if self._header else "no token yet"
         return f"ClientCredentialsAuth(client_id={self._client_id!r}, {state})"
+
+
+def _monotonic(clock: Clock | Callable[[], float] | None) -> Callable[[], float]:
+    """The monotonic time of `clock`; a plain function returning seconds still works."""
+    if clock is None:
+        return SYSTEM_CLOCK.now
+    if isinstance(clock, Clock):
+        return clock.now
+    warnings.warn(
+        "ClientCredentialsAuth(clock=...) takes a piggy_async.Clock now (time.monotonic "
+        "-> piggy_async.SystemClock(), a fake -> piggy_async.VirtualClock())",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return clock
 
 
 def _token(raw: bytes, status: int) -> dict[str, object]:

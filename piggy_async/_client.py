@@ -14,6 +14,7 @@ import copy
 import functools
 import hashlib
 import platform
+import ssl as _ssl
 from collections.abc import Callable, Coroutine, Mapping
 from types import NoneType, TracebackType
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
@@ -22,8 +23,9 @@ import aiohttp
 import attrs
 from yarl import URL
 
-from . import _arguments, _defaults
+from . import _arguments, _defaults, _http_options
 from ._auth import Auth
+from ._clock import SYSTEM_CLOCK, Clock
 from ._codecs import MissingKeyError, structurer
 from ._encoding import encode_body, encode_query, fill_path
 from ._errors import MalformedResponseError, TruncatedResponseError
@@ -33,7 +35,6 @@ from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
 from ._resource import Resource
 from ._transport.attempt import Response
-from ._transport.clock import SYSTEM_CLOCK, Clock
 from ._transport.events import EventHook
 from ._transport.policy import RetryPolicy
 from ._transport.sender import Transport
@@ -56,23 +57,29 @@ def _updated(
     timeout: float | None = None,
     read_timeout: float | None = None,
     connect_timeout: float | None = None,
+    pool_timeout: float | None = None,
     max_retries: int | None = None,
     retry_policy: RetryPolicy | None = None,
+    ssl: _ssl.SSLContext | bool | None = None,
+    proxy: str | URL | None = None,
 ) -> CallSettings:
     """`settings` with what is given instead, checked."""
     policy = retry_policy or settings.policy
     if max_retries is not None:
         policy = attrs.evolve(policy, max_retries=max_retries)
+    given = {
+        "timeout": timeout,
+        "read_timeout": read_timeout,
+        "connect_timeout": connect_timeout,
+        "pool_timeout": pool_timeout,
+    }
+    seconds = {name: _arguments.seconds(v, name) for name, v in given.items() if v is not None}
     return attrs.evolve(
         settings,
         policy=policy,
-        timeout=settings.timeout if timeout is None else _arguments.seconds(timeout, "timeout"),
-        read_timeout=settings.read_timeout
-        if read_timeout is None
-        else _arguments.seconds(read_timeout, "read_timeout"),
-        connect_timeout=settings.connect_timeout
-        if connect_timeout is None
-        else _arguments.seconds(connect_timeout, "connect_timeout"),
+        ssl=settings.ssl if ssl is None else _http_options.ssl(ssl),
+        proxy=settings.proxy if proxy is None else _http_options.proxy(proxy),
+        **seconds,  # type: ignore[arg-type]
     )
 
 
@@ -96,9 +103,13 @@ class ClientOptions(TypedDict, total=False):
     timeout: float
     """Seconds one call may take in all: attempts, waits between them, the rate limiter."""
     read_timeout: float
-    """Seconds one attempt may take once connected: sending, waiting, reading the answer."""
+    """Seconds one attempt may take once it has a connection: sending, waiting, reading the
+    whole answer."""
     connect_timeout: float
-    """Seconds to open a connection."""
+    """Seconds to open a new connection."""
+    pool_timeout: float
+    """Seconds to get a connection: a free one from the pool (when all `connection_limit`
+    are busy) or a new one, whose opening `connect_timeout` also bounds."""
     max_retries: int
     """Retries after a call's first attempt (0 disables retrying)."""
     retry_policy: RetryPolicy
@@ -115,6 +126,16 @@ class ClientOptions(TypedDict, total=False):
     """Called with a `TransportEvent` for each attempt, answer, retry, wait and 429."""
     clock: Clock
     """Time and sleeping for retries and the limiter (a `VirtualClock` in tests)."""
+    session: aiohttp.ClientSession
+    """Your own session to send through; the client never closes it."""
+    connector: aiohttp.BaseConnector
+    """Your own connector for the client's session (instead of `connection_limit`); the
+    client never closes it."""
+    ssl: _ssl.SSLContext | bool
+    """How the server's certificate is checked: an `ssl.SSLContext` (a corporate CA), True
+    (the system's trust store) or False (no check: local test servers only)."""
+    proxy: str
+    """The proxy URL to send through, instead of `HTTPS_PROXY`/`HTTP_PROXY`."""
 
 
 class BaseClient:
@@ -130,6 +151,7 @@ class BaseClient:
         timeout: float = _defaults.TIMEOUT,
         read_timeout: float = _defaults.READ_TIMEOUT,
         connect_timeout: float = _defaults.CONNECT_TIMEOUT,
+        pool_timeout: float = _defaults.POOL_TIMEOUT,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         limiter: Limiter | None = None,
@@ -138,6 +160,10 @@ class BaseClient:
         headers: Mapping[str, str] | None = None,
         on_event: EventHook | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        session: aiohttp.ClientSession | None = None,
+        connector: aiohttp.BaseConnector | None = None,
+        ssl: _ssl.SSLContext | bool | None = None,
+        proxy: str | URL | None = None,
     ) -> None:
         self._api_base = _api_base(base_url, self.api)
         host = self._api_base.removesuffix(_defaults.API_PREFIXES[self.api])
@@ -151,10 +177,15 @@ class BaseClient:
                 timeout=_arguments.seconds(timeout, "timeout"),
                 read_timeout=_arguments.seconds(read_timeout, "read_timeout"),
                 connect_timeout=_arguments.seconds(connect_timeout, "connect_timeout"),
+                pool_timeout=_arguments.seconds(pool_timeout, "pool_timeout"),
                 max_body=max_response_bytes,
             ),
             max_retries=max_retries,
+            ssl=ssl,
+            proxy=proxy,
         )
+        if session is not None and connector is not None:
+            raise ValueError("pass either session or connector, not both")
         self._owner = type(self).__name__
         self._transport = Transport(
             auth=auth,
@@ -170,6 +201,8 @@ class BaseClient:
             },
             connection_limit=connection_limit,
             on_event=on_event,
+            session=_http_options.session(session),
+            connector=_http_options.connector(connector),
         )
 
     @property
@@ -192,14 +225,18 @@ class BaseClient:
         timeout: float | None = None,
         read_timeout: float | None = None,
         connect_timeout: float | None = None,
+        pool_timeout: float | None = None,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
+        ssl: _ssl.SSLContext | bool | None = None,
+        proxy: str | URL | None = None,
     ) -> Self:
         """A view of this client with other settings, sharing its connections, credentials,
         rate limiter and retry quota (closing either closes both):
 
             fast = piggy.with_options(timeout=5, max_retries=0)
             await fast.contacts.get(uuid)
+            corporate = piggy.with_options(ssl=context, proxy="http://proxy.internal:3128")
         """
         view = copy.copy(self)
         for name, value in list(vars(view).items()):  # cached resources belong to `self`
@@ -210,8 +247,11 @@ class BaseClient:
             timeout=timeout,
             read_timeout=read_timeout,
             connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
+            ssl=ssl,
+            proxy=proxy,
         )
         return view
 

@@ -61,7 +61,7 @@ class OAuthClient(OAuthResources):
                 raise ValueError("pass either api_key or client_id/client_secret, not both")
             if client_id is None or client_secret is None:
                 raise ValueError("client credentials need both client_id and client_secret")
-            auth = ClientCredentialsAuth(client_id, client_secret)
+            auth = ClientCredentialsAuth(client_id, client_secret, clock=options.get("clock"))
         else:
             auth = ApiKeyAuth(_api_key(api_key, "OAuthClient"))
         super().__init__(

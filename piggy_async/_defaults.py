@@ -9,6 +9,8 @@ BASE_URL: Final = "https://api.piggy.eu"
 
 BASE_URL_ENV: Final = "PIGGY_BASE_URL"
 API_KEY_ENV: Final = "PIGGY_API_KEY"
+LOG_ENV: Final = "PIGGY_LOG"
+"""`debug` or `info`: the `piggy_async` logger's level, printed to stderr (`_logging.py`)."""
 LIMITER_URL_ENV: Final = "PIGGY_LIMITER_URL"
 """A Redis URL: clients made without `limiter=` share their budget through it."""
 
@@ -26,11 +28,20 @@ TIMEOUT: Final = 120.0
 the rate limiter, a pooled connection or a token. Past it the call raises."""
 
 READ_TIMEOUT: Final = 60.0
-"""Seconds one attempt may take once connected (sending, waiting, reading the answer); an
-attempt that takes longer is abandoned and, if the call's deadline allows, retried."""
+"""Seconds one attempt may take from the moment it has a connection until the whole answer
+is read (sending the request included); an attempt that takes longer is abandoned and, if
+the call's deadline allows, retried."""
 
 CONNECT_TIMEOUT: Final = 10.0
-"""Seconds to open a connection (not counting the wait for a free one in the pool)."""
+"""Seconds to open a new connection (TCP and TLS)."""
+
+POOL_TIMEOUT: Final = 30.0
+"""Seconds an attempt may take to get a connection: a free one from the pool (all
+`CONNECTION_LIMIT` may be busy) or a new one, whose opening `CONNECT_TIMEOUT` also bounds."""
+
+TOKEN_TIMEOUT: Final = 10.0
+"""Seconds a client-credentials token request may read for (its read timeout): a hung token
+endpoint is retried soon, not after the calls' whole read timeout."""
 
 CONNECTION_LIMIT: Final = 100
 """Connections the client's pool keeps open at most; more concurrent requests queue."""
@@ -113,3 +124,23 @@ EXPORT_READINGS: Final = 50
 """Times an export reads the pages of a range whose items do not add up to the `total` the
 API states for it (the API may return items of the same second in any order) before it
 gives up on the range with `PaginationError`."""
+
+# -- bulk jobs (piggy_async/bulk) -----------------------------------------------------------
+
+CSV_FALLBACK_ENCODING: Final = "cp1252"
+"""The encoding of a CSV file with no byte-order mark that is not UTF-8: what Excel on
+Windows writes in Western Europe (Latin-1's letters, and `€`)."""
+
+CSV_FIELD_LIMIT: Final = 16 * 1024 * 1024
+"""Characters one CSV cell may hold (the `csv` module's own limit is 128 KiB); a file with
+an unclosed quote fails at this size instead of reading itself into one cell."""
+
+MAX_PAUSE: Final = 15 * 60.0
+"""Seconds a bulk job waits through an outage (token endpoint, API, shared-budget Redis)
+before it stops; the time counts from the outage's first failed request."""
+
+PAUSE_RETRY_BASE: Final = 1.0
+"""Seconds a bulk job waits before trying again in an outage; each later wait doubles."""
+
+PAUSE_RETRY_CAP: Final = 15.0
+"""Seconds: the longest wait between two tries of a bulk job in an outage."""

@@ -47,7 +47,7 @@ from multidict import CIMultiDict
 
 from . import _defaults
 from ._generated.error_codes import ERROR_KINDS
-from ._transport.headers import retry_after as _retry_after
+from ._rate_headers import retry_after as _retry_after
 
 __all__ = [
     "PiggyError",

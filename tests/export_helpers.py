@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from piggy_async.testing import FakePiggy, ManualClock
+from piggy_async.testing import FakePiggy, VirtualClock
 from piggy_async.testing._state import RequestRecord, TransactionRecord
 
 
@@ -19,7 +19,7 @@ class Writer:
     """Creates items of one kind ("transactions" or "contacts") on each request `server`
     serves, until `stop()`; `on_list(n)` hears of every n-th list request."""
 
-    def __init__(self, server: FakePiggy, clock: ManualClock, kind: str, *, seed: int) -> None:
+    def __init__(self, server: FakePiggy, clock: VirtualClock, kind: str, *, seed: int) -> None:
         self._server = server
         self._clock = clock
         self._kind = kind

@@ -1,22 +1,29 @@
-"""Every attempt is bounded in time by the transport's watchdog: by the call's deadline, or
-by connect plus read timeouts when the deadline is further off; one timer serves them all,
-and only the watchdog's own cancellations become timeouts."""
+"""Each attempt is bounded by the call's deadline and, once it has a connection, by the read
+timeout; getting a connection by the pool timeout. The watchdog keeps the first two on the
+client's clock: these tests move a `VirtualClock` past a hanging server's deadline instead
+of waiting for it."""
 
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import AsyncIterator
-from typing import Any
+import time
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar
 
 import pytest
 from aiohttp import web
 from helpers import ScriptedServer
 
-from piggy_async import APITimeoutError, OAuthClient, OutcomeUnknownError
-from piggy_async._transport.watchdog import Watchdog
+from piggy_async import (
+    APIConnectionError,
+    APITimeoutError,
+    OAuthClient,
+    OutcomeUnknownError,
+    VirtualClock,
+)
 
 CONTACT = {"data": {"uuid": "123"}, "meta": {}}
+T = TypeVar("T")
 
 
 class Hanging:
@@ -43,128 +50,145 @@ async def hanging() -> AsyncIterator[tuple[Hanging, ScriptedServer]]:
         handler.release.set()
 
 
-def client(url: str, **options: Any) -> OAuthClient:
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+def client(url: str, clock: VirtualClock | None = None, **options: Any) -> OAuthClient:
+    if clock is not None:
+        options["clock"] = clock
     return OAuthClient(api_key="k", base_url=url, max_retries=0, **options)
 
 
+async def settled(call: asyncio.Task[T]) -> bool:
+    """Whether `call` is done once everything ready to run has run."""
+    for _ in range(20):
+        await asyncio.sleep(0)
+    return call.done()
+
+
+async def started(call: Awaitable[T], arrived: asyncio.Event) -> asyncio.Task[T]:
+    """`call` running, its request at the server."""
+    task = asyncio.ensure_future(call)
+    await arrived.wait()
+    return task
+
+
 async def test_the_call_deadline_bounds_an_attempt(
-    hanging: tuple[Hanging, ScriptedServer],
+    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
 ) -> None:
-    _, server = hanging
-    async with client(server.url) as piggy:
-        with pytest.raises(APITimeoutError, match=r"within the 0\.3 s the attempt had"):
-            await piggy.contacts.get("123", timeout=0.3)
+    handler, server = hanging
+    async with client(server.url, clock) as piggy:
+        call = await started(piggy.contacts.get("123", timeout=0.3), handler.arrived)
+        clock.advance(0.29)
+        assert not await settled(call), "the deadline has not come"
+        clock.advance(0.01)
+        with pytest.raises(APITimeoutError, match=r"before the call's deadline \(0\.3 s\)"):
+            await call
     assert len(server.requests) == 1
 
 
-async def test_connect_plus_read_bound_an_attempt_within_a_longer_deadline(
-    hanging: tuple[Hanging, ScriptedServer],
+async def test_the_read_timeout_alone_bounds_an_attempt_once_connected(
+    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
 ) -> None:
-    _, server = hanging
-    async with client(server.url, timeout=60, read_timeout=0.2, connect_timeout=0.1) as piggy:
-        with pytest.raises(APITimeoutError, match=r"within the 0\.3 s the attempt had"):
-            await piggy.contacts.get("123")
+    handler, server = hanging
+    async with client(server.url, clock, timeout=60, read_timeout=0.2) as piggy:
+        call = await started(piggy.contacts.get("123"), handler.arrived)
+        clock.advance(0.19)
+        assert not await settled(call)
+        clock.advance(0.01)  # the connect timeout (10 s) does not add to it
+        with pytest.raises(APITimeoutError, match=r"within the 0\.2 s read timeout"):
+            await call
 
 
-async def test_the_token_request_spends_the_same_deadline_as_its_call() -> None:
-    hang = asyncio.Event()
-
-    async def answer(request: web.Request) -> web.Response:
-        if request.path == "/oauth/token":
-            await asyncio.sleep(0.2)  # a slow token endpoint
-            return web.json_response({"access_token": "t", "expires_in": 3600})
-        await hang.wait()
-        return web.json_response(CONTACT)
-
-    async with (
-        ScriptedServer(answer) as server,
-        OAuthClient(client_id="c", client_secret="s", base_url=server.url, max_retries=0) as piggy,
-    ):
-        with pytest.raises(APITimeoutError) as caught:
-            await piggy.contacts.get("123", timeout=0.3)
-        hang.set()
-    named = re.search(r"within the ([0-9.]+) s", str(caught.value))
-    assert named is not None
-    seconds = float(named.group(1))
-    assert seconds <= 0.1, "the attempt got what the token request left of the 0.3 s"
-
-
-async def test_a_timed_out_write_may_have_been_processed(
+async def test_a_hanging_server_fails_within_the_read_timeout_in_real_time(
     hanging: tuple[Hanging, ScriptedServer],
 ) -> None:
     _, server = hanging
     async with client(server.url, read_timeout=0.2) as piggy:
+        began = time.monotonic()
+        with pytest.raises(APITimeoutError, match=r"within the 0\.2 s read timeout"):
+            await piggy.contacts.get("123")
+        took = time.monotonic() - began
+    assert took < 5, f"bounded by the read timeout, not connect + read (took {took:.1f} s)"
+
+
+async def test_a_write_that_ran_out_of_read_time_may_have_been_processed(
+    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
+) -> None:
+    handler, server = hanging
+    async with client(server.url, clock, read_timeout=0.2) as piggy:
+        call = await started(piggy.contacts.create(email="a@example.com"), handler.arrived)
+        clock.advance(0.2)
         with pytest.raises(OutcomeUnknownError, match="may or may not have been processed"):
-            await piggy.contacts.create(email="a@example.com")
+            await call
 
 
-async def test_a_timed_out_attempt_is_retried_and_leaves_the_task_uncancelled() -> None:
+async def test_a_timed_out_attempt_is_retried_and_leaves_the_task_uncancelled(
+    clock: VirtualClock,
+) -> None:
     handler = Hanging(hang=1)
-    async with (
-        ScriptedServer(handler) as server,
-        OAuthClient(api_key="k", base_url=server.url, read_timeout=0.2, max_retries=1) as piggy,
-    ):
+
+    async def get(piggy: OAuthClient) -> str:
         contact = await piggy.contacts.get("123")
-        handler.release.set()
         task = asyncio.current_task()
         assert task is not None
         assert task.cancelling() == 0, "the watchdog took back its cancellation"
         await asyncio.sleep(0)  # and no cancellation is left to strike at the next await
-    assert contact.uuid == "123"
+        return contact.uuid
+
+    async with (
+        ScriptedServer(handler) as server,
+        OAuthClient(
+            api_key="k", base_url=server.url, read_timeout=0.2, max_retries=1, clock=clock
+        ) as piggy,
+    ):
+        call = await started(get(piggy), handler.arrived)
+        clock.advance(0.2)
+        assert await call == "123"
+        handler.release.set()
     assert len(server.requests) == 2
 
 
 async def test_a_cancellation_from_elsewhere_stays_a_cancellation(
-    hanging: tuple[Hanging, ScriptedServer],
+    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
 ) -> None:
     handler, server = hanging
-    async with client(server.url) as piggy:
-        call = asyncio.create_task(piggy.contacts.get("123"))
-        await handler.arrived.wait()
+    async with client(server.url, clock) as piggy:
+        call = await started(piggy.contacts.get("123"), handler.arrived)
         call.cancel()
         with pytest.raises(asyncio.CancelledError):
             await call
         assert "0 attempts watched" in repr(piggy._transport.pool.watchdog)
 
 
-async def test_one_timer_serves_attempts_that_answer_in_time(
-    monkeypatch: pytest.MonkeyPatch,
+async def test_a_full_pool_is_bounded_by_the_pool_timeout(
+    hanging: tuple[Hanging, ScriptedServer],
 ) -> None:
-    loop = asyncio.get_running_loop()
-    armed: list[float] = []
-    call_at = loop.call_at
-
-    def counting(when: float, callback: Any, *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
-        armed.append(when)
-        return call_at(when, callback, *args, **kwargs)
-
-    monkeypatch.setattr(loop, "call_at", counting)
-    watchdog = Watchdog(loop)
-    task = asyncio.current_task()
-    assert task is not None
-    for _ in range(100):
-        watchdog.watch(task, 60)
-        assert not watchdog.release(task), "answered in time"
-    assert len(armed) == 1, "later deadlines need no timer of their own"
-    watchdog.watch(task, 1)
-    assert len(armed) == 2, "a sooner deadline re-arms the one timer"
-    watchdog.release(task)
-    watchdog.close()
+    handler, server = hanging
+    async with client(server.url, connection_limit=1, pool_timeout=0.2) as piggy:
+        holding = await started(piggy.contacts.get("123"), handler.arrived)
+        began = time.monotonic()
+        with pytest.raises(APIConnectionError, match="no connection within the pool") as caught:
+            await piggy.contacts.create(email="a@example.com")
+        took = time.monotonic() - began
+        holding.cancel()
+    assert not isinstance(caught.value, OutcomeUnknownError), "the write never left"
+    assert took < 5, f"bounded by the pool timeout, not pool + connect (took {took:.1f} s)"
+    assert len(server.requests) == 1
 
 
-async def test_an_overdue_task_is_cancelled_and_told_so() -> None:
-    watchdog = Watchdog(asyncio.get_running_loop())
-    never = asyncio.Event()
-
-    async def attempt() -> bool:
-        task = asyncio.current_task()
-        assert task is not None
-        watchdog.watch(task, 0.05)
-        try:
-            await never.wait()
-        except asyncio.CancelledError:
-            return watchdog.release(task)
-        return False
-
-    assert await asyncio.create_task(attempt()), "release() reports the time ran out"
-    assert "0 attempts watched" in repr(watchdog)
+async def test_an_attempt_waiting_for_a_connection_ends_at_the_call_deadline(
+    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
+) -> None:
+    handler, server = hanging
+    async with client(server.url, clock, connection_limit=1) as piggy:
+        holding = await started(piggy.contacts.get("123"), handler.arrived)
+        waiting = asyncio.ensure_future(piggy.contacts.create(email="a@example.com", timeout=5))
+        assert not await settled(waiting)
+        clock.advance(5)
+        with pytest.raises(APITimeoutError, match="no connection before the call's deadline"):
+            await waiting
+        holding.cancel()
+    assert len(server.requests) == 1, "the write was never sent"

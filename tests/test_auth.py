@@ -22,6 +22,7 @@ from piggy_async import (
     OAuthClient,
     RegisterClient,
     ServerError,
+    VirtualClock,
 )
 
 BALANCE = endpoint(OAUTH, "/contacts/123/credit-balance")
@@ -239,14 +240,14 @@ class FakeTokenEndpoint:
 
 
 async def test_the_token_is_renewed_shortly_before_it_expires() -> None:
-    now = [1000.0]
-    auth = ClientCredentialsAuth("cid", SECRET, clock=lambda: now[0])
+    clock = VirtualClock()
+    auth = ClientCredentialsAuth("cid", SECRET, clock=clock)
     post = FakeTokenEndpoint(expires_in=3600)
 
     assert await auth.authorization(post) == "Bearer tok-1"
-    now[0] += 3000
+    clock.advance(3000)
     assert await auth.authorization(post) == "Bearer tok-1"
-    now[0] += 600  # within the expiry margin
+    clock.advance(600)  # within the expiry margin
     assert await auth.authorization(post) == "Bearer tok-2"
     assert len(post.calls) == 2
 

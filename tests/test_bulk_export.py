@@ -11,7 +11,7 @@ import pytest
 
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.bulk import export_contacts, export_loyalty_transactions
-from piggy_async.testing import FakePiggy, ManualClock
+from piggy_async.testing import FakePiggy, VirtualClock
 
 LIST = ("loyalty_transactions", "list")
 
@@ -33,7 +33,7 @@ async def test_a_second_run_writes_only_new_items_from_the_same_second(
     oauth: OAuthClient,
     register: RegisterClient,
     server: FakePiggy,
-    clock: ManualClock,
+    clock: VirtualClock,
     tmp_path: Path,
 ) -> None:
     out, state = tmp_path / "tx.jsonl", tmp_path / "tx.state"
@@ -48,14 +48,14 @@ async def test_a_second_run_writes_only_new_items_from_the_same_second(
     assert result.written == 150
     assert again.written == 5
     assert uuids(out) == first + same_second + later
-    assert again.cursor == datetime.fromtimestamp(clock.now, UTC)
+    assert again.cursor == datetime.fromtimestamp(clock.wall(), UTC)
 
 
 async def test_nothing_new_costs_one_request(
     oauth: OAuthClient,
     register: RegisterClient,
     server: FakePiggy,
-    clock: ManualClock,
+    clock: VirtualClock,
     tmp_path: Path,
 ) -> None:
     out, state = tmp_path / "tx.jsonl", tmp_path / "tx.state"
@@ -73,7 +73,7 @@ async def test_nothing_new_costs_one_request(
 
 
 async def test_a_run_killed_mid_way_resumes_without_gaps_or_repeats(
-    oauth: OAuthClient, register: RegisterClient, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient, register: RegisterClient, clock: VirtualClock, tmp_path: Path
 ) -> None:
     out, state = tmp_path / "tx.jsonl", tmp_path / "tx.state"
     created = []
@@ -95,12 +95,12 @@ async def test_a_run_killed_mid_way_resumes_without_gaps_or_repeats(
 
 
 async def test_since_and_filters(
-    oauth: OAuthClient, register: RegisterClient, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient, register: RegisterClient, clock: VirtualClock, tmp_path: Path
 ) -> None:
     await credit(register, 2)
     clock.advance(10)
     recent = await credit(register, 2)
-    since = datetime.fromtimestamp(clock.now, UTC)
+    since = datetime.fromtimestamp(clock.wall(), UTC)
 
     result = await export_loyalty_transactions(oauth, tmp_path / "tx.jsonl", since=since)
 
@@ -124,7 +124,7 @@ async def test_since_and_filters(
 
 
 async def test_contacts_export_the_models_to_dict(
-    oauth: OAuthClient, server: FakePiggy, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient, server: FakePiggy, clock: VirtualClock, tmp_path: Path
 ) -> None:
     sandy = await oauth.contacts.find_or_create(email="sandy@bikinibottom.sea")
     clock.advance(1)

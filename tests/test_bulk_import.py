@@ -1,9 +1,10 @@
 """`piggy_async.bulk.import_contacts` against FakePiggy: one contact per unique address with
-the merged attributes, failures by row, resuming from the checkpoint, and which errors
-fail a row and which stop the run."""
+the merged attributes, failures by row, resuming from the checkpoint, which errors fail a
+row and which stop the run, and the requests each contact costs."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,7 +22,16 @@ from piggy_async.bulk import (
     import_contacts,
     read_contacts_csv,
 )
-from piggy_async.testing import FakePiggy, Sample, write_sample_csv
+from piggy_async.testing import FakePiggy, Sample, SeedData, VirtualClock, write_sample_csv
+
+STRICT = SeedData(contact_attributes=("member_since",), reject_unknown_attributes=True)
+"""The importer's account: a custom attribute, and updates naming unknown ones refused."""
+
+
+@pytest.fixture
+async def server(clock: VirtualClock) -> AsyncIterator[FakePiggy]:
+    async with FakePiggy(clock=clock, data=STRICT) as server:
+        yield server
 
 
 @pytest.fixture
@@ -50,8 +60,8 @@ async def test_imports_one_contact_per_unique_address(
     )
 
     assert_imported(server, sample)
-    assert result.created == len(sample.expected)
-    assert result.updated == result.unchanged == result.pending == 0
+    assert result.imported == result.updated == len(sample.expected)
+    assert result.unchanged == result.pending == 0
     assert result.rows == sample.rows
     assert result.duplicates == sample.rows - len(sample.invalid_rows) - len(sample.expected)
     assert result.failed == len(sample.invalid_rows)
@@ -84,10 +94,10 @@ async def test_the_checkpoint_records_what_each_row_became(
     ]
     await import_contacts(oauth, rows, checkpoint=tmp_path / "import.sqlite")
 
-    with sqlite3.connect(tmp_path / "import.sqlite") as db:
+    with contextlib.closing(sqlite3.connect(tmp_path / "import.sqlite")) as db:
         outcomes = db.execute("SELECT row, outcome, contact_uuid FROM row_outcomes").fetchall()
     (uuid,) = server.state.contacts
-    assert outcomes == [(1, "created", uuid), (2, "failed", None), (3, "duplicate", uuid)]
+    assert outcomes == [(1, "updated", uuid), (2, "failed", None), (3, "duplicate", uuid)]
 
 
 async def test_existing_contacts_are_updated_only_where_they_differ(
@@ -105,9 +115,58 @@ async def test_existing_contacts_are_updated_only_where_they_differ(
         ],
     )
 
-    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert (result.imported, result.updated, result.unchanged) == (2, 1, 1)
     assert server.state.contacts[other.uuid].attributes == {"firstname": "Bob"}
     assert server.state.calls["contacts", "update"] == 2  # one by the test, one by the import
+
+
+async def test_requests_per_contact_are_the_fewest(oauth: OAuthClient, server: FakePiggy) -> None:
+    """One request for an existing contact holding the row's values, two for a new one or
+    one whose values differ; the account's attributes are read once per run."""
+    for email, name in (("same@bikinibottom.sea", "Same"), ("old@bikinibottom.sea", "Old")):
+        found = await oauth.contacts.find_or_create(email=email)
+        await oauth.contacts.update(found.uuid, attributes={"firstname": name})
+    before = server.state.calls.copy()
+    rows = [
+        {"email": "same@bikinibottom.sea", "firstname": "Same"},  # unchanged
+        {"email": "old@bikinibottom.sea", "firstname": "New"},  # changed
+        *({"email": f"new.{n}@bikinibottom.sea", "firstname": "Gary"} for n in range(20)),
+        *({"email": f"bare.{n}@bikinibottom.sea"} for n in range(5)),  # new, nothing to set
+    ]
+
+    result = await import_contacts(oauth, rows)
+
+    calls = server.state.calls - before
+    assert calls == {
+        ("contact_attributes", "list"): 1,
+        ("contacts", "find_or_create"): 27,
+        ("contacts", "update"): 21,
+    }
+    assert (result.imported, result.updated, result.unchanged) == (27, 21, 6)
+
+
+async def test_rows_naming_attributes_the_account_lacks_are_refused_before_sending(
+    oauth: OAuthClient, server: FakePiggy
+) -> None:
+    rows = [{"email": "sandy@bikinibottom.sea", "Firstname": "Sandy", "notes": "karate"}]
+
+    with pytest.raises(ValueError, match="'Firstname', 'notes'"):
+        await import_contacts(oauth, rows)
+
+    assert server.state.calls.total() == 1  # the attribute list, nothing else
+    assert not server.state.contacts
+
+
+async def test_a_custom_attribute_of_the_account_is_imported(
+    oauth: OAuthClient, server: FakePiggy
+) -> None:
+    rows = [{"email": "sandy@bikinibottom.sea", "member_since": "2019"}]
+
+    result = await import_contacts(oauth, rows)
+
+    assert result.updated == 1
+    (record,) = server.state.contacts.values()
+    assert record.attributes == {"member_since": "2019"}
 
 
 async def test_a_checkpoint_refuses_other_rows(oauth: OAuthClient, tmp_path: Path) -> None:
@@ -123,7 +182,7 @@ async def test_check_contacts_sends_nothing(sample: Sample) -> None:
 
     assert result.pending == len(sample.expected)
     assert {failure.row for failure in result.failures} == sample.invalid_rows
-    assert result.created == 0
+    assert result.imported == 0
 
 
 async def test_async_rows_and_explicit_numbers(oauth: OAuthClient, server: FakePiggy) -> None:
@@ -154,38 +213,44 @@ async def test_refused_credentials_stop_the_run_and_a_rerun_resumes(
 
     async with OAuthClient(api_key=server.oauth_key, base_url=server.url) as oauth:
         result = await import_contacts(oauth, read_contacts_csv(sample.path), checkpoint=checkpoint)
-    assert result.created == len(sample.expected)
+    assert result.imported == len(sample.expected)
     assert_imported(server, sample)
 
 
 CONTACT = {"uuid": "c-1", "email": "sandy@bikinibottom.sea", "current_values": {}}
 
 
-async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up() -> None:
+ATTRIBUTES = [{"name": "firstname", "label": "Firstname"}]
+FIND = f"{OAUTH}/contacts/find-or-create?email=sandy%40bikinibottom.sea"
+
+
+def mock_attributes(mock: aioresponses) -> None:
+    mock.get(f"{OAUTH}/contact-attributes", payload={"data": ATTRIBUTES})
+
+
+@pytest.mark.aioresponses
+async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up_again() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
-            find = f"{OAUTH}/contacts/find-one-by?email=sandy%40bikinibottom.sea"
-            mock.get(find, status=400, payload={"code": 55031, "message": "Contact not found."})
-            mock.get(
-                f"{OAUTH}/contacts/find-or-create?email=sandy%40bikinibottom.sea",
-                exception=OutcomeUnknownError("GET /contacts/find-or-create: reset"),
-            )
-            mock.get(find, payload={"data": CONTACT})
+            mock_attributes(mock)
+            mock.get(FIND, exception=OutcomeUnknownError("GET /contacts/find-or-create: reset"))
+            mock.get(FIND, payload={"data": CONTACT})
             mock.put(f"{OAUTH}/contacts/c-1", payload={"data": CONTACT})
 
             result = await import_contacts(
                 oauth, [{"email": "sandy@bikinibottom.sea", "firstname": "Sandy"}]
             )
 
-    assert result.created == 1  # found on the second look: created by the lost request
-    assert result.failed == 0
+    assert (result.updated, result.failed) == (1, 0)
 
 
+@pytest.mark.aioresponses
 async def test_invalid_input_fails_the_row_not_the_run() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
+            mock_attributes(mock)
             mock.get(
-                f"{OAUTH}/contacts/find-one-by?email=sandy%40bikinibottom.sea",
+                FIND,
                 status=400,
                 payload={
                     "code": 1003,
@@ -194,7 +259,7 @@ async def test_invalid_input_fails_the_row_not_the_run() -> None:
                 },
             )
             mock.get(
-                f"{OAUTH}/contacts/find-one-by?email=bob%40bikinibottom.sea",
+                f"{OAUTH}/contacts/find-or-create?email=bob%40bikinibottom.sea",
                 payload={"data": {**CONTACT, "email": "bob@bikinibottom.sea"}},
             )
 
@@ -215,13 +280,14 @@ async def test_concurrency_must_be_positive(oauth: OAuthClient) -> None:
         await import_contacts(oauth, [], concurrency=0)
 
 
+@pytest.mark.aioresponses
 async def test_an_answer_cut_short_is_looked_up_again() -> None:
     async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
         with aioresponses() as mock:
-            find = f"{OAUTH}/contacts/find-one-by?email=sandy%40bikinibottom.sea"
-            mock.get(find, status=400, body='{"status_code":400,"code":550')
-            mock.get(find, status=200, body='{"data":{"uuid":"c-1","ema')
-            mock.get(find, payload={"data": CONTACT})
+            mock_attributes(mock)
+            mock.get(FIND, status=400, body='{"status_code":400,"code":550')
+            mock.get(FIND, status=200, body='{"data":{"uuid":"c-1","ema')
+            mock.get(FIND, payload={"data": CONTACT})
 
             result = await import_contacts(oauth, [{"email": "sandy@bikinibottom.sea"}])
 

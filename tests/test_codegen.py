@@ -210,6 +210,7 @@ def generated(tmp_path: Path) -> Iterator[str]:
             del sys.modules[module]
 
 
+@pytest.mark.aioresponses
 async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
     clients = importlib.import_module(f"{generated}.clients")
     models = importlib.import_module(f"{generated}.models")

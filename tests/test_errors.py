@@ -358,7 +358,7 @@ async def test_a_timeout_is_an_api_timeout_error(
     with pytest.raises(APITimeoutError) as caught:
         await piggy.contacts.get("123")
     assert isinstance(caught.value, APIConnectionError)
-    assert re.search(r"\b70 s\b", str(caught.value)), "it names the timeout exceeded"
+    assert re.search(r"read timeout is 60 s\b", str(caught.value)), "it names the timeouts"
 
 
 async def test_a_per_call_timeout_is_named_in_the_error(

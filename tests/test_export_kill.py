@@ -12,7 +12,7 @@ import pytest
 from cli_helpers import environment, finish, start
 from export_helpers import Writer, assert_exactly_once_in_order, exported
 
-from piggy_async.testing import FakePiggy, ManualClock
+from piggy_async.testing import FakePiggy, VirtualClock
 
 COMMANDS = {"transactions": "loyalty-transactions", "contacts": "contacts"}
 
@@ -22,7 +22,7 @@ COMMANDS = {"transactions": "loyalty-transactions", "contacts": "contacts"}
 async def test_an_export_killed_mid_run_leaves_every_item_once_in_order(
     tmp_path: Path, kind: str, concurrency: int
 ) -> None:
-    clock = ManualClock()
+    clock = VirtualClock()
     out, state = tmp_path / "out.jsonl", tmp_path / "out.state"
     arguments = (
         "export", COMMANDS[kind], "--out", str(out), "--state", str(state),

@@ -17,14 +17,14 @@ from piggy_async.bulk import (
     export_loyalty_transactions,
     stream_loyalty_transactions,
 )
-from piggy_async.testing import FakePiggy, ManualClock
+from piggy_async.testing import FakePiggy, VirtualClock
 from piggy_async.testing import _render as render
 
 LIST = ("loyalty_transactions", "list")
 
 
 async def test_fake_piggy_shuffles_same_second_items_on_every_request_from_a_seed(
-    clock: ManualClock,
+    clock: VirtualClock,
 ) -> None:
     orders = []
     for _ in range(2):
@@ -42,7 +42,7 @@ async def test_fake_piggy_shuffles_same_second_items_on_every_request_from_a_see
 
 
 async def test_a_sink_gets_each_item_once_in_order_and_the_state_moves_only_on_commit(
-    tmp_path: Path, clock: ManualClock
+    tmp_path: Path, clock: VirtualClock
 ) -> None:
     state = tmp_path / "tx.state"
     async with FakePiggy(clock=clock, shuffle_ties=5) as server:
@@ -76,7 +76,7 @@ async def test_a_sink_gets_each_item_once_in_order_and_the_state_moves_only_on_c
     assert committed < json.loads(state.read_text())["cursor"]
 
 
-async def test_sqlite_sink_upserts_by_uuid_and_resumes(tmp_path: Path, clock: ManualClock) -> None:
+async def test_sqlite_sink_upserts_by_uuid_and_resumes(tmp_path: Path, clock: VirtualClock) -> None:
     database, state = tmp_path / "tx.sqlite", tmp_path / "tx.state"
     async with FakePiggy(clock=clock, shuffle_ties=2) as server:
         writer = Writer(server, clock, "transactions", seed=2)
@@ -105,7 +105,7 @@ async def test_sqlite_sink_upserts_by_uuid_and_resumes(tmp_path: Path, clock: Ma
 
 
 async def test_odd_items_are_exported_as_received_and_counted(
-    tmp_path: Path, clock: ManualClock, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, clock: VirtualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with FakePiggy(clock=clock) as server:
         writer = Writer(server, clock, "transactions", seed=4)
@@ -132,7 +132,7 @@ async def test_odd_items_are_exported_as_received_and_counted(
 
 
 def test_the_summary_counts_odd_items_and_the_run_exits_0(
-    tmp_path: Path, clock: ManualClock
+    tmp_path: Path, clock: VirtualClock
 ) -> None:
     server = FakePiggy(clock=clock)
     with serving(server):
@@ -164,7 +164,7 @@ def test_the_summary_counts_odd_items_and_the_run_exits_0(
     ],
 )
 def test_a_state_that_fails_its_checks_is_exit_2_and_leaves_the_output_alone(
-    tmp_path: Path, clock: ManualClock, field: str, value: object
+    tmp_path: Path, clock: VirtualClock, field: str, value: object
 ) -> None:
     out, state = tmp_path / "contacts.jsonl", tmp_path / "contacts.state"
     server = FakePiggy(clock=clock)
@@ -203,7 +203,7 @@ async def test_an_output_shorter_than_its_state_says_is_refused_untouched(
 
 
 async def test_nothing_or_a_few_new_after_hundreds_in_the_last_second_cost_one_request(
-    oauth: OAuthClient, server: FakePiggy, clock: ManualClock, tmp_path: Path
+    oauth: OAuthClient, server: FakePiggy, clock: VirtualClock, tmp_path: Path
 ) -> None:
     writer = Writer(server, clock, "transactions", seed=1)
     writer.stop()

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from piggy_async._defaults import API_PREFIXES
-from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit
+from piggy_async.testing import FakePiggy, Faults, RateLimit, VirtualClock
 
 # -- rate limiting ------------------------------------------------------------------------
 
@@ -20,7 +20,7 @@ from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit
 async def test_rate_limit_headers_count_down_and_429_says_when_to_retry(
     session: aiohttp.ClientSession,
 ) -> None:
-    clock = ManualClock()
+    clock = VirtualClock()
     async with FakePiggy(clock=clock, rate_limit=RateLimit(limit=2, window=10)) as server:
 
         async def ping() -> aiohttp.ClientResponse:
@@ -208,7 +208,7 @@ async def test_bad_token_requests_get_passport_errors(
 
 
 async def test_issued_tokens_expire(session: aiohttp.ClientSession) -> None:
-    clock = ManualClock()
+    clock = VirtualClock()
     async with FakePiggy(clock=clock, token_lifetime=60) as server:
         async with session.post(
             f"{server.url}/oauth/token",

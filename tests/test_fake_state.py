@@ -10,7 +10,7 @@ from helpers import Receiver
 
 from piggy_async import APIError, ErrorCode, OAuthClient, RegisterClient
 from piggy_async.models import VoucherCreatedEvent, VoucherRedeemedEvent
-from piggy_async.testing import FakePiggy, ManualClock
+from piggy_async.testing import FakePiggy, VirtualClock
 from piggy_async.webhooks import parse_event
 
 SANDY = "sandy@bikinibottom.sea"
@@ -150,10 +150,10 @@ async def test_a_multi_use_voucher_counts_its_redemptions(register: RegisterClie
 
 
 async def test_vouchers_answer_the_documented_errors(
-    oauth: OAuthClient, register: RegisterClient, clock: ManualClock
+    oauth: OAuthClient, register: RegisterClient, clock: VirtualClock
 ) -> None:
     promotion, contact = await _voucher_setup(oauth)
-    now = datetime.fromtimestamp(clock(), UTC)
+    now = datetime.fromtimestamp(clock.wall(), UTC)
     await oauth.vouchers.create(promotion_uuid=promotion, code="TAKEN")
     with pytest.raises(APIError) as caught:
         await oauth.vouchers.create(promotion_uuid="nope")

@@ -15,12 +15,14 @@ from piggy_async import (
     RegisterClient,
 )
 from piggy_async.models import CreditReception, RewardReception
-from piggy_async.testing import FakePiggy, ManualClock
+from piggy_async.testing import FakePiggy, VirtualClock
 
 # -- the journey --------------------------------------------------------------------------
 
 
-async def test_the_oauth_journey(server: FakePiggy, oauth: OAuthClient, clock: ManualClock) -> None:
+async def test_the_oauth_journey(
+    server: FakePiggy, oauth: OAuthClient, clock: VirtualClock
+) -> None:
     shop = server.state.default_shop_uuid
     created = await oauth.contacts.create(email=SANDY)
     found = await oauth.contacts.find_one_by(email=SANDY)
@@ -47,7 +49,7 @@ async def test_the_oauth_journey(server: FakePiggy, oauth: OAuthClient, clock: M
 
 
 async def test_the_register_journey(
-    server: FakePiggy, register: RegisterClient, clock: ManualClock
+    server: FakePiggy, register: RegisterClient, clock: VirtualClock
 ) -> None:
     created = await register.contacts.create(email=SANDY)
     found = await register.contacts.find_one_by(email=SANDY)
@@ -91,7 +93,7 @@ async def test_contacts_have_the_documented_shape(oauth: OAuthClient) -> None:
 
 
 async def test_loyalty_transactions_page_across_pages(
-    server: FakePiggy, oauth: OAuthClient, clock: ManualClock
+    server: FakePiggy, oauth: OAuthClient, clock: VirtualClock
 ) -> None:
     contact = await oauth.contacts.create(email=SANDY)
     for credits in range(1, 24):
@@ -111,7 +113,7 @@ async def test_loyalty_transactions_page_across_pages(
 
 
 async def test_register_transactions_page_across_pages(
-    register: RegisterClient, clock: ManualClock
+    register: RegisterClient, clock: VirtualClock
 ) -> None:
     contact = await register.contacts.create(email=SANDY)
     for _ in range(7):
@@ -122,7 +124,7 @@ async def test_register_transactions_page_across_pages(
 
 
 async def test_loyalty_transactions_filter_by_type_shop_and_creation_time(
-    server: FakePiggy, oauth: OAuthClient, clock: ManualClock
+    server: FakePiggy, oauth: OAuthClient, clock: VirtualClock
 ) -> None:
     home, other = list(server.state.shops)
     contact = (await oauth.contacts.create(email=SANDY)).uuid
@@ -150,12 +152,12 @@ async def test_loyalty_transactions_filter_by_type_shop_and_creation_time(
 
 
 async def test_contacts_list_filters_and_sorts_by_creation(
-    oauth: OAuthClient, clock: ManualClock
+    oauth: OAuthClient, clock: VirtualClock
 ) -> None:
     for name in ("patrick", "squidward", "gary"):
         clock.advance(60)
         await oauth.contacts.create(email=f"{name}@bikinibottom.sea")
-    since = datetime.fromtimestamp(clock() - 60, UTC)
+    since = datetime.fromtimestamp(clock.wall() - 60, UTC)
 
     newest_first = [c.email async for c in oauth.contacts.list(sort="-created_at")]
     recent = [c.email async for c in oauth.contacts.list(created_at_gte=since)]

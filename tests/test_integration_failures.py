@@ -18,7 +18,7 @@ from piggy_async import (
     ServerError,
     TruncatedResponseError,
 )
-from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit
+from piggy_async.testing import FakePiggy, Faults, RateLimit, VirtualClock
 
 # -- errors -------------------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ async def test_an_exhausted_budget_is_a_rate_limitapi_error() -> None:
 
 
 async def test_client_credentials_fetch_a_token_and_renew_it_when_refused(
-    server: FakePiggy, clock: ManualClock
+    server: FakePiggy, clock: VirtualClock
 ) -> None:
     async with OAuthClient(
         client_id=server.client_id, client_secret=server.client_secret, base_url=server.url

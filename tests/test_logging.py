@@ -8,8 +8,7 @@ import pytest
 from aioresponses import aioresponses
 from helpers import API_KEY, HOST, OAUTH, endpoint
 
-from piggy_async import NotFoundError, OAuthClient
-from piggy_async._transport.clock import VirtualClock
+from piggy_async import NotFoundError, OAuthClient, VirtualClock
 
 SECRET = "s3cr3t"
 SESSION_TOKEN = f"{SECRET}/session token"

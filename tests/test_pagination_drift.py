@@ -7,13 +7,13 @@ import pytest
 from export_helpers import Writer
 
 from piggy_async import OAuthClient
-from piggy_async.testing import FakePiggy, ManualClock
+from piggy_async.testing import FakePiggy, VirtualClock
 from piggy_async.testing._state import RequestRecord
 
 
 @pytest.mark.parametrize("ahead", [None, 8])
 async def test_newest_first_while_items_are_created_yields_each_once(
-    clock: ManualClock, ahead: int | None
+    clock: VirtualClock, ahead: int | None
 ) -> None:
     async with FakePiggy(clock=clock) as server:
         writer = Writer(server, clock, "transactions", seed=9)

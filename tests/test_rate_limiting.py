@@ -2,7 +2,7 @@
 learned and kept, a 429 pauses the whole client, waiters wake spread out, and writes are
 processed exactly once.
 
-The client's `VirtualClock` moves the fake's `ManualClock` along with it, so rate-limit
+The client's `VirtualClock` moves the fake's `VirtualClock` along with it, so rate-limit
 windows pass without sleeping.
 """
 
@@ -20,31 +20,18 @@ from piggy_async import (
     TransportEvent,
     VirtualClock,
 )
-from piggy_async.testing import FakePiggy, Faults, ManualClock, RateLimit
-
-
-class LinkedClock(VirtualClock):
-    """A client clock whose sleeps also move the fake server's clock."""
-
-    def __init__(self, server_clock: ManualClock) -> None:
-        super().__init__()
-        self._server_clock = server_clock
-        self._synced = self.now()
-
-    async def sleep(self, seconds: float) -> None:
-        await super().sleep(seconds)
-        self._server_clock.advance(self.now() - self._synced)
-        self._synced = self.now()
+from piggy_async.testing import FakePiggy, Faults, RateLimit
 
 
 @pytest.fixture
-def server_clock() -> ManualClock:
-    return ManualClock()
+def clock() -> VirtualClock:
+    return VirtualClock()
 
 
 @pytest.fixture
-def clock(server_clock: ManualClock) -> LinkedClock:
-    return LinkedClock(server_clock)
+def server_clock(clock: VirtualClock) -> VirtualClock:
+    """The fake's clock: the client's own."""
+    return clock
 
 
 async def _client(
@@ -60,7 +47,7 @@ async def _contact(server: FakePiggy) -> str:
 
 
 async def test_a_run_past_the_budget_completes_with_hardly_a_429(
-    server_clock: ManualClock, clock: LinkedClock
+    server_clock: VirtualClock, clock: VirtualClock
 ) -> None:
     events: list[TransportEvent] = []
     limit = RateLimit(limit=100, window=5)
@@ -83,7 +70,7 @@ async def test_a_run_past_the_budget_completes_with_hardly_a_429(
 
 
 async def test_a_429_burst_wakes_the_waiters_spread_out(
-    server_clock: ManualClock, clock: LinkedClock
+    server_clock: VirtualClock, clock: VirtualClock
 ) -> None:
     events: list[TransportEvent] = []
     async with FakePiggy(clock=server_clock, rate_limit=RateLimit(limit=10, window=10)) as server:
@@ -99,7 +86,7 @@ async def test_a_429_burst_wakes_the_waiters_spread_out(
 
 @pytest.mark.parametrize("faults", [Faults(error_503=0.3), Faults(error_500=0.0)])
 async def test_unsafe_writes_refused_unprocessed_land_exactly_once(
-    faults: Faults, server_clock: ManualClock, clock: LinkedClock
+    faults: Faults, server_clock: VirtualClock, clock: VirtualClock
 ) -> None:
     events: list[TransportEvent] = []
     async with FakePiggy(
@@ -123,7 +110,7 @@ async def test_unsafe_writes_refused_unprocessed_land_exactly_once(
 
 
 async def test_a_write_cut_off_after_processing_is_an_unknown_outcome(
-    server_clock: ManualClock, clock: LinkedClock
+    server_clock: VirtualClock, clock: VirtualClock
 ) -> None:
     async with FakePiggy(clock=server_clock, faults=Faults(reset=1.0)) as server:
         uuid = await _contact(server)
@@ -137,7 +124,7 @@ async def test_a_write_cut_off_after_processing_is_an_unknown_outcome(
 
 
 async def test_a_read_cut_off_is_retried_until_it_succeeds(
-    server_clock: ManualClock, clock: LinkedClock
+    server_clock: VirtualClock, clock: VirtualClock
 ) -> None:
     events: list[TransportEvent] = []
     async with FakePiggy(clock=server_clock, faults=Faults(reset=0.3), seed=1) as server:
@@ -149,12 +136,12 @@ async def test_a_read_cut_off_is_retried_until_it_succeeds(
 
 
 @pytest.fixture
-async def limited(server_clock: ManualClock) -> AsyncIterator[FakePiggy]:
+async def limited(server_clock: VirtualClock) -> AsyncIterator[FakePiggy]:
     async with FakePiggy(clock=server_clock, rate_limit=RateLimit(limit=3, window=60)) as server:
         yield server
 
 
-async def test_the_rate_limit_state_is_readable(limited: FakePiggy, clock: LinkedClock) -> None:
+async def test_the_rate_limit_state_is_readable(limited: FakePiggy, clock: VirtualClock) -> None:
     uuid = await _contact(limited)
     async with await _client(limited, clock, []) as piggy:
         assert piggy.rate_limit.limit is None, "nothing learned before the first answer"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import time
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -141,7 +140,7 @@ async def test_retry_after_in_seconds_is_honoured(
 async def test_retry_after_as_an_http_date_is_honoured(
     client: OAuthClient, clock: VirtualClock, mock: aioresponses
 ) -> None:
-    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    when = email.utils.formatdate(clock.wall() + 30, usegmt=True)
     mock.get(
         GET_CONTACT, status=503, payload={"message": "maintenance"}, headers={"Retry-After": when}
     )

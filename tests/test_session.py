@@ -109,6 +109,7 @@ async def test_repr_shows_the_lifecycle() -> None:
     assert "closed" in repr(piggy)
 
 
+@pytest.mark.aioresponses
 async def test_async_with_leaves_nothing_to_warn_about() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -121,6 +122,7 @@ async def test_async_with_leaves_nothing_to_warn_about() -> None:
     assert [str(w.message) for w in caught] == []
 
 
+@pytest.mark.aioresponses
 async def test_a_leaked_client_warns() -> None:
     """Tests run with warnings as errors, so this warning fails the run of any test that
     forgets to close a client."""

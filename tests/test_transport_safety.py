@@ -292,6 +292,7 @@ async def test_capture_responses_gives_status_and_headers(mock: aioresponses) ->
     assert response.headers["X-RateLimit-Remaining"] == "7"
 
 
+@pytest.mark.aioresponses
 def test_a_client_used_from_another_event_loop_says_so() -> None:
     first = asyncio.new_event_loop()
     with aioresponses() as mock:

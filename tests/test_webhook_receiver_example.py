@@ -18,7 +18,7 @@ from aiohttp import web
 
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.models import ContactCreatedEvent, CreditReceptionCreatedEvent
-from piggy_async.testing import RETRY_DELAYS, FakePiggy, ManualClock
+from piggy_async.testing import RETRY_DELAYS, FakePiggy, VirtualClock
 from piggy_async.webhooks import MAX_BODY_BYTES, sign
 
 SECRET = "receiver-secret"
@@ -105,7 +105,7 @@ async def test_a_failing_handler_gets_the_delivery_again(
     receiver: tuple[str, Recorder],
     oauth: OAuthClient,
     server: FakePiggy,
-    clock: ManualClock,
+    clock: VirtualClock,
 ) -> None:
     url, recorder = receiver
     recorder.failures = 1

@@ -20,7 +20,7 @@ from .._errors import (
 )
 from .._operation import Operation
 from .settings import CallSettings
-from .watchdog import Watchdog
+from .watchdog import Phase, Watchdog
 
 Response = tuple[int, bytes, Mapping[str, str]]
 
@@ -42,17 +42,18 @@ async def send_once(
     payload: bytes | None,
     headers: Mapping[str, str] | None,
     settings: CallSettings,
-    seconds: float,
+    deadline: float,
     proxy: str | None,
 ) -> Response:
-    """Status, body and headers, or `Failed`. Redirects are never followed; the attempt
-    has `seconds` in all (the watchdog keeps that limit) and connecting its own limit."""
+    """Status, body and headers, or `Failed`. Redirects are never followed. The attempt
+    ends by the call's `deadline` (clock time) and, once it has a connection, within the
+    read timeout: the watchdog keeps both; aiohttp bounds getting the connection."""
     label = operation.label
     task = current_task()
     assert task is not None, "attempts run in a task"
     cancelling = task.cancelling()
-    timed_out = False
-    watchdog.watch(task, seconds)
+    ran_out: Phase | None = None
+    watchdog.watch(task, deadline, settings.read_timeout)
     try:
         try:
             async with session.request(
@@ -63,7 +64,9 @@ async def send_once(
                 headers=headers,
                 timeout=settings.connect_limit,
                 allow_redirects=False,
-                proxy=proxy,
+                raise_for_status=False,  # a user's session may raise by default
+                proxy=settings.proxy or proxy,
+                ssl=settings.ssl,
             ) as response:
                 length = response.content_length
                 if length is not None and length <= settings.max_body:
@@ -71,36 +74,61 @@ async def send_once(
                 else:
                     body = await _read_capped(response, settings.max_body, label)
         finally:
-            if watchdog.release(task):  # the watchdog cancelled it: take that back
-                timed_out = task.uncancel() <= cancelling  # and no one else cancelled it
+            ran_out = watchdog.release(task)
+            if ran_out is not None and task.uncancel() > cancelling:
+                ran_out = None  # someone else cancelled it too: that stays a cancellation
     except CancelledError:
-        if timed_out:
-            raise Failed(_broken(label, None, seconds, operation.retry_safe), sent=True) from None
+        if ran_out is not None:
+            late = watchdog.now() >= deadline
+            raise _out_of_time(operation, settings, ran_out, late) from None
         raise
-    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
-        reason = (
-            "could not connect"
-            if isinstance(error, aiohttp.ClientConnectorError)
-            else "connect timed out"
-        )
-        raise Failed(
-            APIConnectionError(f"{label}: {reason} ({_describe(error)})"), sent=False
-        ) from None
     except (TimeoutError, aiohttp.ClientError, OSError) as error:
-        raise Failed(_broken(label, error, seconds, operation.retry_safe), sent=True) from None
+        raise _failed(error, operation, settings) from None
     return response.status, body, response.headers
 
 
-def _broken(
-    label: str, error: BaseException | None, seconds: float, retry_safe: bool
-) -> APIConnectionError:
-    """The error for an attempt that broke off after the request was sent (`error` None:
-    it ran out of its `seconds`)."""
-    timed_out = error is None or isinstance(error, TimeoutError)
-    if error is None or timed_out:
-        what = f"no answer within the {round(seconds, 2):g} s the attempt had"
+def _failed(error: BaseException, operation: Operation[Any], settings: CallSettings) -> Failed:
+    """The failure of an attempt aiohttp gave up on: before sending (no connection) or
+    after, when the server may have acted on it."""
+    label = operation.label
+    if isinstance(error, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
+        reason = (
+            "could not connect"
+            if isinstance(error, aiohttp.ClientConnectorError)
+            else "no connection within the pool or connect timeout"
+        )
+        return Failed(APIConnectionError(f"{label}: {reason} ({_describe(error)})"), sent=False)
+    what = f"the connection broke off ({_describe(error)})"
+    if isinstance(error, TimeoutError):
+        what = (
+            f"no answer in time ({_describe(error)}; the read timeout is "
+            f"{settings.read_timeout:g} s, the call's deadline {settings.timeout:g} s)"
+        )
+    return Failed(_broken(label, what, error, operation.retry_safe), sent=True)
+
+
+def _out_of_time(
+    operation: Operation[Any], settings: CallSettings, phase: Phase, late: bool
+) -> Failed:
+    """The failure of an attempt the watchdog stopped: `phase` says where it was, `late`
+    whether the call's deadline had come (else the read timeout ran out)."""
+    label = operation.label
+    if phase == "connecting":
+        error = APITimeoutError(f"{label}: no connection before the call's deadline")
+        return Failed(error, sent=False)
+    if late:
+        what = f"no answer before the call's deadline ({settings.timeout:g} s)"
     else:
-        what = f"the connection broke off ({_describe(error)})"
+        what = f"no answer within the {settings.read_timeout:g} s read timeout"
+    return Failed(_broken(label, what, None, operation.retry_safe), sent=True)
+
+
+def _broken(
+    label: str, what: str, error: BaseException | None, retry_safe: bool
+) -> APIConnectionError:
+    """The error for an attempt that broke off after the request was sent: `what` says
+    how, `error` (if any) is what aiohttp raised."""
+    timed_out = error is None or isinstance(error, TimeoutError)
     if not retry_safe:
         return OutcomeUnknownError(
             f"{label}: {what} after the request was sent: it may or may not have been "

@@ -32,6 +32,17 @@ class Retry(NamedTuple):
     cost: int
 
 
+class Outcome(NamedTuple):
+    """How an attempt ended, as far as retrying it goes."""
+
+    status: int | None
+    """The answer's HTTP status; None when there was no usable answer."""
+    sent: bool = True
+    """Whether the request had left (the server may have acted on it)."""
+    asked: float | None = None
+    """The wait the answer named (`Retry-After`), if any."""
+
+
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not value >= 0 or value == float("inf"):
         raise ValueError(f"{attribute.name} must be a finite number >= 0, got {value!r}")
@@ -73,7 +84,32 @@ class RetryPolicy:
         """The wait before retry number `retry` (0-based) when the server named none."""
         return full_jitter(retry, base=self.base_delay, cap=self.max_delay, random=rng)
 
-    def delay_after_status(
+    def decide(
+        self,
+        outcome: Outcome,
+        *,
+        retry_safe: bool,
+        failures: int,
+        quota: RetryQuota,
+        rng: Callable[[], float] = random.random,
+    ) -> Retry | None:
+        """Retry after `Retry.delay` seconds, or None to raise: for an attempt that ended
+        with `outcome`, of an operation that is `retry_safe` or not, in a call that already
+        retried `failures` failures."""
+        if outcome.status is None:
+            return self._after_failure(
+                sent=outcome.sent, retry_safe=retry_safe, failures=failures, quota=quota, rng=rng
+            )
+        return self._after_status(
+            outcome.status,
+            outcome.asked,
+            retry_safe=retry_safe,
+            failures=failures,
+            quota=quota,
+            rng=rng,
+        )
+
+    def _after_status(
         self,
         status: int,
         asked: float | None,
@@ -81,7 +117,7 @@ class RetryPolicy:
         retry_safe: bool,
         failures: int,
         quota: RetryQuota,
-        rng: Callable[[], float] = random.random,
+        rng: Callable[[], float],
     ) -> Retry | None:
         """The retry of an error answer, or None to raise it now.
 
@@ -104,14 +140,14 @@ class RetryPolicy:
             return None
         return Retry(delay, _defaults.RETRY_COST)
 
-    def delay_after_failure(
+    def _after_failure(
         self,
         *,
         sent: bool,
         retry_safe: bool,
         failures: int,
         quota: RetryQuota,
-        rng: Callable[[], float] = random.random,
+        rng: Callable[[], float],
     ) -> Retry | None:
         """The retry of an attempt that got no usable answer, or None to raise.
 

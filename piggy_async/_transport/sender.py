@@ -1,28 +1,33 @@
 """`Transport`: sends one operation call as one or more attempts.
 
-    deadline ── authorization ── limiter.acquire ── HTTP attempt ── limiter.observe
-        ▲                                                               │
-        └──────── wait (Retry-After or backoff) ◄── retry? (RetryPolicy) ┘
+    acquire ── attempt ── observe ── retry? ──────────── wait ──┐
+       ▲      (token after the limiter,   (RetryPolicy.decide:  │
+       │       the watchdog's deadline)    a delay, or raise)   │
+       └────────────────────────────────────────────────────────┘
 
 One `Transport` serves a client and every `with_options` view of it: it owns the
 connection pool, the credentials, the limiter, the retry quota and the watchdog that bounds
 each attempt in time; each call brings its `CallSettings` (retry policy, deadline,
-timeouts). The common case (budget to spare, a token in hand, a 2xx answer) takes one clock
-reading, and no lock, timer or extra task.
+timeouts). The common case (budget to spare, a token in hand, a 2xx answer) takes no lock,
+timer or extra task: it is what every request pays.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import aiohttp
+import attrs
 from yarl import URL
 
 from .. import _defaults
-from .._auth import PostToken
+from .. import _rate_headers as rate_headers
+from .._auth import Auth, PostToken
+from .._clock import Clock
 from .._error_response import error_from_response
 from .._errors import (
     APIConnectionError,
@@ -34,11 +39,11 @@ from .._errors import (
 )
 from .._operation import Operation
 from ..limiters import Limiter, WaitTooLong
-from . import headers as rate_headers
 from .attempt import Failed, Response, send_once
+from .call import Call, Ended, Request
 from .capture import record
-from .clock import Clock
 from .events import EventHook, EventKind, TransportEvent
+from .policy import Outcome, Retry
 from .pool import Pool
 from .quota import RetryQuota
 from .settings import CallSettings
@@ -67,6 +72,21 @@ def _as_is(_: Operation[Any], response: Response) -> Response:
     return response
 
 
+def _fast_path(limiter: Limiter) -> Callable[[str], bool]:
+    """The limiter's `try_acquire`; for a limiter written before the protocol had it, one
+    that always sends the request to `acquire`."""
+    try:
+        return limiter.try_acquire
+    except AttributeError:
+        warnings.warn(
+            f"{type(limiter).__name__} has no try_acquire(key) -> bool, which the Limiter "
+            "protocol now has: add one (return False to always wait in acquire)",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        return lambda key: False
+
+
 class Transport:
     """The connection pool, credentials, limiter and retry quota one client's calls share.
 
@@ -75,7 +95,7 @@ class Transport:
     def __init__(
         self,
         *,
-        auth: Any,
+        auth: Auth,
         owner: str,
         key: str,
         token_url: URL,
@@ -85,22 +105,28 @@ class Transport:
         connection_limit: int,
         on_event: EventHook | None,
         rng: Callable[[], float] = random.random,
+        session: aiohttp.ClientSession | None = None,
+        connector: aiohttp.BaseConnector | None = None,
     ) -> None:
         self.auth = auth
         self.key = key
         """The fingerprint of the credentials that names this client's budget."""
         self.token_url = token_url
         self.limiter = limiter
-        self._try_acquire: Callable[[str], bool] | None = getattr(limiter, "try_acquire", None)
-        self._static_authorization: str | None = getattr(auth, "static_authorization", None)
+        self._try_acquire = _fast_path(limiter)
+        self._static_authorization = auth.static_authorization
         self.clock = clock
         self.quota = RetryQuota()
         self._on_event = on_event
         self._random = rng
-        if self._static_authorization:  # sent with the pool's defaults, merged by nobody
-            headers = {**headers, "Authorization": self._static_authorization}
         self.pool = Pool(
-            owner=owner, headers=headers, connection_limit=connection_limit, host=token_url
+            owner=owner,
+            headers=headers,
+            connection_limit=connection_limit,
+            host=token_url,
+            clock=clock,
+            session=session,
+            connector=connector,
         )
 
     @property
@@ -133,174 +159,151 @@ class Transport:
         """Send until a success, a final error, or the deadline; return
         `decode(operation, success)`.
 
-        `decode` may raise `TruncatedResponseError` for a 2xx whose body is not JSON (cut
-        short on the way): that is retried like a connection broken after sending. The
-        deadline is `settings.timeout` from now, or the `deadline` of the call this one
-        serves (the token request).
+        The deadline is `settings.timeout` from now, or the `deadline` of the call this one
+        serves: the token request, which is neither authenticated nor paced by the limiter
+        (its call holds the limiter's turn already).
         """
-        clock, limiter, key, policy = self.clock, self.limiter, self.key, settings.policy
-        label = operation.label
         if deadline is None:
-            deadline = clock.now() + settings.timeout
-            timeout = settings.first_attempt
-        else:
-            timeout = settings.attempt_seconds(deadline - clock.now())
-        attempt = failures = spent = 0  # spent: retry quota, given back on success
-        renewed = False
-        fixed = self._static_authorization  # in the pool's default headers already
-        authorization = fixed or ""
+            deadline = self.clock.now() + settings.timeout
+        call = Call(deadline, paced=authenticate)
+        request = Request(operation, url, params, payload, headers)
+        label = operation.label
         while True:
-            attempt += 1
-            pool = self.pool
-            session = pool.session
-            if session is None or pool.loop is not asyncio.get_running_loop():
-                session = pool.open()  # opens the pool, or says why it can't
-            if authenticate and fixed is None:  # before the limiter: a token request waits
-                current = self.auth.current()
-                if current is None:
-                    current = await self.auth.authorization(self._token_sender(settings, deadline))
-                    timeout = settings.attempt_seconds(deadline - clock.now())
-                authorization = headers["Authorization"] = current
-            if self._try_acquire is None or not self._try_acquire(key):
-                await self._acquire(label, attempt, deadline, settings)
-                timeout = settings.attempt_seconds(deadline - clock.now())
-            try:  # from here on, the limiter hears how the attempt ended
-                if self._on_event is not None:
-                    self._emit("request", label, attempt)
-                started = clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
-                response = await send_once(
-                    session,
-                    pool.watchdog,
-                    operation,
-                    url,
-                    params,
-                    payload,
-                    headers or None,
-                    settings,
-                    timeout,
-                    pool.proxy,
-                )
-            except Failed as failed:
-                limiter.observe(key, 0, {})
-                retried = await self._retry_failure(
-                    label, attempt, type(failed.error).__name__, deadline, settings, failures,
-                    sent=failed.sent, retry_safe=operation.retry_safe,
-                )  # fmt: skip
-                if retried is None:  # a write lost after sending (OutcomeUnknownError) too
-                    raise failed.error from None
-                timeout, cost = retried
-                failures, spent = failures + 1, spent + cost
-                continue
-            except BaseException:
-                limiter.observe(key, 0, {})
-                raise
-            status, body, response_headers = response
-            limiter.observe(key, status, response_headers)
-            if started:
-                self._answered(operation, label, attempt, url, status, clock.now() - started)
-            if 200 <= status < 300:
-                try:
-                    result = decode(operation, response)
-                except TruncatedResponseError as truncated:
-                    if not operation.retry_safe:
-                        raise OutcomeUnknownError(
-                            f"{label}: HTTP {status} was answered, but its body is not JSON: "
-                            "look the result up before sending the request again"
-                        ) from None
-                    retried = await self._retry_failure(
-                        label, attempt, "an unreadable body", deadline, settings, failures,
-                        sent=True, retry_safe=True,
-                    )  # fmt: skip
-                    if retried is None:
-                        raise truncated from None
-                    timeout, cost = retried
-                    failures, spent = failures + 1, spent + cost
-                    continue
-                self.quota.refund(spent or _defaults.RETRY_QUOTA_REFUND)
-                record(operation, response)
-                return result
-            if status == 401 and authenticate and not renewed:
-                renewed = True
-                if await self.auth.renew(self._token_sender(settings, deadline), authorization):
-                    continue
-            error = error_from_response(status, body, response_headers, operation=label)
-            asked = rate_headers.retry_after(response_headers)
-            if status == 429:
-                self._emit("rate_limited", label, attempt, status, delay=asked)
-            retry = policy.delay_after_status(
-                status,
-                asked,
+            call.attempt += 1
+            session = self.pool.here()  # a closed client takes no turn from the limiter
+            if authenticate and not self._try_acquire(self.key):  # acquire
+                await self._acquire(label, call, settings)
+            authorization = ""
+            if authenticate:  # per request, never in the session's default headers: aiohttp
+                # sends those to a proxy too, as the `Proxy-Authorization` of its CONNECT
+                authorization = self._static_authorization or await self._authorize(call, settings)
+                headers["Authorization"] = authorization
+            answer = await self._attempt(session, request, settings, call)
+            if isinstance(answer, Ended):  # attempt, observe
+                ended = answer
+            elif 200 <= answer[0] < 300:
+                result = self._decoded(operation, answer, decode, call)
+                if not isinstance(result, Ended):
+                    return result
+                ended = result
+            elif answer[0] == 401 and await self._renewed(authorization, call, settings):
+                continue  # new credentials: the same attempt again
+            else:
+                ended = self._rejected(label, answer, call.attempt)
+            retry = settings.policy.decide(  # retry?
+                ended.outcome,
                 retry_safe=operation.retry_safe,
-                failures=failures,
+                failures=call.failures,
                 quota=self.quota,
                 rng=self._random,
             )
-            if retry is None:
-                raise error
-            if retry.cost:  # a failure retried, not the API's 429 "wait"
-                failures, spent = failures + 1, spent + retry.cost
-            next_timeout = await self._wait_retry(
-                label, attempt, retry.delay, f"HTTP {status}", deadline, settings
-            )
-            if next_timeout is None:
-                raise error
-            timeout = next_timeout
+            if retry is None or not await self._wait(label, call, retry, ended.reason):  # wait
+                raise ended.error from None
+            call.retried(retry)
 
-    async def _acquire(
-        self, label: str, attempt: int, deadline: float, settings: CallSettings
-    ) -> None:
+    async def _attempt(
+        self,
+        session: aiohttp.ClientSession,
+        request: Request,
+        settings: CallSettings,
+        call: Call,
+    ) -> Response | Ended:
+        """One HTTP attempt; the limiter hears how it ended (of a paced request)."""
+        operation, url, params, payload, headers = request
+        pool = self.pool
+        paced = call.paced
+        if self._on_event is not None:
+            self._emit("request", operation.label, call.attempt)
+        started = self.clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
+        try:
+            response = await send_once(
+                session, pool.watchdog, operation, url, params, payload,
+                (headers or None) if pool.headers is None else {**pool.headers, **headers},
+                settings, call.deadline, pool.proxy,
+            )  # fmt: skip
+        except Failed as failed:
+            if paced:
+                self.limiter.observe(self.key, 0, {})
+            reason = type(failed.error).__name__
+            return Ended(failed.error, Outcome(None, sent=failed.sent), reason)
+        except BaseException:
+            if paced:
+                self.limiter.observe(self.key, 0, {})
+            raise
+        if paced:
+            self.limiter.observe(self.key, response[0], response[2])
+        if started:
+            self._answered(operation, call.attempt, url, response[0], self.clock.now() - started)
+        return response
+
+    async def _acquire(self, label: str, call: Call, settings: CallSettings) -> None:
         """Wait for the limiter, within the deadline."""
         started = self.clock.now()
         try:
-            await self.limiter.acquire(self.key, deadline - started)
+            await self.limiter.acquire(self.key, call.deadline - started)
         except WaitTooLong as too_long:
             raise self._wait_error(label, too_long, settings) from None
         waited = self.clock.now() - started
         if waited > _NOTICEABLE_WAIT:
-            self._emit("wait", label, attempt, delay=waited)
+            self._emit("wait", label, call.attempt, delay=waited)
 
-    async def _retry_failure(
-        self,
-        label: str,
-        attempt: int,
-        reason: str,
-        deadline: float,
-        settings: CallSettings,
-        failures: int,
-        *,
-        sent: bool,
-        retry_safe: bool,
-    ) -> tuple[float, int] | None:
-        """After an attempt with no usable answer: sleep the backoff and return the next
-        attempt's seconds and the retry quota taken, or None to give up."""
-        retry = settings.policy.delay_after_failure(
-            sent=sent, retry_safe=retry_safe, failures=failures, quota=self.quota, rng=self._random
-        )
-        if retry is None:
-            return None
-        next_timeout = await self._wait_retry(
-            label, attempt, retry.delay, reason, deadline, settings
-        )
-        return None if next_timeout is None else (next_timeout, retry.cost)
+    async def _authorize(self, call: Call, settings: CallSettings) -> str:
+        """The `Authorization` the attempt is sent with (a token). Asked after the limiter's
+        wait: a token that expired while the request queued is not sent."""
+        current = self.auth.current()
+        if current is None:
+            current = await self.auth.authorization(self._token_sender(settings, call.deadline))
+        return current
 
-    async def _wait_retry(
+    def _decoded(
         self,
-        label: str,
-        attempt: int,
-        delay: float,
-        reason: str,
-        deadline: float,
-        settings: CallSettings,
-    ) -> float | None:
-        """Sleep `delay` before the next attempt, and return that attempt's seconds; None,
-        without sleeping, when the deadline would pass first."""
-        left = deadline - self.clock.now() - delay
-        if left <= 0:
-            return None
-        logger.info("%s: %s, retry %d in %.2f s", label, reason, attempt, delay)
-        self._emit("retry", label, attempt, delay=delay, reason=reason)
-        await self.clock.sleep(delay)
-        return settings.attempt_seconds(left)
+        operation: Operation[Any],
+        response: Response,
+        decode: Callable[[Operation[Any], Response], R],
+        call: Call,
+    ) -> R | Ended:
+        """A 2xx answer decoded; a body cut short on the way (not JSON) is a failure after
+        sending: retried for a retry-safe operation, `OutcomeUnknownError` for another."""
+        try:
+            result = decode(operation, response)
+        except TruncatedResponseError as truncated:
+            error: Exception = truncated
+            if not operation.retry_safe:
+                error = OutcomeUnknownError(
+                    f"{operation.label}: HTTP {response[0]} was answered, but its body is not "
+                    "JSON: look the result up before sending the request again"
+                )
+            return Ended(error, Outcome(None, sent=True), "an unreadable body")
+        self.quota.refund(call.spent or _defaults.RETRY_QUOTA_REFUND)
+        record(operation, response)
+        return result
+
+    async def _renewed(self, rejected: str, call: Call, settings: CallSettings) -> bool:
+        """After a 401: whether new credentials are in hand to send the attempt again
+        (once per call; never for the token request or a fixed key)."""
+        if not call.paced or call.renewed:
+            return False
+        call.renewed = True
+        return await self.auth.renew(self._token_sender(settings, call.deadline), rejected)
+
+    def _rejected(self, label: str, response: Response, attempt: int) -> Ended:
+        """An error answer: the error it raises, and what the policy weighs."""
+        status, body, headers = response
+        error = error_from_response(status, body, headers, operation=label)
+        asked = rate_headers.retry_after(headers, self.clock.wall)
+        if status == 429:
+            self._emit("rate_limited", label, attempt, status, delay=asked)
+        return Ended(error, Outcome(status, asked=asked), f"HTTP {status}")
+
+    async def _wait(self, label: str, call: Call, retry: Retry, reason: str) -> bool:
+        """Sleep `retry.delay` before the next attempt; False, without sleeping, when the
+        deadline would pass first."""
+        if call.deadline - self.clock.now() - retry.delay <= 0:
+            return False
+        logger.info("%s: %s, retry %d in %.2f s", label, reason, call.attempt, retry.delay)
+        self._emit("retry", label, call.attempt, delay=retry.delay, reason=reason)
+        await self.clock.sleep(retry.delay)
+        return True
 
     def _wait_error(
         self, label: str, too_long: WaitTooLong, settings: CallSettings
@@ -320,13 +323,12 @@ class Transport:
     def _answered(
         self,
         operation: Operation[Any],
-        label: str,
         attempt: int,
         url: URL,
         status: int,
         elapsed: float,
     ) -> None:
-        self._emit("response", label, attempt, status, elapsed=elapsed)
+        self._emit("response", operation.label, attempt, status, elapsed=elapsed)
         if logger.isEnabledFor(logging.DEBUG):  # the path only: no query (e-mails), no headers
             logger.debug(
                 "%s %s -> %d in %.1f ms",
@@ -337,7 +339,10 @@ class Transport:
             )
 
     def _token_sender(self, settings: CallSettings, deadline: float) -> PostToken:
-        """Sends the token request within the `deadline` of the call that needs the token."""
+        """Sends the token request within the `deadline` of the call that needs the token,
+        each attempt reading for `TOKEN_TIMEOUT` at most."""
+        read_timeout = min(settings.read_timeout, _defaults.TOKEN_TIMEOUT)
+        settings = attrs.evolve(settings, read_timeout=read_timeout)
 
         async def post(payload: bytes) -> Response:
             headers = {"Content-Type": "application/json"}

@@ -5,26 +5,31 @@ it consistent, and the next run with the same file resumes where that one stoppe
 Tables (open the file with `sqlite3` to audit a run):
 
     meta       key, value              job, version, input digest, row count
-    contacts   id, email_key, email,   one per unique valid e-mail (`email_key` is the
-               first_row, attributes,  lower-cased address; `attributes` the merged JSON,
-               status, uuid, reason    later rows winning); `status` is pending, creating
-                                       (looked up, not found, being created), created,
-                                       updated, unchanged or failed
-    rows       row, email, contact_id, every input row: its contact, or NULL and `reason`
-               reason                  when the row itself is invalid
-    row_outcomes (view)                per row: failed, duplicate, pending or its contact's
-                                       status, with the contact's uuid and the reason
+    contacts   id, email_key, email,   one per unique valid e-mail: `id` is the number of
+               attributes, status,     its first row, `email_key` the lower-cased address,
+               uuid, reason            `attributes` the merged JSON (later rows winning);
+                                       `status` is pending, updated (found or created, then
+                                       its attributes set), unchanged (found or created
+                                       with them already) or failed
+    rows       row, email, contact_id, the other input rows: invalid ones (no contact, and
+               reason                  `reason`) and duplicates (their contact's id)
+    row_outcomes (view)                per input row: failed, duplicate, pending or its
+                                       contact's status, with the contact's uuid and the
+                                       reason
 
-Loading the input is one transaction, so a checkpoint holds either all rows or none; after
-that every finished contact is its own transaction. WAL with `synchronous=NORMAL` makes
-those commits cheap and survives the process being killed (only a power cut may lose the
-last few, which the next run then redoes: every step is safe to repeat).
+Loading the input is one transaction, written in batches, so a checkpoint holds either
+all rows or none. A row with a new address is appended to `contacts` as it comes; a row
+whose address may have come before (`_load.SeenFilter` says so for every duplicate and a
+few others) waits in `maybe_seen` until the end of the load, when `_merge.py` folds those
+few into their contacts. After that every finished contact is its own transaction. WAL
+with `synchronous=NORMAL` makes those commits cheap and survives the process being killed
+(only a power cut may lose the last few, which the next run then redoes: every step is
+safe to repeat).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import itertools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -33,53 +38,80 @@ from typing import Any, Final, Literal
 import attrs
 
 from ._checkpoint_check import pending_fields
-from ._rows import ContactRow, email_key, present, problem
+from ._merge import merge_duplicates
 from ._types import RowFailure
 
 JOB: Final = "import_contacts"
-VERSION: Final = "1"
+VERSION: Final = "2"
 
-Status = Literal["pending", "creating", "created", "updated", "unchanged", "failed"]
-UNFINISHED: Final = ("pending", "creating")
+Status = Literal["pending", "updated", "unchanged", "failed"]
+UNFINISHED: Final = ("pending",)
+
+ContactEntry = tuple[int, str, str, str]
+"""A valid row: (row number, email_key, email, attributes as JSON)."""
+RowEntry = tuple[int, str, str]
+"""An invalid row: (number, email as given, why it is invalid)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contacts (
     id INTEGER PRIMARY KEY,
-    email_key TEXT NOT NULL UNIQUE,
+    email_key TEXT NOT NULL,
     email TEXT NOT NULL,
-    first_row INTEGER NOT NULL,
     attributes TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending',
     uuid TEXT,
     reason TEXT
 );
+CREATE INDEX IF NOT EXISTS finished ON contacts (status) WHERE status != 'pending';
 CREATE TABLE IF NOT EXISTS rows (
     row INTEGER PRIMARY KEY,
     email TEXT NOT NULL,
     contact_id INTEGER REFERENCES contacts (id),
     reason TEXT
 );
+CREATE TABLE IF NOT EXISTS maybe_seen (
+    row INTEGER PRIMARY KEY,
+    email_key TEXT NOT NULL,
+    email TEXT NOT NULL,
+    attributes TEXT NOT NULL
+);
 CREATE VIEW IF NOT EXISTS row_outcomes AS
+SELECT id AS row, email, status AS outcome, uuid AS contact_uuid, reason
+FROM contacts
+UNION ALL
 SELECT rows.row, rows.email,
        CASE WHEN rows.contact_id IS NULL OR contacts.status = 'failed' THEN 'failed'
-            WHEN rows.row != contacts.first_row THEN 'duplicate'
-            ELSE contacts.status END AS outcome,
-       contacts.uuid AS contact_uuid,
-       COALESCE(rows.reason, contacts.reason) AS reason
+            ELSE 'duplicate' END,
+       contacts.uuid,
+       COALESCE(rows.reason, contacts.reason)
 FROM rows LEFT JOIN contacts ON contacts.id = rows.contact_id;
 """
+
+_FAILURES = """
+SELECT id, email, reason FROM contacts WHERE status = 'failed'
+UNION ALL
+SELECT rows.row, rows.email, COALESCE(rows.reason, contacts.reason)
+FROM rows LEFT JOIN contacts ON contacts.id = rows.contact_id
+WHERE rows.contact_id IS NULL OR contacts.status = 'failed'
+ORDER BY 1
+"""
+"""The failed rows (`row_outcomes` narrowed down, using the index of finished contacts)."""
+
+_REPEATED = "a row number appears twice in the input: rows must be numbered uniquely"
+
+_INSERT_CONTACTS = "INSERT INTO contacts (id, email_key, email, attributes) VALUES "
+_PER_STATEMENT = 64
+"""Contacts inserted by one statement: binding many rows at once halves the cost."""
 
 
 @attrs.define
 class PendingContact:
-    """A unique e-mail address still to import; `status` is `creating` once it was looked up
-    and not found."""
+    """A unique e-mail address still to import."""
 
     id: int
     email: str
     attributes: dict[str, Any]
-    status: Status
 
 
 class Checkpoint:
@@ -115,46 +147,61 @@ class Checkpoint:
 
     def begin_load(self) -> None:
         self._db.execute("BEGIN")
+        self._contacts = 0
 
-    def add_row(self, row: ContactRow) -> None:
-        """Record one input row, merging it into the contact of an earlier row with the
-        same address. Part of the load transaction."""
-        reason = problem(row)
-        if reason is not None:
-            self._insert_row(row, None, reason)
-            return
-        key = email_key(row.email)
-        attributes = present(row.attributes)
-        found = self._db.execute(
-            "SELECT id, attributes FROM contacts WHERE email_key = ?", (key,)
-        ).fetchone()
-        if found is None:
-            cursor = self._db.execute(
-                "INSERT INTO contacts (email_key, email, first_row, attributes)"
-                " VALUES (?, ?, ?, ?)",
-                (key, row.email.strip(), row.number, _dump(attributes)),
-            )
-            contact_id = cursor.lastrowid
-        else:
-            contact_id = found[0]
-            if attributes:
-                merged = {**json.loads(found[1]), **attributes}
-                self._db.execute(
-                    "UPDATE contacts SET attributes = ? WHERE id = ?", (_dump(merged), contact_id)
-                )
-        self._insert_row(row, contact_id, None)
+    def add(
+        self, contacts: list[ContactEntry], maybe_seen: list[ContactEntry], invalid: list[RowEntry]
+    ) -> None:
+        """Record a batch of input rows: the valid ones with a new address, those whose
+        address may have come before, and the invalid ones. Part of the load transaction.
 
-    def _insert_row(self, row: ContactRow, contact_id: int | None, reason: str | None) -> None:
+        Raises:
+            ValueError: A row number repeats.
+        """
+        whole = len(contacts) - len(contacts) % _PER_STATEMENT
+        flat = list(itertools.chain.from_iterable(contacts[:whole]))
+        step = 4 * _PER_STATEMENT
         try:
-            self._db.execute(
-                "INSERT INTO rows VALUES (?, ?, ?, ?)", (row.number, row.email, contact_id, reason)
+            self._db.executemany(
+                _INSERT_CONTACTS + ", ".join(("(?, ?, ?, ?)",) * _PER_STATEMENT),
+                (flat[start : start + step] for start in range(0, len(flat), step)),
             )
         except sqlite3.IntegrityError:
-            raise ValueError(f"row number {row.number} appears twice in the input") from None
+            raise ValueError(_REPEATED) from None
+        self._insert(_INSERT_CONTACTS + "(?, ?, ?, ?)", contacts[whole:])
+        self._contacts += len(contacts)
+        self._insert("INSERT INTO maybe_seen VALUES (?, ?, ?, ?)", maybe_seen)
+        self._insert("INSERT INTO rows (row, email, reason) VALUES (?, ?, ?)", invalid)
 
-    def finish_load(self, digest: str) -> None:
+    def _insert(self, statement: str, entries: list[Any]) -> None:
+        before = self._db.total_changes
+        try:
+            self._db.executemany(statement, entries)
+        except sqlite3.IntegrityError:
+            number = entries[self._db.total_changes - before][0]
+            raise ValueError(f"row number {number} appears twice in the input") from None
+
+    def finish_load(self, digest: str, rows: int, *, ordered: bool) -> None:
+        """Merge the rows sharing an address and commit the load; `ordered` says the row
+        numbers only ever grew, so none can repeat.
+
+        Raises:
+            ValueError: A row number repeats.
+        """
+        try:
+            self._contacts += merge_duplicates(self._db)
+        except sqlite3.IntegrityError:
+            raise ValueError(_REPEATED) from None
+        if not ordered:
+            repeated = self._db.execute(
+                "SELECT row FROM (SELECT id AS row FROM contacts UNION ALL SELECT row FROM"
+                " rows) GROUP BY row HAVING count(*) > 1 LIMIT 1"
+            ).fetchone()
+            if repeated is not None:
+                raise ValueError(f"row number {repeated[0]} appears twice in the input")
         self._db.executemany(
-            "INSERT INTO meta VALUES (?, ?)", [("digest", digest), ("rows", str(self.rows))]
+            "INSERT INTO meta VALUES (?, ?)",
+            [("digest", digest), ("rows", str(rows)), ("contacts", str(self._contacts))],
         )
         self._db.execute("COMMIT")
 
@@ -174,16 +221,16 @@ class Checkpoint:
     def pending(self, after: int, limit: int) -> list[PendingContact]:
         """Unfinished contacts with an id above `after`, in input order."""
         found = self._db.execute(
-            "SELECT id, email, attributes, status FROM contacts"
-            " WHERE id > ? AND status IN (?, ?) ORDER BY id LIMIT ?",
-            (after, *UNFINISHED, limit),
+            "SELECT id, email, attributes FROM contacts"
+            " WHERE id > ? AND status = 'pending' ORDER BY id LIMIT ?",
+            (after, limit),
         )
         return [PendingContact(*pending_fields(self.path, *row)) for row in found]
 
     def set_status(
         self, contact_id: int, status: Status, *, uuid: str | None = None, reason: str | None = None
     ) -> None:
-        """Record a contact's outcome (or `creating`) in its own transaction."""
+        """Record a contact's outcome in its own transaction."""
         self._db.execute(
             "UPDATE contacts SET status = ?, uuid = ?, reason = ? WHERE id = ?",
             (status, uuid, reason, contact_id),
@@ -193,40 +240,29 @@ class Checkpoint:
 
     @property
     def rows(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM rows").fetchone()[0])
+        """Input rows loaded."""
+        return int(self._meta("rows") or 0)
 
     def contact_counts(self) -> dict[str, int]:
-        """Contacts per status."""
-        found = self._db.execute("SELECT status, count(*) FROM contacts GROUP BY status")
-        return {status: count for status, count in found}
+        """Contacts per status (the finished ones counted through their index)."""
+        found = self._db.execute(
+            "SELECT status, count(*) FROM contacts WHERE status != 'pending' GROUP BY status"
+        )
+        counts = {status: count for status, count in found}
+        pending = int(self._meta("contacts") or 0) - sum(counts.values())
+        return {"pending": pending, **counts} if pending else counts
 
-    def row_counts(self) -> dict[str, int]:
-        """Rows per outcome (see the `row_outcomes` view)."""
-        found = self._db.execute("SELECT outcome, count(*) FROM row_outcomes GROUP BY outcome")
-        return {outcome: count for outcome, count in found}
+    def other_rows(self) -> tuple[int, int]:
+        """Of the rows that are not a contact's first: (duplicates, failed), a duplicate of
+        a failed contact counting as failed (as in the `row_outcomes` view)."""
+        duplicates, failed = self._db.execute(
+            "SELECT coalesce(sum(contacts.status IS NOT NULL AND contacts.status != 'failed'), 0),"
+            " coalesce(sum(contacts.status IS NULL OR contacts.status = 'failed'), 0)"
+            " FROM rows LEFT JOIN contacts ON contacts.id = rows.contact_id"
+        ).fetchone()
+        return int(duplicates), int(failed)
 
     def failures(self) -> Iterator[RowFailure]:
         """Every failed row, in input order."""
-        found = self._db.execute(
-            "SELECT row, email, reason FROM row_outcomes WHERE outcome = 'failed' ORDER BY row"
-        )
-        for row, email, reason in found:
+        for row, email, reason in self._db.execute(_FAILURES):
             yield RowFailure(row, email, reason)
-
-
-def _dump(attributes: dict[str, Any]) -> str:
-    return json.dumps(attributes, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-class Digest:
-    """A fingerprint of the input rows, so a checkpoint is never resumed with other input."""
-
-    def __init__(self) -> None:
-        self._hash = hashlib.sha256()
-
-    def add(self, row: ContactRow) -> None:
-        entry = [row.number, row.email, sorted(row.attributes.items())]
-        self._hash.update(_dump({"r": entry}).encode())
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()

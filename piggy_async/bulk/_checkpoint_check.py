@@ -12,8 +12,8 @@ class CheckpointError(ValueError):
 
 
 def pending_fields(
-    path: str | None, id: Any, email: Any, attributes: Any, status: Any
-) -> tuple[int, str, dict[str, Any], Any]:
+    path: str | None, id: Any, email: Any, attributes: Any
+) -> tuple[int, str, dict[str, Any]]:
     """One unfinished contact's fields, checked (the query picked its status).
 
     Raises:
@@ -36,4 +36,4 @@ def pending_fields(
         values = None
     if not isinstance(values, dict):
         raise damaged("attributes that are not a JSON object:", attributes)
-    return id, email, values, status
+    return id, email, values

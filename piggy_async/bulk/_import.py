@@ -1,22 +1,25 @@
 """`import_contacts`: load contact rows into Piggy, exactly once each, resumable.
 
-    rows ─► validate + merge duplicates ─► checkpoint (SQLite, one transaction)
-         ─► bounded queue ─► N workers: find ─► (find_or_create) ─► update if different
+    rows ─► check + merge duplicates ─► checkpoint (SQLite, one transaction)
+         ─► the rows' attributes checked against the account's (one request)
+         ─► bounded queue ─► N workers: find_or_create ─► update what differs
          ─► each outcome committed to the checkpoint
 
-Every call a worker makes is safe to repeat (GETs and a PUT), so the transport retries
-transient failures on its own, and a run killed anywhere redoes at most the contacts it
-had in flight, finding them instead of creating them twice. A contact is marked `creating`
-in the checkpoint before it is created, so a resumed run still counts it as created.
+Each contact costs one request if it already holds the row's values and two otherwise:
+`find_or_create` answers with the contact's current values either way. Both calls are safe
+to repeat, so the transport retries transient failures on its own, an outage is waited
+out (`_patience.py`), and a run killed anywhere redoes at most the contacts it had in
+flight, finding the ones it created instead of creating them twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from .. import _defaults
 from .._clients import OAuthClient, RegisterClient
 from .._errors import (
     APIError,
@@ -26,19 +29,18 @@ from .._errors import (
     UnprocessableEntityError,
 )
 from .._generated.error_codes import ErrorCode
-from ._checkpoint import UNFINISHED, Checkpoint, Digest, PendingContact, Status
+from ._checkpoint import UNFINISHED, Checkpoint, PendingContact, Status
+from ._columns import ContactAttributes, contact_attributes
+from ._load import Rows, load
 from ._lock import exclusive
-from ._rows import ContactRow, row_from_mapping
+from ._patience import Outage, Patience, is_outage
 from ._types import ImportProgress, ImportResult, ImportStopped
-
-Row = ContactRow | Mapping[str, Any]
-Rows = Iterable[Row] | AsyncIterable[Row]
 
 DEFAULT_CONCURRENCY: Final = 8
 RECONCILE_ATTEMPTS: Final = 3
 """How often a contact is started over from the lookup after an answer was lost (a write
 that may or may not have landed, an error answer cut short)."""
-_BATCH: Final = 256
+_QUEUED: Final = 256
 
 ROW_ERRORS: Final = frozenset({ErrorCode.INVALID_INPUT, ErrorCode.CONTACT_NOT_FOUND})
 """API error codes that are the row's fault (bad input, or the contact vanished midway);
@@ -52,27 +54,35 @@ async def import_contacts(
     checkpoint: str | os.PathLike[str] | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: Callable[[ImportProgress], None] | None = None,
+    attributes: ContactAttributes | None = None,
+    max_pause: float = _defaults.MAX_PAUSE,
 ) -> ImportResult:
     """Import contacts: one per unique e-mail address, with the rows' attributes.
 
         rows = read_contacts_csv("contacts.csv")
         result = await import_contacts(piggy, rows, checkpoint="contacts.import.sqlite")
-        print(result.created, result.updated, result.failed)
+        print(result.imported, result.updated, result.failed)
 
     Rows are `ContactRow`s or mappings `{"email": ..., "<attribute>": ...}` (numbered from
     1), from any iterable or async iterable. Invalid rows and rows the API refuses are
     failures in the result, not exceptions. Rows sharing an address (ignoring case) are
-    merged, later values winning. Existing contacts are found and updated where their
-    attributes differ.
+    merged, later values winning. Each contact is found or created, then updated where
+    its attributes differ.
+
+    Before anything is sent, the attribute names the rows use are checked against the
+    account's contact attributes (`attributes`, or one `contact_attributes.list` request).
+    An outage (5xx, maintenance, the token endpoint failing, connections reset) is waited
+    out for up to `max_pause` seconds, `on_progress` telling what is waited for.
 
     With `checkpoint`, the run is recorded in that SQLite file and running again with the
     same file and the same rows resumes; the result then covers every run.
     `check_contacts` does the validation and merging alone, sending nothing.
 
     Raises:
-        ImportStopped: An error stopped the run (credentials, network, rate limit,
-            maintenance); its `result` has the counts so far and `error` the cause.
-        ValueError: Bad arguments, or a checkpoint made from other rows.
+        ImportStopped: An error stopped the run (credentials, an outage past `max_pause`,
+            rate limit); its `result` has the counts so far and `error` the cause.
+        ValueError: Bad arguments, a checkpoint made from other rows, or rows setting
+            attributes the account does not have (nothing is sent then).
         FileInUseError: Another process is importing with the same checkpoint (a
             ValueError too).
     """
@@ -81,11 +91,16 @@ async def import_contacts(
     with exclusive(checkpoint, "checkpoint"):
         store = Checkpoint(checkpoint)
         try:
-            await _load(store, rows)
+            names = await load(store, rows)
+            run = _Run(client, store, concurrency, on_progress, max_pause)
             try:
-                await _Run(client, store, concurrency, on_progress).run()
+                if store.contact_counts().get("pending"):
+                    _check_names(names, attributes or await contact_attributes(client))
+                await run.run()
             except _Stopped as stopped:
                 raise ImportStopped(_result(store), stopped.error) from stopped.error
+            except PiggyError as error:
+                raise ImportStopped(_result(store), error) from error
             return _result(store)
         finally:
             store.close()
@@ -96,7 +111,7 @@ async def check_contacts(rows: Rows) -> ImportResult:
     rows as `failures`, the duplicates merged, every unique valid address `pending`."""
     store = Checkpoint(None)
     try:
-        await _load(store, rows)
+        await load(store, rows)
         return _result(store)
     finally:
         store.close()
@@ -113,57 +128,26 @@ def import_result(checkpoint: str | os.PathLike[str]) -> ImportResult:
             store.close()
 
 
-async def _load(store: Checkpoint, rows: Rows) -> None:
-    """Read every row into the checkpoint, or check that a loaded one holds the same rows."""
-    digest = Digest()
-    loading = not store.loaded
-    if loading:
-        store.begin_load()
-    try:
-        async for row in _contact_rows(rows):
-            digest.add(row)
-            if loading:
-                store.add_row(row)
-    except BaseException:
-        store.abort_load()
-        raise
-    if loading:
-        store.finish_load(digest.hexdigest())
-    else:
-        store.check_digest(digest.hexdigest())
-
-
-async def _contact_rows(rows: Rows) -> AsyncIterable[ContactRow]:
-    if isinstance(rows, AsyncIterable):
-        number = 0
-        async for row in rows:
-            number += 1
-            yield _as_row(number, row)
-    else:
-        for number, row in enumerate(rows, start=1):
-            yield _as_row(number, row)
-            if number % _BATCH == 0:
-                await asyncio.sleep(0)  # a long synchronous read must not starve the loop
-
-
-def _as_row(number: int, row: Row) -> ContactRow:
-    if isinstance(row, ContactRow):
-        return row
-    if isinstance(row, Mapping):
-        return row_from_mapping(number, row)
-    raise TypeError(f"rows must be ContactRow or mappings, got {type(row).__name__}")
+def _check_names(names: set[str], attributes: ContactAttributes) -> None:
+    unknown = attributes.unknown(names)
+    if unknown:
+        raise ValueError(
+            "the rows set attributes the account's contacts do not have: "
+            + ", ".join(map(repr, unknown))
+            + " (read_contacts_csv(columns=map_columns(...).targets) matches a file's"
+            " columns to the account's attributes)"
+        )
 
 
 def _result(store: Checkpoint) -> ImportResult:
     contacts = store.contact_counts()
-    rows = store.row_counts()
+    duplicates, failed = store.other_rows()
     return ImportResult(
         rows=store.rows,
-        created=contacts.get("created", 0),
         updated=contacts.get("updated", 0),
         unchanged=contacts.get("unchanged", 0),
-        duplicates=rows.get("duplicate", 0),
-        failed=rows.get("failed", 0),
+        duplicates=duplicates,
+        failed=failed + contacts.get("failed", 0),
         pending=sum(contacts.get(status, 0) for status in UNFINISHED),
         failures=tuple(store.failures()),
     )
@@ -185,11 +169,14 @@ class _Run:
         store: Checkpoint,
         concurrency: int,
         on_progress: Callable[[ImportProgress], None] | None,
+        max_pause: float,
     ) -> None:
         self._contacts = client.contacts
         self._store = store
         self._concurrency = concurrency
         self._on_progress = on_progress
+        self._patience = Patience(client._transport.clock, max_pause, self._waiting)
+        self._outage: Outage | None = None
         counts = store.contact_counts()
         self._total = sum(counts.values())
         self._failed = counts.get("failed", 0)
@@ -208,7 +195,7 @@ class _Run:
 
     async def _produce(self, queue: asyncio.Queue[PendingContact | None]) -> None:
         after = 0
-        while batch := self._store.pending(after, _BATCH):
+        while batch := self._store.pending(after, _QUEUED):
             for contact in batch:
                 await queue.put(contact)
             after = batch[-1].id
@@ -218,7 +205,7 @@ class _Run:
     async def _work(self, queue: asyncio.Queue[PendingContact | None]) -> None:
         while (contact := await queue.get()) is not None:
             try:
-                status, uuid = await self._import(contact)
+                status, uuid = await self._patiently(contact)
             except PiggyError as error:
                 if not _is_row_error(error):
                     raise _Stopped(error) from error
@@ -229,9 +216,24 @@ class _Run:
             self._done += 1
             self._report()
 
+    async def _patiently(self, contact: PendingContact) -> tuple[Status, str]:
+        """Import the contact, waiting through an outage for as long as the patience lasts."""
+        attempt = 0
+        while True:
+            try:
+                outcome = await self._import(contact)
+            except PiggyError as error:
+                if _is_row_error(error) or not is_outage(error):
+                    raise
+                await self._patience.wait(error, attempt)
+                attempt += 1
+            else:
+                self._patience.recovered()
+                return outcome
+
     async def _import(self, contact: PendingContact) -> tuple[Status, str]:
         """Find or create the contact and set its attributes; a step whose outcome was lost
-        is resolved by starting over from the lookup, which sees what that step did."""
+        is resolved by starting over, which sees what that step did."""
         attempts = RECONCILE_ATTEMPTS
         while True:
             try:
@@ -242,24 +244,20 @@ class _Run:
                     raise
 
     async def _ensure(self, contact: PendingContact) -> tuple[Status, str]:
-        try:
-            found = await self._contacts.find_one_by(email=contact.email)
-        except APIError as error:
-            if error.code != ErrorCode.CONTACT_NOT_FOUND:
-                raise
-            self._store.set_status(contact.id, "creating")
-            contact.status = "creating"
-            found = await self._contacts.find_or_create(email=contact.email)
+        found = await self._contacts.find_or_create(email=contact.email)
         changes = differences(contact.attributes, found.current_values or {})
         if changes:
             await self._contacts.update(found.uuid, attributes=changes)
-        if contact.status == "creating":
-            return "created", found.uuid
         return ("updated" if changes else "unchanged"), found.uuid
+
+    def _waiting(self, outage: Outage | None) -> None:
+        self._outage = outage
+        self._report()
 
     def _report(self) -> None:
         if self._on_progress is not None:
-            self._on_progress(ImportProgress(self._total, self._done, self._failed))
+            progress = ImportProgress(self._total, self._done, self._failed, self._outage)
+            self._on_progress(progress)
 
 
 def _lost(error: PiggyError) -> bool:

@@ -8,7 +8,7 @@ reported failure of its row instead of an exception that stops the run.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -16,7 +16,7 @@ import attrs
 MAX_EMAIL_LENGTH = 254
 """The longest address SMTP can deliver to (RFC 5321 with its angle brackets removed)."""
 
-_EMAIL = re.compile(
+EMAIL = re.compile(
     r"[^@\s\"(),:;<>\[\\\]]+"  # the local part: no spaces, quotes or separators
     r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+"  # domain labels
     r"[^\W\d_]{2,63}"  # a top-level domain of letters
@@ -40,6 +40,10 @@ class ContactRow:
     attributes: Mapping[str, Any] = attrs.field(factory=dict)
 
 
+PlainRow = tuple[int, str, Mapping[str, Any]]
+"""A row as the loader takes it: (number, e-mail as given, attributes with a value)."""
+
+
 def row_from_mapping(number: int, values: Mapping[str, Any]) -> ContactRow:
     """A `ContactRow` from `{"email": ..., "<attribute>": ...}`: every other key is an
     attribute."""
@@ -53,23 +57,33 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
-def problem(row: ContactRow) -> str | None:
-    """Why the row cannot be imported, or None if it can."""
-    email = row.email.strip()
+def email_problem(email: str) -> str | None:
+    """Why an address (without surrounding spaces) cannot be imported, or None."""
     if not email:
         return "no e-mail address"
     if len(email) > MAX_EMAIL_LENGTH:
         return f"the e-mail address is longer than {MAX_EMAIL_LENGTH} characters"
-    if not _EMAIL.fullmatch(email):
+    if not EMAIL.fullmatch(email):
         return "not a valid e-mail address"
-    for name in row.attributes:
+    return None
+
+
+def names_problem(names: Iterable[Any]) -> str | None:
+    """Why a row's attribute names cannot be sent (one without a name), or None."""
+    for name in names:
         if not isinstance(name, str) or not name.strip():
             return "an attribute without a name"
     return None
 
 
-def present(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    """The attributes that carry a value: None and blank strings are left out."""
+def present(attributes: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The attributes that carry a value: None and blank strings are left out (the mapping
+    itself when all do, as rows read from a CSV file do)."""
+    for value in attributes.values():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            break
+    else:
+        return attributes
     return {
         name: value
         for name, value in attributes.items()

@@ -8,6 +8,7 @@ from datetime import datetime
 import attrs
 
 from .._errors import PiggyError
+from ._patience import Outage
 
 
 @attrs.frozen
@@ -27,22 +28,27 @@ class ImportProgress:
         total: Unique valid e-mail addresses in the input.
         done: Of those, how many are finished (in this run or an earlier one).
         failed: Of those, how many the API refused.
+        waiting: The outage the import waits through, or None while it runs.
     """
 
     total: int
     done: int
     failed: int
+    waiting: Outage | None = None
 
 
 @attrs.frozen
 class ImportResult:
     """The outcome of an import, over every run that shared its checkpoint.
 
+    Each contact is found or created in one request, whose answer does not say which
+    happened; `imported` counts both, split by whether attributes then had to be set.
+
     Attributes:
         rows: Input rows read.
-        created: Contacts that did not exist and were created.
-        updated: Contacts that existed and had attributes changed.
-        unchanged: Contacts that existed with the given attributes already.
+        updated: Contacts found or created, then given the row's attributes they lacked.
+        unchanged: Contacts found or created that had the row's attributes already (a new
+            contact from a row with an address alone is one of these).
         duplicates: Rows merged into an earlier row with the same e-mail address.
         failed: Rows not imported (invalid, or refused by the API): see `failures`.
         pending: Contacts not processed yet (a dry run processes none).
@@ -50,13 +56,17 @@ class ImportResult:
     """
 
     rows: int
-    created: int
     updated: int
     unchanged: int
     duplicates: int
     failed: int
     pending: int
     failures: tuple[RowFailure, ...]
+
+    @property
+    def imported(self) -> int:
+        """Contacts found or created, with the rows' attributes (`updated + unchanged`)."""
+        return self.updated + self.unchanged
 
 
 class ImportStopped(PiggyError):

@@ -1,7 +1,8 @@
 """Import progress: a bar with rate and ETA on a terminal, plain lines otherwise.
 
 The plain lines come at every whole percent (at most 100 per run) so a log stays short
-and a script can follow a run by reading its output.
+and a script can follow a run by reading its output; an outage the import waits through
+gets a line when it starts (what is waited for, and until when) and when it ends.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Self
 
 import click
 
-from ..bulk import ImportProgress
+from ..bulk import ImportProgress, Outage
 from ._ending import reader_may_leave
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class ProgressReport:
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         self._percent = -1
+        self._waiting: Outage | None = None
         if sys.stdout.isatty():
             from rich import progress as bar
 
@@ -56,6 +58,9 @@ class ProgressReport:
         if self._bar is not None:
             self._draw(self._bar, progress)
             return
+        if progress.waiting != self._waiting:
+            self._waiting = progress.waiting
+            click.echo(_waiting(progress) or "resumed: the outage is over")
         percent = 100 * progress.done // progress.total if progress.total else 100
         if percent > self._percent:
             self._percent = percent
@@ -73,4 +78,13 @@ class ProgressReport:
             )
         bar.update(self._task, completed=progress.done)
         speed = bar.tasks[0].speed
-        bar.update(self._task, rate=f"{speed:.1f} contacts/s" if speed else "")
+        rate = f"{speed:.1f} contacts/s" if speed else ""
+        bar.update(self._task, rate=_waiting(progress) or rate)
+
+
+def _waiting(progress: ImportProgress) -> str:
+    """The outage line, or "" while the import runs."""
+    outage = progress.waiting
+    if outage is None:
+        return ""
+    return f"waiting until {outage.until:%H:%M:%S} UTC for the service to recover: {outage.cause}"

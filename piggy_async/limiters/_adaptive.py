@@ -16,61 +16,18 @@ whose answers are not back yet count as spent. Then:
 
 from __future__ import annotations
 
-import asyncio
 import math
 import random
 from collections.abc import Callable, Mapping
 
 from .. import _defaults
-from .._transport import headers as rate_headers
-from .._transport.clock import SYSTEM_CLOCK, Clock
+from .._clock import SYSTEM_CLOCK, Clock, wait_for_event
 from ._base import RateLimitState, WaitTooLong
-from ._pause import Pause
+from ._budget import Budget, Budgets
+from ._observation import Observation
 
 _WINDOW_START_LAG = 0.1
 """Seconds by which a window's first answer may trail the window's real start."""
-
-
-class _Budget:
-    """What the limiter knows of one key's budget."""
-
-    __slots__ = (
-        "answered",
-        "in_flight",
-        "limit",
-        "pause",
-        "remaining",
-        "reset_at",
-        "waiting",
-        "window",
-        "window_start",
-    )
-
-    def __init__(self, rng: Callable[[], float]) -> None:
-        self.limit: int | None = None
-        self.remaining: int | None = None
-        self.in_flight = 0
-        self.window_start: float | None = None
-        self.window: float | None = None
-        self.reset_at: float | None = None
-        self.pause = Pause(rng)
-        self.answered = asyncio.Event()
-        self.waiting = 0
-        """Acquires waiting for `answered`, set by the next `observe`."""
-
-    def left(self) -> int | None:
-        """Requests the budget still allows, counting those in flight as spent."""
-        if self.remaining is None:
-            return None
-        return self.remaining - self.in_flight
-
-    def next_window(self, now: float) -> float | None:
-        if self.reset_at is not None and self.reset_at > now:
-            return self.reset_at
-        if self.window_start is not None and self.window is not None:
-            end = self.window_start + self.window
-            return end if end > now else None
-        return None
 
 
 class AdaptiveLimiter:
@@ -86,13 +43,7 @@ class AdaptiveLimiter:
     ) -> None:
         self._clock = clock
         self._random = random
-        self._budgets: dict[str, _Budget] = {}
-
-    def _budget(self, key: str) -> _Budget:
-        budget = self._budgets.get(key)
-        if budget is None:
-            budget = self._budgets[key] = _Budget(self._random)
-        return budget
+        self._budgets = Budgets(random)
 
     def try_acquire(self, key: str) -> bool:
         """Let a request go at once if the budget surely allows it (no pause, budget left
@@ -109,7 +60,7 @@ class AdaptiveLimiter:
         return True
 
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
-        budget = self._budget(key)
+        budget = self._budgets[key]
         while True:
             now = self._clock.now()
             wait = budget.pause.wake_delay(now)
@@ -117,7 +68,7 @@ class AdaptiveLimiter:
             if not paused:
                 left = budget.left()
                 if left is None or left > 0:
-                    break  # the common case: budget to spare
+                    break  # budget to spare
                 reset = budget.next_window(now)
                 if reset is None:  # spent, and when it renews is unknown:
                     if budget.in_flight == 0:
@@ -133,62 +84,44 @@ class AdaptiveLimiter:
                 max_wait -= wait
         budget.in_flight += 1
 
-    @staticmethod
-    async def _await_answer(budget: _Budget, max_wait: float | None) -> None:
+    async def _await_answer(self, budget: Budget, max_wait: float | None) -> None:
         budget.waiting += 1
         try:
-            async with asyncio.timeout(max_wait):
-                await budget.answered.wait()
-        except TimeoutError:
-            raise WaitTooLong(max_wait or 0.0, rate_limited=False) from None
+            if not await wait_for_event(self._clock, budget.news, max_wait):
+                raise WaitTooLong(max_wait or 0.0, rate_limited=False)
         finally:
             budget.waiting -= 1
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
-        budget = self._budgets.get(key) or self._budget(key)
+        budget = self._budgets[key]
         if budget.in_flight > 0:
             budget.in_flight -= 1
-        seen = rate_headers.budget(headers)
-        if seen is not None:
-            limit, remaining = seen
-            if (
-                budget.window_start is None
-                or budget.remaining is None
-                or remaining > budget.remaining
-            ):
-                budget.window_start = self._clock.now()  # a new window (or the first seen)
-            budget.limit, budget.remaining = limit, remaining
-        if status == 429:
-            now = self._clock.now()
-            wait = rate_headers.retry_after(headers)
-            if wait is None or wait == float("inf"):
-                wait = _defaults.BACKOFF_BASE
-            if budget.window_start is not None and budget.window_start <= now:
-                self._learn_window(budget, now + wait - budget.window_start, wait)
-            budget.pause.start(now, wait)
-            budget.remaining = budget.limit  # the next window's budget, if known
-            budget.in_flight = 0  # what was in flight meets the same 429 or the new window
-            budget.window_start = None  # the next window begins with its first request
-        elif status < 400 and seen is not None:
-            wait = rate_headers.reset_in(headers)
-            if wait is not None and wait != float("inf"):
-                budget.reset_at = self._clock.now() + wait
-        if budget.waiting:  # wake those waiting for news of the budget
-            budget.answered.set()
-            budget.answered = asyncio.Event()
+        seen = Observation.from_response(status, headers, self._clock.wall)
+        now = self._clock.now()
+        if seen.limit is not None and seen.remaining is not None:
+            self._count(budget, seen.limit, seen.remaining, now)
+        if seen.pause is not None:
+            self._pause(budget, seen.pause, now)
+        elif status < 400 and seen.remaining is not None and seen.resets_in is not None:
+            budget.reset_at = now + seen.resets_in
+        budget.tell_waiters()
 
     @staticmethod
-    def _learn_window(budget: _Budget, seen: float, wait: float) -> None:
-        """Learn the window's length from a 429 met `seen` seconds after it began.
+    def _count(budget: Budget, limit: int, remaining: int, now: float) -> None:
+        """Take the API's count; more left than last time means a new window began."""
+        if budget.window_start is None or budget.remaining is None or remaining > budget.remaining:
+            budget.window_start = now
+        budget.limit, budget.remaining = limit, remaining
 
-        `Retry-After` comes in whole seconds, rounded up, so `seen` overstates the window
-        by up to a second. Laravel windows last whole seconds: round down (allowing for the
-        window having begun a little before its first answer arrived), and keep the
-        shortest length seen, as every sighting is an upper bound.
-        """
-        if wait.is_integer():
-            seen = max(1.0, math.floor(seen + _WINDOW_START_LAG))
-        budget.window = seen if budget.window is None else min(budget.window, seen)
+    @staticmethod
+    def _pause(budget: Budget, wait: float, now: float) -> None:
+        """After a 429: hold every request `wait` seconds, then start the next window."""
+        if budget.window_start is not None and budget.window_start <= now:
+            _learn_window(budget, now + wait - budget.window_start, wait)
+        budget.pause.start(now, wait)
+        budget.remaining = budget.limit  # the next window's budget, if known
+        budget.in_flight = 0  # what was in flight meets the same 429 or the new window
+        budget.window_start = None  # the next window begins with its first request
 
     def state(self, key: str) -> RateLimitState:
         budget = self._budgets.get(key)
@@ -212,3 +145,16 @@ class AdaptiveLimiter:
             for key, budget in self._budgets.items()
         )
         return f"AdaptiveLimiter({budgets or 'no budget seen yet'})"
+
+
+def _learn_window(budget: Budget, seen: float, wait: float) -> None:
+    """Learn the window's length from a 429 met `seen` seconds after it began.
+
+    `Retry-After` comes in whole seconds, rounded up, so `seen` overstates the window by up
+    to a second. Laravel windows last whole seconds: round down (allowing for the window
+    having begun a little before its first answer arrived), and keep the shortest length
+    seen, as every sighting is an upper bound.
+    """
+    if wait.is_integer():
+        seen = max(1.0, math.floor(seen + _WINDOW_START_LAG))
+    budget.window = seen if budget.window is None else min(budget.window, seen)

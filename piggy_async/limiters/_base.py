@@ -6,9 +6,9 @@ from its `X-RateLimit-*` and `Retry-After` headers. One limiter may serve severa
 each call names the budget it draws from by `key`, a fingerprint of the client's
 credentials (never the credentials themselves).
 
-A limiter may also offer `try_acquire(key) -> bool`, which lets a request go without
-awaiting when it surely can (True counts as an `acquire`); the client tries it first and
-awaits `acquire` only when it answers False. It saves a coroutine on every request.
+`try_acquire(key) -> bool` lets a request go without awaiting when it surely can (True
+counts as an `acquire`); the client tries it first and awaits `acquire` only when it answers
+False. It saves a coroutine on every request; a limiter with no such shortcut answers False.
 """
 
 from __future__ import annotations
@@ -51,6 +51,11 @@ class WaitTooLong(Exception):
 @runtime_checkable
 class Limiter(Protocol):
     """Paces the requests of one or more clients; see the module docstring."""
+
+    def try_acquire(self, key: str) -> bool:
+        """Let a request on budget `key` go now, without waiting, if it surely may (True
+        counts as an `acquire`); False sends the client to `acquire`."""
+        ...
 
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
         """Wait until a request may be sent on budget `key`.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from .. import _defaults
-from .._transport.clock import Clock
+from .._clock import Clock
 from ._adaptive import AdaptiveLimiter
 from ._base import Limiter
 

@@ -13,58 +13,37 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-import attrs
-
 from .. import _defaults
-from .._transport.clock import Clock
+from .._clock import Clock, wait_for_event
 from ._base import RateLimitState, WaitTooLong
+from ._budget import Budgets
 from ._observation import Observation
-from ._pause import Pause
-
-
-@attrs.define
-class _Budget:
-    pause: Pause
-    limit: int | None = None
-    members: int = 1
-    remaining: int | None = None
-    next_free: float = 0.0
-    learning: asyncio.Event | None = None
 
 
 class LocalShare:
     def __init__(self, *, window: float, clock: Clock, random: Callable[[], float]) -> None:
         self._window = window
         self._clock = clock
-        self._random = random
-        self._budgets: dict[str, _Budget] = {}
-
-    def _budget(self, key: str) -> _Budget:
-        budget = self._budgets.get(key)
-        if budget is None:
-            budget = self._budgets[key] = _Budget(Pause(self._random))
-        return budget
+        self._budgets = Budgets(random)
 
     def share(self, key: str, *, limit: int | None, members: int, pause: float) -> None:
         """What Redis last said about budget `key`, to carry on from if it goes away."""
-        budget = self._budget(key)
+        budget = self._budgets[key]
         if limit is not None:
             budget.limit = limit
         budget.members = max(members, 1)
         budget.pause.start(self._clock.now(), pause)
 
     async def acquire(self, key: str, max_wait: float | None) -> None:
-        budget = self._budget(key)
+        budget = self._budgets[key]
         while (limit := budget.limit) is None:
             if budget.learning is None:
                 budget.learning = asyncio.Event()
                 return
             if max_wait is not None and max_wait < _defaults.LEARNING_LEASE:
                 raise WaitTooLong(_defaults.LEARNING_LEASE, rate_limited=False)
-            try:
-                async with asyncio.timeout(_defaults.LEARNING_LEASE):
-                    await budget.learning.wait()
-            except TimeoutError:
+            lease = _defaults.LEARNING_LEASE
+            if not await wait_for_event(self._clock, budget.learning, lease):
                 budget.learning = None
         now = self._clock.now()
         paused = budget.pause.wake_delay(now)
@@ -76,7 +55,7 @@ class LocalShare:
             await self._clock.sleep(wait)
 
     def observe(self, key: str, observation: Observation) -> None:
-        budget = self._budget(key)
+        budget = self._budgets[key]
         if observation.limit is not None:
             budget.limit = observation.limit
         if observation.remaining is not None:
@@ -88,7 +67,7 @@ class LocalShare:
             budget.learning = None
 
     def state(self, key: str) -> RateLimitState:
-        budget = self._budget(key)
+        budget = self._budgets[key]
         return RateLimitState(
             limit=budget.limit,
             remaining=budget.remaining,

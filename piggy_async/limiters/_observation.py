@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
 from .. import _defaults
-from .._transport import headers as rate_headers
+from .. import _rate_headers as rate_headers
 
 
 @attrs.frozen
@@ -23,15 +23,19 @@ class Observation:
     that window then ends within one window's length from now."""
 
     @classmethod
-    def from_response(cls, status: int, headers: Mapping[str, str]) -> Observation:
+    def from_response(
+        cls, status: int, headers: Mapping[str, str], wall_clock: Callable[[], float]
+    ) -> Observation:
+        """What a response with `status` and `headers` says; `wall_clock` (a `Clock`'s
+        `wall`) is what HTTP dates and Unix times are counted from."""
         seen = rate_headers.budget(headers)
         limit, remaining = seen if seen is not None else (None, None)
         opened = seen is not None and seen[1] == seen[0] - 1
         if status == 429:
-            wait = _finite(rate_headers.retry_after(headers))
+            wait = _finite(rate_headers.retry_after(headers, wall_clock))
             pause = _defaults.BACKOFF_BASE if wait is None else wait
             return cls(limit, remaining, pause=pause, opened_window=opened)
-        resets_in = _finite(rate_headers.reset_in(headers))
+        resets_in = _finite(rate_headers.reset_in(headers, wall_clock))
         return cls(limit, remaining, resets_in=resets_in, opened_window=opened)
 
     def merge(self, newer: Observation) -> Observation:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import _defaults
-from .._transport.clock import SYSTEM_CLOCK, Clock
+from .._clock import SYSTEM_CLOCK, Clock
 from ._base import RateLimitState, WaitTooLong
 from ._local_share import LocalShare
 from ._observation import Observation
@@ -170,6 +170,10 @@ class RedisLimiter:
 
     # -- the Limiter protocol ---------------------------------------------------------------
 
+    def try_acquire(self, key: str) -> bool:
+        """Never at once: every request asks Redis (or the local pacing) for its turn."""
+        return False
+
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
         deadline = None if max_wait is None else self._clock.now() + max_wait
         queue = self._queues.get(key)
@@ -194,7 +198,7 @@ class RedisLimiter:
             _granted_in.set((key, epoch))
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
-        observation = Observation.from_response(status, headers)
+        observation = Observation.from_response(status, headers, self._clock.wall)
         self._local.observe(key, observation)
         granted = _granted_in.get()
         seen = self._seen.get(key)

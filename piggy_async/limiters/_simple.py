@@ -6,9 +6,10 @@ import math
 import random
 from collections.abc import Callable, Mapping
 
-from .._transport import headers as rate_headers
-from .._transport.clock import SYSTEM_CLOCK, Clock
+from .. import _defaults
+from .._clock import SYSTEM_CLOCK, Clock
 from ._base import RateLimitState, WaitTooLong
+from ._observation import Observation
 from ._pause import Pause
 
 
@@ -60,7 +61,18 @@ class FixedRateLimiter:
         """Per key: the theoretical arrival time of the next request."""
         self._pauses: dict[str, Pause] = {}
 
+    def try_acquire(self, key: str) -> bool:
+        """Book the request if its slot has come (no wait); else False, booking nothing."""
+        return self._book(key, 0.0, only_now=True) == 0.0
+
     async def acquire(self, key: str, max_wait: float | None = None) -> None:
+        wait = self._book(key, max_wait, only_now=False)
+        if wait > 0:
+            await self._clock.sleep(wait)
+
+    def _book(self, key: str, max_wait: float | None, *, only_now: bool) -> float:
+        """Book the next slot of `key` and return the wait until it; `WaitTooLong` past
+        `max_wait`, or (`only_now`) -1 without booking if there would be a wait."""
         # GCRA: each key has a theoretical arrival time (TAT) that every request pushes one
         # interval further; a request may go `burst - 1` intervals ahead of it.
         pause = self._pauses.get(key)
@@ -69,17 +81,20 @@ class FixedRateLimiter:
         interval = 1.0 / self._rate
         tat = max(self._next_free.get(key, now), now + paused)
         wait = max(tat - (self._burst - 1) * interval - now, paused)
+        if only_now and wait > 0:
+            return -1.0
         if max_wait is not None and wait > max_wait:
             raise WaitTooLong(wait, rate_limited=paused > 0)
         self._next_free[key] = tat + interval
-        if wait > 0:
-            await self._clock.sleep(wait)
+        return wait
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
         if status == 429:
-            wait = rate_headers.retry_after(headers)
+            seen = Observation.from_response(status, headers, self._clock.wall)
             pause = self._pauses.setdefault(key, Pause(self._random))
-            pause.start(self._clock.now(), 1.0 if wait is None or math.isinf(wait) else wait)
+            pause.start(
+                self._clock.now(), _defaults.BACKOFF_BASE if seen.pause is None else seen.pause
+            )
 
     def state(self, key: str) -> RateLimitState:
         pause = self._pauses.get(key)

@@ -1,33 +1,27 @@
 """`piggy_async.testing`: a local, stateful fake of the Piggy API for tests, demos and
 benchmarks, over real HTTP on loopback.
 
-The fixture pattern for your own tests (pytest-asyncio):
-
-    import pytest
-    from piggy_async import OAuthClient
-    from piggy_async.testing import FakePiggy
-
-    @pytest.fixture
-    async def piggy_server():
-        async with FakePiggy() as server:
-            yield server
-
-    @pytest.fixture
-    async def piggy(piggy_server):
-        async with OAuthClient(api_key=piggy_server.oauth_key, base_url=piggy_server.url) as client:
-            yield client
+With pytest, the SDK's plugin (`piggy_async.pytest_plugin`, installed with it) provides the
+fixtures: `piggy_server` (a `FakePiggy`), `piggy` and `pos` (clients on it):
 
     async def test_signup_gives_welcome_credits(piggy, piggy_server):
         await my_app.sign_up(piggy, "sandy@bikinibottom.sea")
         contact = await piggy.contacts.find_one_by(email="sandy@bikinibottom.sea")
         assert piggy_server.state.contacts[contact.uuid].credits == 50
 
+Time: give `FakePiggy` and the client one `VirtualClock` and rate-limit windows, token
+lifetimes, backoff and attempt deadlines pass without waiting (`clock.advance(60)`).
+
 Standalone: `python -m piggy_async.testing serve --port 8080` prints the URL and keys.
 """
 
 from __future__ import annotations
 
-from ._clock import Clock, ManualClock
+import warnings
+from typing import Any
+
+from .._virtual_clock import VirtualClock
+from ._clock import ManualClock
 from ._faults import Faults
 from ._rate_limit import RateLimit
 from ._redis_server import RedisServer
@@ -47,7 +41,6 @@ from ._webhooks import RETRY_DELAYS, DeliveryAttempt, SubscriptionRecord, Webhoo
 
 __all__ = [
     "RETRY_DELAYS",
-    "Clock",
     "ContactRecord",
     "DeliveryAttempt",
     "FakePiggy",
@@ -65,7 +58,22 @@ __all__ = [
     "State",
     "SubscriptionRecord",
     "TransactionRecord",
+    "VirtualClock",
     "VoucherRecord",
     "Webhooks",
     "write_sample_csv",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`Clock`, once the fake's own type of clock, is `piggy_async.Clock` now."""
+    if name == "Clock":
+        warnings.warn(
+            "piggy_async.testing.Clock is deprecated: FakePiggy takes a piggy_async.Clock",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from .._clock import Clock
+
+        return Clock
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

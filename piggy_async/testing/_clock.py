@@ -1,39 +1,47 @@
-"""`Clock` and `ManualClock`: the fake's single notion of time.
+"""The fake's notion of time: the wall time of the `Clock` it is given.
 
-Rate-limit windows, token expiry and `created_at` stamps all read one injectable clock
-(seconds since the epoch), so a test moves time with `clock.advance(...)` instead of
-sleeping.
+Rate-limit windows, token expiry and `created_at` stamps all read it, so a test that gives
+`FakePiggy` the client's `VirtualClock` moves both with one `clock.advance(...)`.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
+from .._clock import Clock as _ClockProtocol
+from .._virtual_clock import VirtualClock
+
 Clock = Callable[[], float]
-"""Returns the current time in seconds since the epoch, like `time.time`."""
+"""How the fake's parts read the time: seconds since the epoch, like `time.time`."""
 
 
-class ManualClock:
-    """A clock that only moves when told to.
+def wall_time(clock: _ClockProtocol | Clock) -> Clock:
+    """The wall time of `clock`; a plain function returning epoch seconds still works."""
+    if isinstance(clock, _ClockProtocol):
+        return clock.wall
+    warnings.warn(
+        "FakePiggy(clock=...) takes a piggy_async.Clock now: pass piggy_async.VirtualClock() "
+        "(or nothing, for the system's time) instead of a function",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return clock
 
-        clock = ManualClock()
-        async with FakePiggy(clock=clock, rate_limit=RateLimit(limit=1)) as server:
-            ...                   # spend the budget
-            clock.advance(60)     # the window resets, no sleep needed
 
-    It starts at `start` (November 2023 by default), in seconds since the epoch.
-    """
+class ManualClock(VirtualClock):
+    """Deprecated: `piggy_async.VirtualClock` is the one fake clock, for the client and for
+    `FakePiggy`. A `ManualClock(start)` is a `VirtualClock` whose wall time starts at
+    `start`, and calling it reads that wall time."""
 
     def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.now = start
+        warnings.warn(
+            "ManualClock is deprecated: use piggy_async.VirtualClock (its wall() is what "
+            "calling a ManualClock returned, and it moves with advance() the same way)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        super().__init__(wall_start=start)
 
     def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("time only moves forward")
-        self.now += seconds
-
-    def __repr__(self) -> str:
-        return f"ManualClock(now={self.now})"
+        return self.wall()

@@ -87,6 +87,57 @@ class SeedData:
     account_secret: str = "fake-piggy-account-secret"
     """Signs webhook deliveries of subscriptions without a secret of their own, and the
     loyalty-token URLs the fake creates."""
+    contact_attributes: tuple[str, ...] = ()
+    """Custom contact attributes the account has, besides the documented system ones
+    (`piggy_async.bulk.SYSTEM_ATTRIBUTES` and the read-only ones);
+    `contact_attributes.create` adds more."""
+    reject_unknown_attributes: bool = False
+    """Whether `contacts.update` naming an attribute the account does not have is refused
+    with 1003 naming the field (the API does not document what it does; off, the fake
+    stores any name, as it always did)."""
+
+
+READ_ONLY_CONTACT_ATTRIBUTES: tuple[str, ...] = (
+    "email",
+    "uuid",
+    "status",
+    "channel",
+    "created_at",
+    "updated_at",
+    "is_anonymous",
+    "tier",
+    "loyalty_balance",
+    "prepaid_balance",
+)
+"""System contact attributes the API keeps itself (listed as hard read-only)."""
+
+
+def contact_attribute_json(
+    id: int, name: str, *, label: str | None = None, type: str = "text", system: bool = False
+) -> dict[str, Any]:
+    """A contact attribute as `contact_attributes.list` sends it."""
+    read_only = name in READ_ONLY_CONTACT_ATTRIBUTES
+    return {
+        "id": id,
+        "name": name,
+        "label": label or name.replace("_", " ").capitalize(),
+        "type": type,
+        "group_name": None,
+        "group": None,
+        "is_piggy_defined": system,
+        "is_soft_read_only": read_only,
+        "is_hard_read_only": read_only,
+        "field_type": "default" if system else None,
+        "has_unique_value": name in ("email", "uuid"),
+        "description": None,
+        "options": [],
+        "position": id,
+        "created_at": "2024-01-01T12:00:00+00:00",
+        "meta": [],
+        "can_be_deleted": not system,
+        "last_used_date": None,
+        "created_by_user": None,
+    }
 
 
 def shop_json(id: int, uuid: str, name: str) -> dict[str, Any]:

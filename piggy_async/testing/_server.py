@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Final, Self
 
 from aiohttp import web
 from yarl import URL
 
-from ._clock import Clock
+from .._clock import SYSTEM_CLOCK, Clock
+from ._clock import wall_time
 from ._credentials import Credentials
 from ._endpoint import Runtime
 from ._faults import FaultInjector, Faults
@@ -57,7 +58,8 @@ class FakePiggy:
         faults: Which share of requests fails, and how; none by default.
         seed: Makes generated uuids and the faults' draws reproducible.
         data: What the account holds at the start: shops, unit, rewards, tiers.
-        clock: The time source (`time.time`); pass a `ManualClock` to move time by hand.
+        clock: The time source (the system's); pass the `VirtualClock` the client under
+            test uses, and time moves for both when the client sleeps or a test advances it.
         log_size: Requests kept in `state.requests`.
         shuffle_ties: Given, lists return items created in the same second in a different
             order on every request, drawn from a generator seeded with it (the API sorts
@@ -79,12 +81,13 @@ class FakePiggy:
         faults: Faults = NO_FAULTS,
         seed: int = 0,
         data: SeedData = DEFAULT_DATA,
-        clock: Clock = time.time,
+        clock: Clock | Callable[[], float] = SYSTEM_CLOCK,
         log_size: int = 1000,
         shuffle_ties: int | None = None,
     ) -> None:
+        wall = wall_time(clock)
         self.state = State(
-            data, seed=seed, clock=clock, log_size=log_size, shuffle_ties=shuffle_ties
+            data, seed=seed, clock=wall, log_size=log_size, shuffle_ties=shuffle_ties
         )
         """The account's data and the request log, for assertions."""
         self.credentials = Credentials(
@@ -93,12 +96,12 @@ class FakePiggy:
             client_id=client_id,
             client_secret=client_secret,
             token_lifetime=token_lifetime,
-            clock=clock,
+            clock=wall,
         )
         runtime = Runtime(
             state=self.state,
             credentials=self.credentials,
-            limiter=RateLimiter(rate_limit, clock),
+            limiter=RateLimiter(rate_limit, wall),
             faults=FaultInjector(faults, seed),
         )
         self.app = build_app(runtime)

@@ -23,9 +23,18 @@ import attrs
 
 from piggy_async import ErrorCode
 
+from ..bulk._columns import SYSTEM_ATTRIBUTES
 from ._clock import Clock
 from ._replies import Failure
-from ._seed import SeedData, promotion_json, shop_json, subscription_type_json, unit_json
+from ._seed import (
+    READ_ONLY_CONTACT_ATTRIBUTES,
+    SeedData,
+    contact_attribute_json,
+    promotion_json,
+    shop_json,
+    subscription_type_json,
+    unit_json,
+)
 from ._webhooks import Webhooks
 
 TransactionType = Literal["credit_reception", "reward_reception"]
@@ -172,6 +181,14 @@ class State:
         self.prepaid_transactions: dict[str, PrepaidRecord] = {}
         """By uuid, in creation order."""
         self.account_secret = data.account_secret
+        self.contact_attributes = {
+            name: contact_attribute_json(self.new_id(), name, system=True)
+            for name in SYSTEM_ATTRIBUTES + READ_ONLY_CONTACT_ATTRIBUTES
+        }
+        """The account's contact attributes by name: the system ones, then custom ones."""
+        for name in data.contact_attributes:
+            self.contact_attributes[name] = contact_attribute_json(self.new_id(), name)
+        self.reject_unknown_attributes = data.reject_unknown_attributes
         self.webhooks = Webhooks(clock, data.account_secret)
         """Webhook subscriptions and their deliveries (`await webhooks.deliver_due()`)."""
 

@@ -10,7 +10,7 @@ Deliveries run when a test asks, never in the background, so tests decide when t
 is called and need no sleep:
 
     await server.webhooks.deliver_due()   # every delivery that is due now: attempts made
-    clock.advance(60)                     # with a ManualClock: the first retry falls due
+    clock.advance(60)                     # with a VirtualClock: the first retry falls due
     await server.webhooks.deliver_due()
 """
 

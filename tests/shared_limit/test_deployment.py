@@ -17,7 +17,7 @@ from conftest import everything_stored
 
 from piggy_async import ApiKeyAuth, OAuthClient, RateLimitError
 from piggy_async.limiters import AdaptiveLimiter, RedisLimiter
-from piggy_async.testing import FakePiggy, ManualClock, RateLimit, RedisServer
+from piggy_async.testing import FakePiggy, RateLimit, RedisServer, VirtualClock
 
 WORKER = Path(__file__).with_name("worker.py")
 BUDGET, WINDOW = 200, 1.0
@@ -133,7 +133,7 @@ async def test_piggy_limiter_url_shares_the_budget_of_clients_made_without_a_lim
 
 
 async def test_one_processs_429_pauses_the_others(redis_server: RedisServer) -> None:
-    async with FakePiggy(rate_limit=RateLimit(10, 60), clock=ManualClock()) as server:
+    async with FakePiggy(rate_limit=RateLimit(10, 60), clock=VirtualClock()) as server:
         uuid = server.state.add_contact("paused@example.com", channel="api").uuid
         options = {"api_key": server.oauth_key, "base_url": server.url, "timeout": 5}
         first = OAuthClient(**options, limiter=RedisLimiter(redis_server.url))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from .._call import Handler
 from . import (
+    contact_attributes,
     contacts,
     giftcards,
     identifiers,
@@ -20,6 +21,7 @@ from . import (
 )
 
 HANDLERS: Mapping[tuple[str, str], Handler] = {
+    **contact_attributes.HANDLERS,
     **contacts.HANDLERS,
     **giftcards.HANDLERS,
     **identifiers.HANDLERS,

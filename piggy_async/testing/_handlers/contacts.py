@@ -77,6 +77,15 @@ def get(state: State, call: Call) -> Reply:
 
 def update(state: State, call: Call) -> Reply:
     contact = state.contact(call.args["contact_uuid"])
+    if state.reject_unknown_attributes:
+        unknown = [name for name in call.args["attributes"] if name not in state.contact_attributes]
+        if unknown:
+            raise invalid_input(
+                {
+                    f"attributes.{name}": [f"The attribute {name} does not exist."]
+                    for name in unknown
+                }
+            )
     contact.attributes.update(call.args["attributes"])
     contact.updated_at = state.now()
     announce_updated(state, contact, call.args["attributes"])

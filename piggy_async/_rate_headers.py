@@ -29,7 +29,8 @@ def retry_after(
     headers: Mapping[str, str], wall_clock: Callable[[], float] = time.time
 ) -> float | None:
     """Seconds the server asked to wait, from `Retry-After` or `X-RateLimit-Reset`; None if
-    it said nothing, `math.inf` if what it said is not a usable wait."""
+    it said nothing, `math.inf` if what it said is not a usable wait. `wall_clock` gives
+    the seconds since the epoch that dates are counted from (the client's `Clock.wall`)."""
     value = headers.get("Retry-After")
     if value is not None:
         value = value.strip()

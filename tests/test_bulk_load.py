@@ -1,0 +1,91 @@
+"""Loading an import's rows into its checkpoint: duplicates merged exactly whatever the
+filter of seen addresses guesses, the same fingerprint whichever rows it flags, and row
+numbers that repeat refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from piggy_async.bulk import ContactRow, check_contacts, read_contacts_csv
+from piggy_async.bulk import _load as load_module
+from piggy_async.bulk._checkpoint import Checkpoint
+from piggy_async.testing import write_sample_csv
+
+
+def contents(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], str]:
+    with sqlite3.connect(path) as db:
+        contacts = db.execute("SELECT id, email, attributes FROM contacts ORDER BY id").fetchall()
+        outcomes = db.execute("SELECT * FROM row_outcomes ORDER BY row").fetchall()
+        digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]
+    return contacts, outcomes, digest
+
+
+@pytest.mark.parametrize("bits", [8, 64, 1 << 12])
+async def test_a_filter_that_flags_many_rows_changes_nothing_but_the_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bits: int
+) -> None:
+    """With a tiny filter almost every row is "maybe seen" (as on a huge input, or with
+    another hash seed): the merge must still find exactly the repeated addresses."""
+    sample = write_sample_csv(tmp_path / "contacts.csv", rows=3000, seed=7, duplicates=0.2)
+    exact = tmp_path / "exact.sqlite"
+    store = Checkpoint(exact)
+    await load_module.load(store, read_contacts_csv(sample.path))
+    store.close()
+    monkeypatch.setattr(load_module, "FILTER_BITS", bits)
+    flagged = tmp_path / "flagged.sqlite"
+    store = Checkpoint(flagged)
+    await load_module.load(store, read_contacts_csv(sample.path))
+    store.close()
+
+    assert contents(flagged) == contents(exact)
+    contacts, outcomes, _ = contents(exact)
+    assert len(contacts) == len(sample.expected)
+    assert [row for row, _, outcome, *_ in outcomes if outcome == "failed"] == sorted(
+        sample.invalid_rows
+    )
+    assert len(outcomes) == sample.rows
+
+
+async def test_later_rows_win_in_the_merge(tmp_path: Path) -> None:
+    rows = [
+        ContactRow(2, "sandy@bikinibottom.sea", {"firstname": "Sandy", "city": "Treedome"}),
+        ContactRow(3, "bob@bikinibottom.sea", {}),
+        ContactRow(4, " SANDY@bikinibottom.sea ", {"city": "Bikini Bottom"}),
+        ContactRow(5, "Sandy@BikiniBottom.sea", {"lastname": "Cheeks", "firstname": ""}),
+    ]
+
+    store = Checkpoint(tmp_path / "import.sqlite")
+    await load_module.load(store, rows)
+    store.close()
+
+    contacts, outcomes, _ = contents(tmp_path / "import.sqlite")
+    assert contacts == [
+        (
+            2,
+            "sandy@bikinibottom.sea",
+            '{"firstname":"Sandy","city":"Bikini Bottom","lastname":"Cheeks"}',
+        ),
+        (3, "bob@bikinibottom.sea", "{}"),
+    ]
+    assert [outcome for _, _, outcome, *_ in outcomes] == [
+        "pending",
+        "pending",
+        "duplicate",
+        "duplicate",
+    ]
+
+
+@pytest.mark.parametrize(
+    "numbers", [(1, 2, 2), (5, 3, 5), (1, 1)], ids=["adjacent", "apart", "invalid-and-valid"]
+)
+async def test_a_row_number_that_repeats_is_refused(numbers: tuple[int, ...]) -> None:
+    emails = ["sandy@bikinibottom.sea", "bob@bikinibottom.sea", "pearl@bikinibottom.sea"]
+    if numbers == (1, 1):
+        emails = ["not an address", "bob@bikinibottom.sea"]
+    rows = [ContactRow(number, email) for number, email in zip(numbers, emails, strict=False)]
+
+    with pytest.raises(ValueError, match="appears twice"):
+        await check_contacts(rows)
