@@ -233,8 +233,12 @@ def test_a_run_gives_the_same_verdicts_swapped_in_or_loaded_fresh(
 ) -> None:
     (tmp_path / "gate_run.py").write_text(MODULE)
     (tmp_path / "test_gate.py").write_text(GATE_TESTS)
+    # as for a package with a pytest plugin: pytest's rewriter would load it from the file
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\npytest.register_assert_rewrite('gate_run')\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
-    for name in ("gate_run", "test_gate"):
+    for name in ("gate_run", "test_gate", "conftest"):
         monkeypatch.delitem(sys.modules, name, raising=False)
 
     report = runner.run(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -99,11 +100,14 @@ def _pytest(tests: Sequence[str], *options: str, plugins: Sequence[object] = ())
 
 
 def _cold(tree: ast.Module, name: str, path: Path, tests: Sequence[str]) -> Child:
-    """A child that loads the mutant when the tests first import the module."""
+    """A child that imports the mutant in place of the module, then runs the tests."""
 
     def child() -> int:
         code = compile(tree, str(path), "exec")
         sys.meta_path.insert(0, _MutantFinder(name, path, code))
+        # Now, before pytest puts its assertion rewriter first in line: it would load the
+        # file from disk for a package it rewrites (a pytest plugin's, say).
+        importlib.import_module(name)
         return _pytest(tests)
 
     return child
