@@ -265,12 +265,18 @@ async def test_a_request_let_through_by_acquire_counts_as_one_in_flight(
     assert [paced.try_acquire(KEY) for _ in range(3)] == [True, True, False]
 
 
+async def probe_out(clock: VirtualClock) -> AdaptiveLimiter:
+    """A limiter whose budget is spent, its reset unknown, and the probe sent."""
+    paced = limiter(clock)
+    paced.observe(KEY, 200, counts(10, 0))
+    await paced.acquire(KEY)
+    return paced
+
+
 async def test_a_waiter_that_gives_up_leaves_the_others_waiting_for_the_answer(
     clock: VirtualClock,
 ) -> None:
-    paced = limiter(clock)
-    paced.observe(KEY, 200, counts(10, 0))
-    await paced.acquire(KEY)  # the probe
+    paced = await probe_out(clock)
     impatient = asyncio.ensure_future(paced.acquire(KEY, max_wait=1.0))
     patient = asyncio.ensure_future(paced.acquire(KEY))
     await asyncio.sleep(0)
@@ -285,9 +291,7 @@ async def test_a_waiter_that_gives_up_leaves_the_others_waiting_for_the_answer(
 async def test_no_wait_at_all_is_refused_at_once_while_the_probe_is_out(
     clock: VirtualClock,
 ) -> None:
-    paced = limiter(clock)
-    paced.observe(KEY, 200, counts(10, 0))
-    await paced.acquire(KEY)  # the probe
+    paced = await probe_out(clock)
     with pytest.raises(WaitTooLong) as caught:
         await paced.acquire(KEY, max_wait=0)
     assert (caught.value.wait, caught.value.rate_limited) == (0.0, False)
