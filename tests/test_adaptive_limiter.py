@@ -245,3 +245,53 @@ async def test_a_client_error_teaches_no_reset(clock: VirtualClock) -> None:
     paced = limiter(clock)
     paced.observe(KEY, 400, counts(10, 5, **{"X-RateLimit-Reset": "30"}))
     assert paced.state(KEY).resets_in is None
+
+
+async def test_the_fast_path_answers_a_plain_no(clock: VirtualClock) -> None:
+    paced = limiter(clock)
+    assert paced.try_acquire(KEY) is False, "a budget never seen"
+    paced.observe(KEY, 429, counts(10, 0, **{"Retry-After": "5"}))
+    assert paced.try_acquire(KEY) is False, "a pause"
+    clock.advance(5)
+    assert paced.try_acquire(KEY) is True
+
+
+async def test_a_request_let_through_by_acquire_counts_as_one_in_flight(
+    clock: VirtualClock,
+) -> None:
+    paced = limiter(clock)
+    paced.observe(KEY, 200, counts(10, 3))
+    await paced.acquire(KEY)
+    assert [paced.try_acquire(KEY) for _ in range(3)] == [True, True, False]
+
+
+async def probe_out(clock: VirtualClock) -> AdaptiveLimiter:
+    """A limiter whose budget is spent, its reset unknown, and the probe sent."""
+    paced = limiter(clock)
+    paced.observe(KEY, 200, counts(10, 0))
+    await paced.acquire(KEY)
+    return paced
+
+
+async def test_a_waiter_that_gives_up_leaves_the_others_waiting_for_the_answer(
+    clock: VirtualClock,
+) -> None:
+    paced = await probe_out(clock)
+    impatient = asyncio.ensure_future(paced.acquire(KEY, max_wait=1.0))
+    patient = asyncio.ensure_future(paced.acquire(KEY))
+    await asyncio.sleep(0)
+    clock.advance(1.0)
+    with pytest.raises(WaitTooLong):
+        await impatient
+
+    paced.observe(KEY, 200, counts(10, 9))  # the probe's answer
+    await asyncio.wait_for(patient, timeout=1.0)
+
+
+async def test_no_wait_at_all_is_refused_at_once_while_the_probe_is_out(
+    clock: VirtualClock,
+) -> None:
+    paced = await probe_out(clock)
+    with pytest.raises(WaitTooLong) as caught:
+        await paced.acquire(KEY, max_wait=0)
+    assert (caught.value.wait, caught.value.rate_limited) == (0.0, False)

@@ -4,11 +4,15 @@ time, leaves docstrings and annotations alone, and its default targets exist."""
 from __future__ import annotations
 
 import ast
+import importlib
+import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
 
+from tools.mutation import hotswap, reach, runner
 from tools.mutation.__main__ import ROOT, configured, targets
 from tools.mutation.mutants import SCORED, mutants, mutate
 
@@ -36,8 +40,12 @@ def _mutated(index: int) -> str:
     return ast.unparse(mutate(SOURCE, index))
 
 
+def listed(source: str) -> list[tuple[str, str]]:
+    return [(m.kind, m.description) for m in mutants(source)]
+
+
 def test_every_operator_yields_its_mutants_in_order() -> None:
-    assert [(m.kind, m.description) for m in mutants(SOURCE)] == [
+    assert listed(SOURCE) == [
         ("boolean", "And → Or"),
         ("comparison", "Lt → GtE"),
         ("constant", "0 → 1"),
@@ -103,3 +111,140 @@ def test_a_module_named_alone_finds_its_tests() -> None:
     assert chosen["piggy_async/webhooks.py"] == ["tests/test_webhooks.py"]
     assert chosen["piggy_async/_unset.py"] == ["tests/test_models.py"]
     assert Path(ROOT / "tools" / "mutation" / "targets.toml").is_file()
+
+
+TEXTS = textwrap.dedent(
+    """
+    class Limit:
+        def __repr__(self) -> str:
+            return "Limit(" + str(self.rate > 1) + ")"
+
+
+    def invalid(field: str) -> ValueError:
+        return errors.BadFieldError(f"bad {field}", "a" == field)
+    """
+)
+
+
+def test_the_text_of_an_exception_being_built_or_a_repr_is_not_scored() -> None:
+    assert listed(TEXTS) == [
+        ("return", "returns None"),
+        ("message", "'Limit(' → 'XXLimit(XX'"),
+        ("comparison", "Gt → LtE"),
+        ("constant", "1 → 2"),
+        ("message", "')' → 'XX)XX'"),
+        ("return", "returns None"),
+        ("message", "'bad ' → 'XXbad XX'"),
+        ("comparison", "Eq → NotEq"),
+        ("message", "'a' → 'XXaXX'"),
+    ]
+
+
+MODULE = textwrap.dedent(
+    """
+    LIMIT = 3
+
+
+    def over(value: int) -> bool:
+        return value > LIMIT
+
+
+    class Gate:
+        @staticmethod
+        def opens(value: int) -> bool:
+            return not over(value)
+    """
+)
+
+
+@pytest.fixture
+def imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    """MODULE imported from a file, as the warm process has the module under test."""
+    (tmp_path / "gate_under_test.py").write_text(MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "gate_under_test", raising=False)
+    return importlib.import_module("gate_under_test")
+
+
+def _swaps(module: types.ModuleType, description: str) -> list[hotswap.Swap] | None:
+    (mutant,) = [m for m in mutants(MODULE) if m.description == description]
+    code = compile(mutate(MODULE, mutant.index), module.__file__ or "", "exec")
+    original = compile(ast.parse(MODULE), module.__file__ or "", "exec")
+    return hotswap.swaps(module, original, code)
+
+
+def test_a_mutant_of_function_bodies_is_swapped_into_the_live_functions(
+    imported: types.ModuleType,
+) -> None:
+    opens, over = imported.Gate.opens, imported.over  # references taken before the swap
+    pairs = _swaps(imported, "Gt → LtE")
+    assert pairs is not None and [f.__name__ for f, _ in pairs] == ["over"]
+    assert (over(5), opens(5)) == (True, False)
+
+    hotswap.apply(pairs)
+
+    assert (over(5), opens(5)) == (False, True)
+    pairs = _swaps(imported, "not dropped")
+    assert pairs is not None and [f.__qualname__ for f, _ in pairs] == ["Gate.opens"]
+
+
+def test_a_mutant_outside_function_bodies_is_left_to_a_fresh_import(
+    imported: types.ModuleType,
+) -> None:
+    assert _swaps(imported, "3 → 4") is None
+    assert imported.LIMIT == 3
+
+
+def test_the_tests_reaching_a_function_are_recorded_by_its_outermost_name(
+    imported: types.ModuleType,
+) -> None:
+    tracer = reach.Reach(imported.__file__ or "")
+    for test, value in (("tests/t.py::test_opens", 5), ("tests/t.py::test_over", 1)):
+        tracer._current = test
+        sys.settrace(tracer._trace)
+        try:
+            imported.Gate.opens(value) if "opens" in test else imported.over(value)
+        finally:
+            sys.settrace(None)
+
+    assert tracer.of(["over"]) == ["tests/t.py::test_opens", "tests/t.py::test_over"]
+    assert tracer.of(["Gate.opens"]) == ["tests/t.py::test_opens"]
+    assert tracer.of(["LIMIT", "elsewhere"]) == []
+
+
+GATE_TESTS = textwrap.dedent(
+    """
+    from gate_run import Gate, over
+
+
+    def test_over() -> None:
+        assert over(10) and not over(0)
+
+
+    def test_opens() -> None:
+        assert Gate.opens(0)
+    """
+)
+
+
+@pytest.mark.parametrize("hot", [True, False])
+def test_a_run_gives_the_same_verdicts_swapped_in_or_loaded_fresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hot: bool
+) -> None:
+    (tmp_path / "gate_run.py").write_text(MODULE)
+    (tmp_path / "test_gate.py").write_text(GATE_TESTS)
+    # as for a package with a pytest plugin: pytest's rewriter would load it from the file
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\npytest.register_assert_rewrite('gate_run')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("gate_run", "test_gate", "conftest"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+    report = runner.run(
+        tmp_path / "gate_run.py", tmp_path, [str(tmp_path / "test_gate.py")], jobs=2, hot=hot
+    )
+
+    survived = sorted(m.description for m in report.survived)
+    assert survived == ["3 → 4"]  # no test pins the limit itself
+    assert report.score == (4, 5)

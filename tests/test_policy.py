@@ -211,3 +211,15 @@ def test_a_call_counts_the_failures_it_retried_and_the_quota_they_took() -> None
     call.retried(Retry(1.0, RETRY_COST))
     call.retried(Retry(1.0, RETRY_COST_CONNECTION))
     assert (call.failures, call.spent) == (2, 15)
+
+
+def test_an_outcome_that_does_not_say_whether_it_was_sent_counts_as_sent() -> None:
+    assert decide(RetryPolicy(), Outcome(None), retry_safe=False) is None
+    assert decide(RetryPolicy(), Outcome(None, sent=False), retry_safe=False) is not None
+
+
+def test_whether_a_status_is_retried_is_a_plain_yes_or_no() -> None:
+    policy = RetryPolicy()
+    assert policy.retries_status(404, retry_safe=True) is False
+    assert policy.retries_status(500, retry_safe=False) is False
+    assert policy.retries_status(500, retry_safe=True) is True

@@ -76,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
     parser.add_argument(
+        "--cold", action="store_true", help="load every mutant fresh (slow; to check the swaps)"
+    )
+    parser.add_argument(
         "--fail-under", type=float, default=0.0, help="exit 1 if a module scores below this %%"
     )
     args = parser.parse_args(argv)
@@ -84,8 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failing = []
     for path, tests in targets(args.modules).items():
         started = time.monotonic()
-        timeout = max(10.0, 5 * runner.baseline(ROOT / path, ROOT, tests))
-        report = runner.run(ROOT / path, ROOT, tests, jobs=args.jobs, timeout=timeout)
+        report = runner.run(ROOT / path, ROOT, tests, jobs=args.jobs, hot=not args.cold)
         _print_report(path, report, time.monotonic() - started, args.survivors)
         killed, total = report.score
         if total and 100 * killed / total < args.fail_under:
@@ -94,4 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the children got the same Ctrl-C and stopped with it
+        print("interrupted: the modules listed above are complete", file=sys.stderr)
+        sys.exit(130)

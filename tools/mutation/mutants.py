@@ -8,7 +8,11 @@ Each mutation point gets an index in a fixed walk order, so `mutants(source)` li
 - constant: a number plus one, a boolean flipped, a string wrapped in `XX`
 - boolean: `and` ↔ `or`, a `not` dropped
 - return: a returned value replaced by `None`
-- message: a string inside a `raise` changed (an error message's text; not scored)
+- message: a string inside a `raise`, or inside a call that builds an exception
+  (`ValueError(...)`, `SomeError(...)`: a callee named `*Error`, `*Exception` or `*Warning`),
+  changed: an error message's text, not scored. The exception's class, and whether it is
+  raised at all, are still mutated and scored. The strings of a `__repr__` are text of the
+  same kind (a debugging aid); its comparisons, numbers and returns are scored as anywhere.
 
 Docstrings, annotations, `__all__` and `if TYPE_CHECKING:` blocks are left alone.
 """
@@ -32,6 +36,8 @@ NEGATED: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Is: ast.IsNot,
     ast.IsNot: ast.Is,
 }
+EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning")
+"""A call to a name ending so builds an exception: the strings in it are its message."""
 SCORED = ("comparison", "raise", "constant", "boolean", "return")
 """The kinds that count towards the score; `message` mutants are reported apart."""
 
@@ -51,6 +57,7 @@ class _Mutator(ast.NodeTransformer):
         self.target = target
         self.found: list[Mutant] = []
         self._in_raise = False
+        self._in_text = 0
 
     def _offer(self, node: ast.AST, kind: str, description: str, make: Callable[[], Any]) -> Any:
         """Record a mutation point; return the replacement if it is the target, else None."""
@@ -65,7 +72,10 @@ class _Mutator(ast.NodeTransformer):
         return self.generic_visit(node)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
+        outer = self._in_text
+        self._in_text += node.name == "__repr__"
         node.body = self._visit_body(node.body)
+        self._in_text = outer
         node.decorator_list = [self.visit(d) for d in node.decorator_list]
         return node  # the arguments' annotations and defaults stay as written
 
@@ -95,6 +105,16 @@ class _Mutator(ast.NodeTransformer):
             return self.generic_visit(node)
         finally:
             self._in_raise = False
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        callee = node.func
+        name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
+        builds = name.endswith(EXCEPTION_SUFFIXES)
+        self._in_text += builds
+        try:
+            return self.generic_visit(node)
+        finally:
+            self._in_text -= builds
 
     def visit_Return(self, node: ast.Return) -> Any:
         value = node.value
@@ -147,7 +167,8 @@ class _Mutator(ast.NodeTransformer):
             changed = f"XX{value}XX"  # letters: codec and handler names do not normalise it away
         else:
             return node
-        kind = "message" if self._in_raise and isinstance(value, str) else "constant"
+        in_message = self._in_raise or self._in_text
+        kind = "message" if in_message and isinstance(value, str) else "constant"
         description = f"{value!r} → {changed!r}"
         replaced = self._offer(node, kind, description, lambda: ast.Constant(changed))
         return replaced if replaced is not None else node
