@@ -15,9 +15,8 @@ import functools
 import hashlib
 import platform
 import ssl as _ssl
-import typing
 from collections.abc import Callable, Coroutine, Mapping
-from types import NoneType, TracebackType
+from types import TracebackType
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
 import aiohttp
@@ -27,18 +26,16 @@ from yarl import URL
 from . import _arguments, _defaults, _http_options
 from ._auth import Auth
 from ._clock import SYSTEM_CLOCK, Clock
-from ._codecs import structurer
 from ._encoding import encode_body, encode_query, fill_path
-from ._errors import MalformedResponseError, TruncatedResponseError
 from ._exactly_once import send_exactly_once
-from ._json import decode
-from ._lenient import ItemList, page_items
-from ._mismatches import DECODE_ERRORS, strict_decoding
-from ._model import Model
 from ._operation import Api, NaturalKey, Operation
 from ._options import RequestOptions
 from ._pagination import AsyncPaginator, Page
 from ._resource import Resource
+from ._responses import data as _data
+from ._responses import data_as as _data_as
+from ._responses import page as _page
+from ._responses import strict_data as _strict_data
 from ._transport.attempt import Response
 from ._transport.events import EventHook
 from ._transport.policy import RetryPolicy
@@ -416,71 +413,3 @@ class BaseClient:
                 max_retries=options.get("max_retries"),
             )
         return self._settings
-
-
-# -- decoding ---------------------------------------------------------------------------
-
-
-def _envelope(operation: Operation[Any], status: int, raw: bytes) -> tuple[Any, Any]:
-    """`data` and `meta` of a success response."""
-    if not raw.strip() and operation.data_type in (NoneType, Any):
-        return None, None
-    try:
-        decoded = decode(raw, status=status)
-    except ValueError:
-        raise TruncatedResponseError("the response is not JSON", status=status, body=raw) from None
-    if not isinstance(decoded, dict) or "data" not in decoded:
-        raise MalformedResponseError("the response has no `data`", status=status, body=raw)
-    return decoded["data"], decoded.get("meta")
-
-
-def _data(operation: Operation[T], response: Response) -> T:
-    """A response's `data`, structured: what `request` returns."""
-    status, raw, _ = response
-    data, _meta = _envelope(operation, status, raw)
-    return _structure(operation, data, status, raw)
-
-
-def _strict_data(operation: Operation[T], response: Response) -> T:
-    """`_data`, raising for any value that does not fit its field."""
-    with strict_decoding():
-        return _data(operation, response)
-
-
-def _data_as(write: Operation[T], lookup: Operation[Any], response: Response) -> T:
-    """A lookup's answer as the result of the `write` it found: a write answering a
-    narrower model (`ContactUuid` found as a `Contact`) gets its fields, not the rest."""
-    result = _data(write, response)
-    if lookup.data_type is not write.data_type and isinstance(result, Model):
-        result.extra.clear()
-    return result
-
-
-def _page(strict: bool, number: int, operation: Operation[list[T]], response: Response) -> Page[T]:
-    """A list response as page `number`; items that cannot be models are kept as sent
-    (`Page.raw_items`), or fail the page when `strict`."""
-    status, raw, _ = response
-    data, meta = _envelope(operation, status, raw)
-    with strict_decoding(strict):
-        items = typing.cast(ItemList[T], _structure(operation, data, status, raw))
-    return Page(items, meta, requested_page=number, raw_items=items.raw_items)
-
-
-def _structure(operation: Operation[T], data: Any, status: int, raw: bytes) -> T:
-    """`data` as the operation's type; a list as an `ItemList` keeping the items that
-    cannot be models (or, in strict mode, failing on the first)."""
-    try:
-        if typing.get_origin(operation.data_type) is list:
-            return typing.cast(T, ItemList(*page_items(operation.data_type, data)))
-        result: T = structurer(operation.data_type)(data)
-    except DECODE_ERRORS as error:
-        raise _malformed(operation, error, status, raw) from None
-    return result
-
-
-def _malformed(
-    operation: Operation[Any], error: Exception, status: int, raw: bytes
-) -> MalformedResponseError:
-    return MalformedResponseError(
-        f"`data` does not match {operation.data_spec} ({error})", status=status, body=raw
-    )

@@ -15,10 +15,11 @@ from typing import Any, Final
 import attrs
 
 from .. import operations
-from .._client import BaseClient, _envelope
+from .._client import BaseClient
 from .._errors import MalformedResponseError
 from .._operation import Operation
 from .._pagination import Page
+from .._responses import envelope as _envelope
 from .._transport.attempt import Response
 from .._unset import UNSET
 
