@@ -12,7 +12,8 @@ import click
 
 from ._env import ENV_HELP, client
 from ._exit import HELP, REFUSED
-from ._jobs import API, moment
+from ._export import moment
+from ._jobs import API
 from ._json_argument import json_argument
 from ._run import run
 

@@ -17,7 +17,8 @@ from ._call import call, operations
 from ._ending import debug_option, end, quiet_stdout
 from ._env import ENV_HELP
 from ._exit import DONE, HELP
-from ._jobs import export, import_contacts
+from ._export import export
+from ._jobs import import_contacts
 from ._signals import install
 
 
