@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Final
 
 import attrs
 
-from .._codecs import _tagged
+from .._codecs import _tagged, structurer
 from .._lenient import mismatches
+from .._mismatches import DECODE_ERRORS, strict_decoding
 from ._source import RawItem, Source
 
 logger = logging.getLogger("piggy_async.bulk")
@@ -42,6 +43,7 @@ class Items:
         self._job = source.job
         self._created_at = source.created_at
         self._model = source.model
+        self._structure = structurer(source.model)
         self._kinds: Callable[[RawItem], str | None] = _unknown_kind(source.model)
         self.odd: Counter[str] = Counter()
         """Items exported that the models cannot take, by kind of problem."""
@@ -61,17 +63,27 @@ class Items:
             placed.append(Placed(where[0], where[1], item))
         return placed
 
-    def check(self, item: RawItem) -> None:
-        """Count `item` if the models cannot take it (called once per exported item)."""
-        paths = mismatches(item, self._model)
-        if paths:
-            name = _model_name(self._model, item)
-            fields = ", ".join(name + path.removeprefix("$") for path in paths)
-            self._note(self.odd, f"values the models cannot take: {fields}"[:KIND_LENGTH])
-            return
-        unknown = self._kinds(item)
-        if unknown is not None:
-            self._note(self.odd, unknown)
+    def check(self, items: Iterable[RawItem]) -> None:
+        """Count those of `items` the models cannot take (each exported item once). Decoding
+        strictly finds them at the cost of building the models; only an odd one is decoded
+        again, leniently, to name the values that do not fit."""
+        structure = self._structure
+        with strict_decoding():
+            for item in items:
+                try:
+                    structure(item)
+                except DECODE_ERRORS:
+                    self._odd(item)
+                    continue
+                unknown = self._kinds(item)
+                if unknown is not None:
+                    self._note(self.odd, unknown)
+
+    def _odd(self, item: RawItem) -> None:
+        name = _model_name(self._model, item)
+        paths = mismatches(item, self._model) or ["$"]
+        fields = ", ".join(name + path.removeprefix("$") for path in paths)
+        self._note(self.odd, f"values the models cannot take: {fields}"[:KIND_LENGTH])
 
     def _note(self, counts: Counter[str], kind: str) -> None:
         if kind not in counts:

@@ -120,9 +120,7 @@ class ExportStream:
 
     def _commit(self, batch: ExportBatch) -> None:
         newest = batch._placed[-1].second
-        check = self._items.check
-        for item in batch.items:
-            check(item)
+        self._items.check(batch.items)
         self.state.advance(batch.cursor, (p.uuid for p in batch._placed if p.second == newest))
         if self._path is not None:
             save_state(self._path, self.state)
