@@ -134,7 +134,8 @@ class APIError(PiggyError):
     @property
     def retry_after(self) -> float | None:
         """Seconds the API asked to wait (`Retry-After`, in seconds or as a date, or
-        `X-RateLimit-Reset`), None if it did not say; `inf` if what it said is unusable."""
+        `X-RateLimit-Reset`); None if it did not say, or said something that is not a
+        plausible wait (`inf`, `nan`, `-1`, more than a day: `_defaults.MAX_RETRY_AFTER`)."""
         return _retry_after(self.headers)
 
     def __str__(self) -> str:
@@ -221,11 +222,13 @@ class RateLimitError(APIError):
 
     def __str__(self) -> str:
         retry_after = self.retry_after
-        if retry_after is None:
+        if retry_after is not None:
+            return super().__str__() + f" (retry after {retry_after:g} s)"
+        sent = self.headers.get("Retry-After")
+        if sent is None:
             return super().__str__()
-        if retry_after == float("inf"):
-            return super().__str__() + " (no usable Retry-After)"
-        return super().__str__() + f" (retry after {retry_after:g} s)"
+        shown = sent[: _defaults.ERROR_HEADER_EXCERPT]
+        return super().__str__() + f" (Retry-After {shown!r} is not a usable wait)"
 
 
 class ServerError(APIError):
