@@ -34,9 +34,13 @@ class Reply:
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
+JSON = (("Content-Type", "application/json"),)
+
+
 def json_reply(status: int, body: bytes, *, length: int | None = None, **headers: str) -> Reply:
-    pairs = (("Content-Type", "application/json"), *headers.items())
-    return Reply(status, body, tuple((name.replace("_", "-"), v) for name, v in pairs), length)
+    """A JSON body; `headers` as keywords, `_` for `-` (`Retry_After="7"`)."""
+    pairs = tuple((name.replace("_", "-"), value) for name, value in headers.items())
+    return Reply(status, body, JSON + pairs, length)
 
 
 def gzipped(status: int, body: bytes, encoding: str = "gzip") -> Reply:
@@ -49,18 +53,16 @@ def gzipped(status: int, body: bytes, encoding: str = "gzip") -> Reply:
         compressor = zlib.compressobj(wbits=wbits)
         data = compressor.compress(body) + compressor.flush()
     name = "gzip" if encoding == "gzip" else "deflate"
-    headers = (("Content-Type", "application/json"), ("Content-Encoding", name))
-    return Reply(status, data, headers)
+    return Reply(status, data, (*JSON, ("Content-Encoding", name)))
 
 
-def chunked(status: int, pieces: list[bytes], *, end: bool = True, **headers: str) -> Reply:
+def chunked(
+    status: int, pieces: list[bytes], *, end: bool = True, headers: tuple[tuple[str, str], ...] = ()
+) -> Reply:
     """A body in chunks, without `Content-Length`; without its last chunk unless `end`."""
     framed = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces)
-    pairs = (
-        ("Transfer-Encoding", "chunked"),
-        *((n.replace("_", "-"), v) for n, v in headers.items()),
-    )
-    return Reply(status, framed + (b"0\r\n\r\n" if end else b""), tuple(pairs), -1)
+    body = framed + (b"0\r\n\r\n" if end else b"")
+    return Reply(status, body, (("Transfer-Encoding", "chunked"), *headers), -1)
 
 
 class RawServer:

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from raw_server import RawServer, Reply, chunked, gzipped, json_reply
+from raw_server import JSON, RawServer, Reply, chunked, gzipped, json_reply
 
 from piggy_async import (
     APIConnectionError,
@@ -38,9 +38,7 @@ GZIP = gzipped(400, b"").headers
 CUT_OFF = {
     "json stops mid-way": json_reply(400, NOT_FOUND[:40]),
     "connection ends before Content-Length": json_reply(400, NOT_FOUND[:40], length=len(NOT_FOUND)),
-    "chunked body without its last chunk": chunked(
-        400, [NOT_FOUND[:40]], end=False, Content_Type="application/json"
-    ),
+    "chunked body without its last chunk": chunked(400, [NOT_FOUND[:40]], end=False, headers=JSON),
     "gzip stream ends early": Reply(
         400, gzipped(400, NOT_FOUND).body[:30], gzipped(400, b"").headers
     ),
