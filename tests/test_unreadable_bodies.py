@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 import pytest
 from raw_server import JSON, RawServer, Reply, chunked, gzipped, json_reply
 
@@ -145,6 +146,15 @@ async def test_compressed_bodies_are_read(encoding: str) -> None:
     async with client(gzipped(200, CONTACT, encoding)) as (piggy, server):
         assert (await piggy.contacts.find_one_by(email=SANDY)).email == SANDY
     assert "\r\nAccept-Encoding: gzip, deflate\r\n" in server.requests[0]
+
+
+async def test_a_users_session_without_decompression_still_reads_compressed_bodies() -> None:
+    async with (
+        RawServer(gzipped(200, CONTACT)) as server,
+        aiohttp.ClientSession(auto_decompress=False) as session,
+        OAuthClient(api_key="k", base_url=server.url, session=session) as piggy,
+    ):
+        assert (await piggy.contacts.find_one_by(email=SANDY)).email == SANDY
 
 
 async def test_an_encoding_not_asked_for_is_unreadable() -> None:

@@ -45,7 +45,7 @@ async def read_body(response: aiohttp.ClientResponse, cap: int, label: str) -> b
 
 
 class _Unknown(Exception):
-    """A `Content-Encoding` the SDK did not ask for and cannot read."""
+    """A `Content-Encoding` the SDK cannot read (it asks for `ACCEPT_ENCODING` only)."""
 
 
 class _Inflater:
@@ -68,7 +68,7 @@ class _Inflater:
             return cls(name, _GZIP_WBITS)
         if name == "deflate":
             return cls(name, None)
-        raise _Unknown(f"Content-Encoding {encoding[:40]!r}, which the SDK did not ask for")
+        raise _Unknown(f"Content-Encoding {encoding[:40]!r}: the SDK reads {ACCEPT_ENCODING}")
 
     def inflate(self, data: bytes, room: int) -> bytes:
         """`data` decompressed: at most `room` bytes, or `room + 1` when it holds more."""
