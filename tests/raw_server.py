@@ -1,4 +1,4 @@
-"""`RawServer`: a scripted HTTP server on 127.0.0.1 that answers each request with the
+"""`serve(...)`: a scripted HTTP server on 127.0.0.1 that answers each request with the
 exact bytes a test gives it, to send what no well-behaved server would: a body shorter than
 its `Content-Length`, a chunked body that stops, a gzip bomb."""
 
@@ -9,7 +9,7 @@ import collections
 import contextlib
 import gzip
 import zlib
-from types import TracebackType
+from collections.abc import AsyncIterator
 
 import attrs
 
@@ -67,31 +67,15 @@ def chunked(
 
 class RawServer:
     """Answers requests in order with `replies` (the last one repeats), one connection
-    each; `requests` holds each request's head (request line and headers)."""
+    each; `requests` holds each request's head (request line and headers). Serves inside
+    `serve(...)`."""
 
     def __init__(self, *replies: Reply) -> None:
         self._replies = collections.deque(replies)
         self.requests: list[str] = []
-        self._server: asyncio.Server | None = None
         self.url = ""
 
-    async def __aenter__(self) -> RawServer:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        port = self._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
             head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
             self.requests.append(head)
@@ -109,3 +93,16 @@ class RawServer:
         for start in range(0, len(body), 65536):
             writer.write(body[start : start + 65536])
             await writer.drain()
+
+
+@contextlib.asynccontextmanager
+async def serve(*replies: Reply) -> AsyncIterator[RawServer]:
+    """A `RawServer` listening on a free port of 127.0.0.1 (its `url`) while in use."""
+    server = RawServer(*replies)
+    listening = await asyncio.start_server(server.answer, "127.0.0.1", 0)
+    server.url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
+    try:
+        yield server
+    finally:
+        listening.close()
+        await listening.wait_closed()

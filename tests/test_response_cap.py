@@ -10,7 +10,7 @@ import tracemalloc
 import zlib
 
 import pytest
-from raw_server import JSON, RawServer, Reply, chunked
+from raw_server import JSON, Reply, chunked, serve
 
 from piggy_async import OAuthClient, ResponseTooLargeError
 
@@ -49,7 +49,7 @@ def _replies(encoding: str) -> dict[str, Reply]:
 async def _peak_while_failing(reply: Reply) -> int:
     """Bytes the client held at most while its call failed with `ResponseTooLargeError`."""
     async with (
-        RawServer(reply) as server,
+        serve(reply) as server,
         OAuthClient(api_key="k", base_url=server.url, max_response_bytes=CAP) as piggy,
     ):
         tracemalloc.start()
@@ -72,7 +72,7 @@ async def test_a_bomb_stops_at_the_cap_within_a_small_multiple_of_it(encoding: s
 async def test_a_plain_chunked_body_past_the_cap_stops_at_it() -> None:
     reply = chunked(200, [bytes(1 << 20)] * 12, headers=JSON)
     async with (
-        RawServer(reply) as server,
+        serve(reply) as server,
         OAuthClient(api_key="k", base_url=server.url, max_response_bytes=CAP) as piggy,
     ):
         with pytest.raises(ResponseTooLargeError, match=f"response passed the {CAP}-byte cap"):

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from raw_server import JSON, RawServer, Reply, chunked, gzipped, json_reply
+from raw_server import JSON, RawServer, Reply, chunked, gzipped, json_reply, serve
 
 from piggy_async import (
     APIConnectionError,
@@ -54,7 +54,7 @@ async def client(
 ) -> AsyncIterator[tuple[OAuthClient, RawServer]]:
     clock = clock or VirtualClock()
     async with (
-        RawServer(*replies) as server,
+        serve(*replies) as server,
         OAuthClient(api_key="k", base_url=server.url, clock=clock, **options) as piggy,
     ):
         yield piggy, server
@@ -150,7 +150,7 @@ async def test_compressed_bodies_are_read(encoding: str) -> None:
 
 async def test_a_users_session_without_decompression_still_reads_compressed_bodies() -> None:
     async with (
-        RawServer(gzipped(200, CONTACT)) as server,
+        serve(gzipped(200, CONTACT)) as server,
         aiohttp.ClientSession(auto_decompress=False) as session,
         OAuthClient(api_key="k", base_url=server.url, session=session) as piggy,
     ):
