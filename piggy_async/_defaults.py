@@ -52,6 +52,9 @@ TOKEN_EXPIRY_MARGIN: Final = 60.0
 ERROR_BODY_EXCERPT: Final = 200
 """Characters of an unreadable response body quoted in the error raised for it."""
 
+ERROR_HEADER_EXCERPT: Final = 40
+"""Characters of an unusable header value (`Retry-After`) quoted in the error's message."""
+
 # -- retries and rate limiting (piggy_async/_transport, piggy_async/limiters) -------------
 
 MAX_RETRIES: Final = 4
@@ -65,6 +68,12 @@ BACKOFF_BASE: Final = 0.5
 
 BACKOFF_CAP: Final = 20.0
 """Seconds: the longest one backoff wait."""
+
+MAX_RETRY_AFTER: Final = 24 * 3600.0
+"""Seconds: the longest `Retry-After` (or `X-RateLimit-Reset`) read as a wait. The API's
+budget window is a minute and a maintenance window hours at most, so a longer value (and
+`inf`, `nan`, a negative number, a date years away) is a broken header, not a wait:
+`RateLimitError.retry_after` is None for it and the client backs off as if none was sent."""
 
 MAX_WAIT: Final = 65.0
 """Seconds: the longest `Retry-After` the client sits out (a minute's window, and then some);

@@ -19,6 +19,8 @@
     │   └── ServerError           5xx, or a code of kind `internal`
     │       └── MaintenanceError  503: the platform is in maintenance mode
     ├── MalformedResponseError    a success response the SDK cannot read
+    │   └── TruncatedResponseError    any response whose body was cut short or cannot be
+    │                                 read (also an `APIConnectionError`)
     ├── PaginationError           a list operation's pages cannot be followed to their end
     ├── ResponseTooLargeError     a response body over the client's `max_response_bytes`
     ├── ClientStateError          the client is closed, or used from another event loop
@@ -134,7 +136,8 @@ class APIError(PiggyError):
     @property
     def retry_after(self) -> float | None:
         """Seconds the API asked to wait (`Retry-After`, in seconds or as a date, or
-        `X-RateLimit-Reset`), None if it did not say; `inf` if what it said is unusable."""
+        `X-RateLimit-Reset`); None if it did not say, or said something that is not a
+        plausible wait (`inf`, `nan`, `-1`, more than a day: `_defaults.MAX_RETRY_AFTER`)."""
         return _retry_after(self.headers)
 
     def __str__(self) -> str:
@@ -221,11 +224,13 @@ class RateLimitError(APIError):
 
     def __str__(self) -> str:
         retry_after = self.retry_after
-        if retry_after is None:
+        if retry_after is not None:
+            return super().__str__() + f" (retry after {retry_after:g} s)"
+        sent = self.headers.get("Retry-After")
+        if sent is None:
             return super().__str__()
-        if retry_after == float("inf"):
-            return super().__str__() + " (no usable Retry-After)"
-        return super().__str__() + f" (retry after {retry_after:g} s)"
+        shown = sent[: _defaults.ERROR_HEADER_EXCERPT]
+        return super().__str__() + f" (Retry-After {shown!r} is not a usable wait)"
 
 
 class ServerError(APIError):
@@ -238,7 +243,8 @@ class MaintenanceError(ServerError):
 
 class MalformedResponseError(PiggyError):
     """A success response whose body the SDK cannot read: not JSON, no `data`, or `data` not
-    shaped like the documented model.
+    shaped like the documented model; or, as its `TruncatedResponseError`, a response of
+    any status whose body was cut short or cannot be read.
 
     Attributes:
         status: The HTTP status.
@@ -246,21 +252,19 @@ class MalformedResponseError(PiggyError):
             holds personal data (e-mails, names), which must not reach logs unasked.
     """
 
-    def __init__(self, reason: str, *, status: int, body: bytes) -> None:
+    def __init__(
+        self, reason: str, *, status: int, body: bytes, operation: str | None = None
+    ) -> None:
         self.status = status
         self.excerpt = self._excerpt_of(body)
-        super().__init__(f"HTTP {status}: {reason} (the body's start is in `.excerpt`)")
+        where = f"{operation}: " if operation else ""
+        hint = " (the body's start is in `.excerpt`)" if body else ""
+        super().__init__(f"{where}HTTP {status}: {reason}{hint}")
 
     @staticmethod
     def _excerpt_of(body: bytes) -> str:
         """The start of `body`, as text."""
         return body[: _defaults.ERROR_BODY_EXCERPT].decode("utf-8", errors="replace")
-
-
-class TruncatedResponseError(MalformedResponseError):
-    """A success response whose body is not JSON at all: most often cut short on the way.
-    Operations safe to repeat are retried after it; other writes raise
-    `OutcomeUnknownError` instead, since the API did answer 2xx."""
 
 
 class PaginationError(PiggyError):
@@ -306,3 +310,44 @@ class OutcomeUnknownError(APIConnectionError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, may_have_been_processed=True)
+
+
+class TruncatedResponseError(MalformedResponseError, APIConnectionError):
+    """A response, of any status, whose body was cut short or cannot be read: the
+    connection ended before the body did, a compressed body does not decompress, an error
+    body's JSON stops mid-way, a success body is not JSON at all. Nothing in such a body
+    is trusted (not its error code: a cut-off "not found" is not a `NotFoundError`), and
+    it failed on its way, so it is also an `APIConnectionError`.
+
+    Operations safe to repeat are retried after it. A write that is not is retried only
+    when its status says the API did not act on it (429, 503); when the API may have (a
+    2xx, 500, 502, 504) it raises `OutcomeUnknownError` instead.
+
+    Attributes:
+        received: Bytes of the body that arrived, as sent (compressed, if it was).
+        declared: The bytes its `Content-Length` announced; None if it announced none.
+        headers: The response headers (`Retry-After` and the rate-limit headers count).
+        operation: The operation, e.g. `"contacts.find_one_by"`, if known.
+        may_have_been_processed: False for a 4xx or a 503 (the API refused the request or
+            never handled it), True otherwise.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int,
+        body: bytes = b"",
+        received: int | None = None,
+        declared: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        self.received = len(body) if received is None else received
+        self.declared = declared
+        self.headers: Mapping[str, str] = CIMultiDict(headers or {})
+        self.operation = operation
+        of = f" of the {declared} bytes announced" if declared is not None else " bytes"
+        reason = f"{reason}; {self.received}{of} arrived"
+        super().__init__(reason, status=status, body=body, operation=operation)
+        self.may_have_been_processed = not (400 <= status < 500 or status == 503)

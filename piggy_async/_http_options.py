@@ -32,8 +32,6 @@ def session(value: Any) -> aiohttp.ClientSession | None:
             "session must carry no credentials of its own (auth= or an Authorization "
             "header): the client sends its own, to base_url's host only"
         )
-    if not value.auto_decompress:
-        raise ValueError("session must decompress bodies (auto_decompress=True)")
     return value
 
 

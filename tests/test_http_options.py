@@ -142,7 +142,6 @@ async def test_a_users_session_follows_no_redirect_and_keeps_the_body_cap() -> N
         ({"base_url": "http://other.test/"}, "no base_url"),
         ({"auth": ("u", "p")}, "no credentials"),
         ({"headers": {"Authorization": "Bearer other"}}, "no credentials"),
-        ({"auto_decompress": False}, "decompress"),
     ],
 )
 async def test_a_session_that_would_break_a_promise_is_refused(

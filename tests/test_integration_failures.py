@@ -138,7 +138,7 @@ async def test_wrong_client_credentials_are_an_authenticationapi_error(server: F
         (Faults(error_500=1.0), ServerError),
         (Faults(error_502=1.0), ServerError),
         (Faults(malformed=1.0), TruncatedResponseError),
-        (Faults(reset=1.0), APIConnectionError),
+        (Faults(reset=1.0), TruncatedResponseError),
     ],
 )
 async def test_faults_surface_as_the_sdk_s_exceptions(
@@ -148,6 +148,18 @@ async def test_faults_surface_as_the_sdk_s_exceptions(
         with pytest.raises(PiggyError) as caught:
             await piggy.rewards.list()
     assert type(caught.value) is expected
+
+
+async def test_a_body_that_breaks_off_says_how_much_arrived() -> None:
+    async with own_server(faults=Faults(reset=1.0)) as piggy:
+        with pytest.raises(TruncatedResponseError) as caught:
+            await piggy.rewards.list()
+    error = caught.value
+    assert isinstance(error, APIConnectionError) and error.may_have_been_processed
+    assert error.status == 200 and error.declared is not None
+    assert error.received == error.declared // 2
+    assert str(error).startswith("rewards.list: HTTP 200: the body broke off")
+    assert f"; {error.received} of the {error.declared} bytes announced arrived" in str(error)
 
 
 async def _outcomes(seed: int) -> list[str]:
@@ -170,5 +182,4 @@ async def test_faults_are_reproducible_under_a_seed() -> None:
         "ok",
         "MaintenanceError",
         "TruncatedResponseError",
-        "APIConnectionError",
     }

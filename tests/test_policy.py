@@ -223,3 +223,23 @@ def test_whether_a_status_is_retried_is_a_plain_yes_or_no() -> None:
     assert policy.retries_status(404, retry_safe=True) is False
     assert policy.retries_status(500, retry_safe=False) is False
     assert policy.retries_status(500, retry_safe=True) is True
+
+
+@pytest.mark.parametrize("status", [200, 400, 404, 422])
+def test_an_unreadable_answer_of_a_status_not_retried_counts_as_a_failure_after_sending(
+    status: int,
+) -> None:
+    policy = RetryPolicy()
+    unreadable = Outcome(status, unreadable=True)
+    assert decide(policy, unreadable) == Retry(BACKOFF_BASE, RETRY_COST_CONNECTION)
+    assert decide(policy, unreadable, retry_safe=False) is None, "the API may have acted"
+    assert decide(policy, Outcome(status)) is None, "read whole, the status is not retried"
+
+
+def test_an_unreadable_answer_of_a_retried_status_keeps_its_terms() -> None:
+    policy = RetryPolicy()
+    assert decide(policy, Outcome(429, asked=2.0, unreadable=True), retry_safe=False) == Retry(
+        2.4, 0
+    )
+    assert decide(policy, Outcome(503, unreadable=True), retry_safe=False) is not None
+    assert decide(policy, Outcome(502, unreadable=True), retry_safe=False) is None

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import email.utils
-import math
 
 import pytest
 
+from piggy_async._defaults import MAX_RETRY_AFTER
 from piggy_async._rate_headers import budget, reset_in, retry_after
 
 NOW = 1_700_000_000.0
@@ -23,7 +23,7 @@ def http_date(seconds_from_now: float) -> str:
 
 @pytest.mark.parametrize(
     "value, seconds",
-    [("0", 0.0), ("7", 7.0), (" 12 ", 12.0), ("2.5", 2.5), ("-3", 0.0)],
+    [("0", 0.0), ("7", 7.0), (" 12 ", 12.0), ("2.5", 2.5), ("86400", MAX_RETRY_AFTER)],
 )
 def test_retry_after_in_seconds(value: str, seconds: float) -> None:
     assert retry_after({"Retry-After": value}, wall) == seconds
@@ -35,9 +35,18 @@ def test_retry_after_as_an_http_date_counts_from_the_wall_clock() -> None:
     assert retry_after({"Retry-After": http_date(-30)}, wall) == 0.0, "a past date: now"
 
 
-@pytest.mark.parametrize("value", ["soon", "", "Mon, 99 Foo 2023", "inf", "nan", "-inf"])
-def test_an_unusable_retry_after_means_wait_forever(value: str) -> None:
-    assert retry_after({"Retry-After": value}, wall) == math.inf
+UNUSABLE = ["soon", "", "Mon, 99 Foo 2023", "inf", "nan", "-inf", "-1", "1e9", "86400.5",
+            "1e400", http_date(3 * 365 * 86400)]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", UNUSABLE)
+def test_a_retry_after_that_is_no_plausible_wait_is_none(value: str) -> None:
+    assert retry_after({"Retry-After": value}, wall) is None
+
+
+def test_an_unusable_retry_after_leaves_the_reset_to_say() -> None:
+    assert retry_after({"Retry-After": "inf", "X-RateLimit-Reset": "40"}, wall) == 40.0
+    assert retry_after({"Retry-After": "nan", "X-RateLimit-Reset": "1e9"}, wall) is None
 
 
 def test_retry_after_wins_over_the_reset() -> None:
@@ -58,14 +67,14 @@ def test_a_reset_in_seconds_or_as_a_unix_time() -> None:
 
 
 def test_the_epoch_threshold_splits_seconds_from_unix_times() -> None:
-    assert reset_in({"X-RateLimit-Reset": "1000000000"}, wall) == 1_000_000_000.0
+    assert reset_in({"X-RateLimit-Reset": "1000000000"}, wall) is None, "seconds: too many"
     late = lambda: 1_000_000_000.0  # noqa: E731
     assert reset_in({"X-RateLimit-Reset": "1000000001"}, late) == 1.0
 
 
-@pytest.mark.parametrize("value", ["tomorrow", "nan", "inf"])
-def test_an_unusable_reset_means_wait_forever(value: str) -> None:
-    assert reset_in({"X-RateLimit-Reset": value}, wall) == math.inf
+@pytest.mark.parametrize("value", ["tomorrow", "nan", "inf", "-5", str(int(NOW) + 10**8)])
+def test_a_reset_that_is_no_plausible_wait_is_none(value: str) -> None:
+    assert reset_in({"X-RateLimit-Reset": value}, wall) is None
 
 
 def test_the_default_wall_clock_is_the_systems() -> None:

@@ -158,16 +158,40 @@ async def test_x_ratelimit_reset_is_honoured(
     assert 4 <= sum(clock.sleeps) <= 4 * 1.25
 
 
-@pytest.mark.parametrize("value", ["600", "inf", "nan", "1e308", "soon"])
-async def test_a_wait_past_the_cap_or_unusable_surfaces_at_once(
+async def test_a_wait_past_the_cap_surfaces_at_once(
+    client: OAuthClient, clock: VirtualClock, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, status=429, payload=TOO_MANY, headers={"Retry-After": "600"})
+    with pytest.raises(RateLimitError) as caught:
+        await client.contacts.get("123")
+    assert clock.sleeps == []
+    assert caught.value.retry_after == 600
+    assert str(caught.value).endswith("(retry after 600 s)")
+    assert len(sent(mock)) == 1
+
+
+IMPLAUSIBLE = ["inf", "nan", "-1", "1e9", "1e308", "soon", "Fri, 01 Jan 2100 00:00:00 GMT"]
+
+
+@pytest.mark.parametrize("value", IMPLAUSIBLE)
+async def test_an_implausible_retry_after_is_no_wait_but_a_backoff(
     value: str, client: OAuthClient, clock: VirtualClock, mock: aioresponses
 ) -> None:
     mock.get(GET_CONTACT, status=429, payload=TOO_MANY, headers={"Retry-After": value})
+    mock.get(GET_CONTACT, payload=CONTACT)
+    await client.contacts.get("123")
+    assert clock.sleeps and sum(clock.sleeps) <= 1.0, "backed off, never slept on the value"
+
+
+@pytest.mark.parametrize("value", IMPLAUSIBLE)
+async def test_an_implausible_retry_after_is_none_and_the_error_quotes_it(
+    value: str, client: OAuthClient, mock: aioresponses
+) -> None:
+    mock.get(GET_CONTACT, status=429, payload=TOO_MANY, headers={"Retry-After": value})
     with pytest.raises(RateLimitError) as caught:
-        await client.contacts.get("123")
-    assert clock.sleeps == [], "never sleeps on an absurd or unusable value"
-    assert caught.value.retry_after is not None and caught.value.retry_after > 65
-    assert len(sent(mock)) == 1
+        await client.contacts.get("123", max_retries=0)
+    assert caught.value.retry_after is None
+    assert str(caught.value).endswith(f"(Retry-After {value[:40]!r} is not a usable wait)")
 
 
 async def test_a_wait_past_the_deadline_surfaces_at_once(

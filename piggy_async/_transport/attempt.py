@@ -1,5 +1,6 @@
-"""One HTTP attempt: send the request, read the answer within the cap, and say how a
-failure happened (before the request left, or after, when the server may have acted on it).
+"""One HTTP attempt: send the request, read the answer within the cap (`read_body`), and
+say how a failure happened (before the request left, or after, when the server may have
+acted on it). An answer whose body breaks off raises `TruncatedResponseError` from here.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from .._errors import (
     APIConnectionError,
     APITimeoutError,
     OutcomeUnknownError,
-    ResponseTooLargeError,
 )
 from .._operation import Operation
+from .body import read_body
 from .settings import CallSettings
 from .watchdog import Phase, Watchdog
 
@@ -67,12 +68,9 @@ async def send_once(
                 raise_for_status=False,  # a user's session may raise by default
                 proxy=settings.proxy or proxy,
                 ssl=settings.ssl,
+                auto_decompress=False,  # read_body decompresses, within the cap
             ) as response:
-                length = response.content_length
-                if length is not None and length <= settings.max_body:
-                    body = await response.read()
-                else:
-                    body = await _read_capped(response, settings.max_body, label)
+                body = await read_body(response, settings.max_body, label)
         finally:
             ran_out = watchdog.release(task)
             if ran_out is not None and task.uncancel() > cancelling:
@@ -144,23 +142,6 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return f"{type(error).__name__}: {error.strerror}"
     return type(error).__name__
-
-
-async def _read_capped(response: aiohttp.ClientResponse, cap: int, label: str) -> bytes:
-    """The body, refusing to hold more than `cap` bytes of it."""
-    length = response.content_length
-    if length is not None:
-        raise ResponseTooLargeError(
-            f"{label}: the response announces {length} bytes, over the {cap}-byte cap"
-        )
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_any():
-        size += len(chunk)
-        if size > cap:
-            raise ResponseTooLargeError(f"{label}: the response passed the {cap}-byte cap")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def env_proxy(url: URL) -> str | None:

@@ -41,6 +41,9 @@ class Outcome(NamedTuple):
     """Whether the request had left (the server may have acted on it)."""
     asked: float | None = None
     """The wait the answer named (`Retry-After`), if any."""
+    unreadable: bool = False
+    """Whether its body was cut short or unreadable: a status not retried for itself
+    then counts as a failure after sending (retried only if the operation is safe)."""
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -96,12 +99,15 @@ class RetryPolicy:
         """Retry after `Retry.delay` seconds, or None to raise: for an attempt that ended
         with `outcome`, of an operation that is `retry_safe` or not, in a call that already
         retried `failures` failures."""
-        if outcome.status is None:
+        status = outcome.status
+        if status is None or (
+            outcome.unreadable and not self.retries_status(status, retry_safe=retry_safe)
+        ):
             return self._after_failure(
                 sent=outcome.sent, retry_safe=retry_safe, failures=failures, quota=quota, rng=rng
             )
         return self._after_status(
-            outcome.status,
+            status,
             outcome.asked,
             retry_safe=retry_safe,
             failures=failures,

@@ -18,6 +18,7 @@ from yarl import URL
 from .._clock import Clock
 from .._errors import ClientStateError
 from .attempt import env_proxy
+from .body import ACCEPT_ENCODING
 from .watchdog import Watchdog
 
 
@@ -57,7 +58,7 @@ class Pool:
     ) -> None:
         self._owner = owner
         self._clock = clock
-        self._headers = dict(headers)
+        self._headers = {"Accept-Encoding": ACCEPT_ENCODING, **headers}
         self._connection_limit = connection_limit
         self._host = host
         self._user_session = session

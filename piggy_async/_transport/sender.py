@@ -28,12 +28,11 @@ from .. import _defaults
 from .. import _rate_headers as rate_headers
 from .._auth import Auth, PostToken
 from .._clock import Clock
-from .._error_response import error_from_response
+from .._error_response import error_from_response, unreadable
 from .._errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
-    OutcomeUnknownError,
     RateLimitError,
     TruncatedResponseError,
 )
@@ -226,6 +225,10 @@ class Transport:
                 self.limiter.observe(self.key, 0, {})
             reason = type(failed.error).__name__
             return Ended(failed.error, Outcome(None, sent=failed.sent), reason)
+        except TruncatedResponseError as cut:  # an answer, its body cut short
+            if paced:
+                self.limiter.observe(self.key, cut.status, cut.headers)
+            return self._unreadable(operation, cut)
         except BaseException:
             if paced:
                 self.limiter.observe(self.key, 0, {})
@@ -267,13 +270,7 @@ class Transport:
         try:
             result = decode(operation, response)
         except TruncatedResponseError as truncated:
-            error: Exception = truncated
-            if not operation.retry_safe:
-                error = OutcomeUnknownError(
-                    f"{operation.label}: HTTP {response[0]} was answered, but its body is not "
-                    "JSON: look the result up before sending the request again"
-                )
-            return Ended(error, Outcome(None, sent=True), "an unreadable body")
+            return self._unreadable(operation, truncated)
         self.quota.refund(call.spent or _defaults.RETRY_QUOTA_REFUND)
         record(operation, response)
         return result
@@ -295,7 +292,16 @@ class Transport:
         asked = rate_headers.retry_after(headers, self.clock.wall)
         if status == 429:
             self._emit("rate_limited", label, attempt, status, delay=asked)
-        return Ended(error, Outcome(status, asked=asked), f"HTTP {status}")
+        cut = isinstance(error, TruncatedResponseError)
+        return Ended(error, Outcome(status, asked=asked, unreadable=cut), f"HTTP {status}")
+
+    def _unreadable(self, operation: Operation[Any], cut: TruncatedResponseError) -> Ended:
+        """An answer whose body was cut short: `RetryPolicy` weighs its status and, when
+        the status alone would not be retried, retries it as a failure after sending."""
+        error = unreadable(cut, operation=operation.label, unsafe=not operation.retry_safe)
+        asked = rate_headers.retry_after(cut.headers, self.clock.wall)
+        outcome = Outcome(cut.status, asked=asked, unreadable=True)
+        return Ended(error, outcome, f"HTTP {cut.status} with a body cut short")
 
     async def _wait(self, label: str, call: Call, retry: Retry, reason: str) -> bool:
         """Sleep `retry.delay` before the next attempt; False, without sleeping, when the

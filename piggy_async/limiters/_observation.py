@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 
 import attrs
@@ -32,10 +31,10 @@ class Observation:
         limit, remaining = seen if seen is not None else (None, None)
         opened = seen is not None and seen[1] == seen[0] - 1
         if status == 429:
-            wait = _finite(rate_headers.retry_after(headers, wall_clock))
+            wait = rate_headers.retry_after(headers, wall_clock)
             pause = _defaults.BACKOFF_BASE if wait is None else wait
             return cls(limit, remaining, pause=pause, opened_window=opened)
-        resets_in = _finite(rate_headers.reset_in(headers, wall_clock))
+        resets_in = rate_headers.reset_in(headers, wall_clock)
         return cls(limit, remaining, resets_in=resets_in, opened_window=opened)
 
     def merge(self, newer: Observation) -> Observation:
@@ -48,10 +47,6 @@ class Observation:
             resets_in=newer.resets_in if newer.resets_in is not None else self.resets_in,
             opened_window=self.opened_window or newer.opened_window,
         )
-
-
-def _finite(seconds: float | None) -> float | None:
-    return seconds if seconds is not None and math.isfinite(seconds) else None
 
 
 def _least(a: int | None, b: int | None) -> int | None:
