@@ -5,26 +5,25 @@
                 → envelope → `data` structured into a model                    (below)
 
 A client owns one `Transport` (the connection pool, credentials, rate limiter and retry
-quota); `with_options(...)` makes views that share it with other settings.
+quota); `with_options(...)` makes views that share it with other settings. What a client
+is built from (its options, settings and transport) is `_client_setup.py`'s.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import hashlib
-import platform
 import ssl as _ssl
 from collections.abc import Callable, Coroutine, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Self, TypedDict, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 import aiohttp
-import attrs
 from yarl import URL
 
-from . import _arguments, _defaults, _http_options
+from . import _defaults
 from ._auth import Auth
+from ._client_setup import ClientOptions, api_base, client_settings, transport, updated
 from ._clock import SYSTEM_CLOCK, Clock
 from ._encoding import encode_body, encode_query, fill_path
 from ._exactly_once import send_exactly_once
@@ -39,108 +38,14 @@ from ._responses import strict_data as _strict_data
 from ._transport.attempt import Response
 from ._transport.events import EventHook
 from ._transport.policy import RetryPolicy
-from ._transport.sender import Transport
 from ._transport.settings import CallSettings
 from ._unset import Unset
-from ._version import __version__
-from .limiters import Limiter, RateLimitState, default_limiter
+from .limiters import Limiter, RateLimitState
+
+__all__ = ["BaseClient", "ClientOptions"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-USER_AGENT = (
-    f"piggy_async/{__version__} (python {platform.python_version()}; aiohttp {aiohttp.__version__})"
-)
-
-
-def _updated(
-    settings: CallSettings,
-    *,
-    timeout: float | None = None,
-    read_timeout: float | None = None,
-    connect_timeout: float | None = None,
-    pool_timeout: float | None = None,
-    max_retries: int | None = None,
-    retry_policy: RetryPolicy | None = None,
-    ssl: _ssl.SSLContext | bool | None = None,
-    proxy: str | URL | None = None,
-) -> CallSettings:
-    """`settings` with what is given instead, checked."""
-    policy = retry_policy or settings.policy
-    if max_retries is not None:
-        policy = attrs.evolve(policy, max_retries=max_retries)
-    given = {
-        "timeout": timeout,
-        "read_timeout": read_timeout,
-        "connect_timeout": connect_timeout,
-        "pool_timeout": pool_timeout,
-    }
-    seconds = {name: _arguments.seconds(v, name) for name, v in given.items() if v is not None}
-    return attrs.evolve(
-        settings,
-        policy=policy,
-        ssl=settings.ssl if ssl is None else _http_options.ssl(ssl),
-        proxy=settings.proxy if proxy is None else _http_options.proxy(proxy),
-        **seconds,  # type: ignore[arg-type]
-    )
-
-
-def _api_base(base_url: str, api: Api) -> str:
-    base = URL(base_url)
-    if not base.is_absolute() or base.scheme not in ("http", "https") or not base.host:
-        raise ValueError("base_url must be an absolute http(s) URL such as https://api.piggy.eu")
-    if base.user is not None or base.password is not None:
-        raise ValueError("base_url must not carry a user or password: pass credentials as such")
-    if base.query_string or base.fragment:
-        raise ValueError("base_url must not have a query or fragment")
-    return str(base).rstrip("/") + _defaults.API_PREFIXES[api]
-
-
-class ClientOptions(TypedDict, total=False):
-    """The settings both clients take besides their credentials and `base_url`.
-
-    All defaults live in `piggy_async._defaults`.
-    """
-
-    timeout: float
-    """Seconds one call may take in all: attempts, waits between them, the rate limiter."""
-    read_timeout: float
-    """Seconds one attempt may take once it has a connection: sending, waiting, reading the
-    whole answer."""
-    connect_timeout: float
-    """Seconds to open a new connection."""
-    pool_timeout: float
-    """Seconds to get a connection: a free one from the pool (when all `connection_limit`
-    are busy) or a new one, whose opening `connect_timeout` also bounds."""
-    max_retries: int
-    """Retries after a call's first attempt (0 disables retrying)."""
-    retry_policy: RetryPolicy
-    """Backoff and wait limits; `max_retries` overrides its own."""
-    limiter: Limiter
-    """Paces requests within the API budget (default: `limiters.default_limiter`)."""
-    connection_limit: int
-    """Connections kept open at most; more concurrent requests queue for one."""
-    max_response_bytes: int
-    """The largest response body read; past it, `ResponseTooLargeError`."""
-    headers: Mapping[str, str]
-    """Headers sent with every request (e.g. `X-Partner-ID`)."""
-    on_event: EventHook
-    """Called with a `TransportEvent` for each attempt, answer, retry, wait and 429."""
-    clock: Clock
-    """Time and sleeping for retries and the limiter (a `VirtualClock` in tests)."""
-    session: aiohttp.ClientSession
-    """Your own session to send through; the client never closes it."""
-    connector: aiohttp.BaseConnector
-    """Your own connector for the client's session (instead of `connection_limit`); the
-    client never closes it."""
-    ssl: _ssl.SSLContext | bool
-    """How the server's certificate is checked: an `ssl.SSLContext` (a corporate CA), True
-    (the system's trust store) or False (no check: local test servers only)."""
-    proxy: str
-    """The proxy URL to send through, instead of `HTTPS_PROXY`/`HTTP_PROXY`."""
-    strict_responses: bool
-    """Raise `MalformedResponseError` for any value that does not fit its model's field,
-    instead of keeping it as sent (tests use it to catch drift from the spec)."""
 
 
 class BaseClient:
@@ -171,45 +76,31 @@ class BaseClient:
         proxy: str | URL | None = None,
         strict_responses: bool = False,
     ) -> None:
-        self._api_base = _api_base(base_url, self.api)
+        self._api_base = api_base(base_url, self.api)
         self._strict_responses = bool(strict_responses)
-        host = self._api_base.removesuffix(_defaults.API_PREFIXES[self.api])
-        if isinstance(connection_limit, bool) or not isinstance(connection_limit, int):
-            raise TypeError("connection_limit must be a whole number")
-        if connection_limit < 1 or max_response_bytes < 1:
-            raise ValueError("connection_limit and max_response_bytes must be at least 1")
-        self._settings = _updated(
-            CallSettings(
-                policy=retry_policy or RetryPolicy(),
-                timeout=_arguments.seconds(timeout, "timeout"),
-                read_timeout=_arguments.seconds(read_timeout, "read_timeout"),
-                connect_timeout=_arguments.seconds(connect_timeout, "connect_timeout"),
-                pool_timeout=_arguments.seconds(pool_timeout, "pool_timeout"),
-                max_body=max_response_bytes,
-            ),
+        self._settings = client_settings(
+            timeout=timeout,
+            read_timeout=read_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
             max_retries=max_retries,
+            retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
             ssl=ssl,
             proxy=proxy,
         )
-        if session is not None and connector is not None:
-            raise ValueError("pass either session or connector, not both")
         self._owner = type(self).__name__
-        self._transport = Transport(
+        self._transport = transport(
             auth=auth,
             owner=self._owner,
-            key=hashlib.sha256(auth.budget_key().encode()).hexdigest()[:32],
-            token_url=URL(host + _defaults.TOKEN_PATH, encoded=True),
-            limiter=limiter if limiter is not None else default_limiter(clock),
+            host=self._api_base.removesuffix(_defaults.API_PREFIXES[self.api]),
+            limiter=limiter,
             clock=clock,
-            headers={
-                "Accept": "application/json",
-                "User-Agent": USER_AGENT,
-                **_arguments.headers(headers or {}),
-            },
+            headers=headers,
             connection_limit=connection_limit,
             on_event=on_event,
-            session=_http_options.session(session),
-            connector=_http_options.connector(connector),
+            session=session,
+            connector=connector,
         )
 
     @property
@@ -250,7 +141,7 @@ class BaseClient:
         for name, value in list(vars(view).items()):  # cached resources belong to `self`
             if isinstance(value, Resource):
                 del view.__dict__[name]
-        view._settings = _updated(
+        view._settings = updated(
             self._settings,
             timeout=timeout,
             read_timeout=read_timeout,
@@ -407,7 +298,7 @@ class BaseClient:
     def _call_settings(self, options: RequestOptions) -> CallSettings:
         """The client's settings, with the call's own `timeout` and `max_retries`."""
         if "timeout" in options or "max_retries" in options:
-            return _updated(
+            return updated(
                 self._settings,
                 timeout=options.get("timeout"),
                 max_retries=options.get("max_retries"),

@@ -5,7 +5,9 @@ The client's request path hands one of these to the transport as its `decode`.""
 
 from __future__ import annotations
 
+import functools
 import typing
+from collections.abc import Callable
 from types import NoneType
 from typing import Any, TypeVar
 
@@ -70,13 +72,31 @@ def page(strict: bool, number: int, operation: Operation[list[T]], response: Res
 def structure(operation: Operation[T], data: Any, status: int, raw: bytes) -> T:
     """`data` as the operation's type; a list as an `ItemList` keeping the items that
     cannot be models (or, in strict mode, failing on the first)."""
+    annotation = operation.data_type
     try:
-        if typing.get_origin(operation.data_type) is list:
-            return typing.cast(T, ItemList(*page_items(operation.data_type, data)))
-        result: T = structurer(operation.data_type)(data)
+        result: T = (_answers.get(annotation) or _answer_structurer(annotation))(data)
     except DECODE_ERRORS as error:
         raise malformed(operation, error, status, raw) from None
     return result
+
+
+_answers: dict[Any, Callable[[Any], Any]] = {}
+"""What structures an answer's `data`, by the type it becomes: chosen once per type, since
+every request of an operation asks again."""
+
+
+def _answer_structurer(annotation: Any) -> Callable[[Any], Any]:
+    function: Callable[[Any], Any]
+    if typing.get_origin(annotation) is list:
+        function = functools.partial(_item_list, annotation)
+    else:
+        function = structurer(annotation)
+    _answers[annotation] = function
+    return function
+
+
+def _item_list(annotation: Any, data: Any) -> ItemList[Any]:
+    return ItemList(*page_items(annotation, data))
 
 
 def malformed(

@@ -97,20 +97,19 @@ class AdaptiveLimiter:
         if budget.in_flight > 0:
             budget.in_flight -= 1
         seen = Observation.from_response(status, headers, self._clock.wall)
-        now = self._clock.now()
         if seen.limit is not None and seen.remaining is not None:
-            self._count(budget, seen.limit, seen.remaining, now)
+            self._count(budget, seen.limit, seen.remaining)
         if seen.pause is not None:
-            self._pause(budget, seen.pause, now)
+            self._pause(budget, seen.pause, self._clock.now())
         elif status < 400 and seen.remaining is not None and seen.resets_in is not None:
-            budget.reset_at = now + seen.resets_in
+            budget.reset_at = self._clock.now() + seen.resets_in
         budget.tell_waiters()
 
-    @staticmethod
-    def _count(budget: Budget, limit: int, remaining: int, now: float) -> None:
-        """Take the API's count; more left than last time means a new window began."""
+    def _count(self, budget: Budget, limit: int, remaining: int) -> None:
+        """Take the API's count; more left than last time means a new window began (the
+        clock is read only then: an ordinary answer costs no reading)."""
         if budget.window_start is None or budget.remaining is None or remaining > budget.remaining:
-            budget.window_start = now
+            budget.window_start = self._clock.now()
         budget.limit, budget.remaining = limit, remaining
 
     @staticmethod

@@ -10,8 +10,11 @@ from .. import _defaults
 from .. import _rate_headers as rate_headers
 
 
-@attrs.frozen
+@attrs.define
 class Observation:
+    """Not frozen: one is made for every answer, and a frozen class sets each field through
+    `object.__setattr__`, twice the cost. Nothing changes one once made."""
+
     limit: int | None = None
     remaining: int | None = None
     pause: float | None = None

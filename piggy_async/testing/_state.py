@@ -148,9 +148,26 @@ class State:
         self.identifiers: dict[str, IdentifierRecord] = {}
         self.transactions: dict[str, TransactionRecord] = {}
         """By uuid, in creation order."""
+        self.vouchers: dict[str, VoucherRecord] = {}
+        """By uuid, in creation order."""
+        self.prepaid_transactions: dict[str, PrepaidRecord] = {}
+        """By uuid, in creation order."""
+        self.orders: dict[str, dict[str, Any]] = {}
+        """Orders by their external identifier (unique per account), in creation order."""
+        self.shifts: dict[str, dict[str, Any]] = {}
+        """Shifts by their external id (unique), in creation order."""
+        self.pos_links: dict[str, str] = {}
+        """POS transaction uuid → the credit reception it is linked to (one at most)."""
         self.requests: deque[RequestRecord] = deque(maxlen=log_size)
         """The latest requests, oldest first (at most `log_size`)."""
         self.calls: Counter[tuple[str, str]] = Counter()
+        self._seed(data)
+        self.webhooks = Webhooks(clock, data.account_secret)
+        """Webhook subscriptions and their deliveries (`await webhooks.deliver_due()`)."""
+
+    def _seed(self, data: SeedData) -> None:
+        """The account's setup from `data`: shops, unit, rewards, tiers, subscription types,
+        promotions and contact attributes, their ids and uuids drawn in this order."""
         self.shops = {
             shop["uuid"]: shop
             for shop in (shop_json(self.new_id(), self.new_uuid(), name) for name in data.shops)
@@ -176,16 +193,6 @@ class State:
             promotion["uuid"]: promotion
             for promotion in (promotion_json(self.new_uuid(), name) for name in data.promotions)
         }
-        self.vouchers: dict[str, VoucherRecord] = {}
-        """By uuid, in creation order."""
-        self.prepaid_transactions: dict[str, PrepaidRecord] = {}
-        """By uuid, in creation order."""
-        self.orders: dict[str, dict[str, Any]] = {}
-        """Orders by their external identifier (unique per account), in creation order."""
-        self.shifts: dict[str, dict[str, Any]] = {}
-        """Shifts by their external id (unique), in creation order."""
-        self.pos_links: dict[str, str] = {}
-        """POS transaction uuid → the credit reception it is linked to (one at most)."""
         self.account_secret = data.account_secret
         self.contact_attributes = {
             name: contact_attribute_json(self.new_id(), name, system=True)
@@ -195,8 +202,6 @@ class State:
         for name in data.contact_attributes:
             self.contact_attributes[name] = contact_attribute_json(self.new_id(), name)
         self.reject_unknown_attributes = data.reject_unknown_attributes
-        self.webhooks = Webhooks(clock, data.account_secret)
-        """Webhook subscriptions and their deliveries (`await webhooks.deliver_due()`)."""
 
     # -- identity and time ------------------------------------------------------------------
 
