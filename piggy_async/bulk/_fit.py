@@ -1,7 +1,8 @@
 """A quick check that an item's JSON text fits its model, without building the model.
 
 msgspec decodes the text into plain structs that mirror the model: the same keys, types and
-required keys, timestamps read as `datetime.fromisoformat` reads them. The mirror is never
+required keys, timestamps read by `datetime.fromisoformat` as the models read them (msgspec's
+own timestamps take more: `2023-11-06t14:39:24z`). The mirror is never
 more lenient than the models' strict decoding (where they differ it refuses more: a key
 sent twice must fit both times), so an item it takes is one the models take, and only an
 item it refuses needs the models to decide. A model with a field the mirror cannot express
@@ -24,9 +25,9 @@ import msgspec
 from .._codecs import _tagged
 from .._unset import Unset
 
-Fits = Callable[[bytes, object], bool]
-"""`fits(text, tag)`: whether the item `text` (its discriminator's value `tag`, for a model
-with several kinds) surely fits the model."""
+Fits = Callable[[list[bytes], object], list[bool]]
+"""`fits(texts, tag)`: for each item of `texts` (all with the discriminator's value `tag`,
+for a model with several kinds), whether it surely fits the model."""
 
 
 class _Moment:
@@ -63,19 +64,31 @@ def fit_check(model: Any) -> Fits | None:
     except (_Unmirrored, TypeError):
         return None
 
-    def fits(text: bytes, tag: object) -> bool:
-        decode = by_tag.get(tag, fallback) if tag.__class__ is str else fallback
+    def fits(texts: list[bytes], tag: object) -> list[bool]:
+        one, every = by_tag.get(tag, fallback) if tag.__class__ is str else fallback
         try:
-            decode(text)
+            every(b"[%b]" % b",".join(texts))  # all at once: most often they all fit
+            return [True] * len(texts)
         except msgspec.DecodeError:
-            return False
-        return True
+            pass
+        verdicts = []
+        for text in texts:
+            try:
+                one(text)
+            except msgspec.DecodeError:
+                verdicts.append(False)
+            else:
+                verdicts.append(True)
+        return verdicts
 
     return fits
 
 
-def _decoder(model: type) -> Callable[[bytes], Any]:
-    return msgspec.json.Decoder(_mirror(model, set()), dec_hook=_hook).decode
+def _decoder(model: type) -> tuple[Callable[[bytes], Any], Callable[[bytes], Any]]:
+    """Decoding one item and a list of items into the model's mirror."""
+    mirror = _mirror(model, set())
+    one = msgspec.json.Decoder(mirror, dec_hook=_hook).decode
+    return one, msgspec.json.Decoder(list[mirror], dec_hook=_hook).decode  # type: ignore[valid-type]
 
 
 _mirrors: dict[type, Any] = {}

@@ -22,13 +22,13 @@ from datetime import datetime
 from typing import Any, Final
 
 import attrs
-import msgspec
 
 from .._codecs import _tagged, structurer
 from .._json import decode
 from .._lenient import mismatches
 from .._mismatches import DECODE_ERRORS, strict_decoding
 from ._fit import fit_check
+from ._keys import keys_reader
 from ._source import RawItem, Source
 
 logger = logging.getLogger("piggy_async.bulk")
@@ -58,9 +58,8 @@ class Items:
 
     def __init__(self, source: Source) -> None:
         self._job = source.job
-        self._created_at = source.created_at
         self._model = source.model
-        self._keys = _keys_decoder(source)
+        self._keys = keys_reader(source)
         self._fits = fit_check(source.model)
         self._structure = structurer(source.model)
         self._kinds: Callable[[object], str | None] = _unknown_kind(source.model)
@@ -73,50 +72,47 @@ class Items:
         """The placeable items of `texts`; the others are counted if `count` (an item is
         counted once: on the page that brings it in order, not when a page is read again)."""
         placed = []
-        for text in texts:
-            item = self._locate(text)
-            if isinstance(item, Placed):
-                placed.append(item)
-            elif count:
-                self._note(self.unplaced, item)
+        for text, keys in zip(texts, self._keys(texts), strict=True):
+            if isinstance(keys, str):
+                problem = keys
+            else:
+                uuid, moment, tag = keys
+                second = _second_of(moment) if moment.__class__ is str else None
+                if uuid.__class__ is str and uuid and second is not None:
+                    placed.append(Placed(second, uuid, text, tag))
+                    continue
+                problem = _unplaceable(uuid)
+            if count:
+                self._note(self.unplaced, problem)
         return placed
-
-    def _locate(self, text: bytes) -> Placed | str:
-        """The item placed, or why it cannot be."""
-        try:
-            uuid, moment, tag = self._keys(text)
-        except msgspec.DecodeError:  # not an object, or keys of another shape: decode it
-            item = decode(text, status=200)
-            if not isinstance(item, dict):
-                return f"an item that is not a JSON object ({type(item).__name__}), left out"
-            uuid, moment, tag = item.get("uuid"), _dig(item, self._created_at), None
-            if self._model in _tagged:
-                tag = item.get(_tagged[self._model][0])
-        if not (isinstance(uuid, str) and uuid):
-            return "an item without a uuid, left out"
-        second = _second(moment)
-        if second is None:
-            return "an item without a readable created_at, left out"
-        return Placed(second, uuid, text, tag)
 
     def check(self, placed: Iterable[Placed]) -> None:
         """Count those of the `placed` items the models cannot take (each exported item
-        once). An item the quick check passes fits; any other is structured strictly,
-        and only an odd one is decoded again, leniently, to name the values that do not
-        fit."""
-        fits = self._fits
-        for item in placed:
-            if fits is None or not fits(item.text, item.tag):
-                data = decode(item.text, status=200)
-                try:
-                    with strict_decoding():
-                        self._structure(data)
-                except DECODE_ERRORS:
-                    self._odd(data)
+        once). Items the quick check passes fit; any other is structured strictly, and
+        only an odd one is decoded again, leniently, to name the values that do not fit."""
+        kinds: dict[object, list[Placed]] = {}
+        for item in placed:  # the quick check takes items of one kind together
+            kinds.setdefault(item.tag if item.tag.__class__ is str else None, []).append(item)
+        for tag, items in kinds.items():
+            texts = [item.text for item in items]
+            fitting = [False] * len(items) if self._fits is None else self._fits(texts, tag)
+            for item, fits in zip(items, fitting, strict=True):
+                if not (fits or self._fits_strictly(item.text)):
                     continue
-            unknown = self._kinds(item.tag)
-            if unknown is not None:
-                self._note(self.odd, unknown)
+                unknown = self._kinds(item.tag)
+                if unknown is not None:
+                    self._note(self.odd, unknown)
+
+    def _fits_strictly(self, text: bytes) -> bool:
+        """Whether the models take the item `text` strictly; if not, it is counted as odd."""
+        data = decode(text, status=200)
+        try:
+            with strict_decoding():
+                self._structure(data)
+        except DECODE_ERRORS:
+            self._odd(data)
+            return False
+        return True
 
     def _odd(self, item: RawItem) -> None:
         name = _model_name(self._model, item)
@@ -130,9 +126,10 @@ class Items:
         counts[kind] += 1
 
 
-def _second(moment: object) -> int | None:
-    """The epoch second of a timestamp with its zone, or None."""
-    return _second_of(moment) if moment.__class__ is str else None
+def _unplaceable(uuid: object) -> str:
+    if not (isinstance(uuid, str) and uuid):
+        return "an item without a uuid, left out"
+    return "an item without a readable created_at, left out"
 
 
 @functools.lru_cache(maxsize=1024)  # the items of a second share their timestamp
@@ -144,45 +141,6 @@ def _second_of(moment: str) -> int | None:
     if when.tzinfo is None:
         return None
     return int(when.timestamp() // 1)
-
-
-def _dig(item: object, path: tuple[str, ...]) -> object:
-    for key in path:
-        item = item.get(key) if isinstance(item, dict) else None
-    return item
-
-
-def _keys_decoder(source: Source) -> Callable[[bytes], tuple[object, object, object]]:
-    """Reads an item's uuid, creation time (at `source.created_at`) and kind (the key
-    telling the model's kinds apart, if any) out of its JSON text, nothing else.
-
-    Raises (the function made):
-        msgspec.DecodeError: The text is not an object, or an object on the way to the
-            creation time is something else (the decoded item tells which).
-    """
-    path = source.created_at
-    found: Any = Any
-    for key in reversed(path[1:]):  # an object on the way: a struct holding the next key
-        level = msgspec.defstruct("Level", [("at", found, msgspec.field(name=key, default=None))])
-        found = level | None
-    fields: list[tuple[str, Any, Any]] = [
-        ("uuid", Any, None),
-        ("at", found, msgspec.field(name=path[0], default=None)),
-    ]
-    tagged = source.model in _tagged
-    if tagged:
-        fields.append(("tag", Any, msgspec.field(name=_tagged[source.model][0], default=None)))
-    decode = msgspec.json.Decoder(msgspec.defstruct("Keys", fields, gc=False)).decode
-    depth = len(path) - 1
-
-    def keys(text: bytes) -> tuple[object, object, object]:
-        read: Any = decode(text)
-        at = read.at
-        for _ in range(depth):
-            at = None if at is None else at.at
-        return read.uuid, at, read.tag if tagged else None
-
-    return keys
 
 
 def _model_name(model: Any, item: RawItem) -> str:
