@@ -99,7 +99,7 @@ def _text_page(number: int, operation: Operation[Any], response: Response) -> Pa
     again. The texts cut out are `msgspec.Raw` views of the body: bytes-like, not `bytes`."""
     status, raw, _ = response
     try:
-        body = raw.strip()
+        body = raw.strip(b" \t\r\n")  # JSON's whitespace, no other
         if b"\n" in body or b"\r" in body:
             body = msgspec.json.format(body, indent=-1)
         if not body.isascii():
