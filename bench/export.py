@@ -7,12 +7,22 @@
 - `export.cpu_per_item`: the client process's CPU time per exported item, against the floor
   of fetching the same pages with aiohttp, `json.loads`, and writing each item as one line
   with `json.dumps` (goal: at most 1.3x). The server runs in its own process, without delay.
+
+With 8 pages in flight the bound is CPU per page, the client's and the server's, which
+share the machine's cores: 20 ms / 8 = 2.5 ms a page is the most either may spend for the
+full speed-up. The server (`_export_server`) therefore serves precomputed item texts,
+joining a page's out of them (about 0.5 ms of CPU a page, nearly all of it aiohttp's
+request handling), and the client writes each item's text as sent and checks it against a
+mirror of its model rather than building the model (about 1.3 ms a page). On a machine
+busy with other work, both run slower and the speed-up falls with them: read it with the
+machine's load beside it (the figure's note gives it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -78,7 +88,8 @@ def _speedup(quick: bool, folder: Path) -> list[Result]:
             statistics.median(p[0] for p in parallel),
             "s",
             statistics.median(speedups),
-            f"faster than one page at a time ({statistics.median(s[0] for s in sequential):.2f} s)",
+            f"faster than one page at a time ({statistics.median(s[0] for s in sequential):.2f} s;"
+            f" load average {os.getloadavg()[0]:.1f} on {len(os.sched_getaffinity(0))} cores)",
             ">= 6",
             statistics.median(s[0] for s in sequential),
         ),

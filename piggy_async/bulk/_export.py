@@ -19,8 +19,7 @@ from .._client import BaseClient
 from .._clients import OAuthClient, RegisterClient
 from .._defaults import EXPORT_CONCURRENCY
 from ..models import Contact, LoyaltyTransaction
-from ._lines import line_encoder
-from ._source import Source, contact_created_at, transaction_created_at
+from ._source import Source
 from ._state import ExportState
 from ._stream import ExportStream
 from ._types import ExportResult
@@ -76,9 +75,8 @@ def stream_loyalty_transactions(
             f"type must be 'credit_receptions' or 'reward_receptions', got {filters['type']!r}"
         )
     source = Source(
-        "loyalty_transactions", "loyalty_transactions", filters, transaction_created_at,
-        LoyaltyTransaction,
-    )  # fmt: skip
+        "loyalty_transactions", "loyalty_transactions", filters, ("created_at",), LoyaltyTransaction
+    )
     return _stream(client, source, options)
 
 
@@ -88,7 +86,8 @@ def stream_contacts(
     """The contacts created at or after `since`, as `stream_loyalty_transactions` streams
     transactions. The API filters contacts by creation only: a contact changed after it
     was exported is not exported again (`contact_updated` webhooks carry the changes)."""
-    return _stream(client, Source("contacts", "contacts", {}, contact_created_at, Contact), options)
+    source = Source("contacts", "contacts", {}, ("current_values", "created_at"), Contact)
+    return _stream(client, source, options)
 
 
 def _stream(client: BaseClient, source: Source, options: ExportOptions) -> ExportStream:
@@ -157,10 +156,9 @@ async def write_jsonl(stream: ExportStream, out: str | os.PathLike[str]) -> Expo
     """Run `stream` into the JSON Lines file `out`: appended to after what its state says
     was committed (a state file), or replaced (none)."""
     incremental = stream.has_state_file
-    encode = line_encoder()
     with _open_output(out, stream.state, incremental=incremental) as (path, file):
         async for batch in stream.batches():
-            file.write(b"".join([encode(item) for item in batch.items]))
+            file.write(b"\n".join([item.text for item in batch._placed]) + b"\n")
             if incremental:  # the state names only what is on disk
                 file.flush()
                 os.fsync(file.fileno())

@@ -1,13 +1,20 @@
 """Placing exported items (their creation second and uuid) and noting the odd ones.
 
-An item is exported as the API sent it. One the models cannot take (a `null` where a number
-belongs, a type the SDK does not know yet) is still exported, and counted under its kind of
-problem; an item without a readable `created_at` or `uuid` cannot be placed in the stream,
-so it is counted and left out. Each kind of problem is logged once per run.
+An item is exported as the API sent it (its JSON text). One the models cannot take (a `null`
+where a number belongs, a type the SDK does not know yet) is still exported, and counted
+under its kind of problem; an item without a readable `created_at` or `uuid` cannot be
+placed in the stream, so it is counted and left out. Each kind of problem is logged once
+per run.
+
+Placing reads only the keys it needs out of each item's text. Whether an item fits its
+model is checked by the quick mirror of the model (`_fit`); only an item that fails it is
+structured strictly, and only an odd one is decoded once more, leniently, to name the
+values that do not fit.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -17,8 +24,11 @@ from typing import Any, Final
 import attrs
 
 from .._codecs import _tagged, structurer
+from .._json import decode
 from .._lenient import mismatches
 from .._mismatches import DECODE_ERRORS, strict_decoding
+from ._fit import fit_check
+from ._keys import keys_reader
 from ._source import RawItem, Source
 
 logger = logging.getLogger("piggy_async.bulk")
@@ -29,11 +39,18 @@ KIND_LENGTH: Final = 160
 
 @attrs.frozen(slots=True)
 class Placed:
-    """An item with its creation second (epoch seconds) and uuid."""
+    """An item with its creation second (epoch seconds) and uuid.
+
+    Attributes:
+        text: The item's JSON text, as sent, on one line: bytes-like (`bytes`, or the
+            `msgspec.Raw` slice of its page), so `bytes(text)` or `str(text, "utf-8")`.
+        tag: The value of the key telling the model's kinds apart, if it has several.
+    """
 
     second: int
     uuid: str
-    data: RawItem
+    text: bytes
+    tag: object = None
 
 
 class Items:
@@ -41,43 +58,61 @@ class Items:
 
     def __init__(self, source: Source) -> None:
         self._job = source.job
-        self._created_at = source.created_at
         self._model = source.model
+        self._keys = keys_reader(source)
+        self._fits = fit_check(source.model)
         self._structure = structurer(source.model)
-        self._kinds: Callable[[RawItem], str | None] = _unknown_kind(source.model)
+        self._kinds: Callable[[object], str | None] = _unknown_kind(source.model)
         self.odd: Counter[str] = Counter()
         """Items exported that the models cannot take, by kind of problem."""
         self.unplaced: Counter[str] = Counter()
         """Items left out for want of a readable creation time or uuid, by kind."""
 
-    def place(self, items: list[RawItem], *, count: bool) -> list[Placed]:
-        """The placeable `items`; the others are counted if `count` (an item is counted
-        once: on the page that brings it in order, not when a page is read again)."""
+    def place(self, texts: list[bytes], *, count: bool) -> list[Placed]:
+        """The placeable items of `texts`; the others are counted if `count` (an item is
+        counted once: on the page that brings it in order, not when a page is read again)."""
         placed = []
-        for item in items:
-            where = _where(item, self._created_at) if isinstance(item, dict) else None
-            if where is None:
-                if count:
-                    self._note(self.unplaced, _unplaceable(item, self._created_at))
-                continue
-            placed.append(Placed(where[0], where[1], item))
+        for text, keys in zip(texts, self._keys(texts), strict=True):
+            if isinstance(keys, str):
+                problem = keys
+            else:
+                uuid, moment, tag = keys
+                second = _second_of(moment) if moment.__class__ is str else None
+                if uuid.__class__ is str and uuid and second is not None:
+                    placed.append(Placed(second, uuid, text, tag))
+                    continue
+                problem = _unplaceable(uuid)
+            if count:
+                self._note(self.unplaced, problem)
         return placed
 
-    def check(self, items: Iterable[RawItem]) -> None:
-        """Count those of `items` the models cannot take (each exported item once). Decoding
-        strictly finds them at the cost of building the models; only an odd one is decoded
-        again, leniently, to name the values that do not fit."""
-        structure = self._structure
-        with strict_decoding():
-            for item in items:
-                try:
-                    structure(item)
-                except DECODE_ERRORS:
-                    self._odd(item)
+    def check(self, placed: Iterable[Placed]) -> None:
+        """Count those of the `placed` items the models cannot take (each exported item
+        once). Items the quick check passes fit; any other is structured strictly, and
+        only an odd one is decoded again, leniently, to name the values that do not fit."""
+        kinds: dict[object, list[Placed]] = {}
+        for item in placed:  # the quick check takes items of one kind together
+            kinds.setdefault(item.tag if item.tag.__class__ is str else None, []).append(item)
+        for tag, items in kinds.items():
+            texts = [item.text for item in items]
+            fitting = [False] * len(items) if self._fits is None else self._fits(texts, tag)
+            for item, fits in zip(items, fitting, strict=True):
+                if not (fits or self._fits_strictly(item.text)):
                     continue
-                unknown = self._kinds(item)
+                unknown = self._kinds(item.tag)
                 if unknown is not None:
                     self._note(self.odd, unknown)
+
+    def _fits_strictly(self, text: bytes) -> bool:
+        """Whether the models take the item `text` strictly; if not, it is counted as odd."""
+        data = decode(text, status=200)
+        try:
+            with strict_decoding():
+                self._structure(data)
+        except DECODE_ERRORS:
+            self._odd(data)
+            return False
+        return True
 
     def _odd(self, item: RawItem) -> None:
         name = _model_name(self._model, item)
@@ -91,26 +126,21 @@ class Items:
         counts[kind] += 1
 
 
-def _where(item: RawItem, created_at: Callable[[RawItem], object]) -> tuple[int, str] | None:
-    uuid, moment = item.get("uuid"), created_at(item)
-    if not (isinstance(uuid, str) and uuid and isinstance(moment, str)):
-        return None
+def _unplaceable(uuid: object) -> str:
+    if not (isinstance(uuid, str) and uuid):
+        return "an item without a uuid, left out"
+    return "an item without a readable created_at, left out"
+
+
+@functools.lru_cache(maxsize=1024)  # the items of a second share their timestamp
+def _second_of(moment: str) -> int | None:
     try:
         when = datetime.fromisoformat(moment)
     except ValueError:
         return None
     if when.tzinfo is None:
         return None
-    return int(when.timestamp() // 1), uuid
-
-
-def _unplaceable(item: object, created_at: Callable[[RawItem], object]) -> str:
-    if not isinstance(item, dict):
-        return f"an item that is not a JSON object ({type(item).__name__}), left out"
-    uuid = item.get("uuid")
-    if not (isinstance(uuid, str) and uuid):
-        return "an item without a uuid, left out"
-    return "an item without a readable created_at, left out"
+    return int(when.timestamp() // 1)
 
 
 def _model_name(model: Any, item: RawItem) -> str:
@@ -122,17 +152,17 @@ def _model_name(model: Any, item: RawItem) -> str:
     return str(getattr(model, "__name__", "item"))
 
 
-def _unknown_kind(model: Any) -> Callable[[RawItem], str | None]:
+def _unknown_kind(model: Any) -> Callable[[object], str | None]:
     """For a model with several kinds told apart by a key, a check naming an item of a
-    kind the SDK does not know (the models take it as their default kind)."""
+    kind the SDK does not know (the models take it as their default kind), given the
+    key's value in the item (a string: items of any other fail their model's check)."""
     if model not in _tagged:
-        return lambda item: None
+        return lambda tag: None
     key, variants, _default = _tagged[model]
 
-    def unknown(item: RawItem) -> str | None:
-        value = item.get(key)
-        if value in variants:
+    def unknown(tag: object) -> str | None:
+        if tag in variants:
             return None
-        return f"an item of a {key} the SDK does not know: {str(value)[:40]!r}"
+        return f"an item of a {key} the SDK does not know: {str(tag)[:40]!r}"
 
     return unknown

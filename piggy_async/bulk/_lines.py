@@ -1,23 +1,19 @@
-"""Items as JSON lines, written as fast as they can be."""
+"""Decoded items written again as JSON text (where the text the API sent is not at hand)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
+import msgspec
 
-def line_encoder() -> Callable[[Any], bytes]:
-    """One JSON line per item: msgspec, or the standard library for what it cannot write
-    (integers past 64 bits)."""
-    import msgspec
+_encode = msgspec.json.Encoder().encode
 
-    fast = msgspec.json.Encoder().encode
 
-    def line(item: Any) -> bytes:
-        try:
-            return fast(item) + b"\n"
-        except (OverflowError, TypeError, msgspec.EncodeError):
-            return json.dumps(item, separators=(",", ":")).encode() + b"\n"
-
-    return line
+def item_text(item: Any) -> bytes:
+    """A decoded item written as compact JSON: msgspec, or the standard library for what it
+    cannot write (integers past 64 bits, lone surrogates)."""
+    try:
+        return _encode(item)
+    except (OverflowError, TypeError, UnicodeEncodeError, msgspec.EncodeError):
+        return json.dumps(item, separators=(",", ":")).encode()

@@ -26,7 +26,7 @@ from .._defaults import EXPORT_READINGS
 from .._errors import PaginationError
 from .._pagination import Page
 from ._items import Items, Placed
-from ._source import Fetch, RawItem
+from ._source import Fetch
 
 
 class Reader:
@@ -123,14 +123,14 @@ class Reader:
             )
         return sorted(found.values(), key=_second)
 
-    async def _window(self, gte: int, lt: int) -> list[Page[RawItem]]:
+    async def _window(self, gte: int, lt: int) -> list[Page[bytes]]:
         first = await self.get(gte, lt, 1)
         last = first.last_page or 1
         if not first.has_next or last < 2:
             return [first]
         gate = asyncio.Semaphore(self.concurrency)
 
-        async def one(number: int) -> Page[RawItem]:
+        async def one(number: int) -> Page[bytes]:
             async with gate:
                 return await self.get(gte, lt, number)
 
@@ -140,12 +140,12 @@ class Reader:
 
     async def get(
         self, gte: int, lt: int | None, number: int, *, newest_first: bool = False
-    ) -> Page[RawItem]:
+    ) -> Page[bytes]:
         self.requests += 1
         return await self._fetch(gte, lt, number, newest_first)
 
 
-def _nothing_new(first: Page[RawItem], placed: list[Placed], seen: frozenset[str]) -> bool:
+def _nothing_new(first: Page[bytes], placed: list[Placed], seen: frozenset[str]) -> bool:
     """Whether the first page shows that every item from the start second on is in `seen`."""
     return (
         first.total is not None
@@ -155,7 +155,7 @@ def _nothing_new(first: Page[RawItem], placed: list[Placed], seen: frozenset[str
 
 
 def _only_newer(
-    probe: Page[RawItem], oldest_first: list[Placed], start: int, seen: frozenset[str]
+    probe: Page[bytes], oldest_first: list[Placed], start: int, seen: frozenset[str]
 ) -> bool:
     """Whether the newest-first `probe` reaches down into the start second and counts no
     more items there than `seen` holds: what is new is then all on it."""
@@ -200,7 +200,7 @@ class _Carry:
         self.low, self._complete = newest, False
         return _fresh(sorted(older, key=_second), self._start, self._seen)
 
-    def joins(self, page: Page[RawItem], following: Page[RawItem], placed: list[Placed]) -> bool:
+    def joins(self, page: Page[bytes], following: Page[bytes], placed: list[Placed]) -> bool:
         """Whether `following` continues `page` with nothing missed at the seam."""
         if page.total != following.total:
             return False
@@ -237,17 +237,17 @@ class _Ahead:
     def __init__(self, reader: Reader, start: int, end: int) -> None:
         self._reader = reader
         self._window = (start, end)
-        self._tasks: dict[int, asyncio.Task[Page[RawItem]]] = {}
+        self._tasks: dict[int, asyncio.Task[Page[bytes]]] = {}
         self._reading = 0
         self._next = 1
 
-    def top_up(self, page: Page[RawItem]) -> None:
+    def top_up(self, page: Page[bytes]) -> None:
         """Request what `page` (the one being read) says follows, up to `concurrency`."""
         last = page.last_page if page.last_page is not None else self._reading + page.has_next
         while self._next <= min(last, self._reading + self._reader.concurrency):
             self._request(self._next)
 
-    async def next(self) -> Page[RawItem]:
+    async def next(self) -> Page[bytes]:
         """The page after the one being read (which becomes the one being read)."""
         self._reading += 1
         if self._reading not in self._tasks:

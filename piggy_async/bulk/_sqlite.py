@@ -13,7 +13,6 @@ import os
 import sqlite3
 from datetime import UTC, datetime
 
-from ._lines import line_encoder
 from ._stream import ExportStream
 from ._types import ExportResult
 
@@ -25,7 +24,6 @@ async def write_sqlite(stream: ExportStream, out: str | os.PathLike[str]) -> Exp
         OSError: The database cannot be opened or written (the message names it).
     """
     table = stream.state.job
-    encode = line_encoder()
     try:
         database = sqlite3.connect(os.fspath(out))
     except sqlite3.Error as error:
@@ -42,7 +40,7 @@ async def write_sqlite(stream: ExportStream, out: str | os.PathLike[str]) -> Exp
         )
         async for batch in stream.batches():
             rows = [
-                (placed.uuid, _second(placed.second), encode(placed.data)[:-1].decode())
+                (placed.uuid, _second(placed.second), str(placed.text, "utf-8"))
                 for placed in batch._placed
             ]
             with database:

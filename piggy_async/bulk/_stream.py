@@ -7,7 +7,8 @@ and then commits.
         await batch.commit()          # only now does the state move past these items
     print(stream.result())
 
-Each item comes once, oldest first, as the API sent it. A run stopped anywhere (an error,
+Each item comes once, oldest first, as the API sent it: `batch.lines` holds each one's JSON
+text, `batch.items` the same decoded (on first use). A run stopped anywhere (an error,
 Ctrl-C, a kill) resumes after the last committed batch: a sink that stores a batch and is
 stopped before committing gets that batch again, so it should store idempotently (the
 SQLite sink upserts by uuid; the JSON Lines sink cuts its file back to what was committed).
@@ -15,12 +16,14 @@ SQLite sink upserts by uuid; the JSON Lines sink cuts its file back to what was 
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 from .._client import BaseClient
+from .._json import decode
 from ._items import Items, Placed
 from ._reader import Reader
 from ._source import RawItem, Source
@@ -32,16 +35,25 @@ class ExportBatch:
     """Items created one after the other, oldest first, as the API sent them.
 
     Attributes:
-        items: The decoded JSON objects.
         cursor: The creation second of the newest of them.
     """
 
     def __init__(self, stream: ExportStream, placed: list[Placed]) -> None:
         self._stream = stream
         self._placed = placed
-        self.items: list[RawItem] = [item.data for item in placed]
         self.cursor = datetime.fromtimestamp(placed[-1].second, UTC)
         self.committed = False
+
+    @functools.cached_property
+    def lines(self) -> list[bytes]:
+        """Each item's JSON text as the API sent it (UTF-8, on one line: line breaks between
+        its values, if the API sent any, are taken out)."""
+        return [bytes(item.text) for item in self._placed]
+
+    @functools.cached_property
+    def items(self) -> list[RawItem]:
+        """The items as decoded JSON objects (decoded when first read)."""
+        return [decode(item.text, status=200) for item in self._placed]
 
     async def commit(self) -> None:
         """Record that the batch is stored: the state (saved, with a state file) moves past
@@ -51,10 +63,10 @@ class ExportBatch:
             self._stream._commit(self)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self._placed)
 
     def __repr__(self) -> str:
-        return f"<ExportBatch {len(self.items)} items up to {self.cursor.isoformat()}>"
+        return f"<ExportBatch {len(self._placed)} items up to {self.cursor.isoformat()}>"
 
 
 class ExportStream:
@@ -120,11 +132,11 @@ class ExportStream:
 
     def _commit(self, batch: ExportBatch) -> None:
         newest = batch._placed[-1].second
-        self._items.check(batch.items)
+        self._items.check(batch._placed)
         self.state.advance(batch.cursor, (p.uuid for p in batch._placed if p.second == newest))
         if self._path is not None:
             save_state(self._path, self.state)
-        self._written += len(batch.items)
+        self._written += len(batch._placed)
         if self._on_progress is not None:
             self._on_progress(self._written)
 
