@@ -15,7 +15,7 @@ import functools
 import hashlib
 import platform
 import ssl as _ssl
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypedDict, TypeVar
 
@@ -38,11 +38,13 @@ from ._responses import page as _page
 from ._responses import strict_data as _strict_data
 from ._transport.attempt import Response
 from ._transport.events import EventHook
+from ._transport.hooked import Hooks
 from ._transport.policy import RetryPolicy
 from ._transport.sender import Transport
 from ._transport.settings import CallSettings
 from ._unset import Unset
 from ._version import __version__
+from .hooks import AfterResponse, BeforeRequest
 from .limiters import Limiter, RateLimitState, default_limiter
 
 T = TypeVar("T")
@@ -64,9 +66,14 @@ def _updated(
     retry_policy: RetryPolicy | None = None,
     ssl: _ssl.SSLContext | bool | None = None,
     proxy: str | URL | None = None,
+    before_request: Iterable[BeforeRequest] | None = None,
+    after_response: Iterable[AfterResponse] | None = None,
 ) -> CallSettings:
-    """`settings` with what is given instead, checked."""
+    """`settings` with what is given instead, checked (hooks: added to its own)."""
     policy = retry_policy or settings.policy
+    hooks = settings.hooks
+    if before_request is not None or after_response is not None:
+        hooks = (hooks or Hooks()).plus(before_request, after_response)
     if max_retries is not None:
         policy = attrs.evolve(policy, max_retries=max_retries)
     given = {
@@ -81,6 +88,7 @@ def _updated(
         policy=policy,
         ssl=settings.ssl if ssl is None else _http_options.ssl(ssl),
         proxy=settings.proxy if proxy is None else _http_options.proxy(proxy),
+        hooks=hooks,
         **seconds,  # type: ignore[arg-type]
     )
 
@@ -138,6 +146,10 @@ class ClientOptions(TypedDict, total=False):
     (the system's trust store) or False (no check: local test servers only)."""
     proxy: str
     """The proxy URL to send through, instead of `HTTPS_PROXY`/`HTTP_PROXY`."""
+    before_request: Iterable[BeforeRequest]
+    """Async functions awaited before every attempt is sent (`piggy_async.hooks`)."""
+    after_response: Iterable[AfterResponse]
+    """Async functions awaited on every answer, error answers included."""
     strict_responses: bool
     """Raise `MalformedResponseError` for any value that does not fit its model's field,
     instead of keeping it as sent (tests use it to catch drift from the spec)."""
@@ -170,6 +182,8 @@ class BaseClient:
         ssl: _ssl.SSLContext | bool | None = None,
         proxy: str | URL | None = None,
         strict_responses: bool = False,
+        before_request: Iterable[BeforeRequest] = (),
+        after_response: Iterable[AfterResponse] = (),
     ) -> None:
         self._api_base = _api_base(base_url, self.api)
         self._strict_responses = bool(strict_responses)
@@ -190,6 +204,8 @@ class BaseClient:
             max_retries=max_retries,
             ssl=ssl,
             proxy=proxy,
+            before_request=before_request,
+            after_response=after_response,
         )
         if session is not None and connector is not None:
             raise ValueError("pass either session or connector, not both")
@@ -238,6 +254,8 @@ class BaseClient:
         ssl: _ssl.SSLContext | bool | None = None,
         proxy: str | URL | None = None,
         strict_responses: bool | None = None,
+        before_request: Iterable[BeforeRequest] | None = None,
+        after_response: Iterable[AfterResponse] | None = None,
     ) -> Self:
         """A view of this client with other settings, sharing its connections, credentials,
         rate limiter and retry quota (closing either closes both):
@@ -245,6 +263,8 @@ class BaseClient:
             fast = piggy.with_options(timeout=5, max_retries=0)
             await fast.contacts.get(uuid)
             corporate = piggy.with_options(ssl=context, proxy="http://proxy.internal:3128")
+
+        Hooks given here run after the client's own.
         """
         view = copy.copy(self)
         for name, value in list(vars(view).items()):  # cached resources belong to `self`
@@ -260,6 +280,8 @@ class BaseClient:
             retry_policy=retry_policy,
             ssl=ssl,
             proxy=proxy,
+            before_request=before_request,
+            after_response=after_response,
         )
         if strict_responses is not None:
             view._strict_responses = bool(strict_responses)
@@ -400,9 +422,11 @@ class BaseClient:
         if operation.method in ("POST", "PUT"):
             payload = encode_body(body or {})
             headers["Content-Type"] = "application/json"
-        return self._transport.send(
+        transport = self._transport
+        sent = transport.send(
             operation, url, params, payload, headers, settings, decode, deadline=deadline
         )
+        return sent if transport.tracing is None else transport.tracing(operation, sent)
 
     def _call_settings(self, options: RequestOptions) -> CallSettings:
         """The client's settings, with the call's own `timeout` and `max_retries`."""

@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import random
 import warnings
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any, Protocol, TypeVar
 
 import aiohttp
 import attrs
@@ -39,11 +39,12 @@ from .._errors import (
 )
 from .._operation import Operation
 from ..limiters import Limiter, WaitTooLong
+from . import hooked
 from .attempt import Failed, Response, send_once
 from .call import Call, Ended, Request
 from .capture import record
 from .events import EventHook, EventKind, TransportEvent
-from .policy import Outcome, Retry
+from .policy import Outcome, Retry, RetryContext, RetryPolicy
 from .pool import Pool
 from .quota import RetryQuota
 from .settings import CallSettings
@@ -66,6 +67,22 @@ TOKEN_OPERATION: Operation[Any] = Operation(
 
 _NOTICEABLE_WAIT = 0.001
 """Seconds: a limiter that let a request through at once took less than this."""
+
+
+class Traced(Protocol):
+    """Runs a call's coroutine inside what traces it (`piggy_async.otel`)."""
+
+    def __call__(
+        self, operation: Operation[Any], sent: Awaitable[R], /
+    ) -> Coroutine[Any, Any, R]: ...
+
+
+def _both(first: EventHook, then: EventHook) -> EventHook:
+    def both(event: TransportEvent) -> None:
+        first(event)
+        then(event)
+
+    return both
 
 
 def _as_is(_: Operation[Any], response: Response) -> Response:
@@ -118,6 +135,8 @@ class Transport:
         self.clock = clock
         self.quota = RetryQuota()
         self._on_event = on_event
+        self.tracing: Traced | None = None
+        """What each call runs inside, when the client is traced."""
         self._random = rng
         self.pool = Pool(
             owner=owner,
@@ -140,6 +159,10 @@ class Transport:
     async def close(self) -> None:
         await self.pool.close()
         await self.limiter.aclose()
+
+    def listen(self, hook: EventHook) -> None:
+        """Send every event to `hook` too, after the client's `on_event`."""
+        self._on_event = hook if self._on_event is None else _both(self._on_event, hook)
 
     # -- one call ---------------------------------------------------------------------------
 
@@ -190,16 +213,25 @@ class Transport:
                 continue  # new credentials: the same attempt again
             else:
                 ended = self._rejected(operation, answer, call.attempt)
-            retry = settings.policy.decide(  # retry?
+            retry = self._decide(operation, call, ended, settings.policy)  # retry?
+            if retry is None or not await self._wait(label, call, retry, ended.reason):  # wait
+                raise ended.error from None
+            call.retried(retry)
+
+    def _decide(
+        self, operation: Operation[Any], call: Call, ended: Ended, policy: RetryPolicy
+    ) -> Retry | None:
+        """The policy's decision on a call's attempt that `ended`, its `retry_if` asked."""
+        if policy.retry_if is None:
+            return policy.decide(
                 ended.outcome,
                 retry_safe=operation.retry_safe,
                 failures=call.failures,
                 quota=self.quota,
                 rng=self._random,
             )
-            if retry is None or not await self._wait(label, call, retry, ended.reason):  # wait
-                raise ended.error from None
-            call.retried(retry)
+        context = RetryContext(operation, call.attempt, call.failures, ended.error)
+        return hooked.decide(policy, ended.outcome, context, quota=self.quota, rng=self._random)
 
     async def _attempt(
         self,
@@ -208,14 +240,20 @@ class Transport:
         settings: CallSettings,
         call: Call,
     ) -> Response | Ended:
-        """One HTTP attempt; the limiter hears how it ended (of a paced request)."""
+        """One HTTP attempt, its hooks run around it; the limiter hears how it ended (of a
+        paced request)."""
         operation, url, params, payload, headers = request
         pool = self.pool
         paced = call.paced
+        hooks = settings.hooks
         if self._on_event is not None:
             self._emit("request", operation.label, call.attempt)
-        started = self.clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
+        started = (
+            self.clock.now() if self._on_event or hooks or logger.isEnabledFor(logging.DEBUG) else 0
+        )
         try:
+            if hooks is not None:
+                await hooks.before_attempt(operation, url, headers, call)
             response = await send_once(
                 session, pool.watchdog, operation, url, params, payload,
                 (headers or None) if pool.headers is None else {**pool.headers, **headers},
@@ -230,10 +268,13 @@ class Transport:
             if paced:
                 self.limiter.observe(self.key, 0, {})
             raise
-        if paced:
+        if paced:  # not the token request: its body is a credential
             self.limiter.observe(self.key, response[0], response[2])
+            record(operation, response, call.attempt)
         if started:
             self._answered(operation, call.attempt, url, response[0], self.clock.now() - started)
+        if hooks is not None:  # the answer is in: what a hook raises is no transport failure
+            await hooks.after_answer(operation, response, self.clock.now() - started, call)
         return response
 
     async def _acquire(self, label: str, call: Call, settings: CallSettings) -> None:
@@ -275,7 +316,6 @@ class Transport:
                 )
             return Ended(error, Outcome(None, sent=True), "an unreadable body")
         self.quota.refund(call.spent or _defaults.RETRY_QUOTA_REFUND)
-        record(operation, response)
         return result
 
     async def _renewed(self, rejected: str, call: Call, settings: CallSettings) -> bool:
@@ -348,7 +388,7 @@ class Transport:
 
         async def post(payload: bytes) -> Response:
             headers = {"Content-Type": "application/json"}
-            return await self.send(
+            sent = self.send(
                 TOKEN_OPERATION,
                 self.token_url,
                 [],
@@ -359,6 +399,7 @@ class Transport:
                 authenticate=False,
                 deadline=deadline,
             )
+            return await (sent if self.tracing is None else self.tracing(TOKEN_OPERATION, sent))
 
         return post
 
