@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -242,3 +243,12 @@ def test_a_client_is_instrumented_once(telemetry: Telemetry) -> None:
         telemetry.instrument(client)
     with pytest.raises(TypeError, match="takes a client"):
         instrument("https://api.piggy.eu")  # type: ignore[type-var]
+
+
+USER_TEST = Path(__file__).parents[1] / "examples" / "user_tests" / "test_tracing.py"
+
+
+def test_a_users_own_tracing_test_passes_with_no_conftest(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_tracing=USER_TEST.read_text(encoding="utf-8"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
