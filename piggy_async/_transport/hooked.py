@@ -7,6 +7,7 @@ that one check and nothing else.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from types import CoroutineType
 from typing import Any
 
 import attrs
@@ -89,7 +90,7 @@ async def _run(hook: Callable[[Any], Awaitable[None]], info: Any, label: str, se
     kind = "after_response" if sent else "before_request"
     try:
         pending = hook(info)
-        if not isinstance(pending, Awaitable):
+        if pending.__class__ is not CoroutineType and not isinstance(pending, Awaitable):
             raise TypeError(f"it returned {type(pending).__name__}: hooks are async functions")
         await pending
     except Exception as error:

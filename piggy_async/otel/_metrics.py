@@ -15,14 +15,14 @@ if TYPE_CHECKING:
 
 
 class Meters:
-    """Attempts, answers' durations, retries, 429s, limiter waits and the budget left."""
+    """Requests (the answers' durations: one measurement per request, the SDK's costliest
+    part), retries, 429s, limiter waits and the budget left."""
 
     def __init__(self, meter: metrics.Meter, client: BaseClient) -> None:
-        self._requests = meter.create_counter(
-            "piggy.client.requests", unit="{request}", description="Attempts sent"
-        )
         self._duration = meter.create_histogram(
-            "http.client.request.duration", unit="s", description="From sending to the answer"
+            "http.client.request.duration",
+            unit="s",
+            description="Requests answered, from sending to the answer's last byte",
         )
         self._retries = meter.create_counter(
             "piggy.client.retries", unit="{retry}", description="Attempts retried"
@@ -44,9 +44,7 @@ class Meters:
     def on_event(self, event: TransportEvent) -> None:
         attributes: dict[str, str | int] = {"piggy.operation": event.operation}
         kind = event.kind
-        if kind == "request":
-            self._requests.add(1, attributes)
-        elif kind == "response" and event.elapsed is not None and event.status is not None:
+        if kind == "response" and event.elapsed is not None and event.status is not None:
             attributes["http.response.status_code"] = event.status
             self._duration.record(event.elapsed, attributes)
         elif kind == "retry":

@@ -63,10 +63,12 @@ class CallSpans:
         propagate.inject(request.headers)
 
     async def after_response(self, response: ResponseInfo) -> None:
-        """The answer's status on the span, and the answer as one of its events."""
+        """The answer's status on the span; an error answer as one of its events too."""
         span = trace.get_current_span()
         if span.is_recording():
             span.set_attribute("http.response.status_code", response.status)
+            if response.status < 400:
+                return
             span.add_event(
                 "piggy.response",
                 {
