@@ -1,4 +1,5 @@
-"""`Hooks`: the request hooks of a client or a view, and how the transport runs them.
+"""`Hooks`: the request hooks of a client or a view, and how the transport runs them; the
+retry policy's `retry_if` asked; `Traced`, what a traced client's calls run inside.
 
 The transport asks `settings.hooks` once per attempt: None (no hooks, the common case) costs
 that one check and nothing else.
@@ -6,13 +7,14 @@ that one check and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from types import CoroutineType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import attrs
 from yarl import URL
 
+from .._operation import Operation
 from ..hooks import (
     AfterResponse,
     BeforeRequest,
@@ -22,8 +24,11 @@ from ..hooks import (
     RequestInfo,
     ResponseInfo,
 )
-from .policy import Outcome, Retry, RetryContext, RetryPolicy
+from .call import Call, Ended
+from .policy import Retry, RetryContext, RetryPolicy
 from .quota import RetryQuota
+
+R = TypeVar("R")
 
 
 def _checked(hooks: Iterable[Any], what: str) -> tuple[Any, ...]:
@@ -53,7 +58,7 @@ class Hooks:
         return hooks if hooks.before or hooks.after else None
 
     async def before_attempt(
-        self, operation: Any, url: URL, headers: dict[str, str], call: CallState
+        self, operation: Operation[Any], url: URL, headers: dict[str, str], call: CallState
     ) -> None:
         """Each before-request hook on the attempt about to be sent with `headers`."""
         if not self.before:
@@ -67,7 +72,7 @@ class Hooks:
 
     async def after_answer(
         self,
-        operation: Any,
+        operation: Operation[Any],
         answer: tuple[int, bytes, Mapping[str, str]],
         elapsed: float,
         call: CallState,
@@ -104,27 +109,41 @@ async def _run(hook: Callable[[Any], Awaitable[None]], info: Any, label: str, se
         ) from error
 
 
+class Traced(Protocol):
+    """Runs a call's coroutine inside what traces it (`piggy_async.otel`)."""
+
+    def __call__(
+        self, operation: Operation[Any], sent: Awaitable[R], /
+    ) -> Coroutine[Any, Any, R]: ...
+
+
 def decide(
     policy: RetryPolicy,
-    outcome: Outcome,
-    context: RetryContext,
-    *,
+    operation: Operation[Any],
+    call: Call,
+    ended: Ended,
     quota: RetryQuota,
     rng: Callable[[], float],
 ) -> Retry | None:
-    """`policy.decide` with its `retry_if` asked about `context`; what it raises, as
-    `HookError`."""
+    """The policy's decision on the attempt of `call` that `ended`; its `retry_if`, if any,
+    asked first, and what that raises raised as `HookError`."""
+    outcome, failures = ended.outcome, call.failures
+    context = None
+    if policy.retry_if is not None:
+        context = RetryContext(operation, call.attempt, failures, ended.error)
     try:
         return policy.decide(
             outcome,
-            retry_safe=context.operation.retry_safe,
-            failures=context.failures,
+            retry_safe=operation.retry_safe,
+            failures=failures,
             quota=quota,
             rng=rng,
             context=context,
         )
     except Exception as error:
-        label, name = context.operation.label, _name(policy.retry_if)
+        if context is None:
+            raise
+        label, name = operation.label, _name(policy.retry_if)
         raise HookError(
             f"{label}: retry_if {name} raised {type(error).__name__}: {error}",
             operation=label,

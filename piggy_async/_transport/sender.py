@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import random
 import warnings
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import aiohttp
 import attrs
@@ -43,8 +43,8 @@ from . import hooked
 from .attempt import Failed, Response, send_once
 from .call import Call, Ended, Request
 from .capture import record
-from .events import EventHook, EventKind, TransportEvent
-from .policy import Outcome, Retry, RetryContext, RetryPolicy
+from .events import EventHook, EventKind, TransportEvent, both
+from .policy import Outcome, Retry
 from .pool import Pool
 from .quota import RetryQuota
 from .settings import CallSettings
@@ -67,22 +67,6 @@ TOKEN_OPERATION: Operation[Any] = Operation(
 
 _NOTICEABLE_WAIT = 0.001
 """Seconds: a limiter that let a request through at once took less than this."""
-
-
-class Traced(Protocol):
-    """Runs a call's coroutine inside what traces it (`piggy_async.otel`)."""
-
-    def __call__(
-        self, operation: Operation[Any], sent: Awaitable[R], /
-    ) -> Coroutine[Any, Any, R]: ...
-
-
-def _both(first: EventHook, then: EventHook) -> EventHook:
-    def both(event: TransportEvent) -> None:
-        first(event)
-        then(event)
-
-    return both
 
 
 def _as_is(_: Operation[Any], response: Response) -> Response:
@@ -135,7 +119,7 @@ class Transport:
         self.clock = clock
         self.quota = RetryQuota()
         self._on_event = on_event
-        self.tracing: Traced | None = None
+        self.tracing: hooked.Traced | None = None
         """What each call runs inside, when the client is traced."""
         self._random = rng
         self.pool = Pool(
@@ -162,7 +146,7 @@ class Transport:
 
     def listen(self, hook: EventHook) -> None:
         """Send every event to `hook` too, after the client's `on_event`."""
-        self._on_event = hook if self._on_event is None else _both(self._on_event, hook)
+        self._on_event = hook if self._on_event is None else both(self._on_event, hook)
 
     # -- one call ---------------------------------------------------------------------------
 
@@ -213,25 +197,11 @@ class Transport:
                 continue  # new credentials: the same attempt again
             else:
                 ended = self._rejected(operation, answer, call.attempt)
-            retry = self._decide(operation, call, ended, settings.policy)  # retry?
+            policy, quota = settings.policy, self.quota
+            retry = hooked.decide(policy, operation, call, ended, quota, self._random)  # retry?
             if retry is None or not await self._wait(label, call, retry, ended.reason):  # wait
                 raise ended.error from None
             call.retried(retry)
-
-    def _decide(
-        self, operation: Operation[Any], call: Call, ended: Ended, policy: RetryPolicy
-    ) -> Retry | None:
-        """The policy's decision on a call's attempt that `ended`, its `retry_if` asked."""
-        if policy.retry_if is None:
-            return policy.decide(
-                ended.outcome,
-                retry_safe=operation.retry_safe,
-                failures=call.failures,
-                quota=self.quota,
-                rng=self._random,
-            )
-        context = RetryContext(operation, call.attempt, call.failures, ended.error)
-        return hooked.decide(policy, ended.outcome, context, quota=self.quota, rng=self._random)
 
     async def _attempt(
         self,
