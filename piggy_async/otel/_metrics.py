@@ -42,8 +42,10 @@ class Meters:
         )
 
     def on_event(self, event: TransportEvent) -> None:
-        attributes: dict[str, str | int] = {"piggy.operation": event.operation}
         kind = event.kind
+        if kind == "request":  # counted by the duration's histogram once answered
+            return
+        attributes: dict[str, str | int] = {"piggy.operation": event.operation}
         if kind == "response" and event.elapsed is not None and event.status is not None:
             attributes["http.response.status_code"] = event.status
             self._duration.record(event.elapsed, attributes)

@@ -81,8 +81,10 @@ class CallSpans:
     def on_event(self, event: TransportEvent) -> None:
         """A retry, a limiter wait or a 429 as an event of the call's span."""
         name = _EVENTS.get(event.kind)
+        if name is None:  # every attempt's `request` and `response`: the hooks have those
+            return
         span = trace.get_current_span()
-        if name is None or not span.is_recording():
+        if not span.is_recording():
             return
         attributes: dict[str, str | int | float] = {"piggy.attempt": event.attempt}
         if event.delay is not None:
