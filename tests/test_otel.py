@@ -115,7 +115,7 @@ async def test_one_client_span_per_call_with_the_http_attributes(
     assert span.status.status_code is StatusCode.UNSET
     assert not [pair for pair in every_attribute([span]) if "@" in str(pair[1])]
     ((gauge_attributes, gauge),) = telemetry.metrics()["piggy.client.rate_limit.remaining"]
-    assert (gauge_attributes, gauge) == ({"piggy.client": "OAuthClient"}, remaining)
+    assert (gauge_attributes["piggy.client"], gauge) == ("OAuthClient", remaining)
     assert remaining is not None
 
 
@@ -236,6 +236,23 @@ async def test_views_made_afterwards_are_traced_too(telemetry: Telemetry) -> Non
     (span,) = telemetry.spans()
     assert "traceparent" in server.requests[0][2]
     assert span.name == "piggy contacts.get"
+
+
+async def test_each_client_on_one_meter_reports_its_budget(telemetry: Telemetry) -> None:
+    async with FakePiggy() as server:
+        oauth = OAuthClient(api_key=server.oauth_key, base_url=server.url)
+        register = RegisterClient(api_key=server.register_key, base_url=server.url)
+        async with telemetry.instrument(oauth) as piggy, telemetry.instrument(register) as pos:
+            await piggy.shops.list()
+            await pos.contacts.find_or_create(email=EMAIL)
+            await pos.contacts.find_or_create(email=EMAIL)
+            expected = {"OAuthClient": piggy.rate_limit.remaining}
+            expected["RegisterClient"] = pos.rate_limit.remaining
+    budgets = telemetry.metrics()["piggy.client.rate_limit.remaining"]
+    assert {a["piggy.client"]: left for a, left in budgets} == expected
+    assert len({a["piggy.budget"] for a, _ in budgets}) == 2, "one budget per key"
+    durations = telemetry.metrics()["http.client.request.duration.count"]
+    assert sum(count for _, count in durations) == 3
 
 
 def test_a_client_is_instrumented_once(telemetry: Telemetry) -> None:

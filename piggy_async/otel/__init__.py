@@ -30,7 +30,7 @@ import attrs
 from .._client import BaseClient
 from .._transport.hooked import Hooks
 from .._version import __version__
-from ._metrics import Meters
+from ._metrics import meters_of
 from ._spans import CallSpans
 
 __all__ = ["instrument"]
@@ -61,7 +61,9 @@ def instrument(
     spans = CallSpans(tracer, client.base_url)
     transport.tracing = spans
     transport.listen(spans.on_event)
-    transport.listen(Meters(meter, client).on_event)
+    meters = meters_of(meter)
+    meters.add(client)
+    transport.listen(meters.on_event)
     settings = client._settings
     hooks = (settings.hooks or Hooks()).plus([spans.before_request], [spans.after_response])
     client._settings = attrs.evolve(settings, hooks=hooks)

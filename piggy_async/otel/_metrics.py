@@ -1,4 +1,6 @@
-"""`Meters`: a client's metrics, counted from its transport events."""
+"""`Meters`: the metrics of the clients instrumented on one meter, counted from their
+transport events; `meters_of(meter)`, the one `Meters` of a meter (a meter keeps the first
+of two instruments of one name, so every client on it shares them)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,20 @@ if TYPE_CHECKING:
     from .._client import BaseClient
 
 
+_METERS: weakref.WeakKeyDictionary[metrics.Meter, Meters] = weakref.WeakKeyDictionary()
+
+
+def meters_of(meter: metrics.Meter) -> Meters:
+    if meter not in _METERS:
+        _METERS[meter] = Meters(meter)
+    return _METERS[meter]
+
+
 class Meters:
     """Requests (the answers' durations: one measurement per request, the SDK's costliest
-    part), retries, 429s, limiter waits and the budget left."""
+    part), retries, 429s, limiter waits, and the budget each client has left."""
 
-    def __init__(self, meter: metrics.Meter, client: BaseClient) -> None:
+    def __init__(self, meter: metrics.Meter) -> None:
         self._duration = meter.create_histogram(
             "http.client.request.duration",
             unit="s",
@@ -33,7 +44,7 @@ class Meters:
         self._waits = meter.create_histogram(
             "piggy.client.limiter.wait", unit="s", description="Waits for the rate limiter"
         )
-        self._client = weakref.ref(client)  # the meter provider may outlive the client
+        self._clients: weakref.WeakSet[BaseClient] = weakref.WeakSet()  # none kept alive
         meter.create_observable_gauge(
             "piggy.client.rate_limit.remaining",
             callbacks=[self._remaining],
@@ -56,9 +67,19 @@ class Meters:
         elif kind == "wait" and event.delay is not None:
             self._waits.record(event.delay, attributes)
 
+    def add(self, client: BaseClient) -> None:
+        """Report `client`'s budget left too (for as long as it exists)."""
+        self._clients.add(client)
+
     def _remaining(self, _: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
-        client = self._client()
-        remaining = None if client is None else client.rate_limit.remaining
-        if remaining is None:
-            return []
-        return [metrics.Observation(remaining, {"piggy.client": type(client).__name__})]
+        """Each client's budget left, by its class and its budget (a fingerprint of its
+        credentials' fingerprint: clients on one key share one)."""
+        seen: dict[tuple[str, str], int] = {}
+        for client in list(self._clients):
+            remaining = client.rate_limit.remaining
+            if remaining is not None:
+                seen[type(client).__name__, client._transport.key[:8]] = remaining
+        return [
+            metrics.Observation(left, {"piggy.client": name, "piggy.budget": budget})
+            for (name, budget), left in seen.items()
+        ]
