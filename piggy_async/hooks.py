@@ -102,7 +102,13 @@ class RequestHeaders(MutableMapping[str, str]):
 
 
 def _check_settable(name: object) -> None:
-    if not isinstance(name, str) or not name or any(c in name for c in "\r\n: "):
+    if (
+        not isinstance(name, str)
+        or not name.isprintable()
+        or not name
+        or ":" in name
+        or " " in name
+    ):
         raise ValueError(f"{name!r} is not a header name")
     if name.lower() in _SDK_OWNED:
         raise ValueError(f"hooks cannot change the {name} header: the SDK sets it")

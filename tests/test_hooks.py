@@ -12,7 +12,7 @@ from helpers import ScriptedServer
 from scripted_answers import answering
 
 from piggy_async import BadRequestError, NotFoundError, OAuthClient, VirtualClock
-from piggy_async.hooks import HookError, RequestInfo, ResponseInfo
+from piggy_async.hooks import HookError, RequestHeaders, RequestInfo, ResponseInfo
 
 
 @pytest.fixture
@@ -157,3 +157,13 @@ async def test_a_final_error_answer_reaches_the_hook_and_the_caller() -> None:
             await piggy.contacts.get("123")
     assert heard == [400]
     assert isinstance(raised.value, NotFoundError)
+
+
+@pytest.mark.parametrize("name", ["X-A\r\nX-B", "X:A", "X A", "", "Host", "content-length"])
+def test_a_hook_cannot_set_a_header_that_frames_or_splits_the_request(name: str) -> None:
+    headers = RequestHeaders({"Authorization": "Bearer k"})
+    with pytest.raises(ValueError, match=name.split("\r")[0] or "''"):
+        headers[name] = "v"
+    headers["X-Request-ID"] = "7"
+    assert dict(headers) == {"X-Request-ID": "7"}
+    assert len(headers) == 1
