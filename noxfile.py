@@ -4,8 +4,10 @@
   dependency (tests built on aioresponses skip, saying why, where it cannot run).
 - `minimum`: every test on the oldest release `pyproject.toml` allows of each runtime
   dependency, on the oldest Python.
-- `user_project`: a project outside the repository installs the built wheel into a fresh
-  environment and runs its own tests with the SDK's pytest plugin, no conftest.py.
+- `user_project`: a project outside the repository installs the built wheel with its
+  `pytest` and `otel` extras (and opentelemetry-sdk, as a traced service has) into a fresh
+  environment and runs its own tests with the SDK's pytest plugin, no conftest.py: calls
+  through its own aiohttp session, spans read back from an in-memory exporter.
 
 Each runs the tests only: `make test` does the linting, type checks and benchmarks.
 Temporary files go to the system's temporary folder, never under `.nox/` (nox's
@@ -36,7 +38,8 @@ USER_TESTS = ROOT / "examples" / "user_tests"
 def _minimums() -> list[str]:
     """`name==version` for each runtime dependency (and extra) at its declared lower bound."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = [*project["dependencies"], *project["optional-dependencies"]["redis"]]
+    extras = project["optional-dependencies"]
+    declared = [*project["dependencies"], *extras["redis"], *extras["otel"]]
     pins = []
     for requirement in declared:
         match = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", requirement)
@@ -66,12 +69,15 @@ def minimum(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS[-1])
 def user_project(session: nox.Session) -> None:
-    """A user's project: the built wheel, the newest dependencies, the plugin's fixtures."""
+    """A user's project: the built wheel with `[pytest,otel]`, the newest dependencies, the
+    plugin's fixtures, its own session and its own in-memory span exporter."""
     with tempfile.TemporaryDirectory() as tmp:
         dist, project = Path(tmp) / "dist", Path(tmp) / "project"
         session.run("python", "-m", "pip", "wheel", "--no-deps", "-w", str(dist), str(ROOT))
         (wheel,) = dist.glob("piggy_async-*.whl")
-        session.install("--upgrade", "--upgrade-strategy", "eager", f"{wheel}[pytest]")
+        session.install(
+            "--upgrade", "--upgrade-strategy", "eager", f"{wheel}[pytest,otel]", "opentelemetry-sdk"
+        )
         shutil.copytree(USER_TESTS, project)
         session.chdir(project)
         session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs)

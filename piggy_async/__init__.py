@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from ._transport.policy import RetryPolicy
     from ._unset import UNSET, Unset
     from ._virtual_clock import VirtualClock
+    from .hooks import HookError
 
 _SOURCES = (
     "._auth",
@@ -86,6 +87,7 @@ _SOURCES = (
     "._transport.policy",
     "._unset",
     "._virtual_clock",
+    ".hooks",
 )
 """The modules `__all__`'s names come from: imported on the first use of any of them, so
 `import piggy_async` (and the `piggy` command's start-up) costs no aiohttp."""
@@ -138,6 +140,7 @@ __all__ = [
     "Clock",
     "ERROR_MESSAGES",
     "ErrorCode",
+    "HookError",
     "InsufficientBalanceError",
     "InvalidInputError",
     "ItemList",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import functools
 import ssl as _ssl
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -40,6 +40,7 @@ from ._transport.events import EventHook
 from ._transport.policy import RetryPolicy
 from ._transport.settings import CallSettings
 from ._unset import Unset
+from .hooks import AfterResponse, BeforeRequest
 from .limiters import Limiter, RateLimitState
 
 __all__ = ["BaseClient", "ClientOptions"]
@@ -75,6 +76,8 @@ class BaseClient:
         ssl: _ssl.SSLContext | bool | None = None,
         proxy: str | URL | None = None,
         strict_responses: bool = False,
+        before_request: Iterable[BeforeRequest] = (),
+        after_response: Iterable[AfterResponse] = (),
     ) -> None:
         self._api_base = api_base(base_url, self.api)
         self._strict_responses = bool(strict_responses)
@@ -88,6 +91,8 @@ class BaseClient:
             max_response_bytes=max_response_bytes,
             ssl=ssl,
             proxy=proxy,
+            before_request=before_request,
+            after_response=after_response,
         )
         self._owner = type(self).__name__
         self._transport = transport(
@@ -129,6 +134,8 @@ class BaseClient:
         ssl: _ssl.SSLContext | bool | None = None,
         proxy: str | URL | None = None,
         strict_responses: bool | None = None,
+        before_request: Iterable[BeforeRequest] | None = None,
+        after_response: Iterable[AfterResponse] | None = None,
     ) -> Self:
         """A view of this client with other settings, sharing its connections, credentials,
         rate limiter and retry quota (closing either closes both):
@@ -136,6 +143,8 @@ class BaseClient:
             fast = piggy.with_options(timeout=5, max_retries=0)
             await fast.contacts.get(uuid)
             corporate = piggy.with_options(ssl=context, proxy="http://proxy.internal:3128")
+
+        Hooks given here run after the client's own.
         """
         view = copy.copy(self)
         for name, value in list(vars(view).items()):  # cached resources belong to `self`
@@ -151,6 +160,8 @@ class BaseClient:
             retry_policy=retry_policy,
             ssl=ssl,
             proxy=proxy,
+            before_request=before_request,
+            after_response=after_response,
         )
         if strict_responses is not None:
             view._strict_responses = bool(strict_responses)
@@ -291,9 +302,11 @@ class BaseClient:
         if operation.method in ("POST", "PUT"):
             payload = encode_body(body or {})
             headers["Content-Type"] = "application/json"
-        return self._transport.send(
+        transport = self._transport
+        sent = transport.send(
             operation, url, params, payload, headers, settings, decode, deadline=deadline
         )
+        return sent if transport.tracing is None else transport.tracing(operation, sent)
 
     def _call_settings(self, options: RequestOptions) -> CallSettings:
         """The client's settings, with the call's own `timeout` and `max_retries`."""

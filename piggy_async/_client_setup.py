@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import ssl as _ssl
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TypedDict
 
 import aiohttp
@@ -22,10 +22,12 @@ from ._auth import Auth
 from ._clock import Clock
 from ._operation import Api
 from ._transport.events import EventHook
+from ._transport.hooked import Hooks
 from ._transport.policy import RetryPolicy
 from ._transport.sender import Transport
 from ._transport.settings import CallSettings
 from ._version import __version__
+from .hooks import AfterResponse, BeforeRequest
 from .limiters import Limiter, default_limiter
 
 USER_AGENT = (
@@ -75,6 +77,10 @@ class ClientOptions(TypedDict, total=False):
     (the system's trust store) or False (no check: local test servers only)."""
     proxy: str
     """The proxy URL to send through, instead of `HTTPS_PROXY`/`HTTP_PROXY`."""
+    before_request: Iterable[BeforeRequest]
+    """Async functions awaited before every attempt is sent (`piggy_async.hooks`)."""
+    after_response: Iterable[AfterResponse]
+    """Async functions awaited on every answer, error answers included."""
     strict_responses: bool
     """Raise `MalformedResponseError` for any value that does not fit its model's field,
     instead of keeping it as sent (tests use it to catch drift from the spec)."""
@@ -103,10 +109,15 @@ def updated(
     retry_policy: RetryPolicy | None = None,
     ssl: _ssl.SSLContext | bool | None = None,
     proxy: str | URL | None = None,
+    before_request: Iterable[BeforeRequest] | None = None,
+    after_response: Iterable[AfterResponse] | None = None,
 ) -> CallSettings:
     """`settings` with what is given instead, checked: a `with_options` view's from its
-    client's, or a call's."""
+    client's, or a call's (hooks: added to its own)."""
     policy = retry_policy or settings.policy
+    hooks = settings.hooks
+    if before_request is not None or after_response is not None:
+        hooks = (hooks or Hooks()).plus(before_request, after_response)
     if max_retries is not None:
         policy = attrs.evolve(policy, max_retries=max_retries)
     given = {
@@ -121,6 +132,7 @@ def updated(
         policy=policy,
         ssl=settings.ssl if ssl is None else _http_options.ssl(ssl),
         proxy=settings.proxy if proxy is None else _http_options.proxy(proxy),
+        hooks=hooks,
         **seconds,  # type: ignore[arg-type]
     )
 
@@ -136,6 +148,8 @@ def client_settings(
     max_response_bytes: int,
     ssl: _ssl.SSLContext | bool | None,
     proxy: str | URL | None,
+    before_request: Iterable[BeforeRequest],
+    after_response: Iterable[AfterResponse],
 ) -> CallSettings:
     """A client's own settings, checked."""
     if max_response_bytes < 1:
@@ -148,7 +162,14 @@ def client_settings(
         pool_timeout=_arguments.seconds(pool_timeout, "pool_timeout"),
         max_body=max_response_bytes,
     )
-    return updated(settings, max_retries=max_retries, ssl=ssl, proxy=proxy)
+    return updated(
+        settings,
+        max_retries=max_retries,
+        ssl=ssl,
+        proxy=proxy,
+        before_request=before_request,
+        after_response=after_response,
+    )
 
 
 def transport(

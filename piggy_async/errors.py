@@ -19,5 +19,6 @@ from ._errors import __all__ as _declared
 from ._generated.error_classes import *  # noqa: F403
 from ._generated.error_classes import __all__ as _combined
 from ._generated.error_codes import ErrorCode
+from .hooks import HookError
 
-__all__ = [*_declared, *_combined, "ErrorCode", "MissingKeyError"]
+__all__ = [*_declared, *_combined, "ErrorCode", "HookError", "MissingKeyError"]

@@ -113,6 +113,7 @@ def _every_exception() -> list[BaseException]:
         public.APIConnectionError("refused", may_have_been_processed=False),
         public.APITimeoutError("read timeout", may_have_been_processed=True),
         public.OutcomeUnknownError("reset after sending"),
+        public.HookError("audit raised", operation="contacts.get", hook="audit", sent=True),
         public.MissingKeyError(piggy_async.models.Contact, "uuid"),
         LoyaltyTokenError("no hash"),
         WebhookSignatureError("bad signature"),

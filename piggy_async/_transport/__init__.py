@@ -7,7 +7,8 @@ Read top-down, each module one concept:
     policy.py    `RetryPolicy.decide`: retry after how long, or raise, given an `Outcome`
     settings.py  `CallSettings`: one call's policy, deadline and timeouts (read, connect, pool)
     events.py    `TransportEvent`: what `on_event` hooks receive
-    capture.py   `capture_responses()`: status and headers behind typed results
+    capture.py   `capture_responses()`: status, headers and body of every answer
+    hooked.py    `Hooks`: the request hooks run around each attempt; `retry_if` asked
     watchdog.py  `Watchdog`: one timer keeping the time limit of every attempt in flight
     pool.py      `Pool`: the aiohttp session on one event loop, its proxy and watchdog
     attempt.py   one HTTP attempt, and whether a failure happened before or after sending

@@ -31,3 +31,13 @@ class TransportEvent(NamedTuple):
 
 
 EventHook = Callable[[TransportEvent], None]
+
+
+def both(first: EventHook, then: EventHook) -> EventHook:
+    """An event hook calling `first`, then `then`."""
+
+    def hook(event: TransportEvent) -> None:
+        first(event)
+        then(event)
+
+    return hook

@@ -6,17 +6,19 @@ other write is retried only when the API provably did not process it: it answere
 (rate limited) or 503 (maintenance), or the connection failed before the request was sent.
 When it may have been processed (a read timeout, a reset after sending, a cut-off answer)
 the caller gets `OutcomeUnknownError` instead of a retry that could apply it twice.
+A user's `retry_if` predicate can widen or narrow what is retried, never past that rule.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import attrs
 
 from .. import _defaults
+from .._operation import Operation
 from .backoff import full_jitter
 from .quota import RetryQuota
 
@@ -46,6 +48,33 @@ class Outcome(NamedTuple):
     then counts as a failure after sending (retried only if the operation is safe)."""
 
 
+@attrs.frozen
+class RetryContext:
+    """What a `RetryPolicy(retry_if=...)` predicate knows besides the `Outcome`."""
+
+    operation: Operation[Any]
+    attempt: int
+    """The attempt that just ended: 1 for the first."""
+    failures: int
+    """Failures retried so far in this call."""
+    error: Exception
+    """What the call raises unless it is retried."""
+
+
+class RetryIf(Protocol):
+    """`retry_if(outcome, context) -> True | False | None`: retry, do not, or let the policy
+    decide. True cannot make a write repeat that the API may have processed."""
+
+    def __call__(self, outcome: Outcome, context: RetryContext, /) -> bool | None: ...
+
+
+def _unprocessed(outcome: Outcome) -> bool:
+    """Whether the API provably did not act on the attempt: sending any write again is safe."""
+    if outcome.status is None:
+        return not outcome.sent
+    return outcome.status in UNPROCESSED_STATUSES
+
+
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not value >= 0 or value == float("inf"):
         raise ValueError(f"{attribute.name} must be a finite number >= 0, got {value!r}")
@@ -62,6 +91,11 @@ class RetryPolicy:
         max_wait: The longest server-requested wait (`Retry-After`) the client sits out;
             a longer one surfaces at once as `RateLimitError` / `MaintenanceError`.
         retry_statuses: The HTTP statuses that may be retried.
+        retry_if: Your own rule, asked first after every attempt that did not succeed:
+            True retries it (within `max_retries`, the retry quota, `max_wait` and the
+            deadline), False raises at once, None leaves it to the rules above. True is
+            ignored for a write the API may have processed (`retry_safe` stays the
+            spec's): it never makes a write repeat.
     """
 
     max_retries: int = attrs.field(default=_defaults.MAX_RETRIES)
@@ -71,6 +105,12 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = attrs.field(
         default=_defaults.RETRY_STATUSES, converter=frozenset
     )
+    retry_if: RetryIf | None = attrs.field(default=None)
+
+    @retry_if.validator
+    def _check_retry_if(self, _: object, value: RetryIf | None) -> None:
+        if value is not None and not callable(value):
+            raise TypeError(f"retry_if must be a function, got {type(value).__name__}")
 
     @max_retries.validator
     def _check_retries(self, _: object, value: int) -> None:
@@ -95,10 +135,20 @@ class RetryPolicy:
         failures: int,
         quota: RetryQuota,
         rng: Callable[[], float] = random.random,
+        context: RetryContext | None = None,
     ) -> Retry | None:
         """Retry after `Retry.delay` seconds, or None to raise: for an attempt that ended
         with `outcome`, of an operation that is `retry_safe` or not, in a call that already
-        retried `failures` failures."""
+        retried `failures` failures. `retry_if` is asked when the `context` is given."""
+        wanted = None
+        if self.retry_if is not None and context is not None:
+            wanted = self.retry_if(outcome, context)
+            if wanted is False:
+                return None
+            if wanted is not None and wanted is not True:
+                raise TypeError(f"retry_if must return True, False or None, got {wanted!r}")
+            if not (retry_safe or _unprocessed(outcome)):
+                wanted = None  # a write that may have been processed: the rule stands
         status = outcome.status
         if status is None or (
             outcome.unreadable and not self.retries_status(status, retry_safe=retry_safe)
@@ -113,6 +163,7 @@ class RetryPolicy:
             failures=failures,
             quota=quota,
             rng=rng,
+            wanted=bool(wanted),
         )
 
     def _after_status(
@@ -124,15 +175,19 @@ class RetryPolicy:
         failures: int,
         quota: RetryQuota,
         rng: Callable[[], float],
+        wanted: bool = False,
     ) -> Retry | None:
-        """The retry of an error answer, or None to raise it now.
+        """The retry of an error answer, or None to raise it now (`wanted`: `retry_if`
+        asked for it, whatever `retry_statuses` say).
 
         `asked` is the wait the answer named (`Retry-After`), `failures` how many failures
         this call already retried. A 429 is the API's "wait", not a failure: it counts
         against neither `max_retries` nor the retry quota (the deadline and `max_wait`
         bound it), unless retrying is off.
         """
-        if self.max_retries == 0 or not self.retries_status(status, retry_safe=retry_safe):
+        if self.max_retries == 0 or not (
+            wanted or self.retries_status(status, retry_safe=retry_safe)
+        ):
             return None
         if asked is None:
             delay = self.backoff(failures, rng)

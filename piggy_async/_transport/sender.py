@@ -38,10 +38,11 @@ from .._errors import (
 )
 from .._operation import Operation
 from ..limiters import Limiter, WaitTooLong
+from . import hooked
 from .attempt import Failed, Response, send_once
 from .call import Call, Ended, Request
 from .capture import record
-from .events import EventHook, EventKind, TransportEvent
+from .events import EventHook, EventKind, TransportEvent, both
 from .policy import Outcome, Retry
 from .pool import Pool
 from .quota import RetryQuota
@@ -117,6 +118,8 @@ class Transport:
         self.clock = clock
         self.quota = RetryQuota()
         self._on_event = on_event
+        self.tracing: hooked.Traced | None = None
+        """What each call runs inside, when the client is traced."""
         self._random = rng
         self.pool = Pool(
             owner=owner,
@@ -139,6 +142,10 @@ class Transport:
     async def close(self) -> None:
         await self.pool.close()
         await self.limiter.aclose()
+
+    def listen(self, hook: EventHook) -> None:
+        """Send every event to `hook` too, after the client's `on_event`."""
+        self._on_event = hook if self._on_event is None else both(self._on_event, hook)
 
     # -- one call ---------------------------------------------------------------------------
 
@@ -189,13 +196,8 @@ class Transport:
                 continue  # new credentials: the same attempt again
             else:
                 ended = self._rejected(operation, answer, call.attempt)
-            retry = settings.policy.decide(  # retry?
-                ended.outcome,
-                retry_safe=operation.retry_safe,
-                failures=call.failures,
-                quota=self.quota,
-                rng=self._random,
-            )
+            policy, quota = settings.policy, self.quota
+            retry = hooked.decide(policy, operation, call, ended, quota, self._random)  # retry?
             if retry is None or not await self._wait(label, call, retry, ended.reason):  # wait
                 raise ended.error from None
             call.retried(retry)
@@ -207,14 +209,20 @@ class Transport:
         settings: CallSettings,
         call: Call,
     ) -> Response | Ended:
-        """One HTTP attempt; the limiter hears how it ended (of a paced request)."""
+        """One HTTP attempt, its hooks run around it; the limiter hears how it ended (of a
+        paced request)."""
         operation, url, params, payload, headers = request
         pool = self.pool
         paced = call.paced
+        hooks = settings.hooks
         if self._on_event is not None:
             self._emit("request", operation.label, call.attempt)
-        started = self.clock.now() if self._on_event or logger.isEnabledFor(logging.DEBUG) else 0
+        started = (
+            self.clock.now() if self._on_event or hooks or logger.isEnabledFor(logging.DEBUG) else 0
+        )
         try:
+            if hooks is not None:
+                await hooks.before_attempt(operation, url, headers, call)
             response = await send_once(
                 session, pool.watchdog, operation, url, params, payload,
                 (headers or None) if pool.headers is None else {**pool.headers, **headers},
@@ -233,10 +241,13 @@ class Transport:
             if paced:
                 self.limiter.observe(self.key, 0, {})
             raise
-        if paced:
+        if paced:  # not the token request: its body is a credential
             self.limiter.observe(self.key, response[0], response[2])
+            record(operation, response, call.attempt)
         if started:
             self._answered(operation, call.attempt, url, response[0], self.clock.now() - started)
+        if hooks is not None:  # the answer is in: what a hook raises is no transport failure
+            await hooks.after_answer(operation, response, self.clock.now() - started, call)
         return response
 
     async def _acquire(self, label: str, call: Call, settings: CallSettings) -> None:
@@ -272,7 +283,6 @@ class Transport:
         except TruncatedResponseError as truncated:
             return self._unreadable(operation, truncated)
         self.quota.refund(call.spent or _defaults.RETRY_QUOTA_REFUND)
-        record(operation, response)
         return result
 
     async def _renewed(self, rejected: str, call: Call, settings: CallSettings) -> bool:
@@ -354,7 +364,7 @@ class Transport:
 
         async def post(payload: bytes) -> Response:
             headers = {"Content-Type": "application/json"}
-            return await self.send(
+            sent = self.send(
                 TOKEN_OPERATION,
                 self.token_url,
                 [],
@@ -365,6 +375,7 @@ class Transport:
                 authenticate=False,
                 deadline=deadline,
             )
+            return await (sent if self.tracing is None else self.tracing(TOKEN_OPERATION, sent))
 
         return post
 

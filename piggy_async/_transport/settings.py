@@ -7,6 +7,7 @@ import ssl as _ssl
 import aiohttp
 import attrs
 
+from .hooked import Hooks
 from .policy import RetryPolicy
 
 
@@ -28,6 +29,8 @@ class CallSettings:
     """How the server's certificate is checked: a context, True (the system's) or False."""
     proxy: str | None = None
     """The proxy to send through; None: the environment's (`HTTPS_PROXY`, `NO_PROXY`)."""
+    hooks: Hooks | None = None
+    """The request hooks; None when there are none."""
     connect_limit: aiohttp.ClientTimeout = attrs.field(init=False)
     """What aiohttp bounds itself: getting a connection (`connect`: the wait for a free one
     and the opening of a new one) and opening one (`sock_connect`). It arms a timer only
