@@ -25,8 +25,11 @@ from ._options import RequestOptions
 OPTIONS = frozenset(RequestOptions.__annotations__)
 """The keyword arguments every method takes besides its parameters (`RequestOptions`)."""
 
-RESERVED_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "connection"})
-"""Headers that frame or route the request: the HTTP client sets them, nobody else may."""
+RESERVED_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "host", "connection", "accept-encoding"}
+)
+"""Headers that frame or route the request, or say which encodings the SDK can read: the
+HTTP client sets them, nobody else may."""
 
 
 def _name(op: Operation[Any]) -> str:

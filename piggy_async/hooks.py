@@ -11,11 +11,11 @@
 
 A before-request hook runs for every attempt (retries included), once its credentials are
 in place and just before it is sent: it may add or replace headers, never `Authorization`
-(which it cannot see either) or `Content-Type`. An after-response hook runs for every
-answer, error answers included, before the SDK decides to retry or raise. Both are awaited
-in the task of the call, so context variables (a trace's current span) carry into them. A
-hook that raises fails the call with `HookError` (the hook's exception is its `__cause__`)
-and is never retried.
+(which it cannot see either), `Content-Type` or `Accept-Encoding`. An after-response hook
+runs for every answer, error answers included, before the SDK decides to retry or raise.
+Both are awaited in the task of the call, so context variables (a trace's current span)
+carry into them. A hook that raises fails the call with `HookError` (the hook's exception
+is its `__cause__`) and is never retried.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ __all__ = [
 ]
 
 _HIDDEN = "authorization"
-_SDK_OWNED = frozenset({"authorization", "content-type", "content-length", "host"})
+_SDK_OWNED = frozenset(
+    {"authorization", "content-type", "content-length", "host", "accept-encoding"}
+)
 
 
 class CallState(Protocol):
@@ -65,10 +67,10 @@ class CallState(Protocol):
 class RequestHeaders(MutableMapping[str, str]):
     """The headers one attempt is sent with, as a before-request hook may change them.
 
-    Add or replace any header but `Authorization`, `Content-Type`, `Content-Length` and
-    `Host`, which stay the SDK's (setting or deleting one raises `ValueError`). The
-    credentials are out of sight: `Authorization` is never listed, read or found in it.
-    Values must be text without line breaks.
+    Add or replace any header but `Authorization`, `Content-Type`, `Content-Length`, `Host`
+    and `Accept-Encoding` (the encodings the SDK reads), which stay the SDK's (setting or
+    deleting one raises `ValueError`). The credentials are out of sight: `Authorization` is
+    never listed, read or found in it. Values must be text without line breaks.
     """
 
     __slots__ = ("_headers",)

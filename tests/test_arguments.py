@@ -91,7 +91,9 @@ async def test_bad_arguments_are_refused_before_sending(
     assert sent(mock) == []
 
 
-@pytest.mark.parametrize("header", ["Content-Length", "transfer-encoding", "HOST", "Connection"])
+@pytest.mark.parametrize(
+    "header", ["Content-Length", "transfer-encoding", "HOST", "Connection", "Accept-Encoding"]
+)
 async def test_extra_headers_cannot_frame_or_route_the_request(
     header: str, piggy: OAuthClient, mock: aioresponses
 ) -> None:
