@@ -29,6 +29,7 @@ from piggy_async import (
     TransportEvent,
     VirtualClock,
 )
+from piggy_async.testing import FakePiggy
 
 GET_CONTACT = endpoint(OAUTH, "/contacts/123")
 CONTACT = {"data": {"uuid": "123", "email": "sandy@bikinibottom.sea"}}
@@ -420,3 +421,15 @@ async def test_a_read_answered_with_a_cut_off_body_is_retried(
     mock.get(GET_CONTACT, payload=CONTACT)
     assert (await client.contacts.get("123")).uuid == "123"
     assert len(sent(mock)) == 2
+
+
+async def test_a_clock_that_reads_zero_still_times_every_answer() -> None:
+    clock, events = VirtualClock(start=0.0), list[TransportEvent]()
+    async with (
+        FakePiggy(clock=clock) as server,
+        OAuthClient(
+            api_key=server.oauth_key, base_url=server.url, clock=clock, on_event=events.append
+        ) as piggy,
+    ):
+        await piggy.contacts.list()
+    assert _kinds(events) == ["request", "response"]

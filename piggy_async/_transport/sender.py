@@ -217,9 +217,10 @@ class Transport:
         hooks = settings.hooks
         if self._on_event is not None:
             self._emit("request", operation.label, call.attempt)
-        started = (
-            self.clock.now() if self._on_event or hooks or logger.isEnabledFor(logging.DEBUG) else 0
+        timed = (
+            self._on_event is not None or hooks is not None or logger.isEnabledFor(logging.DEBUG)
         )
+        started = self.clock.now() if timed else 0.0  # a clock may well read 0
         try:
             if hooks is not None:
                 await hooks.before_attempt(operation, url, headers, call)
@@ -244,7 +245,7 @@ class Transport:
         if paced:  # not the token request: its body is a credential
             self.limiter.observe(self.key, response[0], response[2])
             record(operation, response, call.attempt)
-        if started:
+        if timed:
             self._answered(operation, call.attempt, url, response[0], self.clock.now() - started)
         if hooks is not None:  # the answer is in: what a hook raises is no transport failure
             await hooks.after_answer(operation, response, self.clock.now() - started, call)
