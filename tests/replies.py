@@ -1,0 +1,98 @@
+"""A scripted API on a free loopback port: each request gets the next of the replies it was
+given (the last one repeats), and what arrived is read back as `Received` requests.
+
+For answers FakePiggy never gives on purpose (odd error bodies, documented examples, pages
+that drift, bodies without a length), sent over real HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from aiohttp import web
+from helpers import ScriptedServer
+from multidict import CIMultiDict
+from yarl import URL
+
+
+@attrs.frozen
+class Reply:
+    """One answer: `json` (encoded) or the raw `body`, with a status and headers."""
+
+    json: Any = None
+    status: int = 200
+    body: bytes | None = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    chunked: bool = False
+    """Sent without a Content-Length, in pieces."""
+
+    def payload(self) -> bytes:
+        return self.body if self.body is not None else json.dumps(self.json).encode()
+
+    async def send(self, request: web.Request) -> web.StreamResponse:
+        headers = {"Content-Type": "application/json", **self.headers}
+        if not self.chunked:
+            return web.Response(status=self.status, body=self.payload(), headers=headers)
+        response = web.StreamResponse(status=self.status, headers=headers)
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        body = self.payload()
+        for start in range(0, len(body), 7):
+            await response.write(body[start : start + 7])
+        await response.write_eof()
+        return response
+
+
+class Replies:
+    """A `ScriptedServer` handler answering each request with the next reply, the last one
+    for every request after; a reply that is not a `Reply` is sent as a JSON body."""
+
+    def __init__(self, *replies: Any) -> None:
+        if not replies:
+            raise ValueError("give at least one reply")
+        self._replies = [r if isinstance(r, Reply) else Reply(json=r) for r in replies]
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        reply = self._replies.pop(0) if len(self._replies) > 1 else self._replies[0]
+        return await reply.send(request)
+
+
+def scripted(*replies: Any) -> ScriptedServer:
+    """A server answering with `replies` in turn (`async with scripted(...) as api`)."""
+    return ScriptedServer(Replies(*replies))
+
+
+@attrs.frozen
+class Received:
+    """One request as the server read it off the wire."""
+
+    method: str
+    url: URL
+    headers: CIMultiDict[str]
+    body: bytes
+
+    @property
+    def path(self) -> str:
+        """The path as sent (percent-encoding kept), without the query."""
+        return self.url.raw_path
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        """The query pairs, decoded, in the order sent."""
+        return list(self.url.query.items())
+
+    @property
+    def json(self) -> Any:
+        assert self.body, f"{self.method} {self.path} was sent without a body"
+        return json.loads(self.body)
+
+
+def received(server: ScriptedServer) -> list[Received]:
+    """Every request `server` got, in order."""
+    return [
+        Received(method, URL(path_qs, encoded=True), headers, body)
+        for method, path_qs, headers, body in server.requests
+    ]
