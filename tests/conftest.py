@@ -1,6 +1,7 @@
 """Shared fixtures: an aioresponses mock, one client per API, a FakePiggy with a client per
-API on it, and the seed examples. The clients decode strictly (`strict_responses=True`): a
-response that drifts from the spec fails the test instead of being kept as sent.
+API on it, a scripted server with a client on it, and the seed examples. The clients decode
+strictly (`strict_responses=True`): a response that drifts from the spec fails the test
+instead of being kept as sent.
 
 Tests built on aioresponses (the `mock` fixture, or `@pytest.mark.aioresponses`) skip,
 saying why, on an aiohttp that aioresponses cannot build responses for; the others run.
@@ -19,6 +20,7 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 from helpers import API_KEY, HOST, load_seed
+from replies import ScriptedAPI
 
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.testing import FakePiggy, VirtualClock
@@ -132,3 +134,19 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 def seed() -> Callable[[str], Any]:
     """`seed("contacts.get")`: the documented response body of that seed endpoint."""
     return load_seed
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[ScriptedAPI]:
+    """A server on a loopback port answering with the replies a test gives it."""
+    async with ScriptedAPI() as server:
+        yield server
+
+
+@pytest.fixture
+async def scripted(api: ScriptedAPI) -> AsyncIterator[OAuthClient]:
+    """A client on `api`, as `piggy` is on the mock: no retries, strict decoding."""
+    async with OAuthClient(
+        api_key=API_KEY, base_url=api.url, max_retries=0, strict_responses=True
+    ) as client:
+        yield client

@@ -24,16 +24,18 @@ class Reply:
 
     json: Any = None
     status: int = 200
-    body: bytes | None = None
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    body: bytes | str | None = None
+    headers: Mapping[str, str] | None = None
     chunked: bool = False
     """Sent without a Content-Length, in pieces."""
 
     def payload(self) -> bytes:
-        return self.body if self.body is not None else json.dumps(self.json).encode()
+        if self.body is None:
+            return json.dumps(self.json).encode()
+        return self.body.encode() if isinstance(self.body, str) else self.body
 
     async def send(self, request: web.Request) -> web.StreamResponse:
-        headers = {"Content-Type": "application/json", **self.headers}
+        headers = {"Content-Type": "application/json", **(self.headers or {})}
         if not self.chunked:
             return web.Response(status=self.status, body=self.payload(), headers=headers)
         response = web.StreamResponse(status=self.status, headers=headers)
@@ -44,25 +46,6 @@ class Reply:
             await response.write(body[start : start + 7])
         await response.write_eof()
         return response
-
-
-class Replies:
-    """A `ScriptedServer` handler answering each request with the next reply, the last one
-    for every request after; a reply that is not a `Reply` is sent as a JSON body."""
-
-    def __init__(self, *replies: Any) -> None:
-        if not replies:
-            raise ValueError("give at least one reply")
-        self._replies = [r if isinstance(r, Reply) else Reply(json=r) for r in replies]
-
-    async def __call__(self, request: web.Request) -> web.StreamResponse:
-        reply = self._replies.pop(0) if len(self._replies) > 1 else self._replies[0]
-        return await reply.send(request)
-
-
-def scripted(*replies: Any) -> ScriptedServer:
-    """A server answering with `replies` in turn (`async with scripted(...) as api`)."""
-    return ScriptedServer(Replies(*replies))
 
 
 @attrs.frozen
@@ -90,9 +73,47 @@ class Received:
         return json.loads(self.body)
 
 
-def received(server: ScriptedServer) -> list[Received]:
-    """Every request `server` got, in order."""
-    return [
-        Received(method, URL(path_qs, encoded=True), headers, body)
-        for method, path_qs, headers, body in server.requests
-    ]
+class Replies:
+    """A `ScriptedServer` handler answering each request with the next reply, the last one
+    for every request after; a reply that is not a `Reply` is sent as a JSON body."""
+
+    def __init__(self, *replies: Any) -> None:
+        self._replies: list[Reply] = []
+        self._repeating = False  # the one reply left has been sent, and is sent again
+        self.queue(*replies)
+
+    def queue(self, *replies: Any) -> None:
+        """Answer the next requests with `replies`: after those not sent yet, instead of
+        one that is being repeated."""
+        if self._repeating:
+            self._replies, self._repeating = [], False
+        self._replies += [r if isinstance(r, Reply) else Reply(json=r) for r in replies]
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if not self._replies:
+            return web.Response(status=599, text="no reply scripted for this request")
+        if len(self._replies) > 1:
+            reply = self._replies.pop(0)
+        else:
+            reply, self._repeating = self._replies[0], True
+        return await reply.send(request)
+
+
+class ScriptedAPI(ScriptedServer):
+    """A server answering with the replies it is given (`api.reply(...)`), in turn."""
+
+    def __init__(self, *replies: Any) -> None:
+        self._script = Replies(*replies)
+        super().__init__(self._script)
+
+    def reply(self, *replies: Any) -> None:
+        """Answer the next requests with `replies`; the last one repeats."""
+        self._script.queue(*replies)
+
+    @property
+    def received(self) -> list[Received]:
+        """Every request the server got, in order."""
+        return [
+            Received(method, URL(path_qs, encoded=True), headers, body)
+            for method, path_qs, headers, body in self.requests
+        ]

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import pytest
 from helpers import API_KEY, load_seed
-from replies import Received, received, scripted
+from replies import Received, ScriptedAPI
 from seed_expectations import (
     check_claimed,
     check_contact_page,
@@ -324,13 +324,13 @@ async def run(case: Case, api: str) -> Any:
     """`case` against a server answering with its documented example, over HTTP."""
     client_class = OAuthClient if api == "oauth" else RegisterClient
     async with (
-        scripted(case.payload()) as server,
+        ScriptedAPI(case.payload()) as server,
         client_class(
             api_key=API_KEY, base_url=server.url, max_retries=0, strict_responses=True
         ) as client,
     ):
         result = await case.call(client)
-    (request,) = received(server)
+    (request,) = server.received
     assert_request(request, case, api)
     return result
 
