@@ -80,6 +80,8 @@ class Replies:
     def __init__(self, *replies: Any) -> None:
         self._replies: list[Reply] = []
         self._repeating = False  # the one reply left has been sent, and is sent again
+        self.pages: dict[str, Reply] = {}
+        """The replies for requests by their `page` query value, whenever asked for."""
         self.queue(*replies)
 
     def queue(self, *replies: Any) -> None:
@@ -90,6 +92,9 @@ class Replies:
         self._replies += [r if isinstance(r, Reply) else Reply(json=r) for r in replies]
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
+        page = self.pages.get(request.query.get("page", ""))
+        if page is not None:
+            return await page.send(request)
         if not self._replies:
             return web.Response(status=599, text="no reply scripted for this request")
         if len(self._replies) > 1:
@@ -109,6 +114,10 @@ class ScriptedAPI(ScriptedServer):
     def reply(self, *replies: Any) -> None:
         """Answer the next requests with `replies`; the last one repeats."""
         self._script.queue(*replies)
+
+    def page(self, number: int, reply: Any) -> None:
+        """Answer every request for page `number` with `reply`."""
+        self._script.pages[str(number)] = reply if isinstance(reply, Reply) else Reply(json=reply)
 
     @property
     def received(self) -> list[Received]:
