@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from aiohttp import web
@@ -28,6 +28,9 @@ class Reply:
     headers: Mapping[str, str] | None = None
     chunked: bool = False
     """Sent without a Content-Length, in pieces."""
+    fault: Literal["hang_up", "cut_off"] | None = None
+    """`hang_up`: the connection is closed without a word; `cut_off`: the status, the
+    headers and half the body are sent, then the connection is closed."""
 
     def payload(self) -> bytes:
         if self.body is None:
@@ -36,6 +39,8 @@ class Reply:
 
     async def send(self, request: web.Request) -> web.StreamResponse:
         headers = {"Content-Type": "application/json", **(self.headers or {})}
+        if self.fault is not None:
+            return await self._break(request, headers)
         if not self.chunked:
             return web.Response(status=self.status, body=self.payload(), headers=headers)
         response = web.StreamResponse(status=self.status, headers=headers)
@@ -45,6 +50,20 @@ class Reply:
         for start in range(0, len(body), 7):
             await response.write(body[start : start + 7])
         await response.write_eof()
+        return response
+
+    async def _break(self, request: web.Request, headers: dict[str, str]) -> web.StreamResponse:
+        transport = request.transport
+        assert transport is not None
+        if self.fault == "hang_up":
+            transport.close()
+            return web.Response()
+        body = self.payload()
+        response = web.StreamResponse(status=self.status, headers=headers)
+        response.content_length = len(body)
+        await response.prepare(request)
+        await response.write(body[: len(body) // 2])
+        transport.close()
         return response
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from aioresponses import aioresponses
-from helpers import OAUTH, Handler, ScriptedServer, endpoint
+from helpers import OAUTH, endpoint
 from replies import Reply, ScriptedAPI
 
 from piggy_async import (
@@ -323,37 +322,15 @@ async def test_an_empty_success_body_is_fine_when_data_is_always_null(
 # -- no response at all ---------------------------------------------------------------------
 
 
-async def hang_up(request: web.Request) -> web.StreamResponse:
-    """Close the connection without a word."""
-    assert request.transport is not None
-    request.transport.close()
-    return web.Response()
-
-
-async def cut_off(request: web.Request) -> web.StreamResponse:
-    """Promise a whole contact, send half of it, close the connection."""
-    body = json.dumps({"data": {"uuid": "123", "email": "sandy@bikinibottom.sea"}}).encode()
-    response = web.StreamResponse(headers={"Content-Type": "application/json"})
-    response.content_length = len(body)
-    await response.prepare(request)
-    await response.write(body[: len(body) // 2])
-    assert request.transport is not None
-    request.transport.close()
-    return response
-
-
 @pytest.mark.parametrize(
-    ("handler", "reason"), [(hang_up, "ServerDisconnectedError"), (cut_off, "ClientPayloadError")]
+    ("fault", "reason"), [("hang_up", "ServerDisconnectedError"), ("cut_off", "ClientPayloadError")]
 )
 async def test_a_connection_that_breaks_off_is_an_api_connection_error(
-    handler: Handler, reason: str
+    fault: Any, reason: str, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    async with (
-        ScriptedServer(handler) as server,
-        OAuthClient(api_key="k", base_url=server.url, max_retries=0) as piggy,
-    ):
-        with pytest.raises(APIConnectionError) as caught:
-            await piggy.contacts.get("123")
+    api.reply(Reply({"data": {"uuid": "123", "email": "sandy@bikinibottom.sea"}}, fault=fault))
+    with pytest.raises(APIConnectionError) as caught:
+        await scripted.contacts.get("123")
     assert type(caught.value) is APIConnectionError
     assert f"contacts.get: the connection broke off ({reason})" in str(caught.value)
     assert caught.value.may_have_been_processed is True
