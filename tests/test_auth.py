@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aioresponses import CallbackResult, aioresponses
 from helpers import HOST, OAUTH, REGISTER, TOKEN_URL, endpoint, sent
+from replies import Reply, ScriptedAPI
 from yarl import URL
 
 from piggy_async import (
@@ -180,50 +181,58 @@ async def test_concurrent_401s_renew_the_token_once(oauth: OAuthClient, mock: ai
     assert len(token_requests(mock)) == 2, "one initial fetch and one renewal for all five"
 
 
+@pytest.fixture
+async def credentials(api: ScriptedAPI) -> AsyncIterator[OAuthClient]:
+    """A client with client credentials on a scripted server."""
+    async with OAuthClient(
+        client_id="cid", client_secret=SECRET, base_url=api.url, max_retries=0
+    ) as client:
+        yield client
+
+
+def paths(api: ScriptedAPI) -> list[str]:
+    return [request.path for request in api.received]
+
+
 @pytest.mark.parametrize(
-    ("status", "body"),
+    "answer",
     [
-        (401, {"error": "invalid_client", "message": "Client authentication failed"}),
-        (400, {"error": "unsupported_grant_type", "message": "The grant type is unsupported."}),
-        (403, None),
+        Reply({"error": "invalid_client", "message": "Client authentication failed"}, 401),
+        Reply({"error": "unsupported_grant_type", "message": "Unsupported grant type."}, 400),
+        Reply(body="<html>oops</html>", status=403, headers={"Content-Type": "text/html"}),
     ],
 )
 async def test_a_failed_token_request_is_an_authentication_error(
-    status: int, body: Any, oauth: OAuthClient, mock: aioresponses
+    answer: Reply, credentials: OAuthClient, api: ScriptedAPI
 ) -> None:
-    if body is None:
-        mock.post(TOKEN_URL, status=status, body="<html>oops</html>", content_type="text/html")
-    else:
-        mock.post(TOKEN_URL, status=status, payload=body)
-    mock.get(BALANCE, payload=BALANCE_BODY)
-
+    api.reply(answer, BALANCE_BODY)
     with pytest.raises(AuthenticationError) as caught:
-        await oauth.contacts.get_credit_balance("123")
+        await credentials.contacts.get_credit_balance("123")
 
-    assert caught.value.status == status
+    assert caught.value.status == answer.status
     assert "token request failed" in str(caught.value)
     assert SECRET not in str(caught.value)
-    assert api_authorizations(mock) == [], "no API request without a token"
+    assert paths(api) == ["/oauth/token"], "no API request without a token"
 
 
 async def test_a_token_endpoint_failing_on_its_side_is_a_server_error(
-    oauth: OAuthClient, mock: aioresponses
+    credentials: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.post(TOKEN_URL, status=500, body="<html>oops</html>", content_type="text/html")
+    api.reply(Reply(body="<html>oops</html>", status=500, headers={"Content-Type": "text/html"}))
     with pytest.raises(ServerError) as caught:
-        await oauth.contacts.get_credit_balance("123")
+        await credentials.contacts.get_credit_balance("123")
     assert caught.value.status == 500
-    assert api_authorizations(mock) == []
+    assert paths(api) == ["/oauth/token"]
 
 
 @pytest.mark.parametrize("body", ['{"token_type": "Bearer"}', "not json", '{"access_token": ""}'])
 async def test_a_token_response_without_a_token_is_malformed(
-    body: str, oauth: OAuthClient, mock: aioresponses
+    body: str, credentials: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.post(TOKEN_URL, body=body)
+    api.reply(Reply(body=body), BALANCE_BODY)
     with pytest.raises(MalformedResponseError, match="access_token"):
-        await oauth.contacts.get_credit_balance("123")
-    assert api_authorizations(mock) == []
+        await credentials.contacts.get_credit_balance("123")
+    assert paths(api) == ["/oauth/token"]
 
 
 class FakeTokenEndpoint:
@@ -343,19 +352,19 @@ def test_a_base_url_that_is_not_absolute_http_is_a_value_error(base_url: str) ->
         OAuthClient(api_key="k", base_url=base_url)
 
 
-async def test_repr_never_shows_a_key_secret_or_token(mock: aioresponses) -> None:
+async def test_repr_never_shows_a_key_secret_or_token(api: ScriptedAPI) -> None:
     key = "sk-live-very-secret"
-    mock.post(TOKEN_URL, payload=token("tok-very-secret"))
-    mock.get(BALANCE, payload=BALANCE_BODY)
+    api.reply(token("tok-very-secret"), BALANCE_BODY)
     async with (
-        OAuthClient(api_key=key, base_url=HOST) as piggy,
-        RegisterClient(api_key=key, base_url=HOST) as pos,
-        OAuthClient(client_id="cid", client_secret=SECRET, base_url=HOST) as oauth,
+        OAuthClient(api_key=key, base_url=api.url) as piggy,
+        RegisterClient(api_key=key, base_url=api.url) as pos,
+        OAuthClient(client_id="cid", client_secret=SECRET, base_url=api.url) as oauth,
     ):
         await oauth.contacts.get_credit_balance("123")
         texts = [repr(piggy), repr(pos), repr(oauth), repr(ApiKeyAuth(key))]
         texts += [repr(ClientCredentialsAuth("cid", SECRET)), str(piggy), str(oauth)]
         texts.append(repr(piggy.contacts))
+    assert "token held" in texts[2], "the token was fetched, and is not shown"
     for text in texts:
         assert key not in text
         assert SECRET not in text
