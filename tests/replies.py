@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any, Literal
+from urllib.parse import unquote
 
 import attrs
 from aiohttp import web
@@ -29,8 +30,10 @@ class Reply:
     chunked: bool = False
     """Sent without a Content-Length, in pieces."""
     fault: Literal["hang_up", "cut_off"] | None = None
-    """`hang_up`: the connection is closed without a word; `cut_off`: the status, the
-    headers and half the body are sent, then the connection is closed."""
+    """`hang_up`: the connection is closed without a word (aiohttp itself sends a GET again
+    when that happens on a reused connection: use it on a first request, or a POST);
+    `cut_off`: the status, the headers and half the body are sent, then the connection is
+    closed."""
 
     def payload(self) -> bytes:
         if self.body is None:
@@ -121,6 +124,22 @@ class Replies:
         else:
             reply, self._repeating = self._replies[0], True
         return await reply.send(request)
+
+
+class Routes:
+    """A `ScriptedServer` handler giving each request the replies of the first route found
+    in its path and query (percent-decoded): `Routes({"/contacts?email=a@b.c": Replies(...)})`.
+    """
+
+    def __init__(self, routes: Mapping[str, Replies]) -> None:
+        self._routes = routes
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        target = unquote(request.path_qs)
+        replies = next((r for route, r in self._routes.items() if route in target), None)
+        if replies is None:
+            return web.Response(status=599, text=f"no route scripted for {target}")
+        return await replies(request)
 
 
 class ScriptedAPI(ScriptedServer):

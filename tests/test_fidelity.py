@@ -137,8 +137,9 @@ async def test_custom_attributes_reach_the_fake_and_come_back(
     ],
 )
 async def test_bad_attributes_are_refused_before_sending(
-    mock: aioresponses, piggy: OAuthClient, attributes: Any, error: type[Exception], message: str
+    oauth: OAuthClient, server: FakePiggy, attributes: Any, error: type[Exception], message: str
 ) -> None:
+    reward_uuid = next(iter(server.state.rewards))
     with pytest.raises(error, match=message):
-        await piggy.rewards.update("rw-1", title="Shake", attributes=attributes)
-    assert sent(mock) == []
+        await oauth.rewards.update(reward_uuid, title="Shake", attributes=attributes)
+    assert not server.state.requests
