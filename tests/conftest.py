@@ -145,8 +145,17 @@ async def api() -> AsyncIterator[ScriptedAPI]:
 
 @pytest.fixture
 async def scripted(api: ScriptedAPI) -> AsyncIterator[OAuthClient]:
-    """A client on `api`, as `piggy` is on the mock: no retries, strict decoding."""
+    """An OAuth client on `api`, as `piggy` is on the mock: no retries, strict decoding."""
     async with OAuthClient(
+        api_key=API_KEY, base_url=api.url, max_retries=0, strict_responses=True
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def scripted_pos(api: ScriptedAPI) -> AsyncIterator[RegisterClient]:
+    """A Register client on `api`, as `pos` is on the mock."""
+    async with RegisterClient(
         api_key=API_KEY, base_url=api.url, max_retries=0, strict_responses=True
     ) as client:
         yield client
