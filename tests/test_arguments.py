@@ -12,8 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
-from helpers import OAUTH, endpoint, only_request, sent
+from replies import ScriptedAPI
 
 from piggy_async import ApiKeyAuth, OAuthClient, RegisterClient
 from piggy_async.testing import FakePiggy
@@ -132,24 +131,23 @@ async def test_the_values_users_hold_reach_the_api(oauth: OAuthClient, server: F
 
 
 async def test_uuids_decimals_and_aware_datetimes_are_sent_as_the_api_reads_them(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.post(endpoint(OAUTH, "/credit-receptions"), payload=CREDIT)
-    await piggy.credit_receptions.create(
+    api.reply(CREDIT, PAGE)
+    await scripted.credit_receptions.create(
         shop_uuid=uuid.UUID(SHOP), contact_uuid=uuid.UUID(CONTACT), unit_value=Decimal("10.40")
     )
-    assert only_request(mock).json == {
+    assert api.received[0].json == {
         "shop_uuid": SHOP,
         "contact_uuid": CONTACT,
         "unit_value": 10.4,
     }
 
-    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=PAGE)
     amsterdam = timezone(timedelta(hours=2))
-    await piggy.loyalty_transactions.list(
+    await scripted.loyalty_transactions.list(
         contact_uuid=uuid.UUID(CONTACT), created_at_gte=datetime(2024, 5, 1, 12, tzinfo=amsterdam)
     )
-    (_, listed) = sent(mock)
+    (_, listed) = api.received
     assert listed.query == [
         ("page", "1"),
         ("contact_uuid", CONTACT),
@@ -158,11 +156,12 @@ async def test_uuids_decimals_and_aware_datetimes_are_sent_as_the_api_reads_them
 
 
 async def test_optional_none_still_means_null_or_absent(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=PAGE)
-    await piggy.loyalty_transactions.list(sort=None)  # type: ignore[arg-type]
-    assert only_request(mock).query == [("page", "1")]
+    api.reply(PAGE)
+    await scripted.loyalty_transactions.list(sort=None)  # type: ignore[arg-type]
+    (request,) = api.received
+    assert request.query == [("page", "1")]
 
 
 @pytest.mark.parametrize("key", ["key\nX-Injected: 1", "ke\ry", "k\x00ey", "k\x7fey"])
