@@ -88,12 +88,6 @@ def sent(mock: aioresponses) -> list[Sent]:
     ]
 
 
-def only_request(mock: aioresponses) -> Sent:
-    requests = sent(mock)
-    assert len(requests) == 1, f"expected exactly one request, got {requests}"
-    return requests[0]
-
-
 class Receiver:
     """A webhook receiver on a free loopback port that records every POST and answers
     with the statuses it is given, in turn (200 once they run out)."""
