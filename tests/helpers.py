@@ -19,7 +19,6 @@ from yarl import URL
 HOST = "https://api.test"
 OAUTH = f"{HOST}/api/v3/oauth/clients"
 REGISTER = f"{HOST}/api/v3/register"
-TOKEN_URL = f"{HOST}/oauth/token"
 API_KEY = "test-key"
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
