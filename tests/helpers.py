@@ -17,8 +17,10 @@ from multidict import CIMultiDict
 from yarl import URL
 
 HOST = "https://api.test"
-OAUTH = f"{HOST}/api/v3/oauth/clients"
-REGISTER = f"{HOST}/api/v3/register"
+OAUTH_PATH = "/api/v3/oauth/clients"
+REGISTER_PATH = "/api/v3/register"
+OAUTH = f"{HOST}{OAUTH_PATH}"
+REGISTER = f"{HOST}{REGISTER_PATH}"
 API_KEY = "test-key"
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"

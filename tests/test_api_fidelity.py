@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Receiver
+from helpers import OAUTH_PATH, REGISTER_PATH, Receiver
 from replies import ScriptedAPI
 
 import piggy_async
@@ -31,8 +31,6 @@ from piggy_async.webhooks import parse_event, signature_from, verify_signature
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "api.md"
 SHOP = {"uuid": "shop-1", "name": "Krusty Krab"}
-OAUTH_PATH = "/api/v3/oauth/clients"
-REGISTER_PATH = "/api/v3/register"
 
 
 def _envelope(data: Any) -> dict[str, Any]:

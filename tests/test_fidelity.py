@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import OAUTH_PATH, REGISTER_PATH
 from replies import ScriptedAPI
 
 from piggy_async import OAuthClient, PaginationError, RegisterClient
@@ -17,8 +18,6 @@ BASKET: dict[str, Any] = {
     "business_profile": {"uuid": "shop-1"},
     "line_items": [{"name": "Kelp Shake", "quantity": 1, "price": 1250, "total_amount": 1250}],
 }
-OAUTH_PATH = "/api/v3/oauth/clients"
-REGISTER_PATH = "/api/v3/register"
 POINTS = {"data": {"type": "points_transaction", "data": {"points": 12}}, "meta": {}}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 import pytest
-from helpers import API_KEY, load_seed
+from helpers import API_KEY, OAUTH_PATH, REGISTER_PATH, load_seed
 from replies import Received, ScriptedAPI
 from seed_expectations import (
     check_claimed,
@@ -294,7 +294,7 @@ REWARDS = [
 SEED_ENDPOINTS = [*CONTACTS, LOYALTY_TRANSACTIONS, *REWARDS]
 """The 20 seed endpoints, each on the API(s) the seeds document it for."""
 
-PATH_PREFIXES = {"oauth": "/api/v3/oauth/clients", "register": "/api/v3/register"}
+PATH_PREFIXES = {"oauth": OAUTH_PATH, "register": REGISTER_PATH}
 
 
 def test_there_are_twenty_seed_endpoints() -> None:
