@@ -14,7 +14,7 @@ import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
 from importlib.metadata import version
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import pytest
@@ -24,6 +24,8 @@ from replies import ScriptedAPI
 
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.testing import FakePiggy, VirtualClock
+
+C = TypeVar("C", OAuthClient, RegisterClient)
 
 pytest_plugins = ["pytester"]  # the pytest plugin's tests run pytest on a user's project
 
@@ -143,19 +145,20 @@ async def api() -> AsyncIterator[ScriptedAPI]:
         yield server
 
 
+def _strict_client(cls: type[C], base_url: str) -> C:
+    """A client that never retries and decodes strictly, as the mock's `piggy` and `pos`."""
+    return cls(api_key=API_KEY, base_url=base_url, max_retries=0, strict_responses=True)
+
+
 @pytest.fixture
 async def scripted(api: ScriptedAPI) -> AsyncIterator[OAuthClient]:
-    """An OAuth client on `api`, as `piggy` is on the mock: no retries, strict decoding."""
-    async with OAuthClient(
-        api_key=API_KEY, base_url=api.url, max_retries=0, strict_responses=True
-    ) as client:
+    """An OAuth client on `api`."""
+    async with _strict_client(OAuthClient, api.url) as client:
         yield client
 
 
 @pytest.fixture
 async def scripted_pos(api: ScriptedAPI) -> AsyncIterator[RegisterClient]:
-    """A Register client on `api`, as `pos` is on the mock."""
-    async with RegisterClient(
-        api_key=API_KEY, base_url=api.url, max_retries=0, strict_responses=True
-    ) as client:
+    """A Register client on `api`."""
+    async with _strict_client(RegisterClient, api.url) as client:
         yield client
