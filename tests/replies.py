@@ -2,7 +2,7 @@
 given (the last one repeats), and what arrived is read back as `Received` requests.
 
 For answers FakePiggy never gives on purpose (odd error bodies, documented examples, pages
-that drift, bodies without a length), sent over real HTTP.
+that drift, connections that break off), sent over real HTTP.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ class Reply:
     status: int = 200
     body: bytes | str | None = None
     headers: Mapping[str, str] | None = None
-    chunked: bool = False
-    """Sent without a Content-Length, in pieces."""
     fault: Literal["hang_up", "cut_off"] | None = None
     """`hang_up`: the connection is closed without a word (aiohttp itself sends a GET again
     when that happens on a reused connection: use it on a first request, or a POST);
@@ -44,16 +42,7 @@ class Reply:
         headers = {"Content-Type": "application/json", **(self.headers or {})}
         if self.fault is not None:
             return await self._break(request, headers)
-        if not self.chunked:
-            return web.Response(status=self.status, body=self.payload(), headers=headers)
-        response = web.StreamResponse(status=self.status, headers=headers)
-        response.enable_chunked_encoding()
-        await response.prepare(request)
-        body = self.payload()
-        for start in range(0, len(body), 7):
-            await response.write(body[start : start + 7])
-        await response.write_eof()
-        return response
+        return web.Response(status=self.status, body=self.payload(), headers=headers)
 
     async def _break(self, request: web.Request, headers: dict[str, str]) -> web.StreamResponse:
         transport = request.transport
