@@ -1,6 +1,7 @@
 """Shared fixtures: an aioresponses mock, one client per API, a FakePiggy with a client per
-API on it, and the seed examples. The clients decode strictly (`strict_responses=True`): a
-response that drifts from the spec fails the test instead of being kept as sent.
+API on it, a scripted server with a client on it, and the seed examples. The clients decode
+strictly (`strict_responses=True`): a response that drifts from the spec fails the test
+instead of being kept as sent.
 
 Tests built on aioresponses (the `mock` fixture, or `@pytest.mark.aioresponses`) skip,
 saying why, on an aiohttp that aioresponses cannot build responses for; the others run.
@@ -13,15 +14,18 @@ import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
 from importlib.metadata import version
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import pytest
 from aioresponses import aioresponses
 from helpers import API_KEY, HOST, load_seed
+from replies import ScriptedAPI
 
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.testing import FakePiggy, VirtualClock
+
+C = TypeVar("C", OAuthClient, RegisterClient)
 
 pytest_plugins = ["pytester"]  # the pytest plugin's tests run pytest on a user's project
 
@@ -132,3 +136,29 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 def seed() -> Callable[[str], Any]:
     """`seed("contacts.get")`: the documented response body of that seed endpoint."""
     return load_seed
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[ScriptedAPI]:
+    """A server on a loopback port answering with the replies a test gives it."""
+    async with ScriptedAPI() as server:
+        yield server
+
+
+def _strict_client(cls: type[C], base_url: str) -> C:
+    """A client that never retries and decodes strictly, as the mock's `piggy` and `pos`."""
+    return cls(api_key=API_KEY, base_url=base_url, max_retries=0, strict_responses=True)
+
+
+@pytest.fixture
+async def scripted(api: ScriptedAPI) -> AsyncIterator[OAuthClient]:
+    """An OAuth client on `api`."""
+    async with _strict_client(OAuthClient, api.url) as client:
+        yield client
+
+
+@pytest.fixture
+async def scripted_pos(api: ScriptedAPI) -> AsyncIterator[RegisterClient]:
+    """A Register client on `api`."""
+    async with _strict_client(RegisterClient, api.url) as client:
+        yield client

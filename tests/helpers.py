@@ -17,9 +17,10 @@ from multidict import CIMultiDict
 from yarl import URL
 
 HOST = "https://api.test"
-OAUTH = f"{HOST}/api/v3/oauth/clients"
-REGISTER = f"{HOST}/api/v3/register"
-TOKEN_URL = f"{HOST}/oauth/token"
+OAUTH_PATH = "/api/v3/oauth/clients"
+REGISTER_PATH = "/api/v3/register"
+OAUTH = f"{HOST}{OAUTH_PATH}"
+REGISTER = f"{HOST}{REGISTER_PATH}"
 API_KEY = "test-key"
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -86,12 +87,6 @@ def sent(mock: aioresponses) -> list[Sent]:
         for (method, url), calls in mock.requests.items()
         for call in calls
     ]
-
-
-def only_request(mock: aioresponses) -> Sent:
-    requests = sent(mock)
-    assert len(requests) == 1, f"expected exactly one request, got {requests}"
-    return requests[0]
 
 
 class Receiver:

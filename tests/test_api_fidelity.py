@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
-from helpers import OAUTH, REGISTER, Receiver, endpoint, only_request
+from helpers import OAUTH_PATH, REGISTER_PATH, Receiver
+from replies import ScriptedAPI
 
 import piggy_async
 from codegen import load_spec
@@ -39,25 +39,24 @@ def _envelope(data: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("shop_id", ["243", 243])
 async def test_a_shop_id_decodes_as_a_number_or_a_string(
-    mock: aioresponses, piggy: OAuthClient, shop_id: int | str
+    api: ScriptedAPI, scripted: OAuthClient, shop_id: int | str
 ) -> None:
     session = {"uuid": "ps-1", "shop": {**SHOP, "id": shop_id}}
-    mock.get(endpoint(OAUTH, "/portal-sessions/ps-1"), payload=_envelope(session))
-    result = await piggy.portal_sessions.get("ps-1")
+    api.reply(_envelope(session))
+    result = await scripted.portal_sessions.get("ps-1")
     assert result.shop.id == shop_id  # type: ignore[union-attr]
     assert result.to_dict() == session
 
 
-async def test_ids_the_sources_may_omit_read_unset(mock: aioresponses, piggy: OAuthClient) -> None:
-    mock.get(
-        endpoint(OAUTH, "/giftcard-transactions/gt-1"),
-        payload=_envelope({"uuid": "gt-1", "amount_in_cents": 500}),
+async def test_ids_the_sources_may_omit_read_unset(api: ScriptedAPI, scripted: OAuthClient) -> None:
+    api.reply(
+        _envelope({"uuid": "gt-1", "amount_in_cents": 500}),
+        _envelope({"name": "visits", "label": "V"}),
+        _envelope({"name": "plu"}),
     )
-    mock.post(endpoint(OAUTH, "/units"), payload=_envelope({"name": "visits", "label": "V"}))
-    mock.get(endpoint(OAUTH, "/promotion-attributes/7"), payload=_envelope({"name": "plu"}))
-    transaction = await piggy.giftcard_transactions.get("gt-1")
-    unit = await piggy.units.create(name="visits", label="V")
-    attribute = await piggy.promotion_attributes.get(7)
+    transaction = await scripted.giftcard_transactions.get("gt-1")
+    unit = await scripted.units.create(name="visits", label="V")
+    attribute = await scripted.promotion_attributes.get(7)
     assert (transaction.id, unit.id, attribute.id) == (UNSET, UNSET, UNSET)
     assert (transaction.amount_in_cents, unit.name, attribute.name) == (500, "visits", "plu")
 
@@ -73,26 +72,30 @@ REGISTER_SHOP_CALLS: list[tuple[str, str, str, dict[str, Any]]] = [
 @pytest.mark.parametrize(("resource", "name", "path", "args"), REGISTER_SHOP_CALLS)
 @pytest.mark.parametrize("shop_uuid", [None, "shop-2"])
 async def test_register_calls_send_shop_uuid_only_when_given(
-    mock: aioresponses,
-    pos: RegisterClient,
+    api: ScriptedAPI,
+    scripted_pos: RegisterClient,
     resource: str,
     name: str,
     path: str,
     args: dict[str, Any],
     shop_uuid: str | None,
 ) -> None:
-    mock.post(endpoint(REGISTER, path), payload=_envelope({"uuid": "x-1"}))
+    api.reply(_envelope({"uuid": "x-1"}))
     given = args if shop_uuid is None else {**args, "shop_uuid": shop_uuid}
-    await getattr(getattr(pos, resource), name)(**given)
-    assert only_request(mock).json == given
+    await getattr(getattr(scripted_pos, resource), name)(**given)
+    (request,) = api.received
+    assert request.path == REGISTER_PATH + path
+    assert request.json == given
 
 
 async def test_register_voucher_validation_sends_shop_uuid_when_given(
-    mock: aioresponses, pos: RegisterClient
+    api: ScriptedAPI, scripted_pos: RegisterClient
 ) -> None:
-    mock.post(endpoint(REGISTER, "/vouchers/v-1/validate"), payload=_envelope({"valid": True}))
-    await pos.vouchers.validate("v-1", shop_uuid="shop-2")
-    assert only_request(mock).json == {"shop_uuid": "shop-2"}
+    api.reply(_envelope({"valid": True}))
+    await scripted_pos.vouchers.validate("v-1", shop_uuid="shop-2")
+    (request,) = api.received
+    assert request.path == f"{REGISTER_PATH}/vouchers/v-1/validate"
+    assert request.json == {"shop_uuid": "shop-2"}
 
 
 async def test_the_fake_register_books_on_the_shop_given_else_its_own(
@@ -114,20 +117,22 @@ async def test_the_fake_register_books_on_the_shop_given_else_its_own(
 
 
 async def test_the_giftcard_transaction_page_size_goes_under_both_names(
-    mock: aioresponses, piggy: OAuthClient
+    api: ScriptedAPI, scripted: OAuthClient
 ) -> None:
-    mock.get(endpoint(OAUTH, "/giftcard-transactions"), payload={"data": [], "meta": []})
-    await piggy.giftcard_transactions.list(per_page=50, giftcard_uuid="gc-1")
-    query = dict(only_request(mock).query)
+    api.reply({"data": [], "meta": []})
+    await scripted.giftcard_transactions.list(per_page=50, giftcard_uuid="gc-1")
+    (request,) = api.received
+    query = dict(request.query)
     assert (query["perPage"], query["limit"], query["giftcard_uuid"]) == ("50", "50", "gc-1")
 
 
 async def test_without_a_page_size_neither_name_is_sent(
-    mock: aioresponses, piggy: OAuthClient
+    api: ScriptedAPI, scripted: OAuthClient
 ) -> None:
-    mock.get(endpoint(OAUTH, "/giftcard-transactions"), payload={"data": [], "meta": []})
-    await piggy.giftcard_transactions.list()
-    assert {"perPage", "limit"}.isdisjoint(dict(only_request(mock).query))
+    api.reply({"data": [], "meta": []})
+    await scripted.giftcard_transactions.list()
+    (request,) = api.received
+    assert {"perPage", "limit"}.isdisjoint(dict(request.query))
 
 
 async def test_the_fake_accepts_the_giftcard_filter(oauth: OAuthClient) -> None:
@@ -241,25 +246,26 @@ SINGLE_SOURCE_PARAMS: list[tuple[str, str, str, str, dict[str, Any]]] = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("api", "resource", "name", "path", "args"), SINGLE_SOURCE_PARAMS)
+@pytest.mark.parametrize(("which", "resource", "name", "path", "args"), SINGLE_SOURCE_PARAMS)
 async def test_parameters_seen_in_one_source_are_sent(
-    mock: aioresponses,
-    piggy: OAuthClient,
-    pos: RegisterClient,
-    api: str,
+    api: ScriptedAPI,
+    scripted: OAuthClient,
+    scripted_pos: RegisterClient,
+    which: str,
     resource: str,
     name: str,
     path: str,
     args: dict[str, Any],
 ) -> None:
-    client, base = (piggy, OAUTH) if api == "oauth" else (pos, REGISTER)
-    method = mock.put if name == "update" else mock.post
-    method(endpoint(base, path), payload=_envelope({"uuid": "x-1", "name": "x"}))
+    client, prefix = (scripted, OAUTH_PATH) if which == "oauth" else (scripted_pos, REGISTER_PATH)
+    api.reply(_envelope({"uuid": "x-1", "name": "x"}))
     positional = ["rw-1"] if name == "update" else []
     await getattr(getattr(client, resource), name)(*positional, **args)
     spread = args.get("attributes", {})  # custom attributes travel as top-level keys
     expected = {key: value for key, value in args.items() if key != "attributes"} | spread
-    assert only_request(mock).json == expected
+    (request,) = api.received
+    assert (request.method, request.path) == ("PUT" if name == "update" else "POST", prefix + path)
+    assert request.json == expected
 
 
 async def test_a_register_giftcard_names_its_program_one_way_or_the_other(

@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
-from helpers import OAUTH, endpoint, only_request, sent
+from replies import ScriptedAPI
 
 from piggy_async import ApiKeyAuth, OAuthClient, RegisterClient
+from piggy_async.testing import FakePiggy
 
 CONTACT = "0b7c5f2e-8a43-4c8e-9d3b-3f5c7f1e2a10"
 SHOP = "5e0f5c1e-7a2b-4f5e-8c3d-1a2b3c4d5e6f"
@@ -81,65 +81,75 @@ def _credit(**kwargs: Any) -> Call:
     ],
 )
 async def test_bad_arguments_are_refused_before_sending(
-    call: Call, error: type[Exception], message: str, piggy: OAuthClient, mock: aioresponses
+    call: Call, error: type[Exception], message: str, oauth: OAuthClient, server: FakePiggy
 ) -> None:
-    mock.get(endpoint(OAUTH, "/contacts/find-one-by"), payload={"data": {"uuid": "1"}})
-    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=PAGE)
-    mock.post(endpoint(OAUTH, "/credit-receptions"), payload=CREDIT)
     with pytest.raises(error, match=message):
-        await call(piggy)
-    assert sent(mock) == []
+        await call(oauth)
+    assert not server.state.requests
 
 
 @pytest.mark.parametrize(
     "header", ["Content-Length", "transfer-encoding", "HOST", "Connection", "Accept-Encoding"]
 )
 async def test_extra_headers_cannot_frame_or_route_the_request(
-    header: str, piggy: OAuthClient, mock: aioresponses
+    header: str, oauth: OAuthClient, server: FakePiggy
 ) -> None:
     with pytest.raises(ValueError, match=f"extra_headers cannot set {header}"):
-        await piggy.contacts.find_one_by(email="a@b.c", extra_headers={header: "1"})
+        await oauth.contacts.find_one_by(email="a@b.c", extra_headers={header: "1"})
     with pytest.raises(ValueError, match=f"headers cannot set {header}"):
         OAuthClient(api_key="k", headers={header: "1"})
-    assert sent(mock) == []
+    assert not server.state.requests
 
 
 @pytest.mark.parametrize("header", ["Authorization", "authorization"])
 async def test_extra_headers_cannot_replace_the_credentials(
-    header: str, piggy: OAuthClient, mock: aioresponses
+    header: str, oauth: OAuthClient, server: FakePiggy
 ) -> None:
     with pytest.raises(ValueError, match=f"extra_headers cannot set {header}: the client's cred"):
-        await piggy.contacts.find_one_by(email="a@b.c", extra_headers={header: "Bearer other"})
+        await oauth.contacts.find_one_by(email="a@b.c", extra_headers={header: "Bearer other"})
     with pytest.raises(ValueError, match=f"headers cannot set {header}: the client's credentials"):
         OAuthClient(api_key="k", headers={header: "Bearer other"})
-    assert sent(mock) == []
+    assert not server.state.requests
 
 
-async def test_an_int_enum_refuses_a_bool(piggy: OAuthClient, mock: aioresponses) -> None:
+async def test_an_int_enum_refuses_a_bool(oauth: OAuthClient, server: FakePiggy) -> None:
     with pytest.raises(TypeError, match="type must be an int, got bool"):
-        await piggy.giftcards.create(giftcard_program_uuid=SHOP, type=True)  # type: ignore[arg-type]
-    assert sent(mock) == []
+        await oauth.giftcards.create(giftcard_program_uuid=SHOP, type=True)  # type: ignore[arg-type]
+    assert not server.state.requests
+
+
+async def test_the_values_users_hold_reach_the_api(oauth: OAuthClient, server: FakePiggy) -> None:
+    """UUIDs, Decimals and aware datetimes in other time zones are accepted and understood."""
+    contact = await oauth.contacts.create(email="sandy@bikinibottom.sea")
+    shop, contact_uuid = uuid.UUID(server.state.default_shop_uuid), uuid.UUID(contact.uuid)
+    credit = await oauth.credit_receptions.create(
+        shop_uuid=shop, contact_uuid=contact_uuid, unit_value=Decimal("10.40")
+    )
+    assert (credit.unit_value, credit.credits) == (10.4, 10)
+    assert (await oauth.contacts.get(contact_uuid)).uuid == contact.uuid
+    tomorrow = datetime.now(timezone(timedelta(hours=-5))) + timedelta(days=1)
+    assert (await oauth.loyalty_transactions.list(contact_uuid=contact_uuid)).items
+    assert not (await oauth.loyalty_transactions.list(created_at_gte=tomorrow)).items
 
 
 async def test_uuids_decimals_and_aware_datetimes_are_sent_as_the_api_reads_them(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.post(endpoint(OAUTH, "/credit-receptions"), payload=CREDIT)
-    await piggy.credit_receptions.create(
+    api.reply(CREDIT, PAGE)
+    await scripted.credit_receptions.create(
         shop_uuid=uuid.UUID(SHOP), contact_uuid=uuid.UUID(CONTACT), unit_value=Decimal("10.40")
     )
-    assert only_request(mock).json == {
+    assert api.received[0].json == {
         "shop_uuid": SHOP,
         "contact_uuid": CONTACT,
         "unit_value": 10.4,
     }
 
-    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=PAGE)
     amsterdam = timezone(timedelta(hours=2))
-    await piggy.loyalty_transactions.list(
+    await scripted.loyalty_transactions.list(
         contact_uuid=uuid.UUID(CONTACT), created_at_gte=datetime(2024, 5, 1, 12, tzinfo=amsterdam)
     )
-    (_, listed) = sent(mock)
+    (_, listed) = api.received
     assert listed.query == [
         ("page", "1"),
         ("contact_uuid", CONTACT),
@@ -147,18 +157,13 @@ async def test_uuids_decimals_and_aware_datetimes_are_sent_as_the_api_reads_them
     ]
 
 
-async def test_a_uuid_path_parameter_is_accepted(piggy: OAuthClient, mock: aioresponses) -> None:
-    mock.get(endpoint(OAUTH, f"/contacts/{CONTACT}"), payload={"data": {"uuid": CONTACT}})
-    contact = await piggy.contacts.get(uuid.UUID(CONTACT))
-    assert contact.uuid == CONTACT
-
-
 async def test_optional_none_still_means_null_or_absent(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=PAGE)
-    await piggy.loyalty_transactions.list(sort=None)  # type: ignore[arg-type]
-    assert only_request(mock).query == [("page", "1")]
+    api.reply(PAGE)
+    await scripted.loyalty_transactions.list(sort=None)  # type: ignore[arg-type]
+    (request,) = api.received
+    assert request.query == [("page", "1")]
 
 
 @pytest.mark.parametrize("key", ["key\nX-Injected: 1", "ke\ry", "k\x00ey", "k\x7fey"])

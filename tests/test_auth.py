@@ -4,15 +4,15 @@ token fetched lazily, shared by concurrent requests and renewed once on a 401.""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import pytest
-from aioresponses import CallbackResult, aioresponses
-from helpers import HOST, OAUTH, REGISTER, TOKEN_URL, endpoint, sent
-from yarl import URL
+from aiohttp import web
+from helpers import HOST, OAUTH, REGISTER, ScriptedServer
+from multidict import CIMultiDict
+from replies import Reply, ScriptedAPI
 
 from piggy_async import (
     ApiKeyAuth,
@@ -25,7 +25,6 @@ from piggy_async import (
     VirtualClock,
 )
 
-BALANCE = endpoint(OAUTH, "/contacts/123/credit-balance")
 BALANCE_BODY = {"data": {"balance": 49}, "meta": []}
 SECRET = "s3cr3t-client-secret"
 
@@ -34,24 +33,53 @@ def token(access_token: str, expires_in: int = 3600) -> dict[str, Any]:
     return {"token_type": "Bearer", "expires_in": expires_in, "access_token": access_token}
 
 
-def token_requests(mock: aioresponses) -> list[Any]:
-    return mock.requests.get(("POST", URL(TOKEN_URL)), [])
+class TokenAPI:
+    """A token endpoint handing out `tok-1`, `tok-2`, ... and an API answering a request
+    whose token is `valid` (any, when None) with the balance, any other with a 401."""
 
+    def __init__(self) -> None:
+        self.valid: set[str] | None = None
+        self.issued = 0
+        self.token_requests: list[tuple[CIMultiDict[str], bytes]] = []
+        self.authorizations: list[str | None] = []
+        """The Authorization header of every API request (not the token requests)."""
+        self.fetching = asyncio.Event()
+        self.token_gate: asyncio.Event | None = None
+        """When set, token answers wait for this event."""
+        self.hold: Callable[[str | None], Awaitable[None]] | None = None
+        """Awaited with each API request's Authorization header before it is answered."""
 
-def api_authorizations(mock: aioresponses) -> list[str]:
-    """The Authorization header of every API request (not the token requests), in order."""
-    return [
-        request.headers.get("Authorization")
-        for request in sent(mock)
-        if request.url.path.startswith("/api/")
-    ]
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if request.path == "/oauth/token":
+            self.token_requests.append((CIMultiDict(request.headers), await request.read()))
+            self.fetching.set()
+            if self.token_gate is not None:
+                await self.token_gate.wait()
+            self.issued += 1
+            return web.json_response(token(f"tok-{self.issued}"))
+        authorization = request.headers.get("Authorization")
+        self.authorizations.append(authorization)
+        if self.hold is not None:
+            await self.hold(authorization)
+        if self.valid is None or authorization in self.valid:
+            return web.json_response(BALANCE_BODY)
+        unauthenticated = {"error": "invalid_token", "message": "Unauthenticated."}
+        return web.json_response(unauthenticated, status=401)
 
 
 @pytest.fixture
-async def oauth(mock: aioresponses) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(
-        client_id="cid", client_secret=SECRET, base_url=HOST, max_retries=0
-    ) as client:
+def tokens() -> TokenAPI:
+    return TokenAPI()
+
+
+@pytest.fixture
+async def oauth(tokens: TokenAPI) -> AsyncIterator[OAuthClient]:
+    async with (
+        ScriptedServer(tokens) as server,
+        OAuthClient(
+            client_id="cid", client_secret=SECRET, base_url=server.url, max_retries=0
+        ) as client,
+    ):
         yield client
 
 
@@ -59,171 +87,138 @@ async def oauth(mock: aioresponses) -> AsyncIterator[OAuthClient]:
 
 
 async def test_token_is_fetched_lazily_once_and_used_as_bearer(
-    oauth: OAuthClient, mock: aioresponses
+    oauth: OAuthClient, tokens: TokenAPI
 ) -> None:
-    mock.post(TOKEN_URL, payload=token("tok-1"))
-    mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
-    assert sent(mock) == [], "nothing is sent before the first call"
+    assert tokens.token_requests == [], "nothing is sent before the first call"
 
     first = await oauth.contacts.get_credit_balance("123")
     second = await oauth.contacts.get_credit_balance("123")
 
     assert first.balance == second.balance == 49
-    (token_request,) = token_requests(mock)
-    assert token_request.kwargs["headers"]["Content-Type"] == "application/json"
-    assert "Authorization" not in token_request.kwargs["headers"]
-    assert json.loads(token_request.kwargs["data"]) == {
+    ((headers, body),) = tokens.token_requests
+    assert headers["Content-Type"] == "application/json"
+    assert "Authorization" not in headers
+    assert json.loads(body) == {
         "grant_type": "client_credentials",
         "client_id": "cid",
         "client_secret": SECRET,
     }
-    assert api_authorizations(mock) == ["Bearer tok-1", "Bearer tok-1"]
+    assert tokens.authorizations == ["Bearer tok-1", "Bearer tok-1"]
 
 
 async def test_concurrent_requests_share_one_token_fetch(
-    oauth: OAuthClient, mock: aioresponses
+    oauth: OAuthClient, tokens: TokenAPI
 ) -> None:
-    fetching = asyncio.Event()
-    release = asyncio.Event()
-
-    async def slow_token(url: URL, **kwargs: Any) -> CallbackResult:
-        fetching.set()
-        await release.wait()
-        return CallbackResult(payload=token("tok-1"))
-
-    mock.post(TOKEN_URL, callback=slow_token, repeat=True)
-    mock.get(BALANCE, payload=BALANCE_BODY, repeat=True)
-
+    tokens.token_gate = release = asyncio.Event()
     tasks = [asyncio.create_task(oauth.contacts.get_credit_balance("123")) for _ in range(10)]
-    await fetching.wait()
+    await tokens.fetching.wait()
     for _ in range(10):  # let every task run up to the token (event-loop turns, no waiting)
         await asyncio.sleep(0)
     release.set()
     results = await asyncio.gather(*tasks)
 
     assert [result.balance for result in results] == [49] * 10
-    assert len(token_requests(mock)) == 1, "concurrent requests must share one token fetch"
-    assert api_authorizations(mock) == ["Bearer tok-1"] * 10
-
-
-def auth_checking_api(valid: set[str]) -> Any:
-    """A callback answering 200 for a valid bearer token and a 401 `invalid_token` otherwise."""
-
-    def answer(url: URL, *, headers: Mapping[str, str], **kwargs: Any) -> CallbackResult:
-        if headers.get("Authorization") in valid:
-            return CallbackResult(payload=BALANCE_BODY)
-        return CallbackResult(
-            status=401, payload={"error": "invalid_token", "message": "Unauthenticated."}
-        )
-
-    return answer
-
-
-def numbered_tokens() -> Any:
-    numbers = itertools.count(1)
-
-    def answer(url: URL, **kwargs: Any) -> CallbackResult:
-        return CallbackResult(payload=token(f"tok-{next(numbers)}"))
-
-    return answer
+    assert len(tokens.token_requests) == 1, "concurrent requests must share one token fetch"
+    assert tokens.authorizations == ["Bearer tok-1"] * 10
 
 
 async def test_a_401_renews_the_token_once_and_retries(
-    oauth: OAuthClient, mock: aioresponses
+    oauth: OAuthClient, tokens: TokenAPI
 ) -> None:
-    mock.post(TOKEN_URL, callback=numbered_tokens(), repeat=True)
-    mock.get(BALANCE, callback=auth_checking_api({"Bearer tok-2"}), repeat=True)
-
+    tokens.valid = {"Bearer tok-2"}
     result = await oauth.contacts.get_credit_balance("123")
 
     assert result.balance == 49
-    assert len(token_requests(mock)) == 2
-    assert api_authorizations(mock) == ["Bearer tok-1", "Bearer tok-2"]
+    assert len(tokens.token_requests) == 2
+    assert tokens.authorizations == ["Bearer tok-1", "Bearer tok-2"]
 
 
 async def test_a_second_401_surfaces_as_authentication_error(
-    oauth: OAuthClient, mock: aioresponses
+    oauth: OAuthClient, tokens: TokenAPI
 ) -> None:
-    mock.post(TOKEN_URL, callback=numbered_tokens(), repeat=True)
-    mock.get(BALANCE, callback=auth_checking_api(set()), repeat=True)
-
+    tokens.valid = set()
     with pytest.raises(AuthenticationError) as caught:
         await oauth.contacts.get_credit_balance("123")
 
     assert caught.value.status == 401
     assert caught.value.message == "Unauthenticated."
-    assert len(token_requests(mock)) == 2, "exactly one renewal"
-    assert api_authorizations(mock) == ["Bearer tok-1", "Bearer tok-2"], "exactly one retry"
+    assert len(tokens.token_requests) == 2, "exactly one renewal"
+    assert tokens.authorizations == ["Bearer tok-1", "Bearer tok-2"], "exactly one retry"
 
 
-async def test_concurrent_401s_renew_the_token_once(oauth: OAuthClient, mock: aioresponses) -> None:
+async def test_concurrent_401s_renew_the_token_once(oauth: OAuthClient, tokens: TokenAPI) -> None:
     rejected = 0
     all_rejected = asyncio.Event()
 
-    async def api(url: URL, *, headers: Mapping[str, str], **kwargs: Any) -> CallbackResult:
+    async def hold(authorization: str | None) -> None:
         # Hold every request made with the first token until all five have been made.
         nonlocal rejected
-        if headers["Authorization"] == "Bearer tok-1":
+        if authorization == "Bearer tok-1":
             rejected += 1
             if rejected == 5:
                 all_rejected.set()
             await all_rejected.wait()
-        return auth_checking_api({"Bearer tok-2"})(url, headers=headers)
 
-    mock.post(TOKEN_URL, callback=numbered_tokens(), repeat=True)
-    mock.get(BALANCE, callback=api, repeat=True)
-
+    tokens.valid, tokens.hold = {"Bearer tok-2"}, hold
     results = await asyncio.gather(*(oauth.contacts.get_credit_balance("123") for _ in range(5)))
 
     assert [result.balance for result in results] == [49] * 5
     assert rejected == 5
-    assert len(token_requests(mock)) == 2, "one initial fetch and one renewal for all five"
+    assert len(tokens.token_requests) == 2, "one initial fetch and one renewal for all five"
+
+
+@pytest.fixture
+async def credentials(api: ScriptedAPI) -> AsyncIterator[OAuthClient]:
+    """A client with client credentials on a scripted server."""
+    async with OAuthClient(
+        client_id="cid", client_secret=SECRET, base_url=api.url, max_retries=0
+    ) as client:
+        yield client
+
+
+def paths(api: ScriptedAPI) -> list[str]:
+    return [request.path for request in api.received]
 
 
 @pytest.mark.parametrize(
-    ("status", "body"),
+    "answer",
     [
-        (401, {"error": "invalid_client", "message": "Client authentication failed"}),
-        (400, {"error": "unsupported_grant_type", "message": "The grant type is unsupported."}),
-        (403, None),
+        Reply({"error": "invalid_client", "message": "Client authentication failed"}, 401),
+        Reply({"error": "unsupported_grant_type", "message": "Unsupported grant type."}, 400),
+        Reply(body="<html>oops</html>", status=403, headers={"Content-Type": "text/html"}),
     ],
 )
 async def test_a_failed_token_request_is_an_authentication_error(
-    status: int, body: Any, oauth: OAuthClient, mock: aioresponses
+    answer: Reply, credentials: OAuthClient, api: ScriptedAPI
 ) -> None:
-    if body is None:
-        mock.post(TOKEN_URL, status=status, body="<html>oops</html>", content_type="text/html")
-    else:
-        mock.post(TOKEN_URL, status=status, payload=body)
-    mock.get(BALANCE, payload=BALANCE_BODY)
-
+    api.reply(answer, BALANCE_BODY)
     with pytest.raises(AuthenticationError) as caught:
-        await oauth.contacts.get_credit_balance("123")
+        await credentials.contacts.get_credit_balance("123")
 
-    assert caught.value.status == status
+    assert caught.value.status == answer.status
     assert "token request failed" in str(caught.value)
     assert SECRET not in str(caught.value)
-    assert api_authorizations(mock) == [], "no API request without a token"
+    assert paths(api) == ["/oauth/token"], "no API request without a token"
 
 
 async def test_a_token_endpoint_failing_on_its_side_is_a_server_error(
-    oauth: OAuthClient, mock: aioresponses
+    credentials: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.post(TOKEN_URL, status=500, body="<html>oops</html>", content_type="text/html")
+    api.reply(Reply(body="<html>oops</html>", status=500, headers={"Content-Type": "text/html"}))
     with pytest.raises(ServerError) as caught:
-        await oauth.contacts.get_credit_balance("123")
+        await credentials.contacts.get_credit_balance("123")
     assert caught.value.status == 500
-    assert api_authorizations(mock) == []
+    assert paths(api) == ["/oauth/token"]
 
 
 @pytest.mark.parametrize("body", ['{"token_type": "Bearer"}', "not json", '{"access_token": ""}'])
 async def test_a_token_response_without_a_token_is_malformed(
-    body: str, oauth: OAuthClient, mock: aioresponses
+    body: str, credentials: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.post(TOKEN_URL, body=body)
+    api.reply(Reply(body=body), BALANCE_BODY)
     with pytest.raises(MalformedResponseError, match="access_token"):
-        await oauth.contacts.get_credit_balance("123")
-    assert api_authorizations(mock) == []
+        await credentials.contacts.get_credit_balance("123")
+    assert paths(api) == ["/oauth/token"]
 
 
 class FakeTokenEndpoint:
@@ -275,38 +270,34 @@ async def test_an_api_key_cannot_be_renewed() -> None:
 
 
 async def test_api_key_and_base_url_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, mock: aioresponses
+    monkeypatch: pytest.MonkeyPatch, api: ScriptedAPI
 ) -> None:
     monkeypatch.setenv("PIGGY_API_KEY", "env-key")
-    monkeypatch.setenv("PIGGY_BASE_URL", "https://env.test")
-    mock.get(
-        endpoint("https://env.test/api/v3/oauth/clients", "/contacts/123/credit-balance"),
-        payload=BALANCE_BODY,
-    )
-    mock.get(
-        endpoint("https://env.test/api/v3/register", "/contacts/123/credit-balance"),
-        payload=BALANCE_BODY,
-    )
+    monkeypatch.setenv("PIGGY_BASE_URL", api.url)
+    api.reply(BALANCE_BODY)
 
     async with OAuthClient() as piggy:
-        assert piggy.base_url == "https://env.test/api/v3/oauth/clients"
+        assert piggy.base_url == f"{api.url}/api/v3/oauth/clients"
         await piggy.contacts.get_credit_balance("123")
     async with RegisterClient() as pos:
-        assert pos.base_url == "https://env.test/api/v3/register"
+        assert pos.base_url == f"{api.url}/api/v3/register"
         await pos.contacts.get_credit_balance("123")
 
-    assert api_authorizations(mock) == ["Bearer env-key", "Bearer env-key"]
+    assert [(r.path, r.headers["Authorization"]) for r in api.received] == [
+        ("/api/v3/oauth/clients/contacts/123/credit-balance", "Bearer env-key"),
+        ("/api/v3/register/contacts/123/credit-balance", "Bearer env-key"),
+    ]
 
 
 async def test_arguments_beat_the_environment(
-    monkeypatch: pytest.MonkeyPatch, mock: aioresponses
+    monkeypatch: pytest.MonkeyPatch, api: ScriptedAPI
 ) -> None:
     monkeypatch.setenv("PIGGY_API_KEY", "env-key")
-    monkeypatch.setenv("PIGGY_BASE_URL", "https://env.test")
-    mock.get(BALANCE, payload=BALANCE_BODY)
-    async with OAuthClient(api_key="arg-key", base_url=HOST) as piggy:
+    monkeypatch.setenv("PIGGY_BASE_URL", "http://127.0.0.1:9")  # nothing may go there
+    api.reply(BALANCE_BODY)
+    async with OAuthClient(api_key="arg-key", base_url=api.url) as piggy:
         await piggy.contacts.get_credit_balance("123")
-    assert api_authorizations(mock) == ["Bearer arg-key"]
+    assert [r.headers["Authorization"] for r in api.received] == ["Bearer arg-key"]
 
 
 def test_default_base_url() -> None:
@@ -343,19 +334,19 @@ def test_a_base_url_that_is_not_absolute_http_is_a_value_error(base_url: str) ->
         OAuthClient(api_key="k", base_url=base_url)
 
 
-async def test_repr_never_shows_a_key_secret_or_token(mock: aioresponses) -> None:
+async def test_repr_never_shows_a_key_secret_or_token(api: ScriptedAPI) -> None:
     key = "sk-live-very-secret"
-    mock.post(TOKEN_URL, payload=token("tok-very-secret"))
-    mock.get(BALANCE, payload=BALANCE_BODY)
+    api.reply(token("tok-very-secret"), BALANCE_BODY)
     async with (
-        OAuthClient(api_key=key, base_url=HOST) as piggy,
-        RegisterClient(api_key=key, base_url=HOST) as pos,
-        OAuthClient(client_id="cid", client_secret=SECRET, base_url=HOST) as oauth,
+        OAuthClient(api_key=key, base_url=api.url) as piggy,
+        RegisterClient(api_key=key, base_url=api.url) as pos,
+        OAuthClient(client_id="cid", client_secret=SECRET, base_url=api.url) as oauth,
     ):
         await oauth.contacts.get_credit_balance("123")
         texts = [repr(piggy), repr(pos), repr(oauth), repr(ApiKeyAuth(key))]
         texts += [repr(ClientCredentialsAuth("cid", SECRET)), str(piggy), str(oauth)]
         texts.append(repr(piggy.contacts))
+    assert "token held" in texts[2], "the token was fetched, and is not shown"
     for text in texts:
         assert key not in text
         assert SECRET not in text

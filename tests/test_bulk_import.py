@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aioresponses import aioresponses
-from helpers import OAUTH
+from helpers import ScriptedServer
+from replies import Replies, Reply, Routes
 
-from piggy_async import AuthenticationError, OAuthClient, OutcomeUnknownError
+from piggy_async import AuthenticationError, OAuthClient
 from piggy_async.bulk import (
     ContactRow,
     ImportProgress,
@@ -218,55 +218,49 @@ async def test_refused_credentials_stop_the_run_and_a_rerun_resumes(
 
 
 CONTACT = {"uuid": "c-1", "email": "sandy@bikinibottom.sea", "current_values": {}}
+ATTRIBUTES = Replies({"data": [{"name": "firstname", "label": "Firstname"}]})
+SANDY = "/contacts/find-or-create?email=sandy@bikinibottom.sea"
+BOB = "bob@bikinibottom.sea"
 
 
-ATTRIBUTES = [{"name": "firstname", "label": "Firstname"}]
-FIND = f"{OAUTH}/contacts/find-or-create?email=sandy%40bikinibottom.sea"
+@contextlib.asynccontextmanager
+async def scripted_api(routes: dict[str, Replies]) -> AsyncIterator[OAuthClient]:
+    """A client on a server answering each route with its replies in turn."""
+    routes = {"/contact-attributes": ATTRIBUTES, **routes}
+    async with (
+        ScriptedServer(Routes(routes)) as api,
+        OAuthClient(api_key="key", base_url=api.url, max_retries=0) as oauth,
+    ):
+        yield oauth
 
 
-def mock_attributes(mock: aioresponses) -> None:
-    mock.get(f"{OAUTH}/contact-attributes", payload={"data": ATTRIBUTES})
-
-
-@pytest.mark.aioresponses
 async def test_a_lost_answer_is_reconciled_by_looking_the_contact_up_again() -> None:
-    async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
-        with aioresponses() as mock:
-            mock_attributes(mock)
-            mock.get(FIND, exception=OutcomeUnknownError("GET /contacts/find-or-create: reset"))
-            mock.get(FIND, payload={"data": CONTACT})
-            mock.put(f"{OAUTH}/contacts/c-1", payload={"data": CONTACT})
-
-            result = await import_contacts(
-                oauth, [{"email": "sandy@bikinibottom.sea", "firstname": "Sandy"}]
-            )
-
+    lost = Reply({"data": CONTACT}, fault="cut_off")
+    routes = {
+        SANDY: Replies(lost, {"data": CONTACT}),
+        "/contacts/c-1": Replies({"data": {**CONTACT, "current_values": {"firstname": "Sandy"}}}),
+    }
+    async with scripted_api(routes) as oauth:
+        result = await import_contacts(
+            oauth, [{"email": "sandy@bikinibottom.sea", "firstname": "Sandy"}]
+        )
     assert (result.updated, result.failed) == (1, 0)
 
 
-@pytest.mark.aioresponses
 async def test_invalid_input_fails_the_row_not_the_run() -> None:
-    async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
-        with aioresponses() as mock:
-            mock_attributes(mock)
-            mock.get(
-                FIND,
-                status=400,
-                payload={
-                    "code": 1003,
-                    "message": "Invalid input.",
-                    "errors": {"email": ["The email field must be a valid email address."]},
-                },
-            )
-            mock.get(
-                f"{OAUTH}/contacts/find-or-create?email=bob%40bikinibottom.sea",
-                payload={"data": {**CONTACT, "email": "bob@bikinibottom.sea"}},
-            )
-
-            result = await import_contacts(
-                oauth, [{"email": "sandy@bikinibottom.sea"}, {"email": "bob@bikinibottom.sea"}]
-            )
-
+    refused = {
+        "code": 1003,
+        "message": "Invalid input.",
+        "errors": {"email": ["The email field must be a valid email address."]},
+    }
+    routes = {
+        SANDY: Replies(Reply(refused, status=400)),
+        "find-or-create?email=bob@": Replies(
+            {"data": {**CONTACT, "email": "bob@bikinibottom.sea"}}
+        ),
+    }
+    async with scripted_api(routes) as oauth:
+        result = await import_contacts(oauth, [{"email": "sandy@bikinibottom.sea"}, {"email": BOB}])
     assert result.unchanged == 1
     (failure,) = result.failures
     assert failure.row == 1
@@ -280,15 +274,12 @@ async def test_concurrency_must_be_positive(oauth: OAuthClient) -> None:
         await import_contacts(oauth, [], concurrency=0)
 
 
-@pytest.mark.aioresponses
 async def test_an_answer_cut_short_is_looked_up_again() -> None:
-    async with OAuthClient(api_key="key", base_url="https://api.test") as oauth:
-        with aioresponses() as mock:
-            mock_attributes(mock)
-            mock.get(FIND, status=400, body='{"status_code":400,"code":550')
-            mock.get(FIND, status=200, body='{"data":{"uuid":"c-1","ema')
-            mock.get(FIND, payload={"data": CONTACT})
-
-            result = await import_contacts(oauth, [{"email": "sandy@bikinibottom.sea"}])
-
+    answers = Replies(
+        Reply(body='{"status_code":400,"code":550', status=400),
+        Reply(body='{"data":{"uuid":"c-1","ema'),
+        {"data": CONTACT},
+    )
+    async with scripted_api({SANDY: answers}) as oauth:
+        result = await import_contacts(oauth, [{"email": "sandy@bikinibottom.sea"}])
     assert (result.unchanged, result.failed) == (1, 0)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
+from replies import ScriptedAPI
 
 import piggy_async
 from codegen import SpecError, check, load_spec
@@ -211,8 +211,7 @@ def generated(tmp_path: Path) -> Iterator[str]:
             del sys.modules[module]
 
 
-@pytest.mark.aioresponses
-async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
+async def test_code_generated_from_an_inline_spec_works(generated: str, api: ScriptedAPI) -> None:
     clients = importlib.import_module(f"{generated}.clients")
     models = importlib.import_module(f"{generated}.models")
     operations = importlib.import_module(f"{generated}.operations").OPERATIONS
@@ -229,9 +228,8 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
         api = "oauth"
 
         def __init__(self) -> None:
-            super().__init__(auth=ApiKeyAuth("k"), base_url="https://widgets.test")
+            super().__init__(auth=ApiKeyAuth("k"), base_url=api.url)
 
-    base = "https://widgets.test/api/v3/oauth/clients/widgets"
     body = {
         "uuid": "w1",
         "from": None,
@@ -239,11 +237,10 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
         "parts": [{"name": "cog"}],
         "x": 1,
     }
-    with aioresponses() as mock:
-        mock.put(f"{base}/w%2F1/paint", payload={"data": body, "meta": []})
-        async with WidgetClient() as client:
-            assert isinstance(client, BaseClient)
-            widget = await client.widgets.paint("w/1", color="red")
+    api.reply({"data": body, "meta": []})
+    async with WidgetClient() as client:
+        assert isinstance(client, BaseClient)
+        widget = await client.widgets.paint("w/1", color="red")
 
     docstring = clients.OAuthResources.widgets.func(client).get.__doc__
     assert "InvalidInputError: `ErrorCode.INVALID_INPUT`." in docstring
@@ -253,8 +250,9 @@ async def test_code_generated_from_an_inline_spec_works(generated: str) -> None:
     assert widget.parts[0].name == "cog"
     assert widget.extra == {"x": 1}
     assert widget.to_dict() == body
-    (request,) = mock.requests[("PUT", next(iter(mock.requests))[1])]
-    assert request.kwargs["data"] == b'{"color":"red"}'
+    (request,) = api.received
+    assert (request.method, request.path) == ("PUT", "/api/v3/oauth/clients/widgets/w%2F1/paint")
+    assert request.body == b'{"color":"red"}'
 
 
 def test_generated_codecs_check_and_convert_every_kind_of_field(generated: str) -> None:

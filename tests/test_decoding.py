@@ -8,67 +8,66 @@ import pickle
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aioresponses import aioresponses
-from helpers import HOST, OAUTH, TOKEN_URL, endpoint
+from replies import Reply, ScriptedAPI
 
 from piggy_async import APIError, MalformedResponseError, OAuthClient, converter
 from piggy_async.models import Contact, CreditReception, RewardReception
 
-GET_CONTACT = endpoint(OAUTH, "/contacts/123")
 DEEP = b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
 
 
 async def test_deep_nesting_in_a_success_body_is_malformed(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(GET_CONTACT, body=DEEP)
+    api.reply(Reply(body=DEEP))
     with pytest.raises(MalformedResponseError, match="nested too deeply"):
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
 
 
 async def test_deep_nesting_in_an_error_body_is_malformed(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(GET_CONTACT, status=400, body=DEEP)
+    api.reply(Reply(status=400, body=DEEP))
     with pytest.raises(MalformedResponseError, match="nested too deeply") as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     assert caught.value.status == 400
 
 
-async def test_deep_nesting_in_the_token_body_is_malformed(mock: aioresponses) -> None:
-    mock.post(TOKEN_URL, body=b'{"access_token": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
-    async with OAuthClient(client_id="cid", client_secret="s3cret", base_url=HOST) as oauth:
+async def test_deep_nesting_in_the_token_body_is_malformed(api: ScriptedAPI) -> None:
+    api.reply(Reply(body=b'{"access_token": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"))
+    async with OAuthClient(client_id="cid", client_secret="s3cret", base_url=api.url) as oauth:
         with pytest.raises(MalformedResponseError, match="access_token"):
             await oauth.contacts.get("123")
+    assert [request.path for request in api.received] == ["/oauth/token"]
 
 
 @pytest.mark.parametrize("big", [2**64, 2**70, -(2**63) - 1, 10**30])
 async def test_integers_beyond_64_bits_decode_exactly(
-    big: int, piggy: OAuthClient, mock: aioresponses
+    big: int, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     body = f'{{"data": {{"uuid": "123", "id": {big}, "current_values": {{"n": {big}}}}}}}'
-    mock.get(GET_CONTACT, body=body)
-    contact = await piggy.contacts.get("123")
+    api.reply(Reply(body=body))
+    contact = await scripted.contacts.get("123")
     assert contact.id == big
     assert contact.current_values == {"n": big}
     assert isinstance(contact.current_values["n"], int)
 
 
 async def test_an_error_body_with_big_integers_is_still_read(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(GET_CONTACT, status=400, body=f'{{"code": {2**70}, "message": "Odd."}}')
+    api.reply(Reply(status=400, body=f'{{"code": {2**70}, "message": "Odd."}}'))
     with pytest.raises(APIError, match="Odd"):
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
 async def test_nan_and_infinity_are_not_json(
-    number: str, piggy: OAuthClient, mock: aioresponses
+    number: str, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(GET_CONTACT, body=f'{{"data": {{"uuid": "123", "id": {number}}}}}')
+    api.reply(Reply(body=f'{{"data": {{"uuid": "123", "id": {number}}}}}'))
     with pytest.raises(MalformedResponseError, match="not JSON"):
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
 
 
 @pytest.mark.parametrize(
@@ -81,11 +80,11 @@ async def test_nan_and_infinity_are_not_json(
     ],
 )
 async def test_a_value_of_the_wrong_type_is_malformed(
-    data: object, piggy: OAuthClient, mock: aioresponses
+    data: object, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(GET_CONTACT, payload={"data": data})
+    api.reply({"data": data})
     with pytest.raises(MalformedResponseError, match="does not match Contact"):
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
 
 
 # -- timestamps ---------------------------------------------------------------------------
@@ -110,11 +109,11 @@ def test_timestamps_come_back_exactly_as_sent(text: str) -> None:
 
 
 async def test_a_timestamp_from_the_api_is_a_datetime_that_round_trips(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     body = {"uuid": "t", "type": "credit_reception", "created_at": "2023-11-06T14:39:24.000000Z"}
-    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload={"data": [body], "meta": {}})
-    (reception,) = (await piggy.loyalty_transactions.list()).items
+    api.reply({"data": [body], "meta": {}})
+    (reception,) = (await scripted.loyalty_transactions.list()).items
     assert reception.created_at == datetime(2023, 11, 6, 14, 39, 24, tzinfo=UTC)
     assert reception.to_dict() == body
 

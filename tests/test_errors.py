@@ -10,7 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aioresponses import aioresponses
-from helpers import OAUTH, endpoint, sent
+from helpers import OAUTH, endpoint
+from replies import Reply, ScriptedAPI
 
 from piggy_async import (
     AlreadyExistsError,
@@ -67,13 +68,13 @@ def error_body(status: int, code: int = 55031, message: str = "Contact not found
     ],
 )
 async def test_error_status_maps_to_its_exception(
-    status: int, cls: type[APIError], piggy: OAuthClient, mock: aioresponses
+    status: int, cls: type[APIError], scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     """A code the spec does not know has no kind: the status alone picks the class."""
     body = error_body(status, code=424242, message="Something odd.")
-    mock.get(GET_CONTACT, status=status, payload=body)
+    api.reply(Reply(status=status, json=body))
     with pytest.raises(cls) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     error = caught.value
     assert type(error) is cls
     assert isinstance(error, APIError)
@@ -110,12 +111,12 @@ async def test_the_code_kind_picks_the_class_whatever_the_status(
     code: ErrorCode,
     kind_class: type[APIError],
     status_class: type[APIError],
-    piggy: OAuthClient,
-    mock: aioresponses,
+    scripted: OAuthClient,
+    api: ScriptedAPI,
 ) -> None:
-    mock.get(GET_CONTACT, status=status, payload=error_body(status, code=code))
+    api.reply(Reply(status=status, json=error_body(status, code=code)))
     with pytest.raises(kind_class) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     error = caught.value
     assert isinstance(error, status_class)
     assert error.code == code
@@ -123,43 +124,39 @@ async def test_the_code_kind_picks_the_class_whatever_the_status(
 
 
 async def test_a_missing_contact_is_caught_as_not_found(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     """The API's usual answer for a missing contact: 400 with 55031."""
-    mock.get(
-        endpoint(OAUTH, "/contacts/find-one-by"),
-        status=400,
-        payload=error_body(400),
-        repeat=True,
-    )
+    api.reply(Reply(status=400, json=error_body(400)))
     with pytest.raises(NotFoundError) as caught:
-        await piggy.contacts.find_one_by(email="a@b.c")
+        await scripted.contacts.find_one_by(email="a@b.c")
     assert type(caught.value) is NotFoundBadRequestError  # a class of its own, importable
     assert str(caught.value).startswith(
         "contacts.find_one_by: HTTP 400 (code 55031) Contact not found."
     )
     with pytest.raises(BadRequestError):
-        await piggy.contacts.find_one_by(email="a@b.c")
+        await scripted.contacts.find_one_by(email="a@b.c")
 
 
 async def test_a_rate_limit_message_shows_when_to_retry(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(
-        GET_CONTACT,
-        status=429,
-        payload={"status_code": 429, "message": "Too Many Attempts."},
-        headers={"Retry-After": "30"},
+    api.reply(
+        Reply(
+            status=429,
+            json={"status_code": 429, "message": "Too Many Attempts."},
+            headers={"Retry-After": "30"},
+        )
     )
     with pytest.raises(RateLimitError) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     assert str(caught.value) == "contacts.get: HTTP 429 Too Many Attempts. (retry after 30 s)"
 
 
-async def test_error_code_compares_with_the_enum(piggy: OAuthClient, mock: aioresponses) -> None:
-    mock.get(GET_CONTACT, status=400, payload=error_body(400))
+async def test_error_code_compares_with_the_enum(scripted: OAuthClient, api: ScriptedAPI) -> None:
+    api.reply(Reply(status=400, json=error_body(400)))
     try:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     except APIError as error:
         assert error.code == ErrorCode.CONTACT_NOT_FOUND
         assert error.code != ErrorCode.INVALID_INPUT
@@ -174,26 +171,28 @@ def test_error_codes_are_an_int_enum() -> None:
     assert ErrorCode.REWARD_NOT_FOUND == 6003
 
 
-async def test_validation_errors_are_exposed(piggy: OAuthClient, mock: aioresponses) -> None:
+async def test_validation_errors_are_exposed(scripted: OAuthClient, api: ScriptedAPI) -> None:
     body = {
         "status_code": 422,
         "code": 1003,
         "message": "Invalid input.",
         "errors": {"email": ["The email must be a valid email address."]},
     }
-    mock.post(endpoint(OAUTH, "/contacts"), status=422, payload=body)
+    api.reply(Reply(status=422, json=body))
     with pytest.raises(UnprocessableEntityError) as caught:
-        await piggy.contacts.create(email="not-an-email")
+        await scripted.contacts.create(email="not-an-email")
     assert caught.value.code == ErrorCode.INVALID_INPUT
     assert caught.value.errors == {"email": ["The email must be a valid email address."]}
     assert "The email must be a valid email address." in str(caught.value)
 
 
-async def test_a_401_with_an_api_key_is_not_retried(piggy: OAuthClient, mock: aioresponses) -> None:
-    mock.get(GET_CONTACT, status=401, payload={"message": "Unauthenticated."}, repeat=True)
+async def test_a_401_with_an_api_key_is_not_retried(
+    scripted: OAuthClient, api: ScriptedAPI
+) -> None:
+    api.reply(Reply(status=401, json={"message": "Unauthenticated."}))
     with pytest.raises(AuthenticationError, match="Unauthenticated"):
-        await piggy.contacts.get("123")
-    assert len(sent(mock)) == 1
+        await scripted.contacts.get("123")
+    assert len(api.received) == 1
 
 
 @pytest.mark.parametrize(
@@ -201,17 +200,16 @@ async def test_a_401_with_an_api_key_is_not_retried(piggy: OAuthClient, mock: ai
     [("30", 30.0), ("0.5", 0.5), (None, None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
 )
 async def test_rate_limit_retry_after(
-    header: str | None, expected: float | None, piggy: OAuthClient, mock: aioresponses
+    header: str | None, expected: float | None, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     headers = {"Retry-After": header} if header is not None else None
-    mock.get(
-        GET_CONTACT,
-        status=429,
-        payload={"status_code": 429, "message": "Too Many Attempts."},
-        headers=headers,
+    api.reply(
+        Reply(
+            status=429, json={"status_code": 429, "message": "Too Many Attempts."}, headers=headers
+        )
     )
     with pytest.raises(RateLimitError) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     assert caught.value.retry_after == expected
     assert caught.value.message == "Too Many Attempts."
     assert caught.value.code is None
@@ -219,11 +217,11 @@ async def test_rate_limit_retry_after(
 
 @pytest.mark.parametrize("body", ["", "<html><body>Be right back.</body></html>"])
 async def test_maintenance_without_a_json_body(
-    body: str, piggy: OAuthClient, mock: aioresponses
+    body: str, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(GET_CONTACT, status=503, body=body, content_type="text/html")
+    api.reply(Reply(status=503, body=body, headers={"Content-Type": "text/html"}))
     with pytest.raises(MaintenanceError) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     assert caught.value.status == 503
     assert "maintenance" in caught.value.message
     assert caught.value.code is None
@@ -231,12 +229,12 @@ async def test_maintenance_without_a_json_body(
 
 
 async def test_a_non_json_error_body_gives_status_and_excerpt(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     html = "<html><head><title>502 Bad Gateway</title></head>" + "x" * 1000 + "</html>"
-    mock.get(GET_CONTACT, status=502, body=html, content_type="text/html")
+    api.reply(Reply(status=502, body=html, headers={"Content-Type": "text/html"}))
     with pytest.raises(ServerError) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     error = caught.value
     assert not isinstance(error, json.JSONDecodeError)
     assert error.status == 502
@@ -247,19 +245,21 @@ async def test_a_non_json_error_body_gives_status_and_excerpt(
     assert len(error.message) < 400, "the excerpt must be short, not the whole body"
 
 
-async def test_a_json_error_body_without_a_message(piggy: OAuthClient, mock: aioresponses) -> None:
-    mock.get(GET_CONTACT, status=400, payload={"unexpected": True})
+async def test_a_json_error_body_without_a_message(scripted: OAuthClient, api: ScriptedAPI) -> None:
+    api.reply(Reply(status=400, json={"unexpected": True}))
     with pytest.raises(BadRequestError) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     assert caught.value.status == 400
     assert "unexpected" in caught.value.message
     assert caught.value.body == {"unexpected": True}
 
 
-async def test_an_unmapped_4xx_is_a_plain_api_error(piggy: OAuthClient, mock: aioresponses) -> None:
-    mock.get(GET_CONTACT, status=418, payload={"message": "I am a teapot."})
+async def test_an_unmapped_4xx_is_a_plain_api_error(
+    scripted: OAuthClient, api: ScriptedAPI
+) -> None:
+    api.reply(Reply(status=418, json={"message": "I am a teapot."}))
     with pytest.raises(APIError) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     assert type(caught.value) is APIError
     assert caught.value.status == 418
 
@@ -284,11 +284,11 @@ async def test_an_unmapped_4xx_is_a_plain_api_error(piggy: OAuthClient, mock: ai
     ],
 )
 async def test_an_unreadable_success_is_a_malformed_response(
-    body: str, reason: str, piggy: OAuthClient, mock: aioresponses
+    body: str, reason: str, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(GET_CONTACT, status=200, body=body)
+    api.reply(Reply(status=200, body=body))
     with pytest.raises(MalformedResponseError) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     error = caught.value
     assert not isinstance(error, json.JSONDecodeError)
     assert error.status == 200
@@ -298,54 +298,53 @@ async def test_an_unreadable_success_is_a_malformed_response(
 
 
 async def test_a_list_that_is_not_a_list_is_malformed(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(endpoint(OAUTH, "/contacts/123/contact-identifiers"), payload={"data": {"a": 1}})
+    api.reply(Reply(json={"data": {"a": 1}}))
     with pytest.raises(MalformedResponseError, match=r"list\[ContactIdentifier\]"):
-        await piggy.contacts.list_contact_identifiers("123")
+        await scripted.contacts.list_contact_identifiers("123")
 
 
-async def test_a_bad_datetime_is_malformed(piggy: OAuthClient, mock: aioresponses) -> None:
+async def test_a_bad_datetime_is_malformed(scripted: OAuthClient, api: ScriptedAPI) -> None:
     page = {"data": [{"uuid": "t", "created_at": "yesterday"}], "meta": []}
-    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=page)
+    api.reply(Reply(json=page))
     with pytest.raises(MalformedResponseError):
-        await piggy.loyalty_transactions.list()
+        await scripted.loyalty_transactions.list()
 
 
 async def test_an_empty_success_body_is_fine_when_data_is_always_null(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.post(endpoint(OAUTH, "/contacts/123/delete"), status=204, body="")
-    assert await piggy.contacts.delete("123", type="DEFAULT") is None
+    api.reply(Reply(status=204, body=""))
+    assert await scripted.contacts.delete("123", type="DEFAULT") is None
 
 
 # -- no response at all ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "exception",
-    [
-        aiohttp.ClientConnectionError("Connection refused"),
-        aiohttp.ServerDisconnectedError(),
-        aiohttp.ClientPayloadError("truncated"),
-    ],
+    ("fault", "reason"), [("hang_up", "ServerDisconnectedError"), ("cut_off", "ClientPayloadError")]
 )
-async def test_a_connection_error_is_an_api_connection_error(
-    exception: Exception, piggy: OAuthClient, mock: aioresponses
+async def test_a_connection_that_breaks_off_is_an_api_connection_error(
+    fault: Any, reason: str, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(GET_CONTACT, exception=exception)
+    api.reply(Reply({"data": {"uuid": "123", "email": "sandy@bikinibottom.sea"}}, fault=fault))
     with pytest.raises(APIConnectionError) as caught:
-        await piggy.contacts.get("123")
+        await scripted.contacts.get("123")
     assert type(caught.value) is APIConnectionError
-    assert f"({type(exception).__name__})" in str(caught.value)
+    assert f"contacts.get: the connection broke off ({reason})" in str(caught.value)
+    assert caught.value.may_have_been_processed is True
     # aiohttp's exception is not chained: its request info carries the Authorization header
     assert caught.value.__cause__ is None
 
 
-async def test_an_unreachable_url_is_an_api_connection_error(piggy: OAuthClient) -> None:
-    # Nothing is registered on the mock: aioresponses refuses the connection.
-    with pytest.raises(APIConnectionError):
-        await piggy.contacts.get("123")
+async def test_an_unreachable_url_is_an_api_connection_error(unused_tcp_port: int) -> None:
+    url = f"http://127.0.0.1:{unused_tcp_port}"  # nothing listens there
+    async with OAuthClient(api_key="k", base_url=url, max_retries=0) as piggy:
+        with pytest.raises(APIConnectionError, match="could not connect") as caught:
+            await piggy.contacts.get("123")
+    assert caught.value.may_have_been_processed is False
+    assert caught.value.__cause__ is None
 
 
 @pytest.mark.parametrize(

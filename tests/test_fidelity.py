@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
-from helpers import OAUTH, REGISTER, endpoint, only_request, sent
+from helpers import OAUTH_PATH, REGISTER_PATH
+from replies import ScriptedAPI
 
 from piggy_async import OAuthClient, PaginationError, RegisterClient
 from piggy_async.testing import FakePiggy
@@ -21,15 +21,17 @@ BASKET: dict[str, Any] = {
 POINTS = {"data": {"type": "points_transaction", "data": {"points": 12}}, "meta": {}}
 
 
-@pytest.mark.parametrize("api", ["oauth", "register"])
+@pytest.mark.parametrize("which", ["oauth", "register"])
 async def test_an_anonymous_basket_can_be_simulated(
-    mock: aioresponses, piggy: OAuthClient, pos: RegisterClient, api: str
+    api: ScriptedAPI, scripted: OAuthClient, scripted_pos: RegisterClient, which: str
 ) -> None:
-    client, base = (piggy, OAUTH) if api == "oauth" else (pos, REGISTER)
-    mock.post(endpoint(base, "/orders/simulate"), payload=POINTS)
+    client, prefix = (scripted, OAUTH_PATH) if which == "oauth" else (scripted_pos, REGISTER_PATH)
+    api.reply(POINTS)
     result = await client.orders.simulate(**BASKET)
     assert result.data == {"points": 12}
-    body = only_request(mock).json
+    (request,) = api.received
+    assert request.path == f"{prefix}/orders/simulate"
+    body = request.json
     assert body == BASKET  # no contact, status or payment_status
 
 
@@ -51,64 +53,60 @@ def _referrals(numbers: range) -> list[dict[str, Any]]:
 
 
 async def test_referrals_are_paged_until_an_empty_page(
-    mock: aioresponses, piggy: OAuthClient
+    api: ScriptedAPI, scripted: OAuthClient
 ) -> None:
     pages = {1: _referrals(range(1, 3)), 2: _referrals(range(3, 4)), 3: []}
     for number, items in pages.items():
-        mock.get(
-            f"{OAUTH}/referrals?status=completed&page={number}&limit=2",
-            payload={"data": items, "meta": []},
-        )
-    uuids = [r.uuid async for r in piggy.referrals.list(status="completed", limit=2)]
+        api.page(number, {"data": items, "meta": []})
+    uuids = [r.uuid async for r in scripted.referrals.list(status="completed", limit=2)]
     assert uuids == ["r-1", "r-2", "r-3"]
-    assert [dict(request.query)["page"] for request in sent(mock)] == ["1", "2", "3"]
+    assert [request.query for request in api.received] == [
+        [("status", "completed"), ("page", str(n)), ("limit", "2")] for n in (1, 2, 3)
+    ]
 
 
 async def test_register_contacts_paging_ends_when_the_server_ignores_page(
-    mock: aioresponses, pos: RegisterClient
+    api: ScriptedAPI, scripted_pos: RegisterClient
 ) -> None:
     """The server answers page 1 whatever was asked: the repeated page ends it with an
     error, after the first page's items, instead of yielding them again."""
     meta = {"page": 1, "limit": 1, "viewing_from": 1, "viewing_to": 1, "last_page": 2, "total": 2}
-    mock.get(
-        endpoint(REGISTER, "/contacts"),
-        payload={"data": [{"uuid": "c-1"}], "meta": meta},
-        repeat=True,
-    )
+    api.reply({"data": [{"uuid": "c-1"}], "meta": meta})
     uuids: list[str] = []
     with pytest.raises(PaginationError):
-        async for contact in pos.contacts.list(limit=1):
+        async for contact in scripted_pos.contacts.list(limit=1):
             uuids.append(contact.uuid)
     assert uuids == ["c-1"]
-    assert len(sent(mock)) == 2
+    assert len(api.received) == 2
 
 
-async def test_a_queued_category_batch_is_accepted(mock: aioresponses, piggy: OAuthClient) -> None:
-    mock.post(
-        endpoint(OAUTH, "/product-categories/batch"),
-        payload={"data": {"status": "processing"}, "meta": []},
-    )
-    result = await piggy.product_categories.create_batch(
+async def test_a_queued_category_batch_is_accepted(api: ScriptedAPI, scripted: OAuthClient) -> None:
+    api.reply({"data": {"status": "processing"}, "meta": []})
+    result = await scripted.product_categories.create_batch(
         categories=[{"external_identifier": "drinks", "name": "Drinks"}]
     )
     assert result == {"status": "processing"}
 
 
 async def test_a_category_batch_still_returns_the_created_categories(
-    mock: aioresponses, piggy: OAuthClient
+    api: ScriptedAPI, scripted: OAuthClient
 ) -> None:
     created = [{"uuid": "cat-1", "external_identifier": "drinks", "name": "Drinks"}]
-    mock.post(endpoint(OAUTH, "/product-categories/batch"), payload={"data": created, "meta": []})
-    result = await piggy.product_categories.create_batch(categories=created)
+    api.reply({"data": created, "meta": []})
+    result = await scripted.product_categories.create_batch(categories=created)
     assert isinstance(result, list) and result[0].uuid == "cat-1"
 
 
 async def test_reward_attributes_are_sent_as_top_level_body_keys(
-    mock: aioresponses, pos: RegisterClient
+    api: ScriptedAPI, scripted_pos: RegisterClient
 ) -> None:
-    mock.put(endpoint(REGISTER, "/rewards/rw-1"), payload={"data": {"uuid": "rw-1"}, "meta": {}})
-    await pos.rewards.update("rw-1", title="Shake", attributes={"custom_attribute": "PLU123"})
-    assert only_request(mock).json == {"title": "Shake", "custom_attribute": "PLU123"}
+    api.reply({"data": {"uuid": "rw-1"}, "meta": {}})
+    await scripted_pos.rewards.update(
+        "rw-1", title="Shake", attributes={"custom_attribute": "PLU123"}
+    )
+    (request,) = api.received
+    assert (request.method, request.path) == ("PUT", f"{REGISTER_PATH}/rewards/rw-1")
+    assert request.json == {"title": "Shake", "custom_attribute": "PLU123"}
 
 
 async def test_custom_attributes_reach_the_fake_and_come_back(
@@ -137,8 +135,9 @@ async def test_custom_attributes_reach_the_fake_and_come_back(
     ],
 )
 async def test_bad_attributes_are_refused_before_sending(
-    mock: aioresponses, piggy: OAuthClient, attributes: Any, error: type[Exception], message: str
+    oauth: OAuthClient, server: FakePiggy, attributes: Any, error: type[Exception], message: str
 ) -> None:
+    reward_uuid = next(iter(server.state.rewards))
     with pytest.raises(error, match=message):
-        await piggy.rewards.update("rw-1", title="Shake", attributes=attributes)
-    assert sent(mock) == []
+        await oauth.rewards.update(reward_uuid, title="Shake", attributes=attributes)
+    assert not server.state.requests

@@ -9,16 +9,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
-from helpers import API_KEY, HOST, OAUTH, endpoint, load_seed
+from helpers import API_KEY, load_seed
+from replies import ScriptedAPI
 
 from piggy_async import UNSET, ItemList, MalformedResponseError, OAuthClient, mismatches
 from piggy_async import _mismatches as mismatch_module
 from piggy_async.models import CreditReception, LoyaltyTransaction, PortalSession
-
-TRANSACTIONS = endpoint(OAUTH, "/loyalty-transactions")
-PORTAL_SESSION = endpoint(OAUTH, "/portal-sessions/s1")
-REWARDS = endpoint(OAUTH, "/rewards")
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +24,8 @@ def _fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def lenient(mock: aioresponses) -> AsyncIterator[OAuthClient]:
-    async with OAuthClient(api_key=API_KEY, base_url=HOST, max_retries=0) as client:
+async def lenient(api: ScriptedAPI) -> AsyncIterator[OAuthClient]:
+    async with OAuthClient(api_key=API_KEY, base_url=api.url, max_retries=0) as client:
         yield client
 
 
@@ -43,11 +39,11 @@ def _transactions() -> list[dict[str, Any]]:
 
 
 async def test_credits_null_in_a_page_leaves_the_field_unset_and_keeps_the_value(
-    lenient: OAuthClient, mock: aioresponses, caplog: pytest.LogCaptureFixture
+    lenient: OAuthClient, api: ScriptedAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     items = _transactions()
     items[0]["credits"] = None
-    mock.get(TRANSACTIONS, payload=_page(items))
+    api.reply(_page(items))
     with caplog.at_level(logging.WARNING, logger="piggy_async"):
         page = await lenient.loyalty_transactions.list()
     first = page.items[0]
@@ -62,7 +58,7 @@ async def test_credits_null_in_a_page_leaves_the_field_unset_and_keeps_the_value
 
 
 async def test_a_new_transaction_type_with_another_shape_decodes_as_the_default(
-    lenient: OAuthClient, mock: aioresponses
+    lenient: OAuthClient, api: ScriptedAPI
 ) -> None:
     new = {
         "uuid": "t9",
@@ -71,7 +67,7 @@ async def test_a_new_transaction_type_with_another_shape_decodes_as_the_default(
         "created_at": 1699281564,
         "voucher": {"code": "KRABBY"},
     }
-    mock.get(TRANSACTIONS, payload=_page([*_transactions(), new]))
+    api.reply(_page([*_transactions(), new]))
     page = await lenient.loyalty_transactions.list()
     (decoded,) = [item for item in page.items if item.uuid == "t9"]
     assert isinstance(decoded, CreditReception)
@@ -82,13 +78,13 @@ async def test_a_new_transaction_type_with_another_shape_decodes_as_the_default(
 
 
 async def test_an_item_that_cannot_be_a_model_is_kept_raw_and_counted(
-    lenient: OAuthClient, mock: aioresponses, caplog: pytest.LogCaptureFixture
+    lenient: OAuthClient, api: ScriptedAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     items = _transactions()
     no_identity = {"credits": 5, "type": "credit_reception"}
     int_uuid = {**items[0], "uuid": 123}
     data = [*items, "oops", no_identity, int_uuid]
-    mock.get(TRANSACTIONS, payload={"data": data, "meta": {"per_page": len(data)}})
+    api.reply({"data": data, "meta": {"per_page": len(data)}})
     with caplog.at_level(logging.WARNING, logger="piggy_async"):
         page = await lenient.loyalty_transactions.list(limit=len(data))
     assert [item.to_dict() for item in page.items] == items
@@ -101,11 +97,11 @@ async def test_an_item_that_cannot_be_a_model_is_kept_raw_and_counted(
 
 
 async def test_a_shop_id_of_another_type_does_not_fail_a_portal_session(
-    lenient: OAuthClient, mock: aioresponses
+    lenient: OAuthClient, api: ScriptedAPI
 ) -> None:
     shop = {"id": 243.5, "uuid": "shop-1", "name": "Krusty Krab"}  # `int | str` in the spec
     data = {"uuid": "s1", "url": "https://portal", "shop": shop, "created_at": "2025-01-01"}
-    mock.get(PORTAL_SESSION, payload={"data": data})
+    api.reply({"data": data})
     session = await lenient.portal_sessions.get("s1")
     assert session.shop is not UNSET
     assert session.shop.id is UNSET and session.shop.mismatched == ("id",)
@@ -162,55 +158,55 @@ def test_one_warning_per_model_field_and_kind_of_value(caplog: pytest.LogCapture
 
 
 async def test_strict_responses_raise_as_before(
-    lenient: OAuthClient, piggy: OAuthClient, mock: aioresponses
+    lenient: OAuthClient, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     items = _transactions()
     items[0]["credits"] = None
     for _ in range(3):
-        mock.get(TRANSACTIONS, payload=_page(items))
+        api.reply(_page(items))
     with pytest.raises(MalformedResponseError, match=r"CreditReception\.credits"):
-        await piggy.loyalty_transactions.list()  # the tests' fixture client is strict
+        await scripted.loyalty_transactions.list()  # the tests' fixture client is strict
     with pytest.raises(MalformedResponseError, match=r"CreditReception\.credits"):
         await lenient.with_options(strict_responses=True).loyalty_transactions.list()
-    page = await piggy.with_options(strict_responses=False).loyalty_transactions.list()
+    page = await scripted.with_options(strict_responses=False).loyalty_transactions.list()
     assert page.items[0].mismatched == ("credits",)
 
 
 async def test_strict_responses_fail_a_page_with_an_item_that_cannot_be_a_model(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(TRANSACTIONS, payload=_page([*_transactions(), "oops"]))
+    api.reply(_page([*_transactions(), "oops"]))
     with pytest.raises(MalformedResponseError, match="expected a JSON object, got str"):
-        await piggy.loyalty_transactions.list()
+        await scripted.loyalty_transactions.list()
 
 
 async def test_a_single_object_without_its_identity_is_malformed(
-    lenient: OAuthClient, mock: aioresponses
+    lenient: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(PORTAL_SESSION, payload={"data": {"url": "https://portal"}})
+    api.reply({"data": {"url": "https://portal"}})
     with pytest.raises(MalformedResponseError, match="required key 'uuid' is missing"):
         await lenient.portal_sessions.get("s1")
 
 
 async def test_a_list_answer_that_is_not_paged_keeps_its_raw_items(
-    lenient: OAuthClient, piggy: OAuthClient, mock: aioresponses
+    lenient: OAuthClient, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     rewards = load_seed("rewards.list")["data"]
     for _ in range(2):
-        mock.get(REWARDS, payload={"data": [*rewards, {"title": "no uuid"}]})
+        api.reply({"data": [*rewards, {"title": "no uuid"}]})
     answer = await lenient.rewards.list()
     assert isinstance(answer, ItemList) and isinstance(answer, list)
     assert [reward.to_dict() for reward in answer] == rewards
     assert answer.raw_items == [{"title": "no uuid"}]
     with pytest.raises(MalformedResponseError, match="required key 'uuid' is missing"):
-        await piggy.rewards.list()
+        await scripted.rewards.list()
 
 
 async def test_a_page_of_raw_items_only_does_not_end_the_pages(
-    lenient: OAuthClient, mock: aioresponses
+    lenient: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(TRANSACTIONS, payload={"data": [1, 2], "meta": {"page": 1, "last_page": 2}})
-    mock.get(TRANSACTIONS, payload=_page(_transactions()))
+    api.reply({"data": [1, 2], "meta": {"page": 1, "last_page": 2}})
+    api.reply(_page(_transactions()))
     pages = [page async for page in lenient.loyalty_transactions.list().pages()]
     assert [(len(page.items), page.raw_items) for page in pages] == [
         (0, [1, 2]),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from aioresponses import aioresponses
-from helpers import API_KEY, HOST, OAUTH, endpoint
+from helpers import API_KEY
+from replies import Reply, ScriptedAPI
 
 from piggy_async import NotFoundError, OAuthClient, VirtualClock
 
@@ -16,11 +16,11 @@ SESSION_TOKEN = f"{SECRET}/session token"
 
 
 async def test_each_request_is_logged_without_query_or_credentials(
-    piggy: OAuthClient, mock: aioresponses, caplog: pytest.LogCaptureFixture
+    scripted: OAuthClient, api: ScriptedAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    mock.get(endpoint(OAUTH, "/contacts/find-one-by"), payload={"data": {"uuid": "c-1"}})
+    api.reply({"data": {"uuid": "c-1"}})
     with caplog.at_level(logging.DEBUG, logger="piggy_async"):
-        await piggy.contacts.find_one_by(email="sandy@bikinibottom.sea")
+        await scripted.contacts.find_one_by(email="sandy@bikinibottom.sea")
 
     (record,) = [r for r in caplog.records if r.name == "piggy_async"]
     message = record.getMessage()
@@ -30,11 +30,11 @@ async def test_each_request_is_logged_without_query_or_credentials(
 
 
 async def test_nothing_is_logged_above_debug(
-    piggy: OAuthClient, mock: aioresponses, caplog: pytest.LogCaptureFixture
+    scripted: OAuthClient, api: ScriptedAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    mock.get(endpoint(OAUTH, "/contacts/c-1/tier"), payload={"data": None})
+    api.reply({"data": None})
     with caplog.at_level(logging.INFO, logger="piggy_async"):
-        assert await piggy.contacts.get_tier("c-1") is None
+        assert await scripted.contacts.get_tier("c-1") is None
     assert [r for r in caplog.records if r.name == "piggy_async"] == []
 
 
@@ -54,13 +54,14 @@ async def test_secret_path_values_are_redacted_in_the_request_log(
 
 
 async def test_a_failed_call_on_a_secret_path_shows_the_secret_nowhere(
-    mock: aioresponses, caplog: pytest.LogCaptureFixture
+    api: ScriptedAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url = endpoint(OAUTH, "/contact-session-tokens/s3cr3t%2Fsession%20token")
-    mock.get(url, status=503, payload={"message": "Down for maintenance."})
-    mock.get(url, status=400, payload={"code": 55031, "message": "Contact not found."})
+    api.reply(
+        Reply({"message": "Down for maintenance."}, status=503),
+        Reply({"code": 55031, "message": "Contact not found."}, status=400),
+    )
     async with OAuthClient(
-        api_key=API_KEY, base_url=HOST, max_retries=1, clock=VirtualClock()
+        api_key=API_KEY, base_url=api.url, max_retries=1, clock=VirtualClock()
     ) as piggy:
         with (
             caplog.at_level(logging.DEBUG, logger="piggy_async"),
@@ -77,3 +78,5 @@ async def test_a_failed_call_on_a_secret_path_shows_the_secret_nowhere(
     assert any("retry 1" in m for m in records)  # the INFO retry line names the operation only
     shown = [caplog.text, str(error), repr(error), repr(error.__cause__), repr(error.__context__)]
     assert not [text for text in shown if SECRET in text]
+    sent = "/api/v3/oauth/clients/contact-session-tokens/s3cr3t%2Fsession%20token"
+    assert [request.path for request in api.received] == [sent] * 2, "only the log redacts it"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
-from helpers import OAUTH, REGISTER, endpoint, sent
+from helpers import OAUTH
+from replies import Reply, ScriptedAPI
 
 from piggy_async import (
     AsyncPaginator,
@@ -65,20 +65,20 @@ def contacts(page: int, count: int = 2) -> list[dict[str, Any]]:
 ALL_UUIDS = ["p1-0", "p1-1", "p2-0", "p2-1", "p3-0", "p3-1"]
 
 
-def serve_three_pages(mock: aioresponses, meta: Any = viewing, **extra: Any) -> None:
-    """Pages 1-3 of 2 contacts each, each matched only by its own `page` query value."""
+def serve_three_pages(api: ScriptedAPI, meta: Any = viewing, **extra: Any) -> None:
+    """Pages 1-3 of 2 contacts each, each answered only for its own `page` query value."""
     for number in (1, 2, 3):
         body: dict[str, Any] = {"data": contacts(number), "meta": meta(number), **extra}
-        mock.get(f"{CONTACTS}?page={number}&limit=2", payload=body, repeat=True)
+        api.page(number, body)
 
 
-def pages_requested(mock: aioresponses) -> list[str]:
-    return [request.url.query["page"] for request in sent(mock)]
+def pages_requested(api: ScriptedAPI) -> list[str]:
+    return [request.url.query["page"] for request in api.received]
 
 
-async def test_awaiting_gives_the_first_page_only(piggy: OAuthClient, mock: aioresponses) -> None:
-    serve_three_pages(mock)
-    page = await piggy.contacts.list(limit=2)
+async def test_awaiting_gives_the_first_page_only(scripted: OAuthClient, api: ScriptedAPI) -> None:
+    serve_three_pages(api)
+    page = await scripted.contacts.list(limit=2)
     assert isinstance(page, Page)
     assert [type(item) for item in page.items] == [Contact, Contact]
     assert [contact.uuid for contact in page] == ["p1-0", "p1-1"]
@@ -86,45 +86,45 @@ async def test_awaiting_gives_the_first_page_only(piggy: OAuthClient, mock: aior
     assert (page.page, page.last_page, page.total, page.per_page) == (1, 3, 6, 2)
     assert page.has_next
     assert page.meta == viewing(1)
-    assert pages_requested(mock) == ["1"]
+    assert pages_requested(api) == ["1"]
 
 
 async def test_nothing_is_sent_until_awaited_or_iterated(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    serve_three_pages(mock)
-    paginator = piggy.contacts.list(limit=2)
+    serve_three_pages(api)
+    paginator = scripted.contacts.list(limit=2)
     assert isinstance(paginator, AsyncPaginator)
-    assert sent(mock) == []
+    assert api.received == []
 
 
 async def test_async_for_yields_every_item_across_three_requests(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    serve_three_pages(mock)
-    uuids = [contact.uuid async for contact in piggy.contacts.list(limit=2)]
+    serve_three_pages(api)
+    uuids = [contact.uuid async for contact in scripted.contacts.list(limit=2)]
     assert uuids == ALL_UUIDS
-    assert pages_requested(mock) == ["1", "2", "3"]
+    assert pages_requested(api) == ["1", "2", "3"]
 
 
-async def test_pages_are_fetched_lazily(piggy: OAuthClient, mock: aioresponses) -> None:
-    serve_three_pages(mock)
-    items = aiter(piggy.contacts.list(limit=2))
+async def test_pages_are_fetched_lazily(scripted: OAuthClient, api: ScriptedAPI) -> None:
+    serve_three_pages(api)
+    items = aiter(scripted.contacts.list(limit=2))
     try:
         assert (await anext(items)).uuid == "p1-0"
-        assert len(sent(mock)) == 1
+        assert len(api.received) == 1
         assert (await anext(items)).uuid == "p1-1"
-        assert len(sent(mock)) == 1, "page 2 must not be fetched before it is needed"
+        assert len(api.received) == 1, "page 2 must not be fetched before it is needed"
         assert (await anext(items)).uuid == "p2-0"
-        assert len(sent(mock)) == 2
+        assert len(api.received) == 2
     finally:
         await items.aclose()  # type: ignore[attr-defined]
-    assert pages_requested(mock) == ["1", "2"]
+    assert pages_requested(api) == ["1", "2"]
 
 
-async def test_pages(piggy: OAuthClient, mock: aioresponses) -> None:
-    serve_three_pages(mock)
-    pages = [page async for page in piggy.contacts.list(limit=2).pages()]
+async def test_pages(scripted: OAuthClient, api: ScriptedAPI) -> None:
+    serve_three_pages(api)
+    pages = [page async for page in scripted.contacts.list(limit=2).pages()]
     assert [page.page for page in pages] == [1, 2, 3]
     assert [[c.uuid for c in page] for page in pages] == [
         ALL_UUIDS[:2],
@@ -134,14 +134,14 @@ async def test_pages(piggy: OAuthClient, mock: aioresponses) -> None:
     assert [page.has_next for page in pages] == [True, True, False]
 
 
-async def test_starting_page(piggy: OAuthClient, mock: aioresponses) -> None:
-    serve_three_pages(mock)
-    second = await piggy.contacts.list(limit=2, page=2)
+async def test_starting_page(scripted: OAuthClient, api: ScriptedAPI) -> None:
+    serve_three_pages(api)
+    second = await scripted.contacts.list(limit=2, page=2)
     assert second.page == 2
     assert [c.uuid for c in second] == ["p2-0", "p2-1"]
-    rest = [contact.uuid async for contact in piggy.contacts.list(limit=2, page=2)]
+    rest = [contact.uuid async for contact in scripted.contacts.list(limit=2, page=2)]
     assert rest == ALL_UUIDS[2:]
-    assert sorted(pages_requested(mock)) == ["2", "2", "3"], "page 1 is never asked for"
+    assert sorted(pages_requested(api)) == ["2", "2", "3"], "page 1 is never asked for"
 
 
 @pytest.mark.parametrize("page", [0, -1])
@@ -156,26 +156,23 @@ def test_a_starting_page_not_an_int_is_a_type_error(page: Any, piggy: OAuthClien
         piggy.contacts.list(page=page)
 
 
-async def test_filters_are_sent_with_every_page(piggy: OAuthClient, mock: aioresponses) -> None:
+async def test_filters_are_sent_with_every_page(scripted: OAuthClient, api: ScriptedAPI) -> None:
     for number in (1, 2, 3):
-        mock.get(
-            f"{CONTACTS}?page={number}&limit=2&sort=-created_at",
-            payload={"data": contacts(number), "meta": viewing(number)},
-        )
-    uuids = [c.uuid async for c in piggy.contacts.list(limit=2, sort="-created_at")]
+        api.page(number, {"data": contacts(number), "meta": viewing(number)})
+    uuids = [c.uuid async for c in scripted.contacts.list(limit=2, sort="-created_at")]
     assert uuids == ALL_UUIDS
-    assert [request.query for request in sent(mock)] == [
+    assert [request.query for request in api.received] == [
         [("page", str(n)), ("limit", "2"), ("sort", "-created_at")] for n in (1, 2, 3)
     ]
 
 
 @pytest.mark.parametrize("meta", [viewing, short, laravel, minimal, strings])
 async def test_every_meta_shape_is_normalised(
-    meta: Any, piggy: OAuthClient, mock: aioresponses
+    meta: Any, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     extra = {"links": {"first": f"{CONTACTS}?page=1"}} if meta is laravel else {}
-    serve_three_pages(mock, meta, **extra)
-    pages = [page async for page in piggy.contacts.list(limit=2).pages()]
+    serve_three_pages(api, meta, **extra)
+    pages = [page async for page in scripted.contacts.list(limit=2).pages()]
     assert [(p.page, p.last_page, p.total, p.per_page) for p in pages] == [
         (1, 3, 6, 2),
         (2, 3, 6, 2),
@@ -185,52 +182,48 @@ async def test_every_meta_shape_is_normalised(
 
 
 async def test_the_documented_contacts_meta_with_a_string_limit(
-    piggy: OAuthClient, mock: aioresponses, seed: Any
+    scripted: OAuthClient, api: ScriptedAPI, seed: Any
 ) -> None:
-    mock.get(endpoint(OAUTH, "/contacts"), payload=seed("contacts.list"))
-    page = await piggy.contacts.list(limit=2)
+    api.reply(seed("contacts.list"))
+    page = await scripted.contacts.list(limit=2)
     assert page.per_page == 2  # sent as "2"
     assert (page.page, page.last_page, page.total) == (1, 31, 62)
 
 
 async def test_empty_meta_is_read_as_unknown_and_iteration_stops_on_an_empty_page(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": []})
-    mock.get(f"{CONTACTS}?page=2&limit=2", payload={"data": contacts(2), "meta": {}})
-    mock.get(f"{CONTACTS}?page=3&limit=2", payload={"data": [], "meta": []})
-    pages = [page async for page in piggy.contacts.list(limit=2).pages()]
+    api.page(1, {"data": contacts(1), "meta": []})
+    api.page(2, {"data": contacts(2), "meta": {}})
+    api.page(3, {"data": [], "meta": []})
+    pages = [page async for page in scripted.contacts.list(limit=2).pages()]
     assert [(p.page, p.last_page, p.total, p.per_page) for p in pages] == [
         (1, None, None, None),
         (2, None, None, None),
         (3, None, None, None),
     ]
     assert [c.uuid for p in pages for c in p] == ALL_UUIDS[:4]
-    assert pages_requested(mock) == ["1", "2", "3"]
+    assert pages_requested(api) == ["1", "2", "3"]
 
 
 async def test_an_empty_page_stops_even_if_meta_promises_more(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(
-        f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": viewing(1, last_page=5)}
-    )
-    mock.get(f"{CONTACTS}?page=2&limit=2", payload={"data": [], "meta": viewing(2, last_page=5)})
-    uuids = [c.uuid async for c in piggy.contacts.list(limit=2)]
+    api.page(1, {"data": contacts(1), "meta": viewing(1, last_page=5)})
+    api.page(2, {"data": [], "meta": viewing(2, last_page=5)})
+    uuids = [c.uuid async for c in scripted.contacts.list(limit=2)]
     assert uuids == ALL_UUIDS[:2]
-    assert pages_requested(mock) == ["1", "2"]
+    assert pages_requested(api) == ["1", "2"]
 
 
 async def test_a_short_page_without_last_page_is_the_last(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": {"per_page": 2}})
-    mock.get(
-        f"{CONTACTS}?page=2&limit=2", payload={"data": contacts(2, 1), "meta": {"per_page": 2}}
-    )
-    uuids = [c.uuid async for c in piggy.contacts.list(limit=2)]
+    api.page(1, {"data": contacts(1), "meta": {"per_page": 2}})
+    api.page(2, {"data": contacts(2, 1), "meta": {"per_page": 2}})
+    uuids = [c.uuid async for c in scripted.contacts.list(limit=2)]
     assert uuids == ["p1-0", "p1-1", "p2-0"]
-    assert pages_requested(mock) == ["1", "2"]
+    assert pages_requested(api) == ["1", "2"]
 
 
 @pytest.mark.parametrize(
@@ -242,75 +235,71 @@ async def test_a_short_page_without_last_page_is_the_last(
     ],
 )
 async def test_a_page_that_repeats_the_previous_one_stops_iteration(
-    meta: Any, piggy: OAuthClient, mock: aioresponses
+    meta: Any, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     """A server that ignores `page` must not make the paginator yield the same items
     forever: the repeat is a PaginationError, once the first page's items are out."""
     stuck = {"data": contacts(1), "meta": meta}
-    mock.get(endpoint(OAUTH, "/contacts"), payload=stuck, repeat=True)
+    api.reply(stuck)
     seen: list[str] = []
     with pytest.raises(PaginationError, match="page 2 has the same items as page 1"):
-        async for contact in piggy.contacts.list():
+        async for contact in scripted.contacts.list():
             seen.append(contact.uuid)
             if len(seen) > 20:
                 break
     assert seen == ALL_UUIDS[:2]
-    assert pages_requested(mock) == ["1", "2"]
+    assert pages_requested(api) == ["1", "2"]
 
 
 async def test_without_a_last_page_the_total_ends_iteration(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
     for number in (1, 2):
         meta = {"total": 4, "per_page": 2}
-        mock.get(
-            f"{CONTACTS}?page={number}",
-            payload={"data": contacts(number), "meta": meta},
-            repeat=True,
-        )
-    found = [contact.uuid async for contact in piggy.contacts.list()]
+        api.page(number, {"data": contacts(number), "meta": meta})
+    found = [contact.uuid async for contact in scripted.contacts.list()]
     assert found == ALL_UUIDS[:4]
-    assert pages_requested(mock) == ["1", "2"]
-    ahead = [contact.uuid async for contact in piggy.contacts.list().prefetch(4)]
+    assert pages_requested(api) == ["1", "2"]
+    ahead = [contact.uuid async for contact in scripted.contacts.list().prefetch(4)]
     assert ahead == ALL_UUIDS[:4], "prefetching stops at the total too"
-    assert sorted(pages_requested(mock)) == ["1", "1", "2", "2"], "no page 3 either time"
-    second = await piggy.contacts.list(page=2)
+    assert sorted(pages_requested(api)) == ["1", "1", "2", "2"], "no page 3 either time"
+    second = await scripted.contacts.list(page=2)
     assert not second.has_next, "the page itself says so"
 
 
 async def test_an_error_on_a_later_page_surfaces_during_iteration(
-    piggy: OAuthClient, mock: aioresponses
+    scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
-    mock.get(f"{CONTACTS}?page=1&limit=2", payload={"data": contacts(1), "meta": viewing(1)})
-    mock.get(f"{CONTACTS}?page=2&limit=2", status=500, payload={"message": "Server Error"})
+    api.page(1, {"data": contacts(1), "meta": viewing(1)})
+    api.page(2, Reply(status=500, json={"message": "Server Error"}))
     seen: list[str] = []
     with pytest.raises(ServerError):
-        async for contact in piggy.contacts.list(limit=2):
+        async for contact in scripted.contacts.list(limit=2):
             seen.append(contact.uuid)
     assert seen == ALL_UUIDS[:2]
 
 
 async def test_the_documented_loyalty_transactions_page(
-    piggy: OAuthClient, mock: aioresponses, seed: Any
+    scripted: OAuthClient, api: ScriptedAPI, seed: Any
 ) -> None:
-    mock.get(endpoint(OAUTH, "/loyalty-transactions"), payload=seed("loyalty_transactions.list"))
-    page = await piggy.loyalty_transactions.list()
+    api.reply(seed("loyalty_transactions.list"))
+    page = await scripted.loyalty_transactions.list()
     assert (page.page, page.last_page, page.total, page.per_page) == (1, 6, 57, 10)
     assert len(page) == 10
     assert page.has_next
 
 
 async def test_register_contact_transactions_paginate_with_a_path_parameter(
-    pos: RegisterClient, mock: aioresponses
+    api: ScriptedAPI,
 ) -> None:
-    url = f"{REGISTER}/contacts/c%201/loyalty-transactions"
     credit = {"uuid": "t1", "type": "credit_reception", "credits": 5}
     reward = {"uuid": "t2", "type": "reward_reception", "credits": -5}
-    mock.get(f"{url}?page=1&limit=1", payload={"data": [credit], "meta": viewing(1, 1, 2, 2)})
-    mock.get(f"{url}?page=2&limit=1", payload={"data": [reward], "meta": viewing(2, 1, 2, 2)})
-    items = [item async for item in pos.contacts.list_loyalty_transactions("c 1", limit=1)]
+    api.page(1, {"data": [credit], "meta": viewing(1, 1, 2, 2)})
+    api.page(2, {"data": [reward], "meta": viewing(2, 1, 2, 2)})
+    async with RegisterClient(api_key="k", base_url=api.url, strict_responses=True) as pos:
+        items = [item async for item in pos.contacts.list_loyalty_transactions("c 1", limit=1)]
     assert [type(item) for item in items] == [CreditReception, RewardReception]
-    assert [request.path for request in sent(mock)] == [
+    assert [request.path for request in api.received] == [
         "/api/v3/register/contacts/c%201/loyalty-transactions"
     ] * 2
 

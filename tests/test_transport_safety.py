@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from aioresponses import aioresponses
-from helpers import HOST, OAUTH, ScriptedServer, endpoint
+from helpers import HOST, ScriptedServer
+from replies import Reply, ScriptedAPI
 
 from piggy_async import (
     AuthenticationError,
@@ -259,16 +259,11 @@ async def test_a_short_lived_token_is_not_fetched_for_every_request() -> None:
 # -- using a client ------------------------------------------------------------------------
 
 
-async def test_with_options_shares_the_connection_pool_and_the_budget(mock: aioresponses) -> None:
-    url = endpoint(OAUTH, "/contacts/123")
-    mock.get(
-        url,
-        body=CONTACT,
-        content_type="application/json",
-        repeat=True,
-        headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "42"},
+async def test_with_options_shares_the_connection_pool_and_the_budget(api: ScriptedAPI) -> None:
+    api.reply(
+        Reply(body=CONTACT, headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "42"})
     )
-    async with OAuthClient(api_key="k", base_url=HOST) as piggy:
+    async with OAuthClient(api_key="k", base_url=api.url) as piggy:
         fast = piggy.with_options(timeout=5, max_retries=0)
         await fast.contacts.get("123")
         assert piggy.rate_limit.remaining == 42, "what the view learned, the client knows"
@@ -278,12 +273,9 @@ async def test_with_options_shares_the_connection_pool_and_the_budget(mock: aior
         await fast.contacts.get("123")
 
 
-async def test_capture_responses_gives_status_and_headers(mock: aioresponses) -> None:
-    url = endpoint(OAUTH, "/contacts/123")
-    mock.get(
-        url, body=CONTACT, content_type="application/json", headers={"X-RateLimit-Remaining": "7"}
-    )
-    async with OAuthClient(api_key="k", base_url=HOST) as piggy:
+async def test_capture_responses_gives_status_and_headers(api: ScriptedAPI) -> None:
+    api.reply(Reply(body=CONTACT, headers={"X-RateLimit-Remaining": "7"}))
+    async with OAuthClient(api_key="k", base_url=api.url) as piggy:
         with capture_responses() as responses:
             contact = await piggy.contacts.get("123")
     assert contact.uuid == "123"
@@ -292,21 +284,26 @@ async def test_capture_responses_gives_status_and_headers(mock: aioresponses) ->
     assert response.headers["X-RateLimit-Remaining"] == "7"
 
 
-@pytest.mark.aioresponses
+async def _answer(request: web.Request) -> web.StreamResponse:
+    return _json(CONTACT)
+
+
 def test_a_client_used_from_another_event_loop_says_so() -> None:
     first = asyncio.new_event_loop()
-    with aioresponses() as mock:
-        mock.get(endpoint(OAUTH, "/contacts/123"), body=CONTACT, content_type="application/json")
-        piggy = OAuthClient(api_key="k", base_url=HOST)
-        first.run_until_complete(piggy.contacts.get("123"))
+    api = ScriptedServer(_answer)
+    first.run_until_complete(api.__aenter__())
+    piggy = OAuthClient(api_key="k", base_url=api.url)
+    first.run_until_complete(piggy.contacts.get("123"))
 
-        async def elsewhere() -> None:
-            with pytest.raises(ClientStateError, match="another event loop"):
-                await piggy.contacts.get("123")
+    async def elsewhere() -> None:
+        with pytest.raises(ClientStateError, match="another event loop"):
+            await piggy.contacts.get("123")
 
-        asyncio.run(elsewhere())
-        first.run_until_complete(piggy.close())
+    asyncio.run(elsewhere())
+    first.run_until_complete(piggy.close())
+    first.run_until_complete(api.__aexit__(None, None, None))
     first.close()
+    assert len(api.requests) == 1, "nothing was sent from the other loop"
 
 
 # -- proxies -------------------------------------------------------------------------------
@@ -330,17 +327,12 @@ async def test_https_proxy_and_no_proxy_are_honoured(monkeypatch: pytest.MonkeyP
         assert len(proxy.requests) == 1 and len(direct.requests) == 1
 
 
-async def test_a_limiter_passed_in_outlives_the_clients_that_share_it(mock: aioresponses) -> None:
-    url = endpoint(OAUTH, "/contacts/123")
-    mock.get(
-        url,
-        body=CONTACT,
-        content_type="application/json",
-        repeat=True,
-        headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "41"},
+async def test_a_limiter_passed_in_outlives_the_clients_that_share_it(api: ScriptedAPI) -> None:
+    api.reply(
+        Reply(body=CONTACT, headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "41"})
     )
     shared = AdaptiveLimiter()
-    async with OAuthClient(api_key="k", base_url=HOST, limiter=shared) as first:
+    async with OAuthClient(api_key="k", base_url=api.url, limiter=shared) as first:
         await first.contacts.get("123")
-    async with OAuthClient(api_key="k", base_url=HOST, limiter=shared) as second:
+    async with OAuthClient(api_key="k", base_url=api.url, limiter=shared) as second:
         assert second.rate_limit.remaining == 41, "what the first client learned is kept"

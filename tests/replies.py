@@ -1,0 +1,155 @@
+"""A scripted API on a free loopback port: each request gets the next of the replies it was
+given (the last one repeats), and what arrived is read back as `Received` requests.
+
+For answers FakePiggy never gives on purpose (odd error bodies, documented examples, pages
+that drift, connections that break off), sent over real HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import unquote
+
+import attrs
+from aiohttp import web
+from helpers import ScriptedServer
+from multidict import CIMultiDict
+from yarl import URL
+
+
+@attrs.frozen
+class Reply:
+    """One answer: `json` (encoded) or the raw `body`, with a status and headers."""
+
+    json: Any = None
+    status: int = 200
+    body: bytes | str | None = None
+    headers: Mapping[str, str] | None = None
+    fault: Literal["hang_up", "cut_off"] | None = None
+    """`hang_up`: the connection is closed without a word (aiohttp itself sends a GET again
+    when that happens on a reused connection: use it on a first request, or a POST);
+    `cut_off`: the status, the headers and half the body are sent, then the connection is
+    closed."""
+
+    def payload(self) -> bytes:
+        if self.body is None:
+            return json.dumps(self.json).encode()
+        return self.body.encode() if isinstance(self.body, str) else self.body
+
+    async def send(self, request: web.Request) -> web.StreamResponse:
+        headers = {"Content-Type": "application/json", **(self.headers or {})}
+        if self.fault is not None:
+            return await self._break(request, headers)
+        return web.Response(status=self.status, body=self.payload(), headers=headers)
+
+    async def _break(self, request: web.Request, headers: dict[str, str]) -> web.StreamResponse:
+        transport = request.transport
+        assert transport is not None
+        if self.fault == "hang_up":
+            transport.close()
+            return web.Response()
+        body = self.payload()
+        response = web.StreamResponse(status=self.status, headers=headers)
+        response.content_length = len(body)
+        await response.prepare(request)
+        await response.write(body[: len(body) // 2])
+        transport.close()
+        return response
+
+
+@attrs.frozen
+class Received:
+    """One request as the server read it off the wire."""
+
+    method: str
+    url: URL
+    headers: CIMultiDict[str]
+    body: bytes
+
+    @property
+    def path(self) -> str:
+        """The path as sent (percent-encoding kept), without the query."""
+        return self.url.raw_path
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        """The query pairs, decoded, in the order sent."""
+        return list(self.url.query.items())
+
+    @property
+    def json(self) -> Any:
+        assert self.body, f"{self.method} {self.path} was sent without a body"
+        return json.loads(self.body)
+
+
+class Replies:
+    """A `ScriptedServer` handler answering each request with the next reply, the last one
+    for every request after; a reply that is not a `Reply` is sent as a JSON body."""
+
+    def __init__(self, *replies: Any) -> None:
+        self._replies: list[Reply] = []
+        self._repeating = False  # the one reply left has been sent, and is sent again
+        self.pages: dict[str, Reply] = {}
+        """The replies for requests by their `page` query value, whenever asked for."""
+        self.queue(*replies)
+
+    def queue(self, *replies: Any) -> None:
+        """Answer the next requests with `replies`: after those not sent yet, instead of
+        one that is being repeated."""
+        if self._repeating:
+            self._replies, self._repeating = [], False
+        self._replies += [r if isinstance(r, Reply) else Reply(json=r) for r in replies]
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        page = self.pages.get(request.query.get("page", ""))
+        if page is not None:
+            return await page.send(request)
+        if not self._replies:
+            return web.Response(status=599, text="no reply scripted for this request")
+        if len(self._replies) > 1:
+            reply = self._replies.pop(0)
+        else:
+            reply, self._repeating = self._replies[0], True
+        return await reply.send(request)
+
+
+class Routes:
+    """A `ScriptedServer` handler giving each request the replies of the first route found
+    in its path and query (percent-decoded): `Routes({"/contacts?email=a@b.c": Replies(...)})`.
+    """
+
+    def __init__(self, routes: Mapping[str, Replies]) -> None:
+        self._routes = routes
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        target = unquote(request.path_qs)
+        replies = next((r for route, r in self._routes.items() if route in target), None)
+        if replies is None:
+            return web.Response(status=599, text=f"no route scripted for {target}")
+        return await replies(request)
+
+
+class ScriptedAPI(ScriptedServer):
+    """A server answering with the replies it is given (`api.reply(...)`), in turn."""
+
+    def __init__(self, *replies: Any) -> None:
+        self._script = Replies(*replies)
+        super().__init__(self._script)
+
+    def reply(self, *replies: Any) -> None:
+        """Answer the next requests with `replies`; the last one repeats."""
+        self._script.queue(*replies)
+
+    def page(self, number: int, reply: Any) -> None:
+        """Answer every request for page `number` with `reply`."""
+        self._script.pages[str(number)] = reply if isinstance(reply, Reply) else Reply(json=reply)
+
+    @property
+    def received(self) -> list[Received]:
+        """Every request the server got, in order."""
+        return [
+            Received(method, URL(path_qs, encoded=True), headers, body)
+            for method, path_qs, headers, body in self.requests
+        ]
