@@ -38,7 +38,7 @@ from piggy_async import (
     UnprocessableEntityError,
 )
 from piggy_async._generated.error_codes import ERROR_KINDS
-from piggy_async.errors import NotFoundBadRequestError
+from piggy_async.errors import NotFoundBadRequestError, TruncatedResponseError
 
 GET_CONTACT = endpoint(OAUTH, "/contacts/123")
 
@@ -323,16 +323,24 @@ async def test_an_empty_success_body_is_fine_when_data_is_always_null(
 
 
 @pytest.mark.parametrize(
-    ("fault", "reason"), [("hang_up", "ServerDisconnectedError"), ("cut_off", "ClientPayloadError")]
+    ("fault", "kind", "message"),
+    [
+        ("hang_up", APIConnectionError, "the connection broke off (ServerDisconnectedError)"),
+        ("cut_off", TruncatedResponseError, "HTTP 200: the body broke off (ClientPayloadError)"),
+    ],
 )
 async def test_a_connection_that_breaks_off_is_an_api_connection_error(
-    fault: Any, reason: str, scripted: OAuthClient, api: ScriptedAPI
+    fault: Any,
+    kind: type[APIConnectionError],
+    message: str,
+    scripted: OAuthClient,
+    api: ScriptedAPI,
 ) -> None:
     api.reply(Reply({"data": {"uuid": "123", "email": "sandy@bikinibottom.sea"}}, fault=fault))
     with pytest.raises(APIConnectionError) as caught:
         await scripted.contacts.get("123")
-    assert type(caught.value) is APIConnectionError
-    assert f"contacts.get: the connection broke off ({reason})" in str(caught.value)
+    assert type(caught.value) is kind
+    assert f"contacts.get: {message}" in str(caught.value)
     assert caught.value.may_have_been_processed is True
     # aiohttp's exception is not chained: its request info carries the Authorization header
     assert caught.value.__cause__ is None
