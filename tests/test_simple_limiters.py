@@ -159,7 +159,7 @@ def test_a_pause_only_grows_and_spreads_its_wake_ups() -> None:
 
 async def test_a_local_share_paces_at_its_share_of_the_budget(clock: VirtualClock) -> None:
     share = LocalShare(window=60.0, clock=clock, random=lambda: 0.0)
-    share.share(KEY, limit=120, members=2, pause=0.0)
+    share.share(KEY, limit=120, members=2, pause=0.0, window=60.0)
     for _ in range(3):
         await share.acquire(KEY, None)
     assert clock.sleeps == [1.0, 1.0], "120 a minute between 2 processes: one a second"

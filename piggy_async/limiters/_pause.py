@@ -3,15 +3,18 @@
 A 429 means the key's budget is spent until the window resets, for every request of the
 client, not only the one that got it: the pause holds them all. When it ends, each waiter
 wakes at its own random moment within a short spread, so the first requests of the new
-window do not arrive in one instant.
+window do not arrive in one instant. A waiter sleeping through a pause wakes early when
+told (`sleep_unless`), so a later, shorter `Retry-After` ends its wait.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable
 
 from .. import _defaults
+from .._clock import Clock
 
 
 class Pause:
@@ -26,6 +29,11 @@ class Pause:
     def start(self, now: float, seconds: float) -> None:
         self.until = max(self.until, now + seconds)
 
+    def renew(self, now: float, seconds: float) -> None:
+        """The API's latest `Retry-After`: the pause ends `seconds` after `now`, earlier or
+        later than it would have."""
+        self.until = now + seconds
+
     def remaining(self, now: float) -> float:
         return max(self.until - now, 0.0)
 
@@ -37,3 +45,19 @@ class Pause:
             return 0.0
         spread = max(left * _defaults.PAUSE_SPREAD, _defaults.PAUSE_SPREAD_MIN)
         return left + spread * self._random()
+
+
+async def sleep_unless(clock: Clock, seconds: float, news: asyncio.Event) -> None:
+    """Sleep `seconds` of `clock`'s time, or less if `news` is set first: a waiter told of a
+    shorter pause wakes to count again."""
+    if news.is_set():
+        return
+    sleeper = asyncio.ensure_future(clock.sleep(seconds))
+    listener = asyncio.ensure_future(news.wait())
+    try:
+        await asyncio.wait((sleeper, listener), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        sleeper.cancel()
+        listener.cancel()
+    if sleeper.done() and not sleeper.cancelled():
+        sleeper.result()  # a clock's failure reaches the sleeper

@@ -304,7 +304,8 @@ async def test_the_answer_that_opened_the_apis_window_says_when_it_ends(
 ) -> None:
     limiter = limiters(guard=0.0)
     await learn(limiter, 100)
-    await limiter.acquire(KEY)
+    await end_window_in(redis_server, None)  # the learning request's window is over
+    await limiter.acquire(KEY)  # the next one opens, when the API's own began is not known
     await end_window_in(redis_server, 58.0)
     await limiter.acquire(KEY)
     assert limiter.state(KEY).resets_in is not None and limiter.state(KEY).resets_in <= 58
