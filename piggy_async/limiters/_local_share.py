@@ -22,7 +22,7 @@ from .._clock import Clock, wait_for_event
 from ._base import RateLimitState, WaitTooLong
 from ._budget import Budget, Budgets
 from ._observation import Observation
-from ._pause import sleep_unless
+from ._pause import Alarm
 
 
 class LocalShare:
@@ -30,6 +30,7 @@ class LocalShare:
         self._window = window
         self._clock = clock
         self._budgets = Budgets(random)
+        self._alarms: dict[str, Alarm] = {}
 
     def share(
         self, key: str, *, limit: int | None, members: int, pause: float, window: float
@@ -48,27 +49,33 @@ class LocalShare:
         if limit is None:
             return  # this one goes out to learn it
         deadline = None if max_wait is None else self._clock.now() + max_wait
+        while True:
+            await self._sit_out_pause(key, budget, limit, deadline)
+            now = self._clock.now()
+            members = budget.members or _defaults.SHARED_MEMBERS_UNKNOWN
+            spacing = self._window_of(budget) * members / limit
+            wait = max(budget.next_free - now, 0.0)
+            if deadline is not None and now + wait > deadline:
+                reason = (
+                    f"Redis is unreachable: pacing alone at 1/{members} of "
+                    f"{self._budget(budget, limit)}, one request every {spacing:.3g} s"
+                )
+                raise WaitTooLong(wait, rate_limited=False, max_wait=deadline - now, reason=reason)
+            budget.next_free = now + wait + spacing
+            if wait > 0:
+                await self._clock.sleep(wait)
+            if not budget.pause.remaining(self._clock.now()):
+                return  # else a 429 came while it waited its turn: wait it out first
+
+    async def _sit_out_pause(
+        self, key: str, budget: Budget, limit: int, deadline: float | None
+    ) -> None:
         while (paused := budget.pause.wake_delay(now := self._clock.now())) > 0:
             if deadline is not None and now + paused > deadline:
                 reason = f"a 429 paused the budget of {self._budget(budget, limit)}"
                 raise WaitTooLong(paused, rate_limited=True, max_wait=deadline - now, reason=reason)
-            budget.waiting += 1
-            try:
-                await sleep_unless(self._clock, paused, budget.news)
-            finally:
-                budget.waiting -= 1
-        members = budget.members or _defaults.SHARED_MEMBERS_UNKNOWN
-        spacing = self._window_of(budget) * members / limit
-        wait = max(budget.next_free - now, 0.0)
-        if deadline is not None and now + wait > deadline:
-            reason = (
-                f"Redis is unreachable: pacing alone at 1/{members} of "
-                f"{self._budget(budget, limit)}, one request every {spacing:.3g} s"
-            )
-            raise WaitTooLong(wait, rate_limited=False, max_wait=deadline - now, reason=reason)
-        budget.next_free = now + wait + spacing
-        if wait > 0:
-            await self._clock.sleep(wait)
+            alarm = self._alarms.setdefault(key, Alarm())
+            await alarm.sleep(self._clock, paused)
 
     async def _limit(self, budget: Budget, max_wait: float | None) -> int | None:
         """The budget's limit; None if it is unknown and the caller is the one to learn it."""
@@ -102,7 +109,8 @@ class LocalShare:
                 budget.pause.renew(self._clock.now(), observation.pause)
             else:
                 budget.pause.start(self._clock.now(), observation.pause)
-            budget.tell_waiters()
+            if key in self._alarms:
+                self._alarms[key].ring()
         if budget.learning is not None:
             budget.learning.set()
             budget.learning = None

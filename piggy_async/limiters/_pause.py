@@ -4,7 +4,7 @@ A 429 means the key's budget is spent until the window resets, for every request
 client, not only the one that got it: the pause holds them all. When it ends, each waiter
 wakes at its own random moment within a short spread, so the first requests of the new
 window do not arrive in one instant. A waiter sleeping through a pause wakes early when
-told (`sleep_unless`), so a later, shorter `Retry-After` ends its wait.
+told (`Alarm`), so a later, shorter `Retry-After` ends its wait.
 """
 
 from __future__ import annotations
@@ -47,17 +47,28 @@ class Pause:
         return left + spread * self._random()
 
 
-async def sleep_unless(clock: Clock, seconds: float, news: asyncio.Event) -> None:
-    """Sleep `seconds` of `clock`'s time, or less if `news` is set first: a waiter told of a
-    shorter pause wakes to count again."""
-    if news.is_set():
-        return
-    sleeper = asyncio.ensure_future(clock.sleep(seconds))
-    listener = asyncio.ensure_future(news.wait())
-    try:
-        await asyncio.wait((sleeper, listener), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        sleeper.cancel()
-        listener.cancel()
-    if sleeper.done() and not sleeper.cancelled():
-        sleeper.result()  # a clock's failure reaches the sleeper
+class Alarm:
+    """Ends at once the sleeps taken through it when rung: a waiter told of a shorter pause,
+    or of a new window, wakes to count again."""
+
+    __slots__ = ("_sleeping",)
+
+    def __init__(self) -> None:
+        self._sleeping: set[asyncio.Future[None]] = set()
+
+    def ring(self) -> None:
+        for sleeper in self._sleeping:
+            sleeper.cancel()  # at once: a fake clock skips it from now on
+
+    async def sleep(self, clock: Clock, seconds: float) -> None:
+        """Sleep `seconds` of `clock`'s time, or until rung."""
+        sleeper = asyncio.ensure_future(clock.sleep(seconds))
+        self._sleeping.add(sleeper)
+        try:
+            await sleeper
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise  # the sleeper itself was cancelled, not woken
+        finally:
+            self._sleeping.discard(sleeper)

@@ -37,7 +37,7 @@ from .._clock import SYSTEM_CLOCK, Clock
 from ._base import RateLimitState, WaitTooLong
 from ._local_share import LocalShare
 from ._observation import Observation
-from ._pause import Pause, sleep_unless
+from ._pause import Alarm, Pause
 from ._redis_connection import connect, is_redis_failure, redacted, window_in
 from ._redis_reply import Reply
 from ._redis_report import Report, ms
@@ -93,10 +93,10 @@ class _Queue:
     waiters: deque[_Waiter] = attrs.Factory(deque)
     server: asyncio.Task[None] | None = None
     wake_at: float | None = None
-    """While the server sleeps: when it wakes, and why (`Reply`), unless told `news`: an
+    """While the server sleeps: when it wakes, and why (`Reply`), unless its `alarm` rings: an
     answer that may end the wait early (a 429's `Retry-After`, a new window)."""
     reply: Reply | None = None
-    news: asyncio.Event = attrs.Factory(asyncio.Event)
+    alarm: Alarm = attrs.Factory(Alarm)
 
 
 class RedisLimiter:
@@ -201,11 +201,10 @@ class RedisLimiter:
         finally:  # granted ones have left the queue; a cancelled one leaves it now
             if waiter in queue.waiters:
                 queue.waiters.remove(waiter)
-        if epoch is None:
+        _granted_in.set((key, -1 if epoch is None else epoch))
+        if epoch is None:  # its answer counts in no window of the shared model
             left = None if deadline is None else max(deadline - self._clock.now(), 0.0)
             await self._local.acquire(key, left)
-        else:
-            _granted_in.set((key, epoch))
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
         observation = Observation.from_response(status, headers, self._clock.wall)
@@ -218,7 +217,7 @@ class RedisLimiter:
         self._pending[key] = report if pending is None else pending.add(report)
         queue = self._queues.get(key)
         if queue is not None and (observation.pause is not None or observation.opened_window):
-            queue.news.set()  # a sleeping server asks again: the wait may end early
+            queue.alarm.ring()  # a sleeping server asks again: the wait may end early
         if self._down_since is None and (self._flusher is None or self._flusher.done()):
             self._flusher = asyncio.get_running_loop().create_task(self._flush())
 
@@ -270,7 +269,6 @@ class RedisLimiter:
         waiters = queue.waiters
         try:
             while waiters:
-                queue.news.clear()
                 reply = await self._round_trip(key, want=min(len(waiters), _MOST_PER_TRIP))
                 if reply is None:
                     while waiters:
@@ -288,7 +286,7 @@ class RedisLimiter:
 
     async def _sleep(self, queue: _Queue, reply: Reply) -> None:
         """Sleep out the wait `reply` asks for, refusing the waiters whose deadline comes
-        first; wake early on news."""
+        first; wake early when the alarm rings."""
         now, wait = self._clock.now(), reply.wait
         if reply.paused:  # every process wakes at its own moment, as after a local 429
             pause = Pause(self._random)
@@ -303,7 +301,7 @@ class RedisLimiter:
         if queue.waiters:
             queue.wake_at, queue.reply = wake, reply
             try:
-                await sleep_unless(self._clock, wait, queue.news)
+                await queue.alarm.sleep(self._clock, wait)
             finally:
                 queue.wake_at = None
 

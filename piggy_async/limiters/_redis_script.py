@@ -93,6 +93,8 @@ if ARGV[15] == '1' then
     end
     we = now + window
     sepoch = epoch
+  elseif now + window > we then
+    we = now + window  -- an earlier window's late request opened the API's window of now
   end
   start = now
 end

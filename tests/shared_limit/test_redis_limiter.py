@@ -5,66 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-import redis.asyncio
-from conftest import everything_stored
+from conftest import (
+    KEY,
+    HeldClock,
+    Slept,
+    StopAtSleep,
+    closed_port,
+    everything_stored,
+    learn,
+    set_times,
+)
 
-from piggy_async import SystemClock, VirtualClock
+from piggy_async import VirtualClock
 from piggy_async.limiters import Limiter, RedisLimiter, WaitTooLong
 from piggy_async.testing import RedisServer
-
-KEY = "fingerprint-0f3a9c"
-
-
-class Slept(Exception):
-    """Stops an `acquire` at its first sleep, whose length the test then checks."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-
-
-class StopAtSleep(SystemClock):
-    async def sleep(self, seconds: float) -> None:
-        raise Slept(seconds)
-
-
-@pytest.fixture
-async def limiters(redis_server: RedisServer) -> AsyncIterator[Callable[..., RedisLimiter]]:
-    made: list[RedisLimiter] = []
-
-    def make(**options: Any) -> RedisLimiter:
-        limiter = RedisLimiter(redis_server.url, **{"timeout": 0.5, **options})
-        made.append(limiter)
-        return limiter
-
-    yield make
-    for limiter in made:
-        await limiter.aclose()
-
-
-async def learn(limiter: RedisLimiter, limit: int) -> None:
-    """Send the one request that learns the limit, and report its answer."""
-    await limiter.acquire(KEY)
-    limiter.observe(
-        KEY, 200, {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(limit - 1)}
-    )
-
-
-async def end_window_in(redis_server: RedisServer, seconds: float | None) -> None:
-    """Move the end of the budget's window in Redis: `seconds` from now (None: now)."""
-    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
-        [budget] = [
-            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
-        ]
-        now, micros = await client.time()
-        end = 0 if seconds is None else now * 1000 + micros // 1000 + round(seconds * 1000)
-        await client.hset(budget, "end", end)
 
 
 async def test_every_limiter_draws_from_one_budget_learned_from_headers(
@@ -135,7 +94,7 @@ async def test_an_answer_from_an_earlier_window_does_not_count_in_the_next(
     await learn(limiter, 10)
     await limiter.acquire(KEY)  # this task's request goes out in window 1
 
-    await end_window_in(redis_server, None)  # window 1 is over
+    await set_times(redis_server, end=None)  # window 1 is over
 
     async def in_the_next_window() -> None:
         await limiter.acquire(KEY, max_wait=0)
@@ -226,13 +185,6 @@ async def test_the_redis_password_stays_out_of_reprs_and_logs(
         await limiter.aclose()
 
 
-def _closed_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-    return port
-
-
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
@@ -247,7 +199,7 @@ def _closed_port() -> int:
 async def test_no_form_of_redis_password_reaches_reprs_or_warnings(
     caplog: pytest.LogCaptureFixture, url: str, shown: str
 ) -> None:
-    port = _closed_port()
+    port = closed_port()
     limiter = RedisLimiter(url.format(port=port))
     try:
         assert shown.format(port=port) in repr(limiter)
@@ -304,9 +256,9 @@ async def test_the_answer_that_opened_the_apis_window_says_when_it_ends(
 ) -> None:
     limiter = limiters(guard=0.0)
     await learn(limiter, 100)
-    await end_window_in(redis_server, None)  # the learning request's window is over
+    await set_times(redis_server, end=None)  # the learning request's window is over
     await limiter.acquire(KEY)  # the next one opens, when the API's own began is not known
-    await end_window_in(redis_server, 58.0)
+    await set_times(redis_server, end=58.0)
     await limiter.acquire(KEY)
     assert limiter.state(KEY).resets_in is not None and limiter.state(KEY).resets_in <= 58
     # a burst's answers, reported together: the API's window began with the first of them
@@ -316,17 +268,6 @@ async def test_the_answer_that_opened_the_apis_window_says_when_it_ends(
     state = limiter.state(KEY)
     assert state.resets_in is not None and 59.5 < state.resets_in <= 60
     assert state.remaining == 39
-
-
-class HeldClock(SystemClock):
-    """Real time, but every sleep lasts until the test ends."""
-
-    def __init__(self) -> None:
-        self.asleep = asyncio.Event()
-
-    async def sleep(self, seconds: float) -> None:
-        self.asleep.set()
-        await asyncio.Event().wait()
 
 
 async def test_a_wait_past_max_wait_is_refused_at_once_while_others_wait(
@@ -356,7 +297,7 @@ async def test_a_late_request_that_opened_the_apis_next_window_moves_the_budget_
     await learn(limiter, 100)
     for _ in range(90):
         await limiter.acquire(KEY)
-    await end_window_in(redis_server, 0.1)
+    await set_times(redis_server, end=0.1)
     # the last request granted in this window reached the API after its window ended
     limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99"})
     await limiter.acquire(KEY, max_wait=0)
