@@ -3,14 +3,15 @@ budget through Redis, and sharing it through a Redis that hangs for a third of t
 
 FakePiggy (in its own process) allows R requests per window of W seconds. Each round
 starts 4 worker processes, each an `OAuthClient` making `contacts.get` calls at concurrency
-32 until the 4 together have made `windows x R` of them, and times the whole job. Alone,
-each process paces itself with the default `AdaptiveLimiter`; shared, they draw from one
-budget through `RedisLimiter` (made by `PIGGY_LIMITER_URL`, so the window is its default
-guess, a minute, until it learns the real one from the API); in the outage mode Redis is
-frozen (SIGSTOP, as a hung server) from a third of the job's least time to two thirds, then
-thawed. Redis starts empty every round; modes alternate, and medians are reported: the
-shared throughput over the budget's, the outage run's time over the shared run's, and the
-share of answers that were 429s.
+32 until the 4 together have made `windows x R` of them, and times the whole job, which
+the budget allows in `(windows - 1) x W` seconds at best (its schedule). The modes: alone,
+each process paces itself with the default `AdaptiveLimiter`; told, they share the budget
+through `RedisLimiter` (made from `PIGGY_LIMITER_URL`) with the window given in the URL;
+learned, the same with no window given, so the limiter starts from its guess of a minute
+and learns W from the API; outage, learned with Redis frozen (SIGSTOP, as a hung server)
+from a third of the schedule to two thirds, then thawed. Redis starts empty every round;
+modes alternate, and medians are reported: each mode's share of the schedule, the outage
+run's time over the learned run's (same round), and the share of answers that were 429s.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from piggy_async import OAuthClient, TransportEvent
 from piggy_async.testing import RedisServer
 
 PROCESSES = 4
-MODES = ("alone", "shared", "outage")
+MODES = ("alone", "told", "learned", "outage")
 
 
 async def _work(args: argparse.Namespace) -> None:
@@ -71,7 +72,7 @@ def _round(
                "--concurrency", str(args.concurrency)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k != "PIGGY_LIMITER_URL"}
     if mode != "alone":
-        env["PIGGY_LIMITER_URL"] = redis.url
+        env["PIGGY_LIMITER_URL"] = redis.url + (f"?window={args.window:g}" * (mode == "told"))
     _empty(redis)
     time.sleep(args.window)  # the last round's window at the API closes
     workers = [
@@ -87,7 +88,7 @@ def _round(
         worker.stdin.write("go\n")
         worker.stdin.flush()
     if mode == "outage":
-        third = args.window * args.windows / 3
+        third = args.window * (args.windows - 1) / 3
         time.sleep(third)
         redis.freeze()
         time.sleep(third)
@@ -97,7 +98,7 @@ def _round(
     answers = sum(count["answers"] for count in counts)
     return {
         "elapsed": elapsed,
-        "throughput": args.budget * args.windows / (elapsed / args.window * args.budget),
+        "schedule": args.window * (args.windows - 1) / elapsed,
         "share_429": sum(count["429"] for count in counts) / max(answers, 1),
     }
 
@@ -130,34 +131,38 @@ def measure(args: argparse.Namespace) -> list[Result]:
         for _ in range(args.rounds):
             for mode in MODES:
                 rounds[mode].append(_round(args, server, redis, mode))
-    alone, shared, outage = (
+    alone, told, learned, outage = (
         {figure: statistics.median(r[figure] for r in rounds[mode]) for figure in rounds[mode][0]}
         for mode in MODES
     )
     slower = statistics.median(
-        o["elapsed"] / s["elapsed"] for o, s in zip(rounds["outage"], rounds["shared"], strict=True)
+        o["elapsed"] / s["elapsed"]
+        for o, s in zip(rounds["outage"], rounds["learned"], strict=True)
     )
-    setup = f"{PROCESSES} processes x {args.concurrency}, R = {args.budget} per {args.window:g} s"
+    setup = f"{PROCESSES} processes x {args.concurrency}, {args.windows} x R = {args.budget} per"
+    setup += f" {args.window:g} s"
     return [
         Result(
-            "shared_limit.throughput",
-            shared["throughput"],
-            f"x R ({setup}, {args.windows} windows' calls, window learned)",
-            shared["throughput"] / alone["throughput"],
-            f"AdaptiveLimiter per process: {alone['throughput']:.3f} x R",
-            ">= 0.95 x R",
-            alone["throughput"],
+            "shared_limit.schedule_told",
+            told["schedule"],
+            f"of the schedule ({setup}; window given)",
+            told["schedule"] / alone["schedule"],
+            f"AdaptiveLimiter per process: {alone['schedule']:.3f}",
+            ">= 0.95",
+            alone["schedule"],
         ),
-        Result("shared_limit.answered_429", shared["share_429"] * 100, "%"),
+        Result("shared_limit.schedule_learned", learned["schedule"], "of the schedule (learned)"),
+        Result("shared_limit.answered_429_told", told["share_429"] * 100, "%"),
+        Result("shared_limit.answered_429_learned", learned["share_429"] * 100, "%"),
         Result("shared_limit.answered_429_alone", alone["share_429"] * 100, "% (AdaptiveLimiter)"),
         Result(
             "shared_limit.outage_time",
             outage["elapsed"],
             "s (Redis hung for the middle third)",
             slower,
-            f"the run without the outage, {shared['elapsed']:.1f} s",
+            f"the learned run without the outage, {learned['elapsed']:.1f} s",
             "<= 1.1",
-            shared["elapsed"],
+            learned["elapsed"],
         ),
         Result("shared_limit.outage_answered_429", outage["share_429"] * 100, "% (goal < 1%)"),
     ]
