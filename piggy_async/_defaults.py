@@ -113,6 +113,10 @@ REDIS_RETRY_INTERVAL: Final = 5.0
 REDIS_PREFIX: Final = "piggy:limit"
 """The start of `RedisLimiter`'s key names."""
 
+SHARED_ALONE_MARGIN: Final = 0.05
+"""The share of its budget a `RedisLimiter` pacing alone leaves unused: requests spaced
+evenly when sent may arrive together, a few more of them in one of the API's windows."""
+
 SHARED_MEMBERS_UNKNOWN: Final = 4
 """Processes a `RedisLimiter` pacing alone assumes share a budget before Redis has told it
 how many do: it sends a quarter of the budget, not all of it."""
