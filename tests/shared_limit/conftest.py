@@ -94,14 +94,24 @@ async def learn(limiter: RedisLimiter, limit: int) -> None:
 
 
 class HeldClock(SystemClock):
-    """Real time, but every sleep lasts until the test ends."""
+    """Real time, but every sleep lasts until the test ends; each is recorded and announced."""
 
     def __init__(self) -> None:
         self.asleep = asyncio.Event()
+        self.sleeps: list[float] = []
 
     async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
         self.asleep.set()
         await asyncio.Event().wait()
+
+
+async def paused_by_another(limiters: Callable[..., RedisLimiter]) -> None:
+    """Another process learns a limit of 100, meets a 429 asking for 30 s, and reports it."""
+    seer = limiters()
+    await learn(seer, 100)
+    seer.observe(KEY, 429, {"Retry-After": "30"})
+    await seer.aclose()
 
 
 def closed_port() -> int:

@@ -18,6 +18,7 @@ from conftest import (
     closed_port,
     everything_stored,
     learn,
+    paused_by_another,
     set_times,
 )
 
@@ -273,10 +274,7 @@ async def test_the_answer_that_opened_the_apis_window_says_when_it_ends(
 async def test_a_wait_past_max_wait_is_refused_at_once_while_others_wait(
     limiters: Callable[..., RedisLimiter],
 ) -> None:
-    seer = limiters()
-    await learn(seer, 100)
-    seer.observe(KEY, 429, {"Retry-After": "30"})
-    await seer.aclose()
+    await paused_by_another(limiters)
     clock = HeldClock()
     limiter = limiters(clock=clock)
     patient = asyncio.create_task(limiter.acquire(KEY))

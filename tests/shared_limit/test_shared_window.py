@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from conftest import KEY, HeldClock, closed_port, learn, set_times
+from conftest import KEY, HeldClock, closed_port, learn, paused_by_another, set_times
 
 from piggy_async import APITimeoutError, OAuthClient, VirtualClock
 from piggy_async.limiters import RedisLimiter, WaitTooLong
@@ -94,26 +94,11 @@ async def test_a_pause_seen_while_redis_was_down_is_not_restarted_when_it_is_bac
     assert 4.0 < refused.value.wait <= 5.0
 
 
-class RecordingHeldClock(HeldClock):
-    """Every sleep lasts until the test ends; each is recorded and announced."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        await super().sleep(seconds)
-
-
 async def test_a_shorter_retry_after_ends_the_shared_wait_early(
     limiters: Callable[..., RedisLimiter],
 ) -> None:
-    seer = limiters()
-    await learn(seer, 100)
-    seer.observe(KEY, 429, {"Retry-After": "30"})
-    await seer.aclose()
-    clock = RecordingHeldClock()
+    await paused_by_another(limiters)
+    clock = HeldClock()
     limiter = limiters(clock=clock, random=lambda: 0.0)
     patient = asyncio.create_task(limiter.acquire(KEY))
     await clock.asleep.wait()
