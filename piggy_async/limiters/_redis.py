@@ -143,7 +143,8 @@ class RedisLimiter:
         redis_url, in_url = window_in(url)
         if window is not None and in_url is not None and window != in_url:
             raise ValueError(f"window={window:g} and the URL's window={in_url:g} disagree")
-        window = window or in_url or _defaults.REDIS_WINDOW
+        if window is None:
+            window = _defaults.REDIS_WINDOW if in_url is None else in_url
         if not window > 0 or timeout <= 0 or retry_interval <= 0:
             raise ValueError("window, timeout and retry_interval must be positive")
         if guard is not None and guard < 0:

@@ -69,6 +69,9 @@ async def test_the_window_in_the_url_is_the_first_guess(redis_server: RedisServe
         RedisLimiter(redis_server.url + "?window=5", window=60)
     with pytest.raises(ValueError, match="window="):
         RedisLimiter(redis_server.url + "?window=0")
+    for nonsense in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="window"):
+            RedisLimiter(redis_server.url, window=nonsense)
 
 
 async def test_a_pause_seen_while_redis_was_down_is_not_restarted_when_it_is_back(
