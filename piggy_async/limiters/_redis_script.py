@@ -15,8 +15,10 @@ used) shows that window ends within `window` from now (and if this window alread
 one, that the API has moved on to its next), a reset header moves the window's end, and a
 429 pauses every caller until its `Retry-After`, the latest one ending the pause earlier
 or later. While the limit is unknown one request at a time goes out, to learn it. When
-the window's budget runs low the rest is spread over the time left. The first report
-after an outage (`resync`) counts the API's latest `remaining` in the window open now.
+the window's budget runs low the rest is spread over the time left (at least one a second
+while the window's length is a guess, so that the API's next window shows itself soon).
+The first report after an outage (`resync`) counts the API's latest `remaining` in the
+window open now.
 
 The window's length is learned as the per-process limiter learns it, and stored for every
 process: the caller's `window` is only a guess until then. Two answers that each opened
@@ -165,7 +167,9 @@ while granted < want do
         why = 4
         break
       end
-      nxt = now + math.floor((we - guard - now) / avail)
+      local gap = math.floor((we - guard - now) / avail)
+      if not learned and gap > 1000 then gap = 1000 end
+      nxt = now + gap
     end
   end
   used = used + 1

@@ -121,9 +121,11 @@ def closed_port() -> int:
     return port
 
 
-async def set_times(redis_server: RedisServer, **from_now: float | None) -> None:
+async def set_times(
+    redis_server: RedisServer, *, learned: float | None = None, **from_now: float | None
+) -> None:
     """Set the budget's fields that hold Redis times (`end`, `start`) to that many seconds
-    from now (negative: ago; None: never)."""
+    from now (negative: ago; None: never), and the window's length as if `learned`."""
     import redis.asyncio
 
     async with redis.asyncio.Redis.from_url(redis_server.url) as client:
@@ -133,4 +135,6 @@ async def set_times(redis_server: RedisServer, **from_now: float | None) -> None
         now, micros = await client.time()
         at = now * 1000 + micros // 1000
         times = {k: 0 if s is None else at + round(s * 1000) for k, s in from_now.items()}
+        if learned is not None:
+            times["window"] = round(learned * 1000)
         await client.hset(budget, mapping=times)
