@@ -23,7 +23,7 @@ class Observation:
     that window then ends within one window's length from now."""
     announced: bool = False
     """Whether `pause` is the API's own `Retry-After`, which says when its window ends
-    (else the backoff base: the 429 did not say)."""
+    (else the backoff base: the 429 did not say); `RedisLimiter` tells (`announced`)."""
 
     @classmethod
     def from_response(
@@ -37,9 +37,7 @@ class Observation:
         if status == 429:
             wait = _finite(rate_headers.retry_after(headers, wall_clock))
             pause = _defaults.BACKOFF_BASE if wait is None else wait
-            return cls(
-                limit, remaining, pause=pause, opened_window=opened, announced=wait is not None
-            )
+            return cls(limit, remaining, pause=pause, opened_window=opened)
         resets_in = _finite(rate_headers.reset_in(headers, wall_clock))
         return cls(limit, remaining, resets_in=resets_in, opened_window=opened)
 

@@ -40,7 +40,7 @@ from ._observation import Observation
 from ._pause import Alarm, Pause
 from ._redis_connection import connect, is_redis_failure, redacted, window_in
 from ._redis_reply import Reply
-from ._redis_report import Report, ms
+from ._redis_report import Report, announced, ms
 from ._redis_script import SCRIPT
 
 if TYPE_CHECKING:
@@ -209,6 +209,8 @@ class RedisLimiter:
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
         observation = Observation.from_response(status, headers, self._clock.wall)
+        if observation.pause is not None and announced(status, headers, self._clock.wall):
+            observation = attrs.evolve(observation, announced=True)
         self._local.observe(key, observation)
         granted = _granted_in.get()
         seen = self._seen.get(key)

@@ -13,8 +13,12 @@ the report arrives, whatever window the requests were granted in.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping
+
 import attrs
 
+from .. import _rate_headers as rate_headers
 from ._observation import Observation
 
 
@@ -81,6 +85,15 @@ class Report:
             "1" if pause and self.announced else "",
             "1" if self.resync else "",
         ]
+
+
+def announced(status: int, headers: Mapping[str, str], wall: Callable[[], float]) -> bool:
+    """Whether an answer is a 429 that says when the API's window ends (a usable
+    `Retry-After`), rather than leaving the client to its backoff."""
+    if status != 429:
+        return False
+    wait = rate_headers.retry_after(headers, wall)
+    return wait is not None and math.isfinite(wait)
 
 
 def _order(epoch: int | None) -> int:

@@ -12,7 +12,7 @@ from piggy_async.limiters import WaitTooLong
 from piggy_async.limiters._local_share import LocalShare
 from piggy_async.limiters._observation import Observation
 from piggy_async.limiters._redis_connection import window_in
-from piggy_async.limiters._redis_report import Report
+from piggy_async.limiters._redis_report import Report, announced
 
 KEY = "fingerprint-0f3a9c"
 ANNOUNCED = {"announced": True}
@@ -134,3 +134,14 @@ def test_the_window_is_taken_out_of_the_redis_url(
 def test_a_window_in_the_url_that_is_not_a_positive_number_is_refused(value: str) -> None:
     with pytest.raises(ValueError, match="window="):
         window_in(f"redis://h:6379/0?window={value}")
+
+
+def test_only_a_429_with_a_usable_retry_after_says_when_the_window_ends() -> None:
+    def wall() -> float:
+        return 1_700_000_000.0
+
+    assert announced(429, {"Retry-After": "3"}, wall)
+    assert announced(429, {"X-RateLimit-Reset": "3"}, wall)
+    assert not announced(429, {}, wall), "the client's own backoff teaches nothing"
+    assert not announced(429, {"Retry-After": "nan"}, wall)
+    assert not announced(200, {"Retry-After": "3"}, wall)
