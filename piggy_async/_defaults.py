@@ -110,7 +110,8 @@ SHARED_LEARNING_POLL: Final = 0.05
 """Seconds between a waiting process's looks at Redis while another learns the limit."""
 
 REDIS_WINDOW: Final = 60.0
-"""Seconds in the API's budget window, for `RedisLimiter` (a minute for Piggy)."""
+"""Seconds in the API's budget window as `RedisLimiter` guesses it until it has learned it
+from the API's answers (a minute, Laravel's default)."""
 
 REDIS_TIMEOUT: Final = 0.25
 """Seconds one Redis call may take before `RedisLimiter` paces the process alone."""
@@ -120,6 +121,14 @@ REDIS_RETRY_INTERVAL: Final = 5.0
 
 REDIS_PREFIX: Final = "piggy:limit"
 """The start of `RedisLimiter`'s key names."""
+
+SHARED_ALONE_MARGIN: Final = 0.05
+"""The share of its budget a `RedisLimiter` pacing alone leaves unused: requests spaced
+evenly when sent may arrive together, a few more of them in one of the API's windows."""
+
+SHARED_MEMBERS_UNKNOWN: Final = 4
+"""Processes a `RedisLimiter` pacing alone assumes share a budget before Redis has told it
+how many do: it sends a quarter of the budget, not all of it."""
 
 WEBHOOK_MAX_BODY_BYTES: Final = 1024 * 1024
 """The largest webhook body worth reading: deliveries are a few KB, so a receiver that caps

@@ -327,16 +327,18 @@ class Transport:
     def _wait_error(
         self, label: str, too_long: WaitTooLong, settings: CallSettings
     ) -> APIConnectionError | APIError:
+        left = "" if too_long.max_wait is None else f"the {too_long.max_wait:.1f} s left of "
+        why = too_long.reason and f" ({too_long.reason})"
         if too_long.rate_limited:
             return RateLimitError(
-                f"rate limited for another {too_long.wait:.1f} s, past the deadline",
+                f"rate limited for another {too_long.wait:.1f} s{why}, past {left}the deadline",
                 status=429,
                 headers={"Retry-After": f"{too_long.wait:.3f}"},
                 operation=label,
             )
         return APITimeoutError(
-            f"{label}: the rate limiter would wait {too_long.wait:.1f} s, "
-            f"past the call's {settings.timeout:g} s deadline"
+            f"{label}: the rate limiter would wait {too_long.wait:.1f} s{why}, "
+            f"past {left}the call's {settings.timeout:g} s deadline"
         )
 
     def _answered(

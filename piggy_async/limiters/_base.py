@@ -40,12 +40,23 @@ class WaitTooLong(Exception):
     Attributes:
         wait: The seconds the limiter would have waited.
         rate_limited: Whether the wait is a pause after a 429 (else pacing).
+        max_wait: The seconds the caller had left, if the limiter knows.
+        reason: What decided the wait, with its numbers (budget, window, share), or "".
     """
 
-    def __init__(self, wait: float, *, rate_limited: bool) -> None:
-        super().__init__(f"the rate limiter would wait {wait:.3g} s")
+    def __init__(
+        self,
+        wait: float,
+        *,
+        rate_limited: bool,
+        max_wait: float | None = None,
+        reason: str = "",
+    ) -> None:
+        super().__init__(f"the rate limiter would wait {wait:.3g} s" + (reason and f": {reason}"))
         self.wait = wait
         self.rate_limited = rate_limited
+        self.max_wait = max_wait
+        self.reason = reason
 
 
 @runtime_checkable

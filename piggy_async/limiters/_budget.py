@@ -40,7 +40,8 @@ class Budget:
         self.window_start: float | None = None
         self.window: float | None = None
         self.reset_at: float | None = None
-        self.members = 1
+        self.members = 0
+        """Processes sharing the budget, as Redis last said (0: not heard yet)."""
         self.next_free = 0.0
         self.news = asyncio.Event()
         """Set by the next answer on this budget, for those `waiting` to hear of it."""

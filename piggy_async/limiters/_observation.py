@@ -23,6 +23,9 @@ class Observation:
     opened_window: bool = False
     """Whether it answered the first request of the API's window (one of the limit used):
     that window then ends within one window's length from now."""
+    announced: bool = False
+    """Whether `pause` is the API's own `Retry-After`, which says when its window ends
+    (else the backoff base: the 429 did not say); `RedisLimiter` tells (`announced`)."""
 
     @classmethod
     def from_response(

@@ -3,15 +3,18 @@
 A 429 means the key's budget is spent until the window resets, for every request of the
 client, not only the one that got it: the pause holds them all. When it ends, each waiter
 wakes at its own random moment within a short spread, so the first requests of the new
-window do not arrive in one instant.
+window do not arrive in one instant. A waiter sleeping through a pause wakes early when
+told (`Alarm`), so a later, shorter `Retry-After` ends its wait.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable
 
 from .. import _defaults
+from .._clock import Clock
 
 
 class Pause:
@@ -26,6 +29,11 @@ class Pause:
     def start(self, now: float, seconds: float) -> None:
         self.until = max(self.until, now + seconds)
 
+    def renew(self, now: float, seconds: float) -> None:
+        """The API's latest `Retry-After`: the pause ends `seconds` after `now`, earlier or
+        later than it would have."""
+        self.until = now + seconds
+
     def remaining(self, now: float) -> float:
         return max(self.until - now, 0.0)
 
@@ -37,3 +45,30 @@ class Pause:
             return 0.0
         spread = max(left * _defaults.PAUSE_SPREAD, _defaults.PAUSE_SPREAD_MIN)
         return left + spread * self._random()
+
+
+class Alarm:
+    """Ends at once the sleeps taken through it when rung: a waiter told of a shorter pause,
+    or of a new window, wakes to count again."""
+
+    __slots__ = ("_sleeping",)
+
+    def __init__(self) -> None:
+        self._sleeping: set[asyncio.Future[None]] = set()
+
+    def ring(self) -> None:
+        for sleeper in self._sleeping:
+            sleeper.cancel()  # at once: a fake clock skips it from now on
+
+    async def sleep(self, clock: Clock, seconds: float) -> None:
+        """Sleep `seconds` of `clock`'s time, or until rung."""
+        sleeper = asyncio.ensure_future(clock.sleep(seconds))
+        self._sleeping.add(sleeper)
+        try:
+            await sleeper
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise  # the sleeper itself was cancelled, not woken
+        finally:
+            self._sleeping.discard(sleeper)

@@ -7,9 +7,14 @@ together, one round trip for as many as Redis allows, so a busy process makes fe
 what responses teach (`observe`) rides along with the next round trip, never as an extra
 wait of its own.
 
+The window's length is learned from the API's answers and shared through Redis
+(`_redis_script`); `window=` is only the guess it starts from.
+
 If Redis is unreachable or slow (each call has a short timeout) requests go on: the
 limiter falls back to pacing this process alone at its share of the budget, logs one
-warning, and tries Redis again every `retry_interval` seconds until it answers.
+warning, and tries Redis again every `retry_interval` seconds until it answers. What
+responses teach meanwhile is reported once it is back (`_redis_report`): a 429's pause as
+what is left of it, the API's latest count as the window's.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import random as _random
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -32,8 +37,10 @@ from .._clock import SYSTEM_CLOCK, Clock
 from ._base import RateLimitState, WaitTooLong
 from ._local_share import LocalShare
 from ._observation import Observation
-from ._pause import Pause
-from ._redis_connection import connect, is_redis_failure, redacted
+from ._pause import Alarm, Pause
+from ._redis_connection import connect, is_redis_failure, redacted, window_in
+from ._redis_reply import Reply
+from ._redis_report import Report, announced, ms
 from ._redis_script import SCRIPT
 
 if TYPE_CHECKING:
@@ -61,11 +68,7 @@ class _Seen:
 
     sent: int
     at: float
-    limit: int | None
-    used: int
-    ends_in: float
-    paused_for: float
-    epoch: int
+    reply: Reply
 
 
 @attrs.define(eq=False)
@@ -90,8 +93,10 @@ class _Queue:
     waiters: deque[_Waiter] = attrs.Factory(deque)
     server: asyncio.Task[None] | None = None
     wake_at: float | None = None
-    """While the server sleeps: when it wakes, and whether it sleeps out a 429's pause."""
-    paused: bool = False
+    """While the server sleeps: when it wakes, and why (`Reply`), unless its `alarm` rings: an
+    answer that may end the wait early (a 429's `Retry-After`, a new window)."""
+    reply: Reply | None = None
+    alarm: Alarm = attrs.Factory(Alarm)
 
 
 class RedisLimiter:
@@ -106,10 +111,13 @@ class RedisLimiter:
     credential fingerprint is stored in Redis, never the credentials.
 
     Args:
-        url: The Redis URL (`redis://[[user]:password@]host:port/db`, `rediss://`, `unix://`).
-        window: Seconds in the API's budget window (a minute for Piggy); the limit itself is
-            learned from `X-RateLimit-Limit`.
-        guard: Seconds added to each window, covering the trip of its first request.
+        url: The Redis URL (`redis://[[user]:password@]host:port/db`, `rediss://`, `unix://`);
+            a `window=` query parameter (`...:6379/0?window=60`) is the `window` argument.
+        window: Seconds in the API's budget window, as a first guess (a minute by default):
+            the limiter learns the real length from the API's answers, as it learns the
+            limit from `X-RateLimit-Limit`, and shares it through Redis.
+        guard: Seconds added to each window, covering the trip of its first request
+            (default: 0.05 s and 0.5% of the window).
         timeout: Seconds one Redis call may take before the limiter stops waiting for it
             and paces this process alone.
         retry_interval: Seconds between attempts to reach Redis again after a failure.
@@ -122,7 +130,7 @@ class RedisLimiter:
         self,
         url: str,
         *,
-        window: float = _defaults.REDIS_WINDOW,
+        window: float | None = None,
         guard: float | None = None,
         timeout: float = _defaults.REDIS_TIMEOUT,
         retry_interval: float = _defaults.REDIS_RETRY_INTERVAL,
@@ -132,15 +140,18 @@ class RedisLimiter:
     ) -> None:
         if not isinstance(url, str) or "://" not in url:
             raise ValueError("url must be a Redis URL such as redis://localhost:6379/0")
-        if window <= 0 or timeout <= 0 or retry_interval <= 0:
+        redis_url, in_url = window_in(url)
+        if window is not None and in_url is not None and window != in_url:
+            raise ValueError(f"window={window:g} and the URL's window={in_url:g} disagree")
+        if window is None:
+            window = _defaults.REDIS_WINDOW if in_url is None else in_url
+        if not window > 0 or timeout <= 0 or retry_interval <= 0:
             raise ValueError("window, timeout and retry_interval must be positive")
         if guard is not None and guard < 0:
             raise ValueError("guard must not be negative")
-        self._redis = connect(url, timeout)
+        self._redis = connect(redis_url, timeout)
         self._script: AsyncScript = self._redis.register_script(SCRIPT)
         self._where = redacted(url)
-        self._window = window
-        self._guard = guard if guard is not None else 0.05 + window / 200
         self._timeout = timeout
         self._retry_interval = retry_interval
         self._prefix = prefix
@@ -150,19 +161,19 @@ class RedisLimiter:
         self._keyspace: dict[str, list[str]] = {}  # budget key -> its Redis keys
         keep = max(window * 4, 3600.0)
         self._fixed_args = (  # the script's arguments that never change
-            [self._member, _ms(window), _ms(self._guard), _LOW_WATER],
+            [self._member, ms(window), ms(guard), str(_LOW_WATER)],
             [
-                _ms(keep),
-                _ms(max(window, 30.0)),
-                _ms(_defaults.SHARED_LEARNING_POLL),
-                _ms(_defaults.SHARED_LEARNING_LEASE),
+                ms(keep),
+                ms(max(window, 30.0)),
+                ms(_defaults.SHARED_LEARNING_POLL),
+                ms(_defaults.SHARED_LEARNING_LEASE),
             ],
         )
         self._local = LocalShare(window=window, clock=clock, random=random)
         self._seen: dict[str, _Seen] = {}
         self._sent = itertools.count()
         self._queues: dict[str, _Queue] = {}
-        self._pending: dict[str, tuple[int | None, Observation]] = {}
+        self._pending: dict[str, Report] = {}
         self._flusher: asyncio.Task[None] | None = None
         self._down_since: float | None = None
         self._retry_at = 0.0
@@ -180,8 +191,8 @@ class RedisLimiter:
         if queue is None:
             queue = self._queues[key] = _Queue()
         if queue.wake_at is not None and deadline is not None and queue.wake_at > deadline:
-            wait = queue.wake_at - self._clock.now()  # the queue sleeps past this deadline
-            raise WaitTooLong(wait, rate_limited=queue.paused)
+            assert queue.reply is not None  # the queue sleeps past this deadline
+            raise _too_long(queue.wake_at - self._clock.now(), max_wait, queue.reply)
         waiter = _Waiter(asyncio.get_running_loop().create_future(), deadline)
         queue.waiters.append(waiter)
         if queue.server is None or queue.server.done():
@@ -191,28 +202,25 @@ class RedisLimiter:
         finally:  # granted ones have left the queue; a cancelled one leaves it now
             if waiter in queue.waiters:
                 queue.waiters.remove(waiter)
-        if epoch is None:
+        _granted_in.set((key, -1 if epoch is None else epoch))
+        if epoch is None:  # its answer counts in no window of the shared model
             left = None if deadline is None else max(deadline - self._clock.now(), 0.0)
             await self._local.acquire(key, left)
-        else:
-            _granted_in.set((key, epoch))
 
     def observe(self, key: str, status: int, headers: Mapping[str, str]) -> None:
         observation = Observation.from_response(status, headers, self._clock.wall)
+        if observation.pause is not None and announced(status, headers, self._clock.wall):
+            observation = attrs.evolve(observation, announced=True)
         self._local.observe(key, observation)
         granted = _granted_in.get()
         seen = self._seen.get(key)
-        epoch = granted[1] if granted and granted[0] == key else seen.epoch if seen else None
+        epoch = granted[1] if granted and granted[0] == key else seen.reply.epoch if seen else None
+        report = Report.of(epoch, observation, self._clock.wall(), resync=not self.shared)
         pending = self._pending.get(key)
-        if pending is not None:
-            if pending[0] == epoch:
-                observation = pending[1].merge(observation)
-            else:  # of two windows, the later one's counts; a pause counts from either
-                pause = max(pending[1].pause or 0.0, observation.pause or 0.0) or None
-                if (pending[0] or -1) > (epoch or -1):
-                    epoch, observation = pending
-                observation = attrs.evolve(observation, pause=pause)
-        self._pending[key] = (epoch, observation)
+        self._pending[key] = report if pending is None else pending.add(report)
+        queue = self._queues.get(key)
+        if queue is not None and (observation.pause is not None or observation.opened_window):
+            queue.alarm.ring()  # a sleeping server asks again: the wait may end early
         if self._down_since is None and (self._flusher is None or self._flusher.done()):
             self._flusher = asyncio.get_running_loop().create_task(self._flush())
 
@@ -220,12 +228,12 @@ class RedisLimiter:
         seen = self._seen.get(key)
         if self._down_since is not None or seen is None:
             return self._local.state(key)
-        elapsed = self._clock.now() - seen.at
+        elapsed, reply = self._clock.now() - seen.at, seen.reply
         return RateLimitState(
-            limit=seen.limit,
-            remaining=None if seen.limit is None else max(seen.limit - seen.used, 0),
-            resets_in=max(seen.ends_in - elapsed, 0.0),
-            paused_for=max(seen.paused_for - elapsed, 0.0),
+            limit=reply.limit,
+            remaining=None if reply.limit is None else max(reply.limit - reply.used, 0),
+            resets_in=max(reply.ends_in - elapsed, 0.0),
+            paused_for=max(reply.paused_for - elapsed, 0.0),
         )
 
     async def aclose(self) -> None:
@@ -269,53 +277,50 @@ class RedisLimiter:
                     while waiters:
                         waiters.popleft().resolve(None)
                     return
-                granted, wait, paused, epoch = reply
-                while granted and waiters:
-                    waiters.popleft().resolve(epoch)
-                    granted -= 1
-                if not waiters or not wait:
-                    continue
-                now = self._clock.now()
-                if paused:  # every process wakes at its own moment, as after a local 429
-                    pause = Pause(self._random)
-                    pause.start(now, wait)
-                    wait = pause.wake_delay(now)
-                elif wait > _defaults.SHARED_LEARNING_POLL:
-                    wait += _defaults.PAUSE_SPREAD_MIN * self._random()
-                wake = now + wait
-                for waiter in [w for w in waiters if w.deadline is not None and wake > w.deadline]:
-                    waiters.remove(waiter)
-                    waiter.refuse(WaitTooLong(wait, rate_limited=paused))
-                if waiters:
-                    queue.wake_at, queue.paused = wake, paused
-                    try:
-                        await self._clock.sleep(wait)
-                    finally:
-                        queue.wake_at = None
+                for _ in range(min(reply.granted, len(waiters))):
+                    waiters.popleft().resolve(reply.epoch)
+                if waiters and reply.wait:
+                    await self._sleep(queue, reply)
         except BaseException as error:  # the waiters raise it: nobody waits forever
             while waiters:
                 waiters.popleft().refuse(error)
             if not isinstance(error, Exception):
                 raise
 
-    async def _round_trip(self, key: str, *, want: int) -> tuple[int, float, bool, int] | None:
-        """Run the script for `key`: (requests granted, seconds to wait for the rest, whether
-        that is a 429's pause, the window's epoch), or None while Redis is out of reach."""
+    async def _sleep(self, queue: _Queue, reply: Reply) -> None:
+        """Sleep out the wait `reply` asks for, refusing the waiters whose deadline comes
+        first; wake early when the alarm rings."""
+        now, wait = self._clock.now(), reply.wait
+        if reply.paused:  # every process wakes at its own moment, as after a local 429
+            pause = Pause(self._random)
+            pause.start(now, wait)
+            wait = pause.wake_delay(now)
+        elif wait > _defaults.SHARED_LEARNING_POLL:
+            wait += _defaults.PAUSE_SPREAD_MIN * self._random()
+        wake = now + wait
+        for waiter in [w for w in queue.waiters if w.deadline is not None and wake > w.deadline]:
+            queue.waiters.remove(waiter)
+            waiter.refuse(_too_long(wait, (waiter.deadline or now) - now, reply))
+        if queue.waiters:
+            queue.wake_at, queue.reply = wake, reply
+            try:
+                await queue.alarm.sleep(self._clock, wait)
+            finally:
+                queue.wake_at = None
+
+    async def _round_trip(self, key: str, *, want: int) -> Reply | None:
+        """Run the script for `key` (`Reply`), or None while Redis is out of reach."""
         if self._down_since is not None:
             if self._probing or self._clock.now() < self._retry_at:
                 return None
             self._probing = True
         sent = next(self._sent)
-        pending = self._pending.pop(key, None)
-        epoch, observation = pending if pending is not None else (None, None)
+        report = self._pending.pop(key, None)
         try:
             if self._probing:
                 await self._redis.connection_pool.disconnect()
             async with asyncio.timeout(self._timeout):
-                reply = await self._script(
-                    keys=self._keys(key),
-                    args=self._args(want, epoch, observation),
-                )
+                values = await self._script(keys=self._keys(key), args=self._args(want, report))
         except Exception as error:  # any failure to reach Redis means: go on alone
             if not is_redis_failure(error):
                 raise
@@ -324,23 +329,18 @@ class RedisLimiter:
         finally:
             self._probing = False
         self._recover()
-        granted, wait_ms, paused, epoch, limit, used, ends_in, pause_left, members = map(int, reply)
+        reply = Reply.parse(values)
         seen = self._seen.get(key)
-        if seen is not None and seen.sent > sent:
-            return granted, wait_ms / 1000, bool(paused), epoch
-        self._seen[key] = _Seen(
-            sent=sent,
-            at=self._clock.now(),
-            limit=limit if limit > 0 else None,
-            used=used,
-            ends_in=ends_in / 1000,
-            paused_for=pause_left / 1000,
-            epoch=epoch,
-        )
-        self._local.share(
-            key, limit=limit if limit > 0 else None, members=members, pause=pause_left / 1000
-        )
-        return granted, wait_ms / 1000, bool(paused), epoch
+        if seen is None or seen.sent < sent:
+            self._seen[key] = _Seen(sent, self._clock.now(), reply)
+            self._local.share(
+                key,
+                limit=reply.limit,
+                members=reply.members,
+                pause=reply.paused_for,
+                window=reply.window,
+            )
+        return reply
 
     async def _flush(self) -> None:
         """Report what responses taught, one round trip per budget, until none is left."""
@@ -355,20 +355,10 @@ class RedisLimiter:
             keys = self._keyspace[key] = [budget, f"{budget}:members"]
         return keys
 
-    def _args(self, want: int, epoch: int | None, observation: Observation | None) -> list[Any]:
-        seen = observation or Observation()
+    def _args(self, want: int, report: Report | None) -> list[str]:
+        seen = [""] * 8 if report is None else report.args(self._clock.wall())
         head, tail = self._fixed_args
-        return [
-            *head,
-            want,
-            "" if observation is None else str(epoch if epoch is not None else -1),
-            "" if seen.limit is None else seen.limit,
-            "" if seen.remaining is None else seen.remaining,
-            _ms(seen.pause),
-            _ms(seen.resets_in),
-            *tail,
-            "1" if seen.opened_window else "",
-        ]
+        return [*head, str(want), *seen[:5], *tail, *seen[5:]]
 
     def _fail(self, error: BaseException) -> None:
         self._retry_at = self._clock.now() + self._retry_interval
@@ -392,6 +382,5 @@ class RedisLimiter:
             self._down_since = None
 
 
-def _ms(seconds: float | None) -> str:
-    """Seconds as the script takes them: whole milliseconds, '' for none."""
-    return "" if seconds is None else str(round(seconds * 1000))
+def _too_long(wait: float, max_wait: float | None, reply: Reply) -> WaitTooLong:
+    return WaitTooLong(wait, rate_limited=reply.paused, max_wait=max_wait, reason=reply.reason())

@@ -1,10 +1,13 @@
 """Reaching Redis for `RedisLimiter`: a client with short timeouts and no retries of its
 own (a slow Redis must make the limiter fall back, not hold requests), what counts as Redis
-failing, and the URL as logs and reprs may show it."""
+failing, the limiter's own `window=` taken out of the URL, and the URL as logs and reprs
+may show it."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -37,8 +40,6 @@ def redacted(url: str) -> str:
     """The URL without its password, for logs and reprs: the userinfo's password (a lone
     userinfo too, as some write a password there) and any `password` query parameter,
     whatever the scheme (`redis://`, `rediss://`, `unix://`)."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit
-
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -54,3 +55,23 @@ def redacted(url: str) -> str:
         hidden = [(k, "***" if k.lower() == "password" else v) for k, v in pairs]
         query = urlencode(hidden, safe="*")
     return f"{parts.scheme}://{netloc}{parts.path}{'?' if query else ''}{query}"
+
+
+def window_in(url: str) -> tuple[str, float | None]:
+    """The URL without its `window=` query parameter (the limiter's, not Redis's), and the
+    window's seconds it gave, if any."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    given = [value for name, value in pairs if name == "window"]
+    if not given:
+        return url, None
+    try:
+        window = float(given[-1])
+    except ValueError:
+        window = math.nan
+    if not (math.isfinite(window) and window > 0) or len(given) > 1:
+        raise ValueError(
+            f"the Redis URL's window= must be one positive number of seconds, got {given!r}"
+        )
+    rest = urlencode([(name, value) for name, value in pairs if name != "window"])
+    return parts._replace(query=rest).geturl(), window

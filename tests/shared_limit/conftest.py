@@ -7,11 +7,16 @@ redis-server is missing the tests that need it skip, saying how to install it; u
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterator
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
 
+from piggy_async import SystemClock
+from piggy_async.limiters import RedisLimiter
 from piggy_async.testing import RedisServer
 
 INSTALL_HINT = (
@@ -49,3 +54,87 @@ async def everything_stored(url: str) -> list[bytes]:
             else:
                 stored.append(await client.dump(name) or b"")
     return stored
+
+
+KEY = "fingerprint-0f3a9c"
+
+
+class Slept(Exception):
+    """Stops an `acquire` at its first sleep, whose length the test then checks."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+class StopAtSleep(SystemClock):
+    async def sleep(self, seconds: float) -> None:
+        raise Slept(seconds)
+
+
+@pytest.fixture
+async def limiters(redis_server: RedisServer) -> AsyncIterator[Callable[..., RedisLimiter]]:
+    made: list[RedisLimiter] = []
+
+    def make(**options: Any) -> RedisLimiter:
+        limiter = RedisLimiter(redis_server.url, **{"timeout": 0.5, **options})
+        made.append(limiter)
+        return limiter
+
+    yield make
+    for limiter in made:
+        await limiter.aclose()
+
+
+async def learn(limiter: RedisLimiter, limit: int) -> None:
+    """Send the one request that learns the limit, and report its answer."""
+    await limiter.acquire(KEY)
+    limiter.observe(
+        KEY, 200, {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(limit - 1)}
+    )
+
+
+class HeldClock(SystemClock):
+    """Real time, but every sleep lasts until the test ends; each is recorded and announced."""
+
+    def __init__(self) -> None:
+        self.asleep = asyncio.Event()
+        self.sleeps: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.asleep.set()
+        await asyncio.Event().wait()
+
+
+async def paused_by_another(limiters: Callable[..., RedisLimiter]) -> None:
+    """Another process learns a limit of 100, meets a 429 asking for 30 s, and reports it."""
+    seer = limiters()
+    await learn(seer, 100)
+    seer.observe(KEY, 429, {"Retry-After": "30"})
+    await seer.aclose()
+
+
+def closed_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port: int = listener.getsockname()[1]
+    return port
+
+
+async def set_times(
+    redis_server: RedisServer, *, learned: float | None = None, **from_now: float | None
+) -> None:
+    """Set the budget's fields that hold Redis times (`end`, `start`) to that many seconds
+    from now (negative: ago; None: never), and the window's length as if `learned`."""
+    import redis.asyncio
+
+    async with redis.asyncio.Redis.from_url(redis_server.url) as client:
+        [budget] = [
+            key async for key in client.scan_iter("piggy:limit:*") if b":members" not in key
+        ]
+        now, micros = await client.time()
+        at = now * 1000 + micros // 1000
+        times = {k: 0 if s is None else at + round(s * 1000) for k, s in from_now.items()}
+        if learned is not None:
+            times["window"] = round(learned * 1000)
+        await client.hset(budget, mapping=times)

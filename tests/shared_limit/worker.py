@@ -7,6 +7,9 @@ sharing through Redis, `{"progress": n}` after its first `n` calls, and at the e
 `{"done": ..., "started": ..., "rate_limited": ..., "errors": [...]}`.
 
     python worker.py BASE_URL API_KEY CONTACT_UUID REDIS_URL --window 1 --concurrency 32
+
+`--timeout S` is each call's deadline (a call the limiter would hold longer fails at once),
+`--redis-timeout S` the limiter's for each Redis call.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ def report(**fields: object) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
-    limiter = RedisLimiter(args.redis_url, window=args.window, retry_interval=0.2)
+    limiter = RedisLimiter(
+        args.redis_url, window=args.window, retry_interval=0.2, timeout=args.redis_timeout
+    )
     done = rate_limited = started = 0
     errors: list[str] = []
     shared: bool | None = None
@@ -66,6 +71,7 @@ async def run(args: argparse.Namespace) -> None:
         limiter=limiter,
         connection_limit=args.concurrency,
         on_event=count,
+        timeout=args.timeout,
     ) as piggy:
         await asyncio.gather(*(worker(piggy) for _ in range(args.concurrency)))
     watcher.cancel()
@@ -81,6 +87,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--requests", type=int)
     parser.add_argument("--progress", type=int, default=50)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--redis-timeout", type=float, default=0.25)
     asyncio.run(run(parser.parse_args()))
 
 
