@@ -12,7 +12,7 @@ import pytest
 
 from piggy_async.bulk import ContactRow, check_contacts, read_contacts_csv
 from piggy_async.bulk import _load as load_module
-from piggy_async.bulk._checkpoint import Checkpoint
+from piggy_async.bulk._checkpoint import Checkpoint, PendingContact
 from piggy_async.testing import write_sample_csv
 
 
@@ -60,23 +60,66 @@ async def test_later_rows_win_in_the_merge(tmp_path: Path) -> None:
 
     store = Checkpoint(tmp_path / "import.sqlite")
     await load_module.load(store, rows)
+    sent = store.pending(0, 10)
     store.close()
 
-    contacts, outcomes, _ = contents(tmp_path / "import.sqlite")
-    assert contacts == [
-        (
+    assert sent == [
+        PendingContact(
             2,
             "sandy@bikinibottom.sea",
-            '{"firstname":"Sandy","city":"Bikini Bottom","lastname":"Cheeks"}',
+            {"firstname": "Sandy", "city": "Bikini Bottom", "lastname": "Cheeks"},
         ),
-        (3, "bob@bikinibottom.sea", "{}"),
+        PendingContact(3, "bob@bikinibottom.sea", {}),
     ]
+    _, outcomes, _ = contents(tmp_path / "import.sqlite")
     assert [outcome for _, _, outcome, *_ in outcomes] == [
         "pending",
         "pending",
         "duplicate",
         "duplicate",
     ]
+
+
+async def test_a_files_rows_merge_by_column_blank_and_missing_cells_erasing_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV row is stored as its cells: merged by the columns' names when sent, later rows
+    winning, a blank or missing cell never erasing a value; each address is one contact
+    whichever rows the filter of seen addresses flags."""
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "Email,First name,Notes,City\n"
+        "sandy@bikinibottom.sea,Sandy,x,Treedome\n"
+        "\n"
+        "bob@bikinibottom.sea\n"
+        "SANDY@bikinibottom.sea, ,y,Bikini Bottom\n"
+        ",,,\n"
+        "pearl@bikinibottom.sea,Pearl\n"
+        " Sandy@BikiniBottom.sea ,Sandy C.,,\n"
+        "bob@bikinibottom.sea,Bob,,\n",
+        encoding="utf-8",
+    )
+    columns = {"Email": "email", "First name": "firstname", "Notes": None, "City": "city"}
+    monkeypatch.setattr(load_module, "FILTER_BITS", 8)  # most rows "maybe seen"
+    store = Checkpoint(tmp_path / "import.sqlite")
+    await load_module.load(store, read_contacts_csv(path, columns=columns))
+    sent = store.pending(0, 10)
+    rows = store.rows
+    store.close()
+
+    assert sent == [
+        PendingContact(
+            2, "sandy@bikinibottom.sea", {"firstname": "Sandy C.", "city": "Bikini Bottom"}
+        ),
+        PendingContact(4, "bob@bikinibottom.sea", {"firstname": "Bob"}),
+        PendingContact(7, "pearl@bikinibottom.sea", {"firstname": "Pearl"}),
+    ]
+    assert rows == 6  # blank lines are no rows
+    _, outcomes, _ = contents(tmp_path / "import.sqlite")
+    assert [(row, outcome) for row, _, outcome, *_ in outcomes] == [
+        (2, "pending"), (4, "pending"), (5, "duplicate"), (7, "pending"), (8, "duplicate"),
+        (9, "duplicate"),
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
