@@ -133,3 +133,25 @@ async def test_a_row_number_that_repeats_is_refused(numbers: tuple[int, ...]) ->
 
     with pytest.raises(ValueError, match="appears twice"):
         await check_contacts(rows)
+
+
+async def test_a_files_checkpoint_resumes_with_that_file_and_mapping_alone(tmp_path: Path) -> None:
+    """A loaded checkpoint only fingerprints the file again: the same file and mapping are
+    accepted, an edited cell or another column mapping refused."""
+    path = tmp_path / "contacts.csv"
+    lines = ["email,firstname,notes", "sandy@bikinibottom.sea,Sandy,x", "bob@bikinibottom.sea,Bob,"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    skip_notes = {"notes": None}
+    store = Checkpoint(tmp_path / "import.sqlite")
+    try:
+        await load_module.load(store, read_contacts_csv(path, columns=skip_notes))
+
+        names = await load_module.load(store, read_contacts_csv(path, columns=skip_notes))
+        assert names == {"firstname"}
+        with pytest.raises(ValueError, match="different input rows"):
+            await load_module.load(store, read_contacts_csv(path, columns={"notes": "city"}))
+        path.write_text("\n".join([*lines[:2], "bob@bikinibottom.sea,Robert,"]) + "\n")
+        with pytest.raises(ValueError, match="different input rows"):
+            await load_module.load(store, read_contacts_csv(path, columns=skip_notes))
+    finally:
+        store.close()

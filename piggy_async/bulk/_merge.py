@@ -34,7 +34,8 @@ SELECT row, email_key, email, attributes FROM maybe_seen WHERE row IN (SELECT id
 _DUPLICATES: Final = (
     """INSERT INTO rows (row, email, contact_id, attributes)
     SELECT maybe_seen.row, maybe_seen.email, firsts.id, maybe_seen.attributes
-    FROM maybe_seen JOIN firsts USING (email_key) WHERE maybe_seen.row != firsts.id""",
+    FROM maybe_seen JOIN firsts USING (email_key) WHERE maybe_seen.row != firsts.id
+    ORDER BY maybe_seen.row""",  # in order: each page of `rows` written once
     "DROP TABLE firsts",
     "DROP INDEX maybe_seen_key",
     "DELETE FROM maybe_seen",
