@@ -155,3 +155,29 @@ async def test_a_files_checkpoint_resumes_with_that_file_and_mapping_alone(tmp_p
             await load_module.load(store, read_contacts_csv(path, columns=skip_notes))
     finally:
         store.close()
+
+
+async def test_an_earlier_versions_checkpoint_or_a_damaged_duplicate_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Rows stored in another layout are never read as this one's: a checkpoint of an
+    earlier version is refused on opening, a duplicate's damaged attributes when its
+    contact is read back."""
+    path = tmp_path / "import.sqlite"
+    rows = [ContactRow(2, "sandy@bikinibottom.sea"), ContactRow(3, "SANDY@bikinibottom.sea")]
+    store = Checkpoint(path)
+    await load_module.load(store, rows)
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE rows SET attributes = '[1, 2' WHERE row = 3")
+    store = Checkpoint(path)
+    try:
+        with pytest.raises(ValueError, match="contact 2 has attributes that are not a JSON"):
+            store.pending(0, 10)
+    finally:
+        store.close()
+
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'version'")
+    with pytest.raises(ValueError, match="not a contact-import checkpoint of this version"):
+        Checkpoint(path)
