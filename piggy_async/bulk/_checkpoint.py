@@ -4,10 +4,14 @@ it consistent, and the next run with the same file resumes where that one stoppe
 
 Tables (open the file with `sqlite3` to audit a run):
 
-    meta       key, value              job, version, input digest, row count
+    meta       key, value              job, version, input digest, row count, `columns`
+                                       (a CSV file's attribute columns, as a JSON array)
     contacts   id, email_key, email,   one per unique valid e-mail: `id` is the number of
                attributes, status,     its first row, `email_key` the lower-cased address,
-               uuid, reason            `attributes` the merged JSON (later rows winning);
+               uuid, reason            `attributes` the row's JSON: its cells of `columns`
+                                       as an array, or an object of attribute values (rows
+                                       not from a CSV file, or merged, later rows winning);
+                                       blank values are never sent;
                                        `status` is pending, updated (found or created, then
                                        its attributes set), unchanged (found or created
                                        with them already) or failed
@@ -19,7 +23,7 @@ Tables (open the file with `sqlite3` to audit a run):
 
 Loading the input is one transaction, written in batches, so a checkpoint holds either
 all rows or none. A row with a new address is appended to `contacts` as it comes; a row
-whose address may have come before (`_load.SeenFilter` says so for every duplicate and a
+whose address may have come before (`_load._Seen` says so for every duplicate and a
 few others) waits in `maybe_seen` until the end of the load, when `_merge.py` folds those
 few into their contacts. After that every finished contact is its own transaction. WAL
 with `synchronous=NORMAL` makes those commits cheap and survives the process being killed
@@ -30,6 +34,7 @@ safe to repeat).
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -37,18 +42,19 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ._checkpoint_check import pending_fields
+from ._checkpoint_check import CheckpointError, pending_fields
 from ._merge import merge_duplicates
 from ._types import RowFailure
 
 JOB: Final = "import_contacts"
-VERSION: Final = "2"
+VERSION: Final = "3"
 
 Status = Literal["pending", "updated", "unchanged", "failed"]
 UNFINISHED: Final = ("pending",)
 
 ContactEntry = tuple[int, str, str, str]
-"""A valid row: (row number, email_key, email, attributes as JSON)."""
+"""A valid row: (row number, email_key, email, attributes as JSON: an object, or an array
+of the cells of the load's `columns`)."""
 RowEntry = tuple[int, str, str]
 """An invalid row: (number, email as given, why it is invalid)."""
 
@@ -68,8 +74,10 @@ CREATE TABLE IF NOT EXISTS rows (
     row INTEGER PRIMARY KEY,
     email TEXT NOT NULL,
     contact_id INTEGER REFERENCES contacts (id),
-    reason TEXT
+    reason TEXT,
+    attributes TEXT
 );
+CREATE INDEX IF NOT EXISTS duplicates ON rows (contact_id) WHERE contact_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS maybe_seen (
     row INTEGER PRIMARY KEY,
     email_key TEXT NOT NULL,
@@ -151,9 +159,12 @@ class Checkpoint:
     def loaded(self) -> bool:
         return self._meta("digest") is not None
 
-    def begin_load(self) -> None:
+    def begin_load(self, columns: tuple[str, ...] | None) -> None:
+        """Start loading rows whose stored attributes are a JSON array of the cells of
+        `columns`, or (None) JSON objects."""
         self._db.execute("BEGIN")
         self._contacts = 0
+        self._columns = columns
 
     def add(
         self, contacts: list[ContactEntry], maybe_seen: list[ContactEntry], invalid: list[RowEntry]
@@ -207,7 +218,12 @@ class Checkpoint:
                 raise ValueError(f"row number {repeated[0]} appears twice in the input")
         self._db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
-            [("digest", digest), ("rows", str(rows)), ("contacts", str(self._contacts))],
+            [
+                ("digest", digest),
+                ("rows", str(rows)),
+                ("contacts", str(self._contacts)),
+                ("columns", json.dumps(self._columns)),
+            ],
         )
         self._db.execute("COMMIT")
 
@@ -230,8 +246,30 @@ class Checkpoint:
             "SELECT id, email, attributes FROM contacts"
             " WHERE id > ? AND status = 'pending' ORDER BY id LIMIT ?",
             (after, limit),
-        )
-        return [PendingContact(*pending_fields(self.path, *row)) for row in found]
+        ).fetchall()
+        if not found:
+            return []
+        later: dict[Any, list[Any]] = {}
+        for contact_id, attributes in self._db.execute(
+            "SELECT contact_id, attributes FROM rows WHERE contact_id BETWEEN ? AND ? ORDER BY row",
+            (found[0][0], found[-1][0]),
+        ):
+            later.setdefault(contact_id, []).append(attributes)
+        columns = self._stored_columns()
+        return [
+            PendingContact(
+                *pending_fields(self.path, columns, id, email, [attributes, *later.get(id, ())])
+            )
+            for id, email, attributes in found
+        ]
+
+    def _stored_columns(self) -> list[str] | None:
+        columns = json.loads(self._meta("columns") or "null")
+        if columns is None or (
+            isinstance(columns, list) and all(isinstance(name, str) for name in columns)
+        ):
+            return columns
+        raise CheckpointError(f"the checkpoint {self.path!r} is damaged: its columns {columns!r}")
 
     def set_status(
         self, contact_id: int, status: Status, *, uuid: str | None = None, reason: str | None = None

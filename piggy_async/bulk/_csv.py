@@ -9,17 +9,21 @@ The file's encoding and delimiter are detected (`_csv_format`) unless stated.
 from __future__ import annotations
 
 import csv
+import itertools
+import operator
 import os
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from typing import Final
+
+import attrs
 
 from ._cells import neutralised
 from ._csv_format import CsvFormat, csv_format, open_csv
-from ._rows import ContactRow, PlainRow
+from ._rows import ContactRow, named_cells
 from ._types import RowFailure
 
-PLAIN_BATCH: Final = 2048
-"""Rows read at a time."""
+RECORDS_BATCH: Final = 2048
+"""Records read at a time."""
 
 
 def read_contacts_csv(
@@ -59,37 +63,77 @@ def read_contacts_csv(
         raise ValueError(
             f"{os.fspath(path)!r} has no {email_column!r} column (columns: {list(found.header)})"
         )
-    cells = [(i, target) for i, target in enumerate(targets) if target and i != email_at]
-    names = frozenset(target for _, target in cells)
-    return CsvRows(_plain_batches(path, found, email_at, cells), names)
+    at = tuple(i for i, target in enumerate(targets) if target and i != email_at)
+    layout = CsvLayout(email_at, at, tuple(str(targets[i]) for i in at))
+    return CsvRows(_records(path, found), layout)
+
+
+@attrs.frozen
+class CsvLayout:
+    """Where a row's values are: the e-mail's cell, and the cells of each attribute.
+
+    Attributes:
+        email_at: The e-mail column's index.
+        at: The attribute columns' indexes, in file order.
+        columns: The attribute each of them fills.
+    """
+
+    email_at: int
+    at: tuple[int, ...]
+    columns: tuple[str, ...]
+
+    def fields(self, values: list[str]) -> tuple[str, tuple[str, ...]]:
+        """A record's e-mail address and attribute cells as read (blank ones included; a
+        short record's missing cells blank)."""
+        width = max((self.email_at, *self.at)) + 1
+        if len(values) < width:
+            values = values + [""] * (width - len(values))
+        return values[self.email_at], tuple(values[i] for i in self.at)
+
+    def cells_getter(self) -> Callable[[list[str]], tuple[str, ...]]:
+        """A fast function from a record to its attribute cells (IndexError when short)."""
+        if len(self.at) > 1:
+            return operator.itemgetter(*self.at)
+        if self.at:
+            only = self.at[0]
+            return lambda values: (values[only],)
+        return lambda values: ()
+
+
+Records = tuple[int, list[list[str]]]
+"""A batch of a file's records as `csv` reads them: (the first one's row number, records)."""
 
 
 class CsvRows(Iterator[ContactRow]):
     """The rows of a CSV file, read lazily: what `read_contacts_csv` returns.
 
     Attributes:
+        layout: Which cells are the e-mail address and the attributes.
         names: The attribute names its columns fill.
     """
 
-    def __init__(
-        self, batches: Generator[list[PlainRow], None, None], names: frozenset[str]
-    ) -> None:
+    def __init__(self, batches: Generator[Records, None, None], layout: CsvLayout) -> None:
         self._batches = batches
-        self._rows: Iterator[PlainRow] = iter(())
-        self.names = names
+        self._rest: Iterator[tuple[int, list[str]]] = iter(())
+        self.layout = layout
+        self.names = frozenset(layout.columns)
 
     def __next__(self) -> ContactRow:
-        for number, email, attributes in self._rows:
-            return ContactRow(number, email, attributes)
-        self._rows = iter(next(self._batches))
-        return next(self)
+        while True:
+            for number, values in self._rest:
+                email, cells = self.layout.fields(values)
+                attributes = named_cells(self.layout.columns, cells)
+                if attributes or email.strip():  # a blank line is not a row
+                    return ContactRow(number, email, attributes)
+            first, records = next(self._batches)
+            self._rest = enumerate(records, start=first)
 
-    def plain(self) -> Iterator[list[PlainRow]]:
-        """The rows not made into `ContactRow`s, a batch at a time, for a faster load
-        (from the same place in the file)."""
-        rest = list(self._rows)
+    def records(self) -> Iterator[Records]:
+        """The records not read yet, as `csv` reads them, a batch at a time (blank ones
+        included), for a load that makes no object per row."""
+        rest = list(self._rest)
         if rest:
-            yield rest
+            yield rest[0][0], [values for _, values in rest]
         yield from self._batches
 
     def close(self) -> None:
@@ -97,23 +141,13 @@ class CsvRows(Iterator[ContactRow]):
         self._batches.close()
 
 
-def _plain_batches(
-    path: str | os.PathLike[str], found: CsvFormat, email_at: int, cells: list[tuple[int, str]]
-) -> Generator[list[PlainRow], None, None]:
-    batch: list[PlainRow] = []
+def _records(path: str | os.PathLike[str], found: CsvFormat) -> Generator[Records, None, None]:
     with open_csv(path, found.encoding, found.delimiter) as reader:
         next(reader, None)  # the header
-        for number, values in enumerate(reader, start=2):
-            width = len(values)
-            email = values[email_at] if email_at < width else ""
-            attributes = {t: values[i] for i, t in cells if i < width and values[i].strip()}
-            if attributes or email.strip():  # a blank line is not a row
-                batch.append((number, email, attributes))
-                if len(batch) == PLAIN_BATCH:
-                    yield batch
-                    batch = []
-    if batch:
-        yield batch
+        number = 2
+        while batch := list(itertools.islice(reader, RECORDS_BATCH)):
+            yield number, batch
+            number += len(batch)
 
 
 FAILURE_COLUMNS = ("row", "email", "reason")

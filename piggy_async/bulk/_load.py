@@ -1,17 +1,22 @@
 """Loading an import's input into its checkpoint: every row checked once, written in
 batches, and fingerprinted so a checkpoint is never resumed with other rows.
 
-A row costs one address check, one JSON encoding of its attributes (which the checkpoint
-stores and the fingerprint reuses), a look at a filter of the addresses seen so far and
-its share of a batched insert. The filter (one bit per hash value, 4 MiB however long the
-input) answers "new" or "maybe seen": only the second kind, the duplicates and a small
-share of false alarms, is merged by the checkpoint at the end, so memory stays flat.
-Rows from `read_contacts_csv` come as plain tuples (`CsvRows.plain`), skipping the
-`ContactRow` objects.
+A CSV file's row costs what reading it with `csv` costs, one address check, one JSON
+encoding of its attribute cells (a JSON array: the names are the checkpoint's `columns`,
+stored once), a look at a filter of the addresses seen so far and its share of a batched
+insert; the fingerprint is one encoding per batch of the records as read. No object is
+made per row: a row stays the list `csv` made until it is sent (`_checkpoint_check`).
+Rows given as `ContactRow`s or mappings are checked the same way, their attributes stored
+as a JSON object.
+
+The filter (one bit per hash value, 4 MiB however long the input) answers "new" or
+"maybe seen": only the second kind, the duplicates and a small share of false alarms, is
+merged by the checkpoint at the end (`_merge.py`), so memory stays flat.
 """
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import hashlib
 import itertools
@@ -40,12 +45,15 @@ BATCH: Final = 2048
 """Rows checked and inserted at a time; the event loop runs between batches."""
 
 FILTER_BITS: Final = 1 << 25
-"""Bits in the filter of addresses seen (4 MiB): at a million addresses, some 3% of new
-addresses are wrongly noted as maybe seen, which costs the merge a little and nothing
-else."""
+"""Bits in the filter of addresses seen (4 MiB), two per address: at a million addresses,
+some 0.4% of new addresses are wrongly noted as maybe seen (3% with one bit), which costs
+the merge a little and nothing else."""
 
 _encode = msgspec.json.Encoder(enc_hook=str).encode
 """Compact JSON (values JSON cannot hold, such as dates, as their text)."""
+
+Checked = tuple[list[ContactEntry], list[RowEntry]]
+"""A batch's valid rows and its invalid ones."""
 
 
 async def load(store: Checkpoint, rows: Rows) -> set[str]:
@@ -55,80 +63,157 @@ async def load(store: Checkpoint, rows: Rows) -> set[str]:
     Raises:
         ValueError: The checkpoint was loaded from other rows, or a row number repeats.
     """
-    loading = not store.loaded
-    check = _Check(rows.names if isinstance(rows, CsvRows) else None, digest=store.path is not None)
-    if loading:
-        store.begin_load()
+    digest = store.path is not None  # else a checkpoint that is never resumed
+    check = _CsvPass(rows, digest) if isinstance(rows, CsvRows) else _RowPass(rows, digest)
+    if store.loaded:
+        await check.fingerprint()
+        store.check_digest(check.hexdigest())
+        return check.names
+    seen = _Seen()
+    store.begin_load(check.columns)
     try:
-        async for batch in _batches(rows):
-            checked = check.batch(batch)
-            if loading:
-                store.add(*checked)
-        if loading:
-            store.finish_load(check.hexdigest(), check.rows, ordered=check.ordered)
+        async for valid, invalid in check.checked():
+            store.add(*seen.split(valid), invalid)
+        store.finish_load(check.hexdigest(), check.rows, ordered=check.ordered)
     except BaseException:
         store.abort_load()
         raise
-    if not loading:
-        store.check_digest(check.hexdigest())
     return check.names
 
 
-class _Check:
-    """The checks and the fingerprint of one pass over the input."""
+class _Seen:
+    """The filter of the addresses seen so far: a Bloom filter with two bits per address,
+    both taken from the address's one hash value."""
 
-    def __init__(self, names: frozenset[str] | None, *, digest: bool) -> None:
-        self._names_known = names is not None
-        self.names: set[str] = set(names or ())
-        """The attribute names the valid rows set (or the columns fill, when `names` says:
-        such names are checked already)."""
+    def __init__(self) -> None:
+        self._bits = bytearray(FILTER_BITS // 8)
+
+    def split(self, valid: list[ContactEntry]) -> tuple[list[ContactEntry], list[ContactEntry]]:
+        """The rows with a new address, and those whose address may have come before."""
+        new: list[ContactEntry] = []
+        maybe_seen: list[ContactEntry] = []
+        bits, mask = self._bits, FILTER_BITS - 1
+        for entry in valid:
+            hashed = hash(entry[1])
+            one, two = hashed & mask, (hashed >> 32) & mask
+            if bits[one >> 3] >> (one & 7) & bits[two >> 3] >> (two & 7) & 1:
+                maybe_seen.append(entry)
+            else:
+                bits[one >> 3] |= 1 << (one & 7)
+                bits[two >> 3] |= 1 << (two & 7)
+                new.append(entry)
+        return new, maybe_seen
+
+
+class _Pass(abc.ABC):
+    """One pass over the input: its rows checked, counted and fingerprinted."""
+
+    columns: tuple[str, ...] | None = None
+    """The attribute names of the cells a stored row holds (None: it holds a JSON object)."""
+
+    def __init__(self, digest: bool) -> None:
+        self.names: set[str] = set()
+        """The attribute names the valid rows set."""
         self.rows = 0
         self.ordered = True
         """Whether the row numbers only grew (then none can repeat)."""
-        self._last = 0
         self._digest = hashlib.sha256() if digest else None
-        """None for a checkpoint that is never resumed (`check_contacts`)."""
-        self._seen = bytearray(FILTER_BITS // 8)
-        self._valid_names: set[tuple[Any, ...]] = set()  # rows mostly share their names
 
     def hexdigest(self) -> str:
         return "" if self._digest is None else self._digest.hexdigest()
 
-    def batch(
-        self, batch: list[PlainRow]
-    ) -> tuple[list[ContactEntry], list[ContactEntry], list[RowEntry]]:
-        """The batch's rows with a new address, with one that may have come before, and
-        the invalid rows."""
-        new: list[ContactEntry] = []
-        maybe_seen: list[ContactEntry] = []
+    def _fingerprint(self, value: object) -> None:
+        if self._digest is not None:
+            self._digest.update(_encode(value))
+
+    @abc.abstractmethod
+    def checked(self) -> AsyncIterator[Checked]:
+        """The input's rows checked, a batch at a time."""
+
+    async def fingerprint(self) -> None:
+        """Only the fingerprint of the input (and its attribute names), for a checkpoint
+        loaded already."""
+        async for _ in self.checked():
+            pass
+
+
+class _CsvPass(_Pass):
+    """A CSV file's records: the cells of a row are stored as a JSON array."""
+
+    def __init__(self, rows: CsvRows, digest: bool) -> None:
+        super().__init__(digest)
+        self._rows = rows
+        self._layout = layout = rows.layout
+        self.columns = layout.columns
+        self.names.update(layout.columns)  # checked as names already
+        self._fingerprint((layout.email_at, layout.at, layout.columns))
+
+    async def checked(self) -> AsyncIterator[Checked]:
+        for records in self._rows.records():
+            yield self._batch(*records)
+            await asyncio.sleep(0)  # a long synchronous read must not starve the loop
+
+    async def fingerprint(self) -> None:
+        """The records read and fingerprinted, not checked: a resumed run reads the file
+        at little more than `csv`'s cost."""
+        for _, records in self._rows.records():
+            self._fingerprint(records)
+            await asyncio.sleep(0)
+
+    def _batch(self, first: int, records: list[list[str]]) -> Checked:
+        valid: list[ContactEntry] = []
         invalid: list[RowEntry] = []
-        last, seen, fullmatch, mask = self._last, self._seen, EMAIL.fullmatch, FILTER_BITS - 1
+        layout, cells_of, fullmatch = self._layout, self._layout.cells_getter(), EMAIL.fullmatch
+        at = layout.email_at
+        for number, values in enumerate(records, first):
+            try:
+                given, cells = values[at], cells_of(values)
+            except IndexError:  # a short record: its missing cells are blank
+                given, cells = layout.fields(values)
+            email = given.strip()
+            if len(email) <= MAX_EMAIL_LENGTH and fullmatch(email):
+                valid.append((number, email.lower(), email, _encode(cells).decode()))
+            elif email or any(cell.strip() for cell in cells):  # else a blank line: no row
+                invalid.append((number, given, str(email_problem(email))))
+        self._fingerprint(records)
+        self.rows += len(valid) + len(invalid)
+        return valid, invalid
+
+
+class _RowPass(_Pass):
+    """Rows given as `ContactRow`s or mappings: their attributes stored as a JSON object."""
+
+    def __init__(self, rows: Rows, digest: bool) -> None:
+        super().__init__(digest)
+        self._rows = rows
+        self._last = 0
+        self._valid_names: set[tuple[Any, ...]] = set()  # rows mostly share their names
+
+    async def checked(self) -> AsyncIterator[Checked]:
+        async for batch in _batches(self._rows):
+            yield self._batch(batch)
+
+    def _batch(self, batch: list[PlainRow]) -> Checked:
+        valid: list[ContactEntry] = []
+        invalid: list[RowEntry] = []
+        last, fullmatch = self._last, EMAIL.fullmatch
         for number, given, attributes in batch:
             if number <= last:
                 self.ordered = False
             last = number
             email = given.strip()
             if len(email) <= MAX_EMAIL_LENGTH and fullmatch(email):
-                reason = None if self._names_known else self._names_problem(attributes)
+                reason = self._names_problem(attributes)
             else:
                 reason = email_problem(email)
             if reason is not None:
                 invalid.append((number, given, reason))
-                continue
-            key = email.lower()
-            entry = (number, key, email, _encode(attributes).decode())
-            bit = hash(key) & mask
-            byte, flag = seen[bit >> 3], 1 << (bit & 7)
-            if byte & flag:
-                maybe_seen.append(entry)
             else:
-                seen[bit >> 3] = byte | flag
-                new.append(entry)
-        if self._digest is not None:
-            self._digest.update(_encode(batch))
+                valid.append((number, email.lower(), email, _encode(attributes).decode()))
+        self._fingerprint(batch)
         self.rows += len(batch)
         self._last = last
-        return new, maybe_seen, invalid
+        return valid, invalid
 
     def _names_problem(self, attributes: Mapping[str, Any]) -> str | None:
         names = tuple(attributes)
@@ -154,11 +239,8 @@ async def _batches(rows: Rows) -> AsyncIterator[list[PlainRow]]:
         if batch:
             yield batch
         return
-    if isinstance(rows, CsvRows):
-        batches = rows.plain()
-    else:
-        numbered = _numbered(rows)
-        batches = iter(lambda: list(itertools.islice(numbered, BATCH)), [])
+    numbered = _numbered(rows)
+    batches = iter(lambda: list(itertools.islice(numbered, BATCH)), [])
     for batch in batches:
         yield batch
         await asyncio.sleep(0)  # a long synchronous read must not starve the loop

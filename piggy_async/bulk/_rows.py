@@ -8,7 +8,7 @@ reported failure of its row instead of an exception that stops the run.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -89,3 +89,9 @@ def present(attributes: Mapping[str, Any]) -> Mapping[str, Any]:
         for name, value in attributes.items()
         if value is not None and not (isinstance(value, str) and not value.strip())
     }
+
+
+def named_cells(columns: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
+    """The cells of a CSV row that carry a value, by the attribute their column fills (a
+    blank cell never erases a value)."""
+    return {name: cell for name, cell in zip(columns, cells, strict=True) if cell.strip()}
