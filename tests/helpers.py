@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,40 +110,6 @@ class Receiver:
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}/hooks"
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class ScriptedServer:
-    """A server on a free loopback port that answers every request with `handler` and
-    records what it received: for answers FakePiggy never gives (redirects, endless bodies).
-    """
-
-    def __init__(self, handler: Handler) -> None:
-        self.handler = handler
-        self.requests: list[tuple[str, str, CIMultiDict[str], bytes]] = []
-        self._runner: web.AppRunner | None = None
-        self.url = ""
-
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        self.requests.append((request.method, request.path_qs, CIMultiDict(request.headers), body))
-        return await self.handler(request)
-
-    async def __aenter__(self) -> ScriptedServer:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from helpers import OAUTH_PATH, REGISTER_PATH, Receiver
-from replies import ScriptedAPI
+from scripted_api import ScriptedAPI
 
 import piggy_async
 from codegen import load_spec
