@@ -198,3 +198,20 @@ class ScriptedAPI:
     async def __aexit__(self, *exc_info: object) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+class Receiver(ScriptedAPI):
+    """A webhook receiver: answers the POSTs to its `url` with the `statuses` given, in
+    turn (200 once they run out); `deliveries` holds each one's headers and body."""
+
+    def __init__(self, *statuses: int) -> None:
+        super().__init__(*(Reply(body=b"", status=status) for status in (*statuses, 200)))
+
+    async def __aenter__(self) -> Receiver:
+        await super().__aenter__()
+        self.url += "/hooks"
+        return self
+
+    @property
+    def deliveries(self) -> list[tuple[CIMultiDict[str], bytes]]:
+        return [(headers, body) for _, _, headers, body in self.requests]
