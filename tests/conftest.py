@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 from helpers import API_KEY, HOST, load_seed
-from replies import ScriptedAPI
+from scripted_api import ScriptedAPI
 
 from piggy_async import OAuthClient, RegisterClient
 from piggy_async.testing import FakePiggy, VirtualClock

@@ -6,12 +6,10 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
-from aiohttp import web
 from aioresponses import aioresponses
 from multidict import CIMultiDict
 from yarl import URL
@@ -87,66 +85,3 @@ def sent(mock: aioresponses) -> list[Sent]:
         for (method, url), calls in mock.requests.items()
         for call in calls
     ]
-
-
-class Receiver:
-    """A webhook receiver on a free loopback port that records every POST and answers
-    with the statuses it is given, in turn (200 once they run out)."""
-
-    def __init__(self, *statuses: int) -> None:
-        self.statuses = list(statuses)
-        self.requests: list[tuple[CIMultiDict[str], bytes]] = []
-        self._runner: web.AppRunner | None = None
-        self.url = ""
-
-    async def _receive(self, request: web.Request) -> web.Response:
-        self.requests.append((CIMultiDict(request.headers), await request.read()))
-        return web.Response(status=self.statuses.pop(0) if self.statuses else 200)
-
-    async def __aenter__(self) -> Receiver:
-        app = web.Application()
-        app.router.add_post("/hooks", self._receive)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}/hooks"
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class ScriptedServer:
-    """A server on a free loopback port that answers every request with `handler` and
-    records what it received: for answers FakePiggy never gives (redirects, endless bodies).
-    """
-
-    def __init__(self, handler: Handler) -> None:
-        self.handler = handler
-        self.requests: list[tuple[str, str, CIMultiDict[str], bytes]] = []
-        self._runner: web.AppRunner | None = None
-        self.url = ""
-
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        self.requests.append((request.method, request.path_qs, CIMultiDict(request.headers), body))
-        return await self.handler(request)
-
-    async def __aenter__(self) -> ScriptedServer:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()

@@ -1,6 +1,7 @@
-"""`serve(...)`: a scripted HTTP server on 127.0.0.1 that answers each request with the
+"""`RawServer`: a scripted HTTP server on 127.0.0.1 that answers each request with the
 exact bytes a test gives it, to send what no well-behaved server would: a body shorter than
-its `Content-Length`, a chunked body that stops, a gzip bomb."""
+its `Content-Length`, a chunked body that stops, a gzip bomb. Every other scripted answer is
+`scripted_api`'s."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ import collections
 import contextlib
 import gzip
 import zlib
-from collections.abc import AsyncIterator
 
 import attrs
 
 
 @attrs.frozen
-class Reply:
+class RawReply:
     """One answer: its status and headers, the body bytes sent (framed as they are), and
     whether the connection closes after them."""
 
@@ -37,13 +37,13 @@ class Reply:
 JSON = (("Content-Type", "application/json"),)
 
 
-def json_reply(status: int, body: bytes, *, length: int | None = None, **headers: str) -> Reply:
+def json_reply(status: int, body: bytes, *, length: int | None = None, **headers: str) -> RawReply:
     """A JSON body; `headers` as keywords, `_` for `-` (`Retry_After="7"`)."""
     pairs = tuple((name.replace("_", "-"), value) for name, value in headers.items())
-    return Reply(status, body, JSON + pairs, length)
+    return RawReply(status, body, JSON + pairs, length)
 
 
-def gzipped(status: int, body: bytes, encoding: str = "gzip") -> Reply:
+def gzipped(status: int, body: bytes, encoding: str = "gzip") -> RawReply:
     """A JSON body compressed: `gzip`, `deflate` (zlib-wrapped) or `raw-deflate` (what
     some servers send as `deflate`)."""
     if encoding == "gzip":
@@ -53,25 +53,26 @@ def gzipped(status: int, body: bytes, encoding: str = "gzip") -> Reply:
         compressor = zlib.compressobj(wbits=wbits)
         data = compressor.compress(body) + compressor.flush()
     name = "gzip" if encoding == "gzip" else "deflate"
-    return Reply(status, data, (*JSON, ("Content-Encoding", name)))
+    return RawReply(status, data, (*JSON, ("Content-Encoding", name)))
 
 
 def chunked(
     status: int, pieces: list[bytes], *, end: bool = True, headers: tuple[tuple[str, str], ...] = ()
-) -> Reply:
+) -> RawReply:
     """A body in chunks, without `Content-Length`; without its last chunk unless `end`."""
     framed = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces)
     body = framed + (b"0\r\n\r\n" if end else b"")
-    return Reply(status, body, (("Transfer-Encoding", "chunked"), *headers), -1)
+    return RawReply(status, body, (("Transfer-Encoding", "chunked"), *headers), -1)
 
 
 class RawServer:
     """Answers requests in order with `replies` (the last one repeats), one connection
-    each; `requests` holds each request's head (request line and headers). Serves inside
-    `serve(...)`."""
+    each, on a free port of 127.0.0.1 (its `url`) while in use; `requests` holds each
+    request's head (request line and headers)."""
 
-    def __init__(self, *replies: Reply) -> None:
+    def __init__(self, *replies: RawReply) -> None:
         self._replies = collections.deque(replies)
+        self._listening: asyncio.Server | None = None
         self.requests: list[str] = []
         self.url = ""
 
@@ -94,15 +95,12 @@ class RawServer:
             writer.write(body[start : start + 65536])
             await writer.drain()
 
+    async def __aenter__(self) -> RawServer:
+        self._listening = await asyncio.start_server(self.answer, "127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self._listening.sockets[0].getsockname()[1]}"
+        return self
 
-@contextlib.asynccontextmanager
-async def serve(*replies: Reply) -> AsyncIterator[RawServer]:
-    """A `RawServer` listening on a free port of 127.0.0.1 (its `url`) while in use."""
-    server = RawServer(*replies)
-    listening = await asyncio.start_server(server.answer, "127.0.0.1", 0)
-    server.url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
-    try:
-        yield server
-    finally:
-        listening.close()
-        await listening.wait_closed()
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._listening is not None:
+            self._listening.close()
+            await self._listening.wait_closed()

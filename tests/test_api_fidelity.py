@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import OAUTH_PATH, REGISTER_PATH, Receiver
-from replies import ScriptedAPI
+from helpers import OAUTH_PATH, REGISTER_PATH
+from scripted_api import Receiver, ScriptedAPI
 
 import piggy_async
 from codegen import load_spec
@@ -156,7 +156,7 @@ async def test_a_voucher_deleted_in_the_dashboard_is_delivered_as_a_typed_event(
         )
         server.delete_voucher(voucher_uuid)
         await server.webhooks.deliver_due()
-        ((headers, body),) = receiver.requests
+        ((headers, body),) = receiver.deliveries
     verify_signature(body, signature_from(headers), "s")
     event = parse_event(body)
     assert isinstance(event, VoucherDeletedEvent)

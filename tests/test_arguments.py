@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from replies import ScriptedAPI
+from scripted_api import ScriptedAPI
 
 from piggy_async import ApiKeyAuth, OAuthClient, RegisterClient
 from piggy_async.testing import FakePiggy

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import pytest
 from aiohttp import web
-from helpers import ScriptedServer
+from scripted_api import ScriptedAPI
 
 from piggy_async import (
     APIConnectionError,
@@ -43,9 +43,9 @@ class Hanging:
 
 
 @pytest.fixture
-async def hanging() -> AsyncIterator[tuple[Hanging, ScriptedServer]]:
+async def hanging() -> AsyncIterator[tuple[Hanging, ScriptedAPI]]:
     handler = Hanging()
-    async with ScriptedServer(handler) as server:
+    async with ScriptedAPI(handler) as server:
         yield handler, server
         handler.release.set()
 
@@ -76,7 +76,7 @@ async def started(call: Awaitable[T], arrived: asyncio.Event) -> asyncio.Task[T]
 
 
 async def test_the_call_deadline_bounds_an_attempt(
-    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
+    hanging: tuple[Hanging, ScriptedAPI], clock: VirtualClock
 ) -> None:
     handler, server = hanging
     async with client(server.url, clock) as piggy:
@@ -90,7 +90,7 @@ async def test_the_call_deadline_bounds_an_attempt(
 
 
 async def test_the_read_timeout_alone_bounds_an_attempt_once_connected(
-    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
+    hanging: tuple[Hanging, ScriptedAPI], clock: VirtualClock
 ) -> None:
     handler, server = hanging
     async with client(server.url, clock, timeout=60, read_timeout=0.2) as piggy:
@@ -103,7 +103,7 @@ async def test_the_read_timeout_alone_bounds_an_attempt_once_connected(
 
 
 async def test_a_hanging_server_fails_within_the_read_timeout_in_real_time(
-    hanging: tuple[Hanging, ScriptedServer],
+    hanging: tuple[Hanging, ScriptedAPI],
 ) -> None:
     _, server = hanging
     async with client(server.url, read_timeout=0.2) as piggy:
@@ -115,7 +115,7 @@ async def test_a_hanging_server_fails_within_the_read_timeout_in_real_time(
 
 
 async def test_a_write_that_ran_out_of_read_time_may_have_been_processed(
-    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
+    hanging: tuple[Hanging, ScriptedAPI], clock: VirtualClock
 ) -> None:
     handler, server = hanging
     async with client(server.url, clock, read_timeout=0.2) as piggy:
@@ -139,7 +139,7 @@ async def test_a_timed_out_attempt_is_retried_and_leaves_the_task_uncancelled(
         return contact.uuid
 
     async with (
-        ScriptedServer(handler) as server,
+        ScriptedAPI(handler) as server,
         OAuthClient(
             api_key="k", base_url=server.url, read_timeout=0.2, max_retries=1, clock=clock
         ) as piggy,
@@ -152,7 +152,7 @@ async def test_a_timed_out_attempt_is_retried_and_leaves_the_task_uncancelled(
 
 
 async def test_a_cancellation_from_elsewhere_stays_a_cancellation(
-    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
+    hanging: tuple[Hanging, ScriptedAPI], clock: VirtualClock
 ) -> None:
     handler, server = hanging
     async with client(server.url, clock) as piggy:
@@ -164,7 +164,7 @@ async def test_a_cancellation_from_elsewhere_stays_a_cancellation(
 
 
 async def test_a_full_pool_is_bounded_by_the_pool_timeout(
-    hanging: tuple[Hanging, ScriptedServer],
+    hanging: tuple[Hanging, ScriptedAPI],
 ) -> None:
     handler, server = hanging
     async with client(server.url, connection_limit=1, pool_timeout=0.2) as piggy:
@@ -180,7 +180,7 @@ async def test_a_full_pool_is_bounded_by_the_pool_timeout(
 
 
 async def test_an_attempt_waiting_for_a_connection_ends_at_the_call_deadline(
-    hanging: tuple[Hanging, ScriptedServer], clock: VirtualClock
+    hanging: tuple[Hanging, ScriptedAPI], clock: VirtualClock
 ) -> None:
     handler, server = hanging
     async with client(server.url, clock, connection_limit=1) as piggy:

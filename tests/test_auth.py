@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from helpers import HOST, OAUTH, REGISTER, ScriptedServer
+from helpers import HOST, OAUTH, REGISTER
 from multidict import CIMultiDict
-from replies import Reply, ScriptedAPI
+from scripted_api import Reply, ScriptedAPI
 
 from piggy_async import (
     ApiKeyAuth,
@@ -75,7 +75,7 @@ def tokens() -> TokenAPI:
 @pytest.fixture
 async def oauth(tokens: TokenAPI) -> AsyncIterator[OAuthClient]:
     async with (
-        ScriptedServer(tokens) as server,
+        ScriptedAPI(tokens) as server,
         OAuthClient(
             client_id="cid", client_secret=SECRET, base_url=server.url, max_retries=0
         ) as client,

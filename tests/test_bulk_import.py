@@ -10,8 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from helpers import ScriptedServer
-from replies import Replies, Reply, Routes
+from scripted_api import Replies, Reply, Routes, ScriptedAPI
 
 from piggy_async import AuthenticationError, OAuthClient
 from piggy_async.bulk import (
@@ -228,7 +227,7 @@ async def scripted_api(routes: dict[str, Replies]) -> AsyncIterator[OAuthClient]
     """A client on a server answering each route with its replies in turn."""
     routes = {"/contact-attributes": ATTRIBUTES, **routes}
     async with (
-        ScriptedServer(Routes(routes)) as api,
+        ScriptedAPI(Routes(routes)) as api,
         OAuthClient(api_key="key", base_url=api.url, max_retries=0) as oauth,
     ):
         yield oauth

@@ -16,7 +16,7 @@ import aiohttp
 import attrs
 import pytest
 from aiohttp import web
-from helpers import ScriptedServer
+from scripted_api import ScriptedAPI
 from test_bulk_import import assert_imported
 
 from piggy_async import OAuthClient, ServerError, VirtualClock
@@ -105,7 +105,7 @@ async def _import(
             outage.begin()
 
     async with (
-        ScriptedServer(outage.handle) as proxy,
+        ScriptedAPI(outage.handle) as proxy,
         OAuthClient(
             client_id=server.client_id,
             client_secret=server.client_secret,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from replies import ScriptedAPI
+from scripted_api import ScriptedAPI
 
 import piggy_async
 from codegen import SpecError, check, load_spec

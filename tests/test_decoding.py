@@ -8,7 +8,7 @@ import pickle
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from replies import Reply, ScriptedAPI
+from scripted_api import Reply, ScriptedAPI
 
 from piggy_async import APIError, MalformedResponseError, OAuthClient, converter
 from piggy_async.models import Contact, CreditReception, RewardReception

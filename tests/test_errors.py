@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 from helpers import OAUTH, endpoint
-from replies import Reply, ScriptedAPI
+from scripted_api import Reply, ScriptedAPI
 
 from piggy_async import (
     AlreadyExistsError,

@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
-from helpers import ScriptedServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scripted_api import Reply, ScriptedAPI
 from test_decoding_properties import JSON, MODELS, SETTINGS, _objects
 
 from piggy_async import OAuthClient
@@ -32,13 +31,9 @@ TEXTS = [  # oldest first, as a server might write them: spacing, escapes, expon
 ]
 
 
-def answering(body: bytes) -> ScriptedServer:
+def answering(body: bytes) -> ScriptedAPI:
     """A server answering every list request with `body` (one page holds every item)."""
-
-    async def handle(request: web.Request) -> web.Response:
-        return web.Response(body=body, content_type="application/json")
-
-    return ScriptedServer(handle)
+    return ScriptedAPI(Reply(body=body))
 
 
 def page(texts: list[bytes], separator: bytes = b", ") -> bytes:

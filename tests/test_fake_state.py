@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from helpers import Receiver
+from scripted_api import Receiver
 
 from piggy_async import APIError, ErrorCode, OAuthClient, RegisterClient
 from piggy_async.models import VoucherCreatedEvent, VoucherRedeemedEvent
@@ -197,7 +197,7 @@ async def test_voucher_events_are_delivered(
         await oauth.vouchers.create(promotion_uuid=promotion, code="HOOK")
         await register.vouchers.redeem(code="HOOK", contact_uuid=contact)
         await server.webhooks.deliver_due()
-        events = [parse_event(body) for _, body in receiver.requests]
+        events = [parse_event(body) for _, body in receiver.deliveries]
     assert [type(event) for event in events] == [VoucherCreatedEvent, VoucherRedeemedEvent]
     assert events[1].data.voucher.status == "REDEEMED"  # type: ignore[union-attr]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from helpers import Receiver
+from scripted_api import Receiver
 
 from piggy_async import APIError, ErrorCode, OAuthClient, RegisterClient
 from piggy_async.models import (
@@ -36,10 +36,10 @@ async def test_a_created_contact_is_delivered_signed(oauth: OAuthClient, server:
     async with Receiver() as receiver:
         await _subscribe(oauth, receiver.url, "contact_created", secret=SECRET)
         contact = await oauth.contacts.create(email="sandy@bikinibottom.sea")
-        assert receiver.requests == []  # nothing is sent until deliveries run
+        assert receiver.deliveries == []  # nothing is sent until deliveries run
         (attempt,) = await server.webhooks.deliver_due()
         assert attempt.succeeded and attempt.number == 1
-        ((headers, body),) = receiver.requests
+        ((headers, body),) = receiver.deliveries
     verify_signature(body, signature_from(headers), SECRET)
     assert headers["Content-Type"] == "application/json"
     event = parse_event(body)
@@ -58,7 +58,7 @@ async def test_without_its_own_secret_the_account_secret_signs() -> None:
         await _subscribe(piggy, receiver.url, "contact_created")
         await piggy.contacts.create(email="patrick@bikinibottom.sea")
         await server.webhooks.deliver_due()
-        ((headers, body),) = receiver.requests
+        ((headers, body),) = receiver.deliveries
     verify_signature(body, headers["Signature"], "account-secret")
 
 
@@ -79,7 +79,7 @@ async def test_a_failing_receiver_is_retried_at_growing_intervals(
         clock.advance(1)
         (third,) = await server.webhooks.deliver_due()
         assert (third.number, third.status, third.succeeded) == (3, 200, True)
-        bodies = {body for _, body in receiver.requests}
+        bodies = {body for _, body in receiver.deliveries}
     assert len(bodies) == 1  # every retry carries the same body and signature
     assert server.webhooks.pending == 0
 
@@ -98,7 +98,7 @@ async def test_a_delivery_is_given_up_after_five_retries(
             if due is not None:
                 waits.append(due - clock.wall())
                 clock.advance(due - clock.wall())
-        assert len(receiver.requests) == 6
+        assert len(receiver.deliveries) == 6
     assert waits == list(RETRY_DELAYS)
     assert attempt.number == 6
     assert server.webhooks.pending == 0
@@ -194,7 +194,7 @@ async def test_concurrent_delivery_runs_deliver_once(oauth: OAuthClient, server:
         await oauth.contacts.create(email="sandy@bikinibottom.sea")
         runs = await asyncio.gather(*(server.webhooks.deliver_due() for _ in range(3)))
         assert sorted(len(run) for run in runs) == [0, 0, 1]
-        assert len(receiver.requests) == 1
+        assert len(receiver.deliveries) == 1
 
 
 async def test_a_reward_update_is_delivered_with_its_custom_attributes(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from helpers import OAUTH_PATH, REGISTER_PATH
-from replies import ScriptedAPI
+from scripted_api import ScriptedAPI
 
 from piggy_async import OAuthClient, PaginationError, RegisterClient
 from piggy_async.testing import FakePiggy

@@ -8,26 +8,25 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from helpers import ScriptedServer
-from scripted_answers import answering
+from scripted_api import ScriptedAPI, status_replies
 
 from piggy_async import BadRequestError, NotFoundError, OAuthClient, VirtualClock
 from piggy_async.hooks import HookError, RequestHeaders, RequestInfo, ResponseInfo
 
 
 @pytest.fixture
-async def flaky() -> AsyncIterator[ScriptedServer]:
+async def flaky() -> AsyncIterator[ScriptedAPI]:
     """503, then a contact."""
-    async with ScriptedServer(answering(503)) as server:
+    async with ScriptedAPI(*status_replies(503)) as server:
         yield server
 
 
-def client(server: ScriptedServer, **options: Any) -> OAuthClient:
+def client(server: ScriptedAPI, **options: Any) -> OAuthClient:
     return OAuthClient(api_key="key", base_url=server.url, clock=VirtualClock(), **options)
 
 
 async def test_a_before_request_hook_adds_a_header_to_every_attempt(
-    flaky: ScriptedServer,
+    flaky: ScriptedAPI,
 ) -> None:
     seen: list[RequestInfo] = []
 
@@ -46,7 +45,7 @@ async def test_a_before_request_hook_adds_a_header_to_every_attempt(
     assert seen[1].call.failures == 1
 
 
-async def test_a_hook_neither_sees_nor_changes_the_credentials(flaky: ScriptedServer) -> None:
+async def test_a_hook_neither_sees_nor_changes_the_credentials(flaky: ScriptedAPI) -> None:
     looked: list[object] = []
 
     async def nosy(request: RequestInfo) -> None:
@@ -62,7 +61,7 @@ async def test_a_hook_neither_sees_nor_changes_the_credentials(flaky: ScriptedSe
     assert flaky.requests == [], "a hook that failed sends nothing"
 
 
-async def test_header_values_with_line_breaks_are_refused(flaky: ScriptedServer) -> None:
+async def test_header_values_with_line_breaks_are_refused(flaky: ScriptedAPI) -> None:
     async def inject(request: RequestInfo) -> None:
         request.headers["X-Note"] = "a\r\nX-Admin: yes"
 
@@ -71,7 +70,7 @@ async def test_header_values_with_line_breaks_are_refused(flaky: ScriptedServer)
             await piggy.contacts.get("123")
 
 
-async def test_an_after_response_hook_hears_error_answers_too(flaky: ScriptedServer) -> None:
+async def test_an_after_response_hook_hears_error_answers_too(flaky: ScriptedAPI) -> None:
     heard: list[ResponseInfo] = []
 
     async def audit(response: ResponseInfo) -> None:
@@ -92,7 +91,7 @@ async def test_a_hook_that_raises_stops_the_call_without_a_retry() -> None:
         raise RuntimeError("audit log is full")
 
     async with (
-        ScriptedServer(answering(200)) as server,
+        ScriptedAPI(*status_replies(200)) as server,
         client(server, after_response=[broken]) as piggy,
     ):
         with pytest.raises(HookError, match="audit log is full") as raised:
@@ -109,7 +108,7 @@ async def test_a_plain_function_given_as_a_hook_is_named() -> None:
         return None
 
     async with (
-        ScriptedServer(answering()) as server,
+        ScriptedAPI(*status_replies()) as server,
         client(server, before_request=[not_async]) as piggy,
     ):
         with pytest.raises(HookError, match=r"not_async.*hooks are async functions"):
@@ -123,7 +122,7 @@ def test_hooks_that_are_not_functions_are_refused_at_once() -> None:
         OAuthClient(api_key="key", after_response=len)  # type: ignore[arg-type]
 
 
-async def test_a_view_adds_its_hooks_after_the_clients(flaky: ScriptedServer) -> None:
+async def test_a_view_adds_its_hooks_after_the_clients(flaky: ScriptedAPI) -> None:
     order: list[str] = []
 
     async def first(request: RequestInfo) -> None:
@@ -150,7 +149,7 @@ async def test_a_final_error_answer_reaches_the_hook_and_the_caller() -> None:
         heard.append(response.status)
 
     async with (
-        ScriptedServer(answering(400)) as server,
+        ScriptedAPI(*status_replies(400)) as server,
         client(server, after_response=[audit]) as piggy,
     ):
         with pytest.raises(BadRequestError) as raised:

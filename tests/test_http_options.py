@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 import trustme
 from aiohttp import web
-from helpers import ScriptedServer
+from scripted_api import ScriptedAPI
 
 from piggy_async import (
     APIConnectionError,
@@ -123,7 +123,7 @@ async def test_a_users_session_follows_no_redirect_and_keeps_the_body_cap() -> N
         return answers.pop(0)
 
     async with (
-        ScriptedServer(answer) as api,
+        ScriptedAPI(answer) as api,
         aiohttp.ClientSession() as session,  # aiohttp follows redirects by default
         OAuthClient(
             api_key="k", base_url=api.url, session=session, max_response_bytes=1000
@@ -266,13 +266,13 @@ async def test_ssl_applies_to_a_users_session_too(
 
 
 @pytest.fixture
-async def proxy() -> AsyncIterator[ScriptedServer]:
+async def proxy() -> AsyncIterator[ScriptedAPI]:
     """A forward proxy that answers every request itself, as if from the API."""
 
     async def answer(_: web.Request) -> web.StreamResponse:
         return web.Response(body=CONTACT, content_type="application/json")
 
-    async with ScriptedServer(answer) as server:
+    async with ScriptedAPI(answer) as server:
         yield server
 
 
@@ -287,7 +287,7 @@ def dead_env_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 async def test_requests_go_through_the_given_proxy_with_its_credentials(
-    proxy: ScriptedServer, dead_env_proxy: None, caplog: pytest.LogCaptureFixture
+    proxy: ScriptedAPI, dead_env_proxy: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     proxy_url = proxy.url.replace("http://", "http://agent:pr0xy-pw@")
     caplog.set_level("DEBUG", logger="piggy_async")

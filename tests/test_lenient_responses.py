@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from helpers import API_KEY, load_seed
-from replies import ScriptedAPI
+from scripted_api import ScriptedAPI
 
 from piggy_async import UNSET, ItemList, MalformedResponseError, OAuthClient, mismatches
 from piggy_async import _mismatches as mismatch_module

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from helpers import API_KEY
-from replies import Reply, ScriptedAPI
+from scripted_api import Reply, ScriptedAPI
 
 from piggy_async import NotFoundError, OAuthClient, VirtualClock
 

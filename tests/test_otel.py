@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ScriptedServer
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
-from scripted_answers import answering
+from scripted_api import ScriptedAPI, status_replies
 
 from piggy_async import (
     NotFoundError,
@@ -121,7 +120,7 @@ async def test_one_client_span_per_call_with_the_http_attributes(
 
 async def test_the_traceparent_names_the_calls_span(telemetry: Telemetry) -> None:
     tracer = telemetry.tracer_provider.get_tracer("my-service")
-    async with ScriptedServer(answering(503)) as server:
+    async with ScriptedAPI(*status_replies(503)) as server:
         client = OAuthClient(api_key="key", base_url=server.url, clock=VirtualClock())
         async with telemetry.instrument(client) as piggy:
             with tracer.start_as_current_span("checkout"):
@@ -136,7 +135,7 @@ async def test_the_traceparent_names_the_calls_span(telemetry: Telemetry) -> Non
 async def test_retries_and_429s_are_events_of_the_call_and_counted(
     telemetry: Telemetry,
 ) -> None:
-    async with ScriptedServer(answering(503, 429)) as server:
+    async with ScriptedAPI(*status_replies(503, 429)) as server:
         clock = VirtualClock()  # no limiter: its pause after the 429 is tested elsewhere
         client = OAuthClient(api_key="key", base_url=server.url, clock=clock, limiter=NoLimiter())
         async with telemetry.instrument(client) as piggy:
@@ -229,7 +228,7 @@ async def test_a_secret_path_value_never_reaches_a_span(telemetry: Telemetry) ->
 
 
 async def test_views_made_afterwards_are_traced_too(telemetry: Telemetry) -> None:
-    async with ScriptedServer(answering()) as server:
+    async with ScriptedAPI(*status_replies()) as server:
         client = OAuthClient(api_key="key", base_url=server.url)
         async with telemetry.instrument(client) as piggy:
             await piggy.with_options(retry_policy=RetryPolicy(max_retries=0)).contacts.get("1")

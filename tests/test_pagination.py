@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from helpers import OAUTH
-from replies import Reply, ScriptedAPI
+from scripted_api import Reply, ScriptedAPI
 
 from piggy_async import (
     AsyncPaginator,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from helpers import HOST
-from replies import Received, ScriptedAPI
+from scripted_api import Received, ScriptedAPI
 
 from piggy_async import UNSET, OAuthClient
 

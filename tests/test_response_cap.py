@@ -10,7 +10,7 @@ import tracemalloc
 import zlib
 
 import pytest
-from raw_server import JSON, Reply, chunked, serve
+from raw_server import JSON, RawReply, RawServer, chunked
 
 from piggy_async import OAuthClient, ResponseTooLargeError
 
@@ -36,20 +36,20 @@ def _bomb(encoding: str) -> bytes:
     return b"\x78\xda" + _deflate_bomb() + bytes(4)
 
 
-def _replies(encoding: str) -> dict[str, Reply]:
+def _replies(encoding: str) -> dict[str, RawReply]:
     body = _bomb(encoding)
     headers = (*JSON, ("Content-Encoding", encoding))
     pieces = [body[start : start + 65536] for start in range(0, len(body), 65536)]
     return {
-        f"{encoding}, Content-Length": Reply(200, body, headers),
+        f"{encoding}, Content-Length": RawReply(200, body, headers),
         f"{encoding}, chunked": chunked(200, pieces, headers=headers),
     }
 
 
-async def _peak_while_failing(reply: Reply) -> int:
+async def _peak_while_failing(reply: RawReply) -> int:
     """Bytes the client held at most while its call failed with `ResponseTooLargeError`."""
     async with (
-        serve(reply) as server,
+        RawServer(reply) as server,
         OAuthClient(api_key="k", base_url=server.url, max_response_bytes=CAP) as piggy,
     ):
         tracemalloc.start()
@@ -72,7 +72,7 @@ async def test_a_bomb_stops_at_the_cap_within_a_small_multiple_of_it(encoding: s
 async def test_a_plain_chunked_body_past_the_cap_stops_at_it() -> None:
     reply = chunked(200, [bytes(1 << 20)] * 12, headers=JSON)
     async with (
-        serve(reply) as server,
+        RawServer(reply) as server,
         OAuthClient(api_key="k", base_url=server.url, max_response_bytes=CAP) as piggy,
     ):
         with pytest.raises(ResponseTooLargeError, match=f"response passed the {CAP}-byte cap"):

@@ -17,7 +17,7 @@ from aiohttp import web
 from aiohttp.client_reqrep import ConnectionKey
 from aioresponses import aioresponses
 from helpers import HOST, OAUTH, endpoint, sent
-from replies import Reply, ScriptedAPI
+from scripted_api import Reply, ScriptedAPI
 
 from piggy_async import (
     APIConnectionError,

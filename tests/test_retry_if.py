@@ -5,8 +5,7 @@ processed; `capture_responses()` records the error answers along the way."""
 from __future__ import annotations
 
 import pytest
-from helpers import ScriptedServer
-from scripted_answers import answering
+from scripted_api import ScriptedAPI, status_replies
 
 from piggy_async import (
     MaintenanceError,
@@ -20,7 +19,7 @@ from piggy_async import (
 from piggy_async.hooks import HookError, Outcome, RetryContext
 
 
-def client(server: ScriptedServer, policy: RetryPolicy) -> OAuthClient:
+def client(server: ScriptedAPI, policy: RetryPolicy) -> OAuthClient:
     return OAuthClient(
         api_key="key", base_url=server.url, clock=VirtualClock(), retry_policy=policy
     )
@@ -34,7 +33,7 @@ async def test_true_retries_an_answer_the_policy_would_raise() -> None:
         return outcome.status == 404 and context.operation.label == "contacts.get"
 
     async with (
-        ScriptedServer(answering(404, 404)) as server,
+        ScriptedAPI(*status_replies(404, 404)) as server,
         client(server, RetryPolicy(retry_if=not_there_yet)) as piggy,
     ):
         contact = await piggy.contacts.get("123")
@@ -45,7 +44,7 @@ async def test_true_retries_an_answer_the_policy_would_raise() -> None:
 
 
 async def test_true_stays_within_max_retries() -> None:
-    async with ScriptedServer(answering(404, 404, 404)) as server:
+    async with ScriptedAPI(*status_replies(404, 404, 404)) as server:
         policy = RetryPolicy(max_retries=1, retry_if=lambda outcome, context: True)
         async with client(server, policy) as piggy:
             with pytest.raises(NotFoundError):
@@ -54,7 +53,7 @@ async def test_true_stays_within_max_retries() -> None:
 
 
 async def test_false_raises_what_the_policy_would_retry() -> None:
-    async with ScriptedServer(answering(503)) as server:
+    async with ScriptedAPI(*status_replies(503)) as server:
         policy = RetryPolicy(retry_if=lambda outcome, context: outcome.status != 503 and None)
         async with client(server, policy) as piggy:
             with pytest.raises(MaintenanceError):
@@ -64,7 +63,7 @@ async def test_false_raises_what_the_policy_would_retry() -> None:
 
 async def test_none_leaves_it_to_the_policy() -> None:
     async with (
-        ScriptedServer(answering(503, 404)) as server,
+        ScriptedAPI(*status_replies(503, 404)) as server,
         client(server, RetryPolicy(retry_if=lambda o, c: None)) as piggy,
     ):
         with pytest.raises(NotFoundError):
@@ -73,7 +72,7 @@ async def test_none_leaves_it_to_the_policy() -> None:
 
 
 async def test_true_never_repeats_a_write_the_api_may_have_processed() -> None:
-    async with ScriptedServer(answering(500)) as server:
+    async with ScriptedAPI(*status_replies(500)) as server:
         policy = RetryPolicy(retry_if=lambda outcome, context: True)
         async with client(server, policy) as piggy:
             with pytest.raises(OutcomeUnknownError):
@@ -90,7 +89,7 @@ async def test_true_never_repeats_a_write_the_api_may_have_processed() -> None:
 )
 async def test_a_rule_that_fails_stops_the_call(rule: object, match: str) -> None:
     async with (
-        ScriptedServer(answering(503)) as server,
+        ScriptedAPI(*status_replies(503)) as server,
         client(server, RetryPolicy(retry_if=rule)) as piggy,
     ):  # type: ignore[arg-type]
         with pytest.raises(HookError, match=match):
@@ -105,7 +104,7 @@ def test_a_rule_must_be_a_function() -> None:
 
 async def test_capture_responses_records_error_answers_as_well() -> None:
     async with (
-        ScriptedServer(answering(503, 200, 400)) as server,
+        ScriptedAPI(*status_replies(503, 200, 400)) as server,
         client(server, RetryPolicy()) as piggy,
     ):
         with capture_responses() as responses:

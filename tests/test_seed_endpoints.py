@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import pytest
 from helpers import API_KEY, OAUTH_PATH, REGISTER_PATH, load_seed
-from replies import Received, ScriptedAPI
+from scripted_api import Received, ScriptedAPI
 from seed_expectations import (
     check_claimed,
     check_contact_page,

@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 from helpers import HOST
-from replies import ScriptedAPI
+from scripted_api import ScriptedAPI
 
 from piggy_async import ClientStateError, OAuthClient, RegisterClient
 from piggy_async.limiters import AdaptiveLimiter

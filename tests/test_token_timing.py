@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from helpers import ScriptedServer
+from scripted_api import ScriptedAPI
 
 from piggy_async import APITimeoutError, OAuthClient, VirtualClock
 from piggy_async._defaults import TOKEN_TIMEOUT
@@ -70,22 +70,20 @@ def clock() -> VirtualClock:
 
 
 @pytest.fixture
-async def server(clock: VirtualClock) -> AsyncIterator[ScriptedServer]:
-    async with ScriptedServer(TokenEndpoint(clock)) as server:
+def tokens(clock: VirtualClock) -> TokenEndpoint:
+    return TokenEndpoint(clock)
+
+
+@pytest.fixture
+async def server(tokens: TokenEndpoint) -> AsyncIterator[ScriptedAPI]:
+    async with ScriptedAPI(tokens) as server:
         yield server
-        endpoint(server).release.set()
-
-
-def endpoint(server: ScriptedServer) -> TokenEndpoint:
-    handler = server.handler
-    assert isinstance(handler, TokenEndpoint)
-    return handler
+        tokens.release.set()
 
 
 async def test_a_request_takes_its_token_after_the_limiters_wait(
-    server: ScriptedServer, clock: VirtualClock
+    server: ScriptedAPI, tokens: TokenEndpoint, clock: VirtualClock
 ) -> None:
-    tokens = endpoint(server)
     tokens.lifetime = 120  # renewed 60 s early: good for 60 s
     slow = FixedRateLimiter(1 / 100, clock=clock)  # one request per 100 s
     async with OAuthClient(
@@ -102,7 +100,7 @@ async def test_a_hanging_token_request_is_cut_off_by_its_own_timeout(
 ) -> None:
     tokens = TokenEndpoint(clock, hang=1)
     async with (
-        ScriptedServer(tokens) as server,
+        ScriptedAPI(tokens) as server,
         OAuthClient(client_id="c", client_secret="s", base_url=server.url, clock=clock) as piggy,
     ):
         call = asyncio.ensure_future(piggy.contacts.get("123"))
@@ -128,7 +126,7 @@ async def test_the_token_request_spends_the_same_deadline_as_its_call(
         return await tokens(request)
 
     async with (
-        ScriptedServer(slow_token) as server,
+        ScriptedAPI(slow_token) as server,
         OAuthClient(
             client_id="c", client_secret="s", base_url=server.url, clock=clock, max_retries=0
         ) as piggy,

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from helpers import HOST, ScriptedServer
-from replies import Reply, ScriptedAPI
+from helpers import HOST
+from scripted_api import Reply, ScriptedAPI
 
 from piggy_async import (
     AuthenticationError,
@@ -37,13 +37,13 @@ def _json(body: bytes, status: int = 200, **headers: str) -> web.Response:
 
 
 @pytest.fixture
-async def elsewhere() -> AsyncIterator[ScriptedServer]:
+async def elsewhere() -> AsyncIterator[ScriptedAPI]:
     """Another origin, which must never be sent anything."""
 
     async def answer(_: web.Request) -> web.StreamResponse:
         return _json(b'{"access_token": "evil", "data": {"uuid": "evil"}}')
 
-    async with ScriptedServer(answer) as server:
+    async with ScriptedAPI(answer) as server:
         yield server
 
 
@@ -51,11 +51,11 @@ async def elsewhere() -> AsyncIterator[ScriptedServer]:
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-async def test_an_api_redirect_is_never_followed(status: int, elsewhere: ScriptedServer) -> None:
+async def test_an_api_redirect_is_never_followed(status: int, elsewhere: ScriptedAPI) -> None:
     async def redirect(_: web.Request) -> web.StreamResponse:
         return web.Response(status=status, headers={"Location": f"{elsewhere.url}/x?email=a@b.c"})
 
-    async with ScriptedServer(redirect) as api, OAuthClient(api_key="k", base_url=api.url) as piggy:
+    async with ScriptedAPI(redirect) as api, OAuthClient(api_key="k", base_url=api.url) as piggy:
         with pytest.raises(RedirectError) as caught:
             await piggy.contacts.find_one_by(email="sandy@bikinibottom.sea")
     assert elsewhere.requests == []
@@ -64,12 +64,12 @@ async def test_an_api_redirect_is_never_followed(status: int, elsewhere: Scripte
     assert len(api.requests) == 1, "a redirect is not retried either"
 
 
-async def test_a_token_redirect_never_carries_the_secret_away(elsewhere: ScriptedServer) -> None:
+async def test_a_token_redirect_never_carries_the_secret_away(elsewhere: ScriptedAPI) -> None:
     async def redirect(_: web.Request) -> web.StreamResponse:
         return web.Response(status=307, headers={"Location": f"{elsewhere.url}/oauth/token"})
 
     async with (
-        ScriptedServer(redirect) as api,
+        ScriptedAPI(redirect) as api,
         OAuthClient(client_id="cid", client_secret=SECRET, base_url=api.url) as piggy,
     ):
         with pytest.raises(AuthenticationError, match="not followed"):
@@ -83,7 +83,7 @@ async def test_a_redirect_without_location_and_a_300_with_data_are_errors() -> N
     async def answer(_: web.Request) -> web.StreamResponse:
         return answers.pop(0)
 
-    async with ScriptedServer(answer) as api, OAuthClient(api_key="k", base_url=api.url) as piggy:
+    async with ScriptedAPI(answer) as api, OAuthClient(api_key="k", base_url=api.url) as piggy:
         with pytest.raises(RedirectError, match="no Location"):
             await piggy.contacts.get("123")
         with pytest.raises(RedirectError):
@@ -98,7 +98,7 @@ async def test_a_body_over_the_cap_is_refused_before_it_is_read() -> None:
         return _json(b'{"data": "' + b"x" * 3_000_000 + b'"}')
 
     async with (
-        ScriptedServer(huge) as api,
+        ScriptedAPI(huge) as api,
         OAuthClient(api_key="k", base_url=api.url, max_response_bytes=1_000_000) as piggy,
     ):
         with pytest.raises(ResponseTooLargeError, match="1000000-byte cap"):
@@ -122,7 +122,7 @@ async def test_an_endless_stream_stops_at_the_cap() -> None:
         return response
 
     async with (
-        ScriptedServer(endless) as api,
+        ScriptedAPI(endless) as api,
         OAuthClient(
             api_key="k", base_url=api.url, max_response_bytes=1_000_000, max_retries=0
         ) as piggy,
@@ -165,7 +165,7 @@ async def test_no_secret_in_logs_reprs_or_errors(caplog: pytest.LogCaptureFixtur
 
     errors: list[BaseException] = []
     async with (
-        ScriptedServer(answer) as api,
+        ScriptedAPI(answer) as api,
         OAuthClient(client_id="cid", client_secret=SECRET, base_url=api.url) as piggy,
     ):
         try:
@@ -190,7 +190,7 @@ async def test_an_unreadable_token_response_does_not_quote_the_token() -> None:
         return _json(b'["%s"]' % TOKEN.encode())
 
     async with (
-        ScriptedServer(answer) as api,
+        ScriptedAPI(answer) as api,
         OAuthClient(client_id="cid", client_secret=SECRET, base_url=api.url) as piggy,
     ):
         with pytest.raises(MalformedResponseError, match="access_token") as caught:
@@ -206,7 +206,7 @@ async def test_concurrent_callers_share_one_failing_token_fetch() -> None:
         return _json(b'{"message": "down"}', status=500)
 
     async with (
-        ScriptedServer(failing) as api,
+        ScriptedAPI(failing) as api,
         OAuthClient(
             client_id="cid", client_secret=SECRET, base_url=api.url, max_retries=1
         ) as piggy,
@@ -227,7 +227,7 @@ async def test_a_hanging_token_endpoint_fails_every_caller_once() -> None:
 
     try:
         async with (
-            ScriptedServer(hang) as api,
+            ScriptedAPI(hang) as api,
             OAuthClient(
                 client_id="cid", client_secret=SECRET, base_url=api.url, timeout=0.3
             ) as piggy,
@@ -248,7 +248,7 @@ async def test_a_short_lived_token_is_not_fetched_for_every_request() -> None:
         return _json(CONTACT)
 
     async with (
-        ScriptedServer(answer) as api,
+        ScriptedAPI(answer) as api,
         OAuthClient(client_id="cid", client_secret=SECRET, base_url=api.url) as piggy,
     ):
         for _ in range(20):
@@ -290,7 +290,7 @@ async def _answer(request: web.Request) -> web.StreamResponse:
 
 def test_a_client_used_from_another_event_loop_says_so() -> None:
     first = asyncio.new_event_loop()
-    api = ScriptedServer(_answer)
+    api = ScriptedAPI(_answer)
     first.run_until_complete(api.__aenter__())
     piggy = OAuthClient(api_key="k", base_url=api.url)
     first.run_until_complete(piggy.contacts.get("123"))
@@ -313,7 +313,7 @@ async def test_https_proxy_and_no_proxy_are_honoured(monkeypatch: pytest.MonkeyP
     async def answer(_: web.Request) -> web.StreamResponse:
         return _json(CONTACT)
 
-    async with ScriptedServer(answer) as proxy, ScriptedServer(answer) as direct:
+    async with ScriptedAPI(answer) as proxy, ScriptedAPI(answer) as direct:
         monkeypatch.setenv("HTTP_PROXY", proxy.url)
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from raw_server import JSON, RawServer, Reply, chunked, gzipped, json_reply, serve
+from raw_server import JSON, RawReply, RawServer, chunked, gzipped, json_reply
 
 from piggy_async import (
     APIConnectionError,
@@ -40,28 +40,32 @@ CUT_OFF = {
     "json stops mid-way": json_reply(400, NOT_FOUND[:40]),
     "connection ends before Content-Length": json_reply(400, NOT_FOUND[:40], length=len(NOT_FOUND)),
     "chunked body without its last chunk": chunked(400, [NOT_FOUND[:40]], end=False, headers=JSON),
-    "gzip stream ends early": Reply(
+    "gzip stream ends early": RawReply(
         400, gzipped(400, NOT_FOUND).body[:30], gzipped(400, b"").headers
     ),
-    "gzip that does not decompress": Reply(400, b"\x1f\x8b" + bytes(40), gzipped(400, b"").headers),
+    "gzip that does not decompress": RawReply(
+        400, b"\x1f\x8b" + bytes(40), gzipped(400, b"").headers
+    ),
     "json that is not UTF-8": json_reply(400, b'{"message": "\xff\xfe"}'),
 }
 
 
 @asynccontextmanager
 async def client(
-    *replies: Reply, clock: VirtualClock | None = None, **options: Any
+    *replies: RawReply, clock: VirtualClock | None = None, **options: Any
 ) -> AsyncIterator[tuple[OAuthClient, RawServer]]:
     clock = clock or VirtualClock()
     async with (
-        serve(*replies) as server,
+        RawServer(*replies) as server,
         OAuthClient(api_key="k", base_url=server.url, clock=clock, **options) as piggy,
     ):
         yield piggy, server
 
 
 @pytest.mark.parametrize("reply", CUT_OFF.values(), ids=CUT_OFF.keys())
-async def test_a_cut_off_error_body_is_truncated_never_the_class_of_its_code(reply: Reply) -> None:
+async def test_a_cut_off_error_body_is_truncated_never_the_class_of_its_code(
+    reply: RawReply,
+) -> None:
     async with client(reply, max_retries=0) as (piggy, _):
         with pytest.raises(TruncatedResponseError) as caught:
             await piggy.contacts.find_one_by(email=SANDY)
@@ -85,7 +89,7 @@ async def test_the_error_says_how_much_arrived_of_what_was_announced() -> None:
 
 
 @pytest.mark.parametrize("reply", CUT_OFF.values(), ids=CUT_OFF.keys())
-async def test_a_safe_read_is_retried_to_the_true_answer(reply: Reply) -> None:
+async def test_a_safe_read_is_retried_to_the_true_answer(reply: RawReply) -> None:
     async with client(reply, json_reply(400, NOT_FOUND)) as (piggy, server):
         with pytest.raises(NotFoundError):
             await piggy.contacts.find_one_by(email=SANDY)
@@ -134,7 +138,7 @@ async def test_an_unsafe_write_the_api_did_not_handle_waits_as_asked_and_is_rese
 
 
 async def test_a_non_json_error_page_keeps_its_status_class() -> None:
-    page = Reply(502, b"<html>Bad gateway</html>", (("Content-Type", "text/html"),))
+    page = RawReply(502, b"<html>Bad gateway</html>", (("Content-Type", "text/html"),))
     async with client(page, max_retries=0) as (piggy, _):
         with pytest.raises(APIError) as caught:
             await piggy.contacts.find_one_by(email=SANDY)
@@ -150,7 +154,7 @@ async def test_compressed_bodies_are_read(encoding: str) -> None:
 
 async def test_a_users_session_without_decompression_still_reads_compressed_bodies() -> None:
     async with (
-        serve(gzipped(200, CONTACT)) as server,
+        RawServer(gzipped(200, CONTACT)) as server,
         aiohttp.ClientSession(auto_decompress=False) as session,
         OAuthClient(api_key="k", base_url=server.url, session=session) as piggy,
     ):
@@ -158,7 +162,7 @@ async def test_a_users_session_without_decompression_still_reads_compressed_bodi
 
 
 async def test_an_encoding_not_asked_for_is_unreadable() -> None:
-    brotli = Reply(200, b"\x8b\x02\x80", (("Content-Encoding", "br"),))
+    brotli = RawReply(200, b"\x8b\x02\x80", (("Content-Encoding", "br"),))
     async with client(brotli, max_retries=0) as (piggy, _):
         with pytest.raises(TruncatedResponseError, match="Content-Encoding 'br'"):
             await piggy.contacts.find_one_by(email=SANDY)

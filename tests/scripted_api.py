@@ -2,21 +2,29 @@
 given (the last one repeats), and what arrived is read back as `Received` requests.
 
 For answers FakePiggy never gives on purpose (odd error bodies, documented examples, pages
-that drift, connections that break off), sent over real HTTP.
+that drift, redirects, endless bodies, connections that break off), sent over real HTTP.
+A reply is a `Reply`, a JSON body, or a handler (`async (request) -> response`) for an
+answer a `Reply` cannot script. Faults below HTTP that aiohttp cannot send (a body shorter
+than its `Content-Length`, compression bombs) are `raw_server`'s.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal
 from urllib.parse import unquote
 
 import attrs
 from aiohttp import web
-from helpers import ScriptedServer
 from multidict import CIMultiDict
 from yarl import URL
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+CONTACT = {"data": {"uuid": "123", "email": "sandy@bikinibottom.sea"}}
+NOT_FOUND = {"code": 55031, "message": "Contact not found"}
+UPSTREAM = {"message": "Bad gateway"}
 
 
 @attrs.frozen
@@ -38,7 +46,7 @@ class Reply:
             return json.dumps(self.json).encode()
         return self.body.encode() if isinstance(self.body, str) else self.body
 
-    async def send(self, request: web.Request) -> web.StreamResponse:
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
         headers = {"Content-Type": "application/json", **(self.headers or {})}
         if self.fault is not None:
             return await self._break(request, headers)
@@ -57,6 +65,21 @@ class Reply:
         await response.write(body[: len(body) // 2])
         transport.close()
         return response
+
+
+def status_replies(*codes: int) -> tuple[Reply, ...]:
+    """Replies with the `codes` in turn, then 200 with a contact for good: a 2xx has a
+    contact, a 4xx is "contact not found", a 5xx has no error code."""
+    return (*(Reply(_body_for(code), status=code) for code in codes), Reply(CONTACT))
+
+
+def _body_for(status: int) -> Any:
+    return CONTACT if status < 300 else NOT_FOUND if status < 500 else UPSTREAM
+
+
+def _as_handler(reply: Any) -> Handler:
+    """A `Reply` or a handler as it is; anything else as a JSON body."""
+    return reply if isinstance(reply, Reply) or callable(reply) else Reply(json=reply)
 
 
 @attrs.frozen
@@ -85,13 +108,13 @@ class Received:
 
 
 class Replies:
-    """A `ScriptedServer` handler answering each request with the next reply, the last one
-    for every request after; a reply that is not a `Reply` is sent as a JSON body."""
+    """A handler answering each request with the next reply, the last one for every
+    request after."""
 
     def __init__(self, *replies: Any) -> None:
-        self._replies: list[Reply] = []
+        self._replies: list[Handler] = []
         self._repeating = False  # the one reply left has been sent, and is sent again
-        self.pages: dict[str, Reply] = {}
+        self.pages: dict[str, Handler] = {}
         """The replies for requests by their `page` query value, whenever asked for."""
         self.queue(*replies)
 
@@ -100,25 +123,24 @@ class Replies:
         one that is being repeated."""
         if self._repeating:
             self._replies, self._repeating = [], False
-        self._replies += [r if isinstance(r, Reply) else Reply(json=r) for r in replies]
+        self._replies += [_as_handler(reply) for reply in replies]
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         page = self.pages.get(request.query.get("page", ""))
         if page is not None:
-            return await page.send(request)
+            return await page(request)
         if not self._replies:
             return web.Response(status=599, text="no reply scripted for this request")
         if len(self._replies) > 1:
             reply = self._replies.pop(0)
         else:
             reply, self._repeating = self._replies[0], True
-        return await reply.send(request)
+        return await reply(request)
 
 
 class Routes:
-    """A `ScriptedServer` handler giving each request the replies of the first route found
-    in its path and query (percent-decoded): `Routes({"/contacts?email=a@b.c": Replies(...)})`.
-    """
+    """A handler giving each request the replies of the first route found in its path and
+    query (percent-decoded): `Routes({"/contacts?email=a@b.c": Replies(...)})`."""
 
     def __init__(self, routes: Mapping[str, Replies]) -> None:
         self._routes = routes
@@ -131,12 +153,16 @@ class Routes:
         return await replies(request)
 
 
-class ScriptedAPI(ScriptedServer):
-    """A server answering with the replies it is given (`api.reply(...)`), in turn."""
+class ScriptedAPI:
+    """A server on a free loopback port answering with the replies it is given
+    (`ScriptedAPI(...)`, then `api.reply(...)`), in turn; `requests` holds what it received
+    as (method, path and query, headers, body), `received` the same as `Received`."""
 
     def __init__(self, *replies: Any) -> None:
         self._script = Replies(*replies)
-        super().__init__(self._script)
+        self.requests: list[tuple[str, str, CIMultiDict[str], bytes]] = []
+        self._runner: web.AppRunner | None = None
+        self.url = ""
 
     def reply(self, *replies: Any) -> None:
         """Answer the next requests with `replies`; the last one repeats."""
@@ -144,7 +170,7 @@ class ScriptedAPI(ScriptedServer):
 
     def page(self, number: int, reply: Any) -> None:
         """Answer every request for page `number` with `reply`."""
-        self._script.pages[str(number)] = reply if isinstance(reply, Reply) else Reply(json=reply)
+        self._script.pages[str(number)] = _as_handler(reply)
 
     @property
     def received(self) -> list[Received]:
@@ -153,3 +179,39 @@ class ScriptedAPI(ScriptedServer):
             Received(method, URL(path_qs, encoded=True), headers, body)
             for method, path_qs, headers, body in self.requests
         ]
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        self.requests.append((request.method, request.path_qs, CIMultiDict(request.headers), body))
+        return await self._script(request)
+
+    async def __aenter__(self) -> ScriptedAPI:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+class Receiver(ScriptedAPI):
+    """A webhook receiver: answers the POSTs to its `url` with the `statuses` given, in
+    turn (200 once they run out); `deliveries` holds each one's headers and body."""
+
+    def __init__(self, *statuses: int) -> None:
+        super().__init__(*(Reply(body=b"", status=status) for status in (*statuses, 200)))
+
+    async def __aenter__(self) -> Receiver:
+        await super().__aenter__()
+        self.url += "/hooks"
+        return self
+
+    @property
+    def deliveries(self) -> list[tuple[CIMultiDict[str], bytes]]:
+        return [(headers, body) for _, _, headers, body in self.requests]
