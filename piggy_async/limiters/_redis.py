@@ -178,6 +178,7 @@ class RedisLimiter:
         self._down_since: float | None = None
         self._retry_at = 0.0
         self._probing = False
+        self._prober: asyncio.Task[Reply | None] | None = None
 
     # -- the Limiter protocol ---------------------------------------------------------------
 
@@ -243,6 +244,8 @@ class RedisLimiter:
         again when another of them uses it."""
         if self._flusher is not None:
             await self._flusher
+        if self._prober is not None:  # bounded by `timeout`
+            await self._prober
         await self._flush()
         for queue in self._queues.values():
             if queue.server is not None:
@@ -311,9 +314,16 @@ class RedisLimiter:
     async def _round_trip(self, key: str, *, want: int) -> Reply | None:
         """Run the script for `key` (`Reply`), or None while Redis is out of reach."""
         if self._down_since is not None:
-            if self._probing or self._clock.now() < self._retry_at:
-                return None
-            self._probing = True
+            if not self._probing and self._clock.now() >= self._retry_at:
+                # Redis is tried again beside the waiters, which go on alone meanwhile: a
+                # hung Redis must not hold them for its timeout at every retry.
+                self._probing = True
+                self._prober = asyncio.get_running_loop().create_task(self._call(key, want=0))
+            return None
+        return await self._call(key, want=want)
+
+    async def _call(self, key: str, *, want: int) -> Reply | None:
+        """One run of the script for `key`, or None if Redis cannot be reached."""
         sent = next(self._sent)
         report = self._pending.pop(key, None)
         try:

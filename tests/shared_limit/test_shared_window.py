@@ -87,7 +87,9 @@ async def test_a_pause_seen_while_redis_was_down_is_not_restarted_when_it_is_bac
     clock.advance(25.0)  # Redis is out of reach for 25 s of the 30 s pause
     redis_server.start()
     with pytest.raises(WaitTooLong) as paused:
-        await limiter.acquire(KEY, max_wait=1.0)
+        await limiter.acquire(KEY, max_wait=1.0)  # Redis is tried again beside it
+    assert limiter._prober is not None
+    await limiter._prober
     assert limiter.shared
     assert paused.value.rate_limited
     assert 4.5 < paused.value.wait <= 5.0, "what was left of it, not 30 s again"
