@@ -80,6 +80,8 @@ async def test_a_pause_seen_while_redis_was_down_is_not_restarted_when_it_is_bac
     clock = VirtualClock()
     limiter = limiters(clock=clock, retry_interval=5.0, random=lambda: 0.0)
     await learn(limiter, 100)
+    assert limiter._flusher is not None
+    await limiter._flusher  # the answer is reported before Redis goes, not failed later
     redis_server.kill()
     await limiter.acquire(KEY)  # paced alone
     limiter.observe(KEY, 429, {"Retry-After": "30", "X-RateLimit-Remaining": "0"})
