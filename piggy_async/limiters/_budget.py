@@ -14,7 +14,8 @@ class Budget:
     `limit`/`remaining` are the API's last word, `pause` the stop after a 429. The
     adaptive limiter also counts what is `in_flight` and learns the `window` from when it
     began (`window_start`) and any announced reset (`reset_at`); a local share paces at
-    `members` processes' share, its next request not before `next_free`.
+    `members` processes' share, its next request not before `next_free`, and notes when
+    the API opened its window (`window_start`) for Redis to hear after an outage.
     """
 
     __slots__ = (

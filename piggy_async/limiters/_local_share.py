@@ -9,8 +9,9 @@ has said how many share it, a process assumes `SHARED_MEMBERS_UNKNOWN` (4) do, s
 that loses Redis early sends a quarter of the budget, not all of it. The window is the one
 Redis last reported (learned from the API), else the limiter's guess. The API's own
 answers still count: a 429 pauses this process until its `Retry-After` (a later, shorter
-one ends the pause early), and while the limit is unknown one request at a time goes out
-to learn it.
+one ends the pause early), while the limit is unknown one request at a time goes out
+to learn it, and when the API opens a window is noted (`window_age`), for Redis to hear
+once it is back.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ class LocalShare:
         if observation.limit is not None:
             budget.limit = observation.limit
         if observation.remaining is not None:
+            if _opened(budget, observation.remaining, observation.opened_window):
+                budget.window_start = self._clock.now()
             budget.remaining = observation.remaining
         if observation.pause is not None:
             if observation.announced:
@@ -118,6 +121,11 @@ class LocalShare:
             budget.learning.set()
             budget.learning = None
 
+    def window_age(self, key: str) -> float | None:
+        """Seconds since this process saw the API open its window of now, if it saw that."""
+        start = self._budgets[key].window_start
+        return None if start is None else self._clock.now() - start
+
     def state(self, key: str) -> RateLimitState:
         budget = self._budgets[key]
         return RateLimitState(
@@ -125,3 +133,13 @@ class LocalShare:
             remaining=budget.remaining,
             paused_for=budget.pause.remaining(self._clock.now()),
         )
+
+
+def _opened(budget: Budget, remaining: int, first: bool) -> bool:
+    """Whether an answer leaving `remaining` shows the API opened a window since the last:
+    it answered the window's first request, or far more is left than the last answer
+    left (answers overtaking one another in the same window differ by a few at most)."""
+    if first:
+        return True
+    last, limit = budget.remaining, budget.limit
+    return last is not None and limit is not None and remaining - last > limit / 2

@@ -216,7 +216,9 @@ class RedisLimiter:
         granted = _granted_in.get()
         seen = self._seen.get(key)
         epoch = granted[1] if granted and granted[0] == key else seen.reply.epoch if seen else None
-        report = Report.of(epoch, observation, self._clock.wall(), resync=not self.shared)
+        resync = not self.shared
+        age = self._local.window_age(key) if resync else None
+        report = Report.of(epoch, observation, self._clock.wall(), resync=resync, window_age=age)
         pending = self._pending.get(key)
         self._pending[key] = report if pending is None else pending.add(report)
         queue = self._queues.get(key)
@@ -366,7 +368,7 @@ class RedisLimiter:
         return keys
 
     def _args(self, want: int, report: Report | None) -> list[str]:
-        seen = [""] * 8 if report is None else report.args(self._clock.wall())
+        seen = [""] * 9 if report is None else report.args(self._clock.wall())
         head, tail = self._fixed_args
         return [*head, str(want), *seen[:5], *tail, *seen[5:]]
 

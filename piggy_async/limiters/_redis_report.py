@@ -8,7 +8,9 @@ Redis outage tells Redis only the pause still left when it is finally sent; a la
 
 A report made while Redis is out of reach is a `resync`: its remaining is the API's
 latest count, not the least of the outage, and Redis counts it in the window open when
-the report arrives, whatever window the requests were granted in.
+the report arrives, whatever window the requests were granted in. It says when this
+process saw the API open the window of that count (`opened_at`, wall-clock), if it did,
+so Redis knows when that window ends.
 """
 
 from __future__ import annotations
@@ -33,13 +35,25 @@ class Report:
     announced: bool = False
     """Whether that pause is the API's own `Retry-After`."""
     resync: bool = False
+    opened_at: float | None = None
+    """Of a resync: wall-clock seconds at which the API's window of its count opened."""
 
     @classmethod
-    def of(cls, epoch: int | None, seen: Observation, wall: float, *, resync: bool) -> Report:
-        """The report of one answer, observed at wall-clock time `wall`."""
+    def of(
+        cls,
+        epoch: int | None,
+        seen: Observation,
+        wall: float,
+        *,
+        resync: bool,
+        window_age: float | None = None,
+    ) -> Report:
+        """The report of one answer, observed at wall-clock time `wall`, `window_age`
+        seconds after the API's window was seen to open."""
         pause_until = None if seen.pause is None else wall + seen.pause
         observation = attrs.evolve(seen, pause=None, announced=False)
-        return cls(epoch, observation, pause_until, seen.announced, resync)
+        opened_at = None if window_age is None or not resync else wall - window_age
+        return cls(epoch, observation, pause_until, seen.announced, resync, opened_at)
 
     def add(self, newer: Report) -> Report:
         """One report worth this one and a `newer` one."""
@@ -58,7 +72,9 @@ class Report:
             later = newer if _order(newer.epoch) >= _order(self.epoch) else self
             epoch, observation = later.epoch, later.observation
         pause_until, announced = self._pause_with(newer)
-        return Report(epoch, observation, pause_until, announced, self.resync or newer.resync)
+        resync = self.resync or newer.resync
+        opened_at = self.opened_at if newer.opened_at is None else newer.opened_at
+        return Report(epoch, observation, pause_until, announced, resync, opened_at)
 
     def _pause_with(self, newer: Report) -> tuple[float | None, bool]:
         """The API's latest `Retry-After` stands; the client's own backoff base only where
@@ -70,11 +86,12 @@ class Report:
         return max(self.pause_until, newer.pause_until), False
 
     def args(self, wall: float) -> list[str]:
-        """The script's observation arguments (6-10, 15-17), the pause as what is left of it
-        at wall-clock time `wall` ('' once it is over)."""
+        """The script's observation arguments (6-10, 15-18), the pause as what is left of it
+        at wall-clock time `wall` ('' once it is over), the window's opening as how long ago."""
         seen = self.observation
         left = None if self.pause_until is None else self.pause_until - wall
         pause = left is not None and left > 0
+        age = None if self.opened_at is None else wall - self.opened_at
         return [
             "-1" if self.resync or self.epoch is None else str(self.epoch),
             "" if seen.limit is None else str(seen.limit),
@@ -84,6 +101,7 @@ class Report:
             "1" if seen.opened_window and not self.resync else "",
             "1" if pause and self.announced else "",
             "1" if self.resync else "",
+            ms(age),
         ]
 
 

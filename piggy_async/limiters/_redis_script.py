@@ -12,13 +12,16 @@ correct the model: `X-RateLimit-Limit` sets the limit, `X-RateLimit-Remaining` r
 count of requests used in the window the request was granted in (its epoch; a late answer
 from an earlier window is ignored), the answer to the API window's first request (one
 used) shows that window ends within `window` from now (and if this window already had
-one, that the API has moved on to its next), a reset header moves the window's end, and a
+one, or was over, whatever window that request was granted in, that the API has moved on
+to its next), a reset header moves the window's end, and a
 429 pauses every caller until its `Retry-After`, the latest one ending the pause earlier
 or later. While the limit is unknown one request at a time goes out, to learn it. When
 the window's budget runs low the rest is spread over the time left (at least one a second
 while the window's length is a guess, so that the API's next window shows itself soon).
 The first report after an outage (`resync`) counts the API's latest `remaining` in the
-window open now.
+window open now, which ends a window after the reporter saw the API's open (if it saw
+it: an answer with one used, or far more left than the answer before); a count from a
+window the API has closed since is no count.
 
 The window's length is learned as the per-process limiter learns it, and stored for every
 process: the caller's `window` is only a guess until then. Two answers that each opened
@@ -95,21 +98,34 @@ if ARGV[15] == '1' then
     end
     we = now + window
     sepoch = epoch
+  elseif now >= we or we <= pause then
+    -- a request from outside the model (paced alone, or answered as a 429's pause ends)
+    -- opened the API's next window once the model's had ended: follow it there
+    epoch = epoch + 1
+    used = 1
+    nxt = 0
+    we = now + window
+    sepoch = epoch
   elseif now + window > we then
     we = now + window  -- an earlier window's late request opened the API's window of now
   end
   start = now
 end
 
-if ARGV[17] == '1' and limit and ARGV[8] ~= '' then
+local age = tonumber(ARGV[18])
+local ends = age and now - age + window
+if ARGV[17] == '1' and limit and ARGV[8] ~= '' and not (ends and ends <= now) then
+  -- what the API counted while Redis was out of reach, in the window the reporter saw it
+  -- open (else one that ends a window from now at the latest)
   if now >= we then
-    -- what the API counted while Redis was out of reach, in a window whose start is unknown
     epoch = epoch + 1
     used = 0
     nxt = 0
-    we = now + window
+    we = ends or now + window
     sepoch = epoch
     start = 0
+  elseif ends and ends < we then
+    we = ends
   end
   local seen = limit - tonumber(ARGV[8])
   if seen > used then used = seen end
@@ -194,7 +210,8 @@ TTL ms, 12 ms after which a silent member no longer counts, 13 ms between polls 
 limit is being learned, 14 ms a learning request holds its turn; 15 '1' if the observation
 includes the answer to the first request of the API's window, 16 '1' if its pause is the
 API's `Retry-After` (the window ends then), 17 '1' if it is the first report after an
-outage (its remaining is the API's latest count).
+outage (its remaining is the API's latest count), 18 ms since the reporter saw the API's
+window of that count open ('' if it did not).
 
 Returns: how many requests were granted; for the rest, ms to wait and why (`WHY`); then
 the window's epoch, the limit (-1: unknown), requests used in the window, ms until it ends,

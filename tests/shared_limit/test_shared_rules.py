@@ -56,9 +56,34 @@ def test_reports_of_one_window_keep_the_least_left_and_of_an_outage_the_latest()
     assert shared.args(1000.0)[:3] == ["7", "600", "3"]
     outage = seen(3, resync=True).add(seen(599, resync=True, opened=True))
     assert outage.observation.remaining == 599, "the API's window reset meanwhile"
-    assert outage.args(1000.0) == ["-1", "600", "599", "", "", "", "", "1"]
+    assert outage.args(1000.0) == ["-1", "600", "599", "", "", "", "", "1", ""]
     later = Report.of(9, Observation(600, 500), 1000.0, resync=False)
     assert seen(3, resync=False).add(later).args(1000.0)[:3] == ["9", "600", "500"]
+
+
+def test_a_report_held_through_an_outage_says_how_long_ago_the_apis_window_opened() -> None:
+    def seen(remaining: int, wall: float, age: float | None, *, resync: bool = True) -> Report:
+        return Report.of(None, Observation(600, remaining), wall, resync=resync, window_age=age)
+
+    held = seen(300, 1000.0, 1.25).add(seen(200, 1000.5, None))
+    assert held.args(1001.0)[-2:] == ["1", "2250"], "opened at 998.75, sent at 1001"
+    assert seen(100, 1000.0, 0.5).add(seen(590, 1001.0, 0.0)).args(1001.0)[-1] == "0"
+    assert seen(300, 1000.0, 1.25, resync=False).args(1000.0)[-1] == "", "only after outages"
+
+
+async def test_a_process_notes_when_the_api_opens_a_window() -> None:
+    clock = VirtualClock()
+    share = LocalShare(window=3.0, clock=clock, random=lambda: 0.0)
+    assert share.window_age(KEY) is None
+    for remaining in (400, 380, 384, 5):
+        clock.advance(0.5)
+        share.observe(KEY, Observation(600, remaining))
+    assert share.window_age(KEY) is None, "answers overtaking one another open no window"
+    share.observe(KEY, Observation(600, 590))
+    clock.advance(1.0)
+    assert share.window_age(KEY) == pytest.approx(1.0), "far more left: a new window"
+    share.observe(KEY, Observation(600, 599, opened_window=True))
+    assert share.window_age(KEY) == 0.0
 
 
 async def test_a_process_that_never_heard_how_many_share_paces_at_a_quarter() -> None:

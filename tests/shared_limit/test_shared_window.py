@@ -154,3 +154,73 @@ async def test_a_call_refused_for_its_deadline_says_the_numbers_that_decided(
     waited = re.search(pattern, message)
     assert waited, message
     assert float(waited[1]) > 55 and float(waited[2]) <= 5
+
+
+async def test_the_window_the_api_opens_after_a_pause_is_spent_from_its_first_answer(
+    limiters: Callable[..., RedisLimiter], redis_server: RedisServer
+) -> None:
+    """A request paced alone while Redis hung is answered once Redis is back and a 429's
+    pause is over: its answer opened the API's next window, whose budget is there to spend
+    now, not one window later."""
+    clock = VirtualClock()
+    limiter = limiters(clock=clock, retry_interval=5.0, random=lambda: 0.0)
+    await learn(limiter, 100)
+    assert limiter._flusher is not None
+    await limiter._flusher
+    await set_times(redis_server, start=None, learned=3.0)
+    redis_server.freeze()
+    await limiter.acquire(KEY)  # paced alone, granted in no window of the shared model
+    redis_server.thaw()
+    clock.advance(5.0)
+    await limiter.acquire(KEY)  # Redis is tried again beside it
+    assert limiter._prober is not None
+    await limiter._prober
+    assert limiter.shared
+    limiter.observe(KEY, 429, {"Retry-After": "1", "X-RateLimit-Remaining": "0"})
+    await limiter._flusher
+    with pytest.raises(WaitTooLong):
+        await limiter.acquire(KEY, max_wait=0.0)
+    await set_times(redis_server, pause=-0.01, end=-0.01)  # the pause is over
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99"})
+    await limiter._flusher
+    for _ in range(80):
+        await limiter.acquire(KEY, max_wait=0.0)
+    assert limiter.state(KEY).remaining == 19
+
+
+@pytest.mark.parametrize(
+    ("seen_open", "left", "ends_in"),
+    [(2.0, 40, 1.0), (3.5, 98, None)],
+    ids=["the window seen open", "a window closed since"],
+)
+async def test_after_an_outage_the_api_s_count_is_placed_in_the_window_it_was_seen_in(
+    limiters: Callable[..., RedisLimiter],
+    redis_server: RedisServer,
+    seen_open: float,
+    left: int,
+    ends_in: float | None,
+) -> None:
+    """Alone, a process saw the API open a window and spend 60 of its 100 in it; once
+    Redis is back, the budget ends with that window, 3 s after it opened, not 3 s after
+    Redis heard of it. A count from a window that has closed since counts for nothing."""
+    clock = VirtualClock()
+    limiter = limiters(clock=clock, retry_interval=1.0, random=lambda: 0.0)
+    await learn(limiter, 100)
+    assert limiter._flusher is not None
+    await limiter._flusher
+    await set_times(redis_server, learned=3.0)
+    redis_server.freeze()
+    await limiter.acquire(KEY)  # paced alone from here; the hung Redis grants it on waking
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99"})
+    clock.advance(seen_open)
+    limiter.observe(KEY, 200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "40"})
+    redis_server.thaw()
+    await limiter.acquire(KEY)  # Redis is tried again beside it, with what it missed
+    assert limiter._prober is not None
+    await limiter._prober
+    state = limiter.state(KEY)
+    assert state.remaining == left
+    if ends_in is None:
+        assert state.resets_in is not None and state.resets_in > 50, "the first guess's window"
+    else:
+        assert state.resets_in == pytest.approx(ends_in, abs=0.1)
