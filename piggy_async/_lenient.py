@@ -10,7 +10,14 @@ from typing import Any, TypeVar
 import attrs
 
 from ._codecs import structurer
-from ._mismatches import DECODE_ERRORS, is_strict, json_kind, strict_decoding, warn_once
+from ._mismatches import (
+    DECODE_ERRORS,
+    is_strict,
+    json_kind,
+    quiet_mismatches,
+    strict_decoding,
+    warn_once,
+)
 from ._model import Model
 
 __all__ = ["ItemList", "mismatches", "page_items"]
@@ -80,7 +87,7 @@ def mismatches(data: Any, annotation: Any) -> list[str]:
         bad = [row for row in rows if piggy_async.mismatches(row, LoyaltyTransaction)]
     """
     try:
-        with strict_decoding(False):
+        with strict_decoding(False), quiet_mismatches():
             value = structurer(annotation)(data)
     except DECODE_ERRORS:
         return ["$"]

@@ -36,6 +36,7 @@ __all__ = [
     "fields_over_extra",
     "json_kind",
     "mismatch",
+    "quiet_mismatches",
     "strict_decoding",
     "warn_once",
 ]
@@ -46,6 +47,7 @@ DECODE_ERRORS = (TypeError, ValueError, KeyError, AttributeError)
 """What a structure function raises for a value that is not what it expects."""
 
 _strict: ContextVar[bool] = ContextVar("piggy_async_strict_responses", default=False)
+_quiet: ContextVar[bool] = ContextVar("piggy_async_quiet_mismatches", default=False)
 _warned: set[tuple[str, str]] = set()
 
 
@@ -57,6 +59,17 @@ def strict_decoding(strict: bool = True) -> Iterator[None]:
         yield
     finally:
         _strict.reset(token)
+
+
+@contextmanager
+def quiet_mismatches() -> Iterator[None]:
+    """Within the block, values that do not fit are kept without a warning: for a check
+    that only asks where they are (`mismatches`), which hands no model to anyone."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def is_strict() -> bool:
@@ -91,8 +104,9 @@ def fields_over_extra(out: dict[str, Any], model: Any) -> None:
 
 
 def warn_once(where: str, kind: str, message: str) -> None:
-    """Log `message` the first time `where` meets a value of `kind` in this process."""
-    if (where, kind) in _warned:
+    """Log `message` the first time `where` meets a value of `kind` in this process (not
+    within `quiet_mismatches`)."""
+    if (where, kind) in _warned or _quiet.get():
         return
     _warned.add((where, kind))
     logger.warning("%s", message)

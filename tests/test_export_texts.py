@@ -5,15 +5,18 @@ model never takes one the models refuse."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scripted_api import Reply, ScriptedAPI
 from test_decoding_properties import JSON, MODELS, SETTINGS, _objects
 
 from piggy_async import OAuthClient
+from piggy_async import _mismatches as mismatch_module
 from piggy_async._codecs import structurer
 from piggy_async._mismatches import DECODE_ERRORS, strict_decoding
 from piggy_async.bulk import export_loyalty_transactions, stream_loyalty_transactions
@@ -56,6 +59,20 @@ async def test_items_odd_or_not_are_written_byte_for_byte_as_sent(tmp_path: Path
     assert sorted(result.problems) == [
         "an item of a type the SDK does not know: 'points_expiry'",
         "values the models cannot take: CreditReception.credits",
+    ]
+
+
+async def test_an_odd_item_is_logged_once_by_the_export(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mismatch_module, "_warned", set())  # as in a fresh process
+    with caplog.at_level(logging.WARNING, logger="piggy_async"):
+        async with answering(page(TEXTS)) as server:
+            await export(server.url, tmp_path / "tx.jsonl")
+    about_credits = [r.getMessage() for r in caplog.records if "credits" in r.getMessage()]
+    assert about_credits == [
+        "loyalty_transactions export: values the models cannot take: CreditReception.credits"
+        " (counted; logged once per run)"
     ]
 
 

@@ -157,6 +157,16 @@ def test_one_warning_per_model_field_and_kind_of_value(caplog: pytest.LogCapture
     assert "sandy" not in caplog.text
 
 
+def test_asking_where_values_do_not_fit_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="piggy_async"):
+        assert mismatches({"uuid": "t", "credits": None}, CreditReception) == ["$.credits"]
+        assert mismatches({"credits": 5}, CreditReception) == ["$"]
+    assert caplog.records == [], "no model is kept, so nothing is left UNSET"
+    with caplog.at_level(logging.WARNING, logger="piggy_async"):
+        CreditReception.from_dict({"uuid": "t", "credits": None})
+    assert len(caplog.records) == 1, "a decoding later still warns, once"
+
+
 async def test_strict_responses_raise_as_before(
     lenient: OAuthClient, scripted: OAuthClient, api: ScriptedAPI
 ) -> None:
