@@ -30,7 +30,8 @@ MODULES = (
     "shared_limit",
     "bulk_import",
 )
-"""The benchmarks, each `bench/<name>.py` with `run(quick: bool) -> list[Result]`."""
+"""The benchmarks, each `bench/<name>.py` with `run(quick: bool) -> Iterable[Result]`
+(printed as they come)."""
 
 
 def main() -> int:

@@ -27,7 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -199,20 +199,13 @@ def _ratio(
     )
 
 
-def measure(args: argparse.Namespace) -> list[Result]:
+def measure(args: argparse.Namespace) -> Iterator[Result]:
+    """The figures, each as soon as its step ends: the whole run takes minutes."""
     with baseline_tree(args.baseline) as baseline:
         trees = ([baseline] if baseline is not None else []) + [current_tree()]
-        results: list[Result] = []
-        steps: list[Callable[[], list[Result]]] = [
-            lambda: requests_per_contact(trees, args.rows // 4, args.rounds),
-            lambda: throughput(trees, args.rows, args.rate, args.rounds),
-            lambda: loading(trees, args.load_rows, args.rounds),
-        ]
-        for step in steps:
-            for result in step():
-                print(result, flush=True)
-                results.append(result)
-    return results
+        yield from requests_per_contact(trees, args.rows // 4, args.rounds)
+        yield from throughput(trees, args.rows, args.rate, args.rounds)
+        yield from loading(trees, args.load_rows, args.rounds)
 
 
 def parser(quick: bool) -> argparse.ArgumentParser:
@@ -228,7 +221,7 @@ def parser(quick: bool) -> argparse.ArgumentParser:
     return parser
 
 
-def run(quick: bool) -> list[Result]:
+def run(quick: bool) -> Iterator[Result]:
     """What `python -m bench` runs: the defaults, or the quick ones."""
     return measure(parser(quick).parse_args([]))
 
@@ -250,4 +243,5 @@ if __name__ == "__main__":
     if options.child:
         _child(*options.child)
         sys.exit(0)
-    measure(options)
+    for result in measure(options):
+        print(result, flush=True)
