@@ -27,6 +27,7 @@ from piggy_async import (
     RetryPolicy,
     VirtualClock,
 )
+from piggy_async.hooks import RequestInfo
 from piggy_async.limiters import FixedRateLimiter, NoLimiter
 from piggy_async.otel import instrument
 from piggy_async.testing import FakePiggy
@@ -227,14 +228,24 @@ async def test_a_secret_path_value_never_reaches_a_span(telemetry: Telemetry) ->
     assert not [pair for pair in every_attribute([span]) if "s3cr3t" in str(pair[1])]
 
 
-async def test_views_made_afterwards_are_traced_too(telemetry: Telemetry) -> None:
+async def test_views_made_before_or_after_are_traced_too(telemetry: Telemetry) -> None:
+    async def mine(request: RequestInfo) -> None:
+        request.headers["x-mine"] = "1"
+
     async with ScriptedAPI(*status_replies()) as server:
         client = OAuthClient(api_key="key", base_url=server.url)
+        before = client.with_options(before_request=[mine])
         async with telemetry.instrument(client) as piggy:
-            await piggy.with_options(retry_policy=RetryPolicy(max_retries=0)).contacts.get("1")
-    (span,) = telemetry.spans()
-    assert "traceparent" in server.requests[0][2]
-    assert span.name == "piggy contacts.get"
+            await before.contacts.get("1")
+            await piggy.with_options(retry_policy=RetryPolicy(max_retries=0)).contacts.get("2")
+    spans = telemetry.spans()
+    assert [span.name for span in spans] == ["piggy contacts.get"] * 2
+    sent = [headers for _, _, headers, _ in server.requests]
+    assert [("traceparent" in headers, headers.get("x-mine")) for headers in sent] == [
+        (True, "1"),
+        (True, None),
+    ], "the view's own hook runs too"
+    assert all((span.attributes or {})["http.response.status_code"] == 200 for span in spans)
 
 
 async def test_each_client_on_one_meter_reports_its_budget(telemetry: Telemetry) -> None:

@@ -7,6 +7,7 @@ that one check and nothing else.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from types import CoroutineType
 from typing import Any, Protocol, TypeVar
@@ -115,6 +116,15 @@ class Traced(Protocol):
     def __call__(
         self, operation: Operation[Any], sent: Awaitable[R], /
     ) -> Coroutine[Any, Any, R]: ...
+
+
+@functools.lru_cache(maxsize=64)  # a client has few views: one join each
+def joined(own: Hooks | None, shared: Hooks) -> Hooks:
+    """A view's `own` hooks, then those every view of its client runs, however old the
+    view (tracing's, added by `piggy_async.otel.instrument`)."""
+    if own is None:
+        return shared
+    return Hooks((*own.before, *shared.before), (*own.after, *shared.after))
 
 
 def decide(

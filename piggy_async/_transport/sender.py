@@ -119,7 +119,8 @@ class Transport:
         self.quota = RetryQuota()
         self._on_event = on_event
         self.tracing: hooked.Traced | None = None
-        """What each call runs inside, when the client is traced."""
+        self.tracing_hooks: hooked.Hooks | None = None
+        """When the client is traced: what each call runs inside, and hooks every view runs."""
         self._random = rng
         self.pool = Pool(
             owner=owner,
@@ -215,6 +216,8 @@ class Transport:
         pool = self.pool
         paced = call.paced
         hooks = settings.hooks
+        if (shared := self.tracing_hooks) is not None:
+            hooks = hooked.joined(hooks, shared)
         if self._on_event is not None:
             self._emit("request", operation.label, call.attempt)
         timed = (

@@ -25,8 +25,6 @@ except ImportError as missing:  # pragma: no cover - the extra is not installed
         "piggy_async.otel needs the OpenTelemetry API: pip install 'piggy_async[otel]'"
     ) from missing
 
-import attrs
-
 from .._client import BaseClient
 from .._transport.hooked import Hooks
 from .._version import __version__
@@ -48,8 +46,8 @@ def instrument(
 ) -> C:
     """Trace and measure every call `client` sends, and return it.
 
-    Instrument a client before making views of it (`with_options`): the views share its
-    spans and metrics, and carry its `traceparent` hook. A client is instrumented once.
+    Its views (`with_options`), made before or after, share its spans, metrics and
+    `traceparent`. A client is instrumented once.
     """
     if not isinstance(client, BaseClient):
         raise TypeError(f"instrument() takes a client, got {type(client).__name__}")
@@ -64,7 +62,5 @@ def instrument(
     meters = meters_of(meter)
     meters.add(client)
     transport.listen(meters.on_event)
-    settings = client._settings
-    hooks = (settings.hooks or Hooks()).plus([spans.before_request], [spans.after_response])
-    client._settings = attrs.evolve(settings, hooks=hooks)
+    transport.tracing_hooks = Hooks((spans.before_request,), (spans.after_response,))
     return client
