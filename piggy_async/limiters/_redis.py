@@ -38,7 +38,7 @@ from ._base import RateLimitState, WaitTooLong
 from ._local_share import LocalShare
 from ._observation import Observation
 from ._pause import Alarm, Pause
-from ._redis_connection import connect, is_redis_failure, redacted, window_in
+from ._redis_connection import connect, is_redis_failure, own_options, redacted
 from ._redis_reply import Reply
 from ._redis_report import Report, announced, ms
 from ._redis_script import SCRIPT
@@ -112,14 +112,15 @@ class RedisLimiter:
 
     Args:
         url: The Redis URL (`redis://[[user]:password@]host:port/db`, `rediss://`, `unix://`);
-            a `window=` query parameter (`...:6379/0?window=60`) is the `window` argument.
+            `window=` and `timeout=` query parameters (`...:6379/0?window=60&timeout=1`) are
+            those arguments.
         window: Seconds in the API's budget window, as a first guess (a minute by default):
             the limiter learns the real length from the API's answers, as it learns the
             limit from `X-RateLimit-Limit`, and shares it through Redis.
         guard: Seconds added to each window, covering the trip of its first request
             (default: 0.05 s and 0.5% of the window).
         timeout: Seconds one Redis call may take before the limiter stops waiting for it
-            and paces this process alone.
+            and paces this process alone (0.25 s by default).
         retry_interval: Seconds between attempts to reach Redis again after a failure.
         prefix: Start of the limiter's Redis key names.
         clock: Time and sleeping (a `VirtualClock` in tests).
@@ -132,7 +133,7 @@ class RedisLimiter:
         *,
         window: float | None = None,
         guard: float | None = None,
-        timeout: float = _defaults.REDIS_TIMEOUT,
+        timeout: float | None = None,
         retry_interval: float = _defaults.REDIS_RETRY_INTERVAL,
         prefix: str = _defaults.REDIS_PREFIX,
         clock: Clock = SYSTEM_CLOCK,
@@ -140,12 +141,9 @@ class RedisLimiter:
     ) -> None:
         if not isinstance(url, str) or "://" not in url:
             raise ValueError("url must be a Redis URL such as redis://localhost:6379/0")
-        redis_url, in_url = window_in(url)
-        if window is not None and in_url is not None and window != in_url:
-            raise ValueError(f"window={window:g} and the URL's window={in_url:g} disagree")
-        if window is None:
-            window = _defaults.REDIS_WINDOW if in_url is None else in_url
-        if not window > 0 or timeout <= 0 or retry_interval <= 0:
+        redis_url, own = own_options(url, {"window": window, "timeout": timeout})
+        window, timeout = own["window"], own["timeout"]
+        if not window > 0 or not timeout > 0 or retry_interval <= 0:
             raise ValueError("window, timeout and retry_interval must be positive")
         if guard is not None and guard < 0:
             raise ValueError("guard must not be negative")

@@ -1,13 +1,16 @@
 """Reaching Redis for `RedisLimiter`: a client with short timeouts and no retries of its
 own (a slow Redis must make the limiter fall back, not hold requests), what counts as Redis
-failing, the limiter's own `window=` taken out of the URL, and the URL as logs and reprs
-may show it."""
+failing, the limiter's own `window=` and `timeout=` taken out of the URL, and the URL as
+logs and reprs may show it."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from .. import _defaults
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -57,21 +60,36 @@ def redacted(url: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}{'?' if query else ''}{query}"
 
 
-def window_in(url: str) -> tuple[str, float | None]:
-    """The URL without its `window=` query parameter (the limiter's, not Redis's), and the
-    window's seconds it gave, if any."""
+def own_options(url: str, given: Mapping[str, float | None]) -> tuple[str, dict[str, float]]:
+    """The URL without the limiter's own query parameters (`window=` and `timeout=`, in
+    seconds: not Redis's), and each option's seconds: the argument `given` or the URL's
+    (the two must agree), else the default."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    given = [value for name, value in pairs if name == "window"]
+    chosen: dict[str, float] = {}
+    for name, default in _OWN.items():
+        in_url, argument = _seconds(name, [v for k, v in pairs if k == name]), given.get(name)
+        if argument is not None and in_url is not None and argument != in_url:
+            raise ValueError(f"{name}={argument:g} and the URL's {name}={in_url:g} disagree")
+        chosen[name] = next(v for v in (argument, in_url, default) if v is not None)
+    if not any(name in _OWN for name, _ in pairs):
+        return url, chosen
+    rest = urlencode([(name, value) for name, value in pairs if name not in _OWN])
+    return parts._replace(query=rest).geturl(), chosen
+
+
+_OWN = {"window": _defaults.REDIS_WINDOW, "timeout": _defaults.REDIS_TIMEOUT}
+
+
+def _seconds(name: str, given: list[str]) -> float | None:
     if not given:
-        return url, None
+        return None
     try:
-        window = float(given[-1])
+        seconds = float(given[-1])
     except ValueError:
-        window = math.nan
-    if not (math.isfinite(window) and window > 0) or len(given) > 1:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0) or len(given) > 1:
         raise ValueError(
-            f"the Redis URL's window= must be one positive number of seconds, got {given!r}"
+            f"the Redis URL's {name}= must be one positive number of seconds, got {given!r}"
         )
-    rest = urlencode([(name, value) for name, value in pairs if name != "window"])
-    return parts._replace(query=rest).geturl(), window
+    return seconds

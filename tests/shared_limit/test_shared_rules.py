@@ -8,10 +8,10 @@ import asyncio
 import pytest
 
 from piggy_async import VirtualClock
-from piggy_async.limiters import WaitTooLong
+from piggy_async.limiters import RedisLimiter, WaitTooLong
 from piggy_async.limiters._local_share import LocalShare
 from piggy_async.limiters._observation import Observation
-from piggy_async.limiters._redis_connection import window_in
+from piggy_async.limiters._redis_connection import own_options
 from piggy_async.limiters._redis_report import Report, announced
 
 KEY = "fingerprint-0f3a9c"
@@ -142,23 +142,45 @@ async def test_a_429_during_a_turn_already_waited_for_holds_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "left", "window"),
+    ("url", "left", "window", "timeout"),
     [
-        ("redis://h:6379/0", "redis://h:6379/0", None),
-        ("redis://h:6379/0?window=3", "redis://h:6379/0", 3.0),
-        ("redis://:pw@h/0?password=pw&window=2.5&db=1", "redis://:pw@h/0?password=pw&db=1", 2.5),
+        ("redis://h:6379/0", "redis://h:6379/0", 60.0, 0.25),
+        ("redis://h:6379/0?window=3", "redis://h:6379/0", 3.0, 0.25),
+        ("redis://h/0?timeout=2&window=3", "redis://h/0", 3.0, 2.0),
+        (
+            "redis://:pw@h/0?password=pw&window=2.5&db=1",
+            "redis://:pw@h/0?password=pw&db=1",
+            2.5,
+            0.25,
+        ),
     ],
 )
-def test_the_window_is_taken_out_of_the_redis_url(
-    url: str, left: str, window: float | None
+def test_the_limiters_own_options_are_taken_out_of_the_redis_url(
+    url: str, left: str, window: float, timeout: float
 ) -> None:
-    assert window_in(url) == (left, window)
+    assert own_options(url, {}) == (left, {"window": window, "timeout": timeout})
 
 
-@pytest.mark.parametrize("value", ["0", "-3", "nan", "inf", "a", "", "1&window=2"])
-def test_a_window_in_the_url_that_is_not_a_positive_number_is_refused(value: str) -> None:
-    with pytest.raises(ValueError, match="window="):
-        window_in(f"redis://h:6379/0?window={value}")
+async def test_the_limiter_takes_its_options_from_the_url() -> None:
+    limiter = RedisLimiter("redis://h:6379/0?timeout=2&window=3")
+    assert (limiter._timeout, limiter._local._window) == (2.0, 3.0)
+    await limiter.aclose()
+
+
+def test_an_argument_and_the_url_must_agree() -> None:
+    url = "redis://h:6379/0?timeout=1"
+    assert own_options(url, {"timeout": 1.0, "window": 5.0})[1] == {"window": 5.0, "timeout": 1.0}
+    with pytest.raises(ValueError, match=r"timeout=2 and the URL's timeout=1 disagree"):
+        own_options(url, {"timeout": 2.0})
+
+
+@pytest.mark.parametrize("name", ["window", "timeout"])
+@pytest.mark.parametrize("value", ["0", "-3", "nan", "inf", "a", "", "1&{name}=2"])
+def test_an_option_in_the_url_that_is_not_a_positive_number_is_refused(
+    name: str, value: str
+) -> None:
+    with pytest.raises(ValueError, match=f"{name}="):
+        own_options(f"redis://h:6379/0?{name}={value.format(name=name)}", {})
 
 
 def test_only_a_429_with_a_usable_retry_after_says_when_the_window_ends() -> None:
