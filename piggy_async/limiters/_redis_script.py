@@ -20,8 +20,8 @@ the window's budget runs low the rest is spread over the time left (at least one
 while the window's length is a guess, so that the API's next window shows itself soon).
 The first report after an outage (`resync`) counts the API's latest `remaining` in the
 window open now, which ends a window after the reporter saw the API's open (if it saw
-it: an answer with one used, or far more left than the answer before); a count from a
-window the API has closed since is no count.
+that less than a window ago: an answer with one used, or far more left than the answer
+before; else its window's start is unknown).
 
 The window's length is learned as the per-process limiter learns it, and stored for every
 process: the caller's `window` is only a guess until then. Two answers that each opened
@@ -113,10 +113,11 @@ if ARGV[15] == '1' then
 end
 
 local age = tonumber(ARGV[18])
-local ends = age and now - age + window
-if ARGV[17] == '1' and limit and ARGV[8] ~= '' and not (ends and ends <= now) then
+local ends = nil
+if age and age < window then ends = now - age + window end
+if ARGV[17] == '1' and limit and ARGV[8] ~= '' then
   -- what the API counted while Redis was out of reach, in the window the reporter saw it
-  -- open (else one that ends a window from now at the latest)
+  -- open (else, its start unknown, one that ends a window from now at the latest)
   if now >= we then
     epoch = epoch + 1
     used = 0
