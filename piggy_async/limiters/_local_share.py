@@ -138,7 +138,8 @@ class LocalShare:
 def _opened(budget: Budget, remaining: int, first: bool) -> bool:
     """Whether an answer leaving `remaining` shows the API opened a window since the last:
     it answered the window's first request, or far more is left than the last answer
-    left (answers overtaking one another in the same window differ by a few at most)."""
+    left (answers of one window that overtake one another differ by the requests in
+    flight at most)."""
     if first:
         return True
     last, limit = budget.remaining, budget.limit
