@@ -129,6 +129,30 @@ def test_a_second_ctrl_c_exits_at_once(tmp_path: Path) -> None:
         assert "stopped at once" in process.stderr.read()
 
 
+def test_a_second_signal_ends_the_process_whatever_its_main_thread_is_doing() -> None:
+    """A handler runs only when the main thread looks, which a thread blocked reading may
+    not do again: here it never can, since it takes no signal at all. Two signals of two
+    kinds (one of a kind may merge with the other before it is taken)."""
+    script = (
+        "import signal, sys\n"
+        "from piggy_async.cli import _signals\n"
+        "_signals.install()\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, _signals.SIGNALS)\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    ) as process:  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline() == "ready\n"
+        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) in (130, 143), "the code of the signal taken second"
+        assert "stopped at once" in process.stderr.read()
+
+
 def test_an_internal_error_exits_70_naming_it_and_its_traceback_file(tmp_path: Path) -> None:
     script = (
         "import piggy_async.cli._call as call\n"

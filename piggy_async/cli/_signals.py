@@ -6,12 +6,18 @@ by the next run. Outside the loop the signal raises `Stopped` where the program 
 way the command ends with the signal's exit code (130 or 143) after saying how to resume.
 A second signal ends the process on the spot: the checkpoint is safe even then, as it is
 after `kill -9`.
+
+The second is counted by a thread of its own, from the signal numbers Python writes to its
+wakeup pipe as each signal arrives: a handler runs only between the main thread's
+bytecodes, and a second signal that comes while the first one's handler runs is looked at
+only after the read the main thread was blocked in (a pipe nobody writes to) returns.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -58,15 +64,34 @@ def cancelling(cancel: Callable[[], object]) -> Iterator[None]:
 
 
 def install() -> None:
-    """Route SIGINT and SIGTERM to `_on_signal` for the rest of the process."""
+    """Route SIGINT and SIGTERM to `_on_signal` for the rest of the process, and count them
+    in a thread of their own."""
     for number in SIGNALS:
         signal.signal(number, _on_signal)
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    threading.Thread(target=_count, args=(read,), name="piggy-signals", daemon=True).start()
+
+
+def _count(read: int) -> None:
+    """End the process at the second stop signal, whatever the main thread is doing."""
+    seen = 0
+    while numbers := os.read(read, 64):
+        for number in numbers:
+            seen += number in SIGNALS
+            if seen > 1:
+                _at_once(number)
+
+
+def _at_once(signum: int) -> None:
+    os.write(2, AT_ONCE.encode())
+    os._exit(128 + signum)
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
     if _State.first is not None:
-        os.write(2, AT_ONCE.encode())
-        os._exit(128 + signum)
+        _at_once(signum)
     _State.first = signum
     if _State.cancel is None:
         raise Stopped(signum)
