@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import _logging
 from ._version import __version__
-from .loyalty_urls import LoyaltyToken, LoyaltyTokenError, build_claim_url, verify_claim_url
 
 _logging.configure_from_env()
 
@@ -69,6 +68,7 @@ if TYPE_CHECKING:
     from ._unset import UNSET, Unset
     from ._virtual_clock import VirtualClock
     from .hooks import HookError
+    from .loyalty_urls import LoyaltyToken, LoyaltyTokenError, build_claim_url, verify_claim_url
 
 _SOURCES = (
     "._auth",
@@ -88,6 +88,7 @@ _SOURCES = (
     "._unset",
     "._virtual_clock",
     ".hooks",
+    ".loyalty_urls",
 )
 """The modules `__all__`'s names come from: imported on the first use of any of them, so
 `import piggy_async` (and the `piggy` command's start-up) costs no aiohttp."""

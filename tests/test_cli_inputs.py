@@ -127,7 +127,15 @@ def test_a_base_url_with_the_api_path_says_which_part_to_set(server: FakePiggy) 
     assert f"set it to '{server.url}', without '/api/v3/oauth/clients'" in outcome.stderr
 
 
-HEAVY = ("aiohttp", "rich", "cattrs", "piggy_async.bulk", "piggy_async._generated.models")
+HEAVY = (
+    "aiohttp",
+    "rich",
+    "attr",  # attrs too
+    "cattrs",
+    "piggy_async._errors",
+    "piggy_async.bulk",
+    "piggy_async._generated.models",
+)
 PROBE = """
 import sys
 from piggy_async.cli import main
