@@ -1,7 +1,7 @@
 """`RawServer`: a scripted HTTP server on 127.0.0.1 that answers each request with the
 exact bytes a test gives it, to send what no well-behaved server would: a body shorter than
 its `Content-Length`, a chunked body that stops, a gzip bomb. Every other scripted answer is
-`scripted_api`'s."""
+`scripted_api`'s. `closed_port` is the opposite: a port where nobody answers."""
 
 from __future__ import annotations
 
@@ -9,9 +9,18 @@ import asyncio
 import collections
 import contextlib
 import gzip
+import socket
 import zlib
 
 import attrs
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on: a connection there is refused at once."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port: int = listener.getsockname()[1]
+    return port
 
 
 @attrs.frozen

@@ -10,12 +10,12 @@ every form a URL takes, a webhook secret and the account secret that signs loyal
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import Awaitable
 from typing import Any
 
 import pytest
 from cli_helpers import environment, finish, start
+from raw_server import closed_port
 
 from piggy_async import OAuthClient, PiggyError, RegisterClient, TransportEvent, VirtualClock
 from piggy_async.limiters import RedisLimiter
@@ -30,14 +30,6 @@ REDIS_URLS = [
     "redis://user:{mark}@127.0.0.1:{port}/0?password={mark}",
     "unix://:{mark}@/run/redis-{port}.sock?db=0&password={mark}",
 ]
-
-
-def closed_port() -> int:
-    """A loopback port nobody listens on: Redis is unreachable there."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-    return port
 
 
 class Outputs:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -112,13 +111,6 @@ async def paused_by_another(limiters: Callable[..., RedisLimiter]) -> None:
     await learn(seer, 100)
     seer.observe(KEY, 429, {"Retry-After": "30"})
     await seer.aclose()
-
-
-def closed_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-    return port
 
 
 async def set_times(

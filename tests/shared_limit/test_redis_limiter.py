@@ -15,12 +15,12 @@ from conftest import (
     HeldClock,
     Slept,
     StopAtSleep,
-    closed_port,
     everything_stored,
     learn,
     paused_by_another,
     set_times,
 )
+from raw_server import closed_port
 
 from piggy_async import VirtualClock
 from piggy_async.limiters import Limiter, RedisLimiter, WaitTooLong

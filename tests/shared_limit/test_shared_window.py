@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 
 import pytest
-from conftest import KEY, HeldClock, closed_port, learn, paused_by_another, set_times
+from conftest import KEY, HeldClock, learn, paused_by_another, set_times
+from raw_server import closed_port
 
 from piggy_async import APITimeoutError, OAuthClient, VirtualClock
 from piggy_async.limiters import RedisLimiter, WaitTooLong
