@@ -60,6 +60,10 @@ def redacted(url: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}{'?' if query else ''}{query}"
 
 
+_OWN = {"window": _defaults.REDIS_WINDOW, "timeout": _defaults.REDIS_TIMEOUT}
+"""The limiter's own options a URL may carry, and their defaults (seconds)."""
+
+
 def own_options(url: str, given: Mapping[str, float | None]) -> tuple[str, dict[str, float]]:
     """The URL without the limiter's own query parameters (`window=` and `timeout=`, in
     seconds: not Redis's), and each option's seconds: the argument `given` or the URL's
@@ -76,9 +80,6 @@ def own_options(url: str, given: Mapping[str, float | None]) -> tuple[str, dict[
         return url, chosen
     rest = urlencode([(name, value) for name, value in pairs if name not in _OWN])
     return parts._replace(query=rest).geturl(), chosen
-
-
-_OWN = {"window": _defaults.REDIS_WINDOW, "timeout": _defaults.REDIS_TIMEOUT}
 
 
 def _seconds(name: str, given: list[str]) -> float | None:
