@@ -23,7 +23,7 @@ from piggy_async import (
     TransportEvent,
 )
 from piggy_async.reconcile import reconcile_credit_reception
-from piggy_async.testing import FakePiggy, Faults
+from piggy_async.testing import FakePiggy, Faults, VirtualClock
 from piggy_async.testing._faults import FaultKind
 
 NO_WAIT = RetryPolicy(base_delay=0.0, max_delay=0.0)
@@ -270,7 +270,8 @@ async def test_soak_keyed_writes_through_lost_answers_land_once_each() -> None:
 async def test_reconcile_says_found_not_found_or_ambiguous_never_guessing(
     api: str, fault: FaultKind, earlier: int, outcome: str
 ) -> None:
-    async with FakePiggy() as server:
+    clock = VirtualClock()  # every write in one second, as a quick retry's would be
+    async with FakePiggy(clock=clock) as server:
         key = server.oauth_key if api == "oauth" else server.register_key
         client_class = OAuthClient if api == "oauth" else RegisterClient
         async with client_class(api_key=key, base_url=server.url, retry_policy=NO_WAIT) as piggy:
@@ -281,7 +282,7 @@ async def test_reconcile_says_found_not_found_or_ambiguous_never_guessing(
             await credit(contact_uuid=contact, credits=7, **at)  # another value
             for _ in range(earlier):
                 await credit(contact_uuid=contact, credits=5, **at)
-            started = datetime.now(UTC)
+            started = datetime.fromtimestamp(clock.wall(), UTC)
             server.inject("credit_receptions.create", fault)
             with pytest.raises(OutcomeUnknownError):
                 await credit(contact_uuid=contact, credits=5, **at)
